@@ -1,0 +1,11 @@
+/** Jest runs the TypeScript sources directly through ts-jest; network other than loopback is blocked in test/support/setup-network.ts. */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", isolatedModules: true }] },
+  setupFiles: ["<rootDir>/test/support/setup-network.ts"],
+  testTimeout: 30000,
+  maxWorkers: 2,
+  reporters: ["default", "<rootDir>/test/support/summary-reporter.js"],
+};
