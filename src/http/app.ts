@@ -1,0 +1,44 @@
+import { randomUUID } from "node:crypto";
+import express, { type Express, type Router } from "express";
+import type { Logger } from "../log";
+import { errorHandler, HttpError } from "./errors";
+
+declare module "express-serve-static-core" {
+  interface Request {
+    id: string;
+  }
+}
+
+export interface AppOptions {
+  logger: Logger;
+  /** Routers mounted in order (webhook, admin API, evidence, dev tools); each owns its body parsing. */
+  routers: Router[];
+  ready: () => Promise<boolean>;
+}
+
+/** The express application: request ids, health probes, the feature routers, one error handler. */
+export function createApp({ logger, routers, ready }: AppOptions): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", true);
+  app.use((req, res, next) => {
+    const incoming = req.get("x-request-id");
+    req.id = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+    res.setHeader("x-request-id", req.id);
+    next();
+  });
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", async (_req, res) => {
+    const ok = await ready();
+    res.status(ok ? 200 : 503).json({ status: ok ? "ready" : "not ready" });
+  });
+
+  routers.forEach((router) => app.use(router));
+
+  app.use((_req, _res, next) => next(new HttpError(404, "not found")));
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,41 @@
+import type { ErrorRequestHandler } from "express";
+import { JSONParseError, SignatureValidationFailed } from "@line/bot-sdk";
+import type { Logger } from "../log";
+
+/** An error that already knows its HTTP answer. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = "HttpError";
+  }
+}
+
+/**
+ * The one place HTTP errors become responses. Bad input is a 4xx with a short reason; only our own
+ * faults are a 5xx, logged with the request id (never the body: it may be a reporter's message).
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const { status, message, details } = classify(error);
+    if (status >= 500) logger.error({ err: error, requestId: req.id, path: req.path }, "request failed");
+    else logger.info({ status, reason: message, requestId: req.id, path: req.path }, "request rejected");
+    if (res.headersSent) return;
+    res.status(status).json(details === undefined ? { error: message } : { error: message, details });
+  };
+}
+
+function classify(error: unknown): { status: number; message: string; details?: unknown } {
+  if (error instanceof HttpError) return { status: error.status, message: error.message, details: error.details };
+  if (error instanceof SignatureValidationFailed) return { status: 401, message: "invalid signature" };
+  if (error instanceof JSONParseError) return { status: 400, message: "malformed JSON" };
+  const bodyParser = error as { type?: string; status?: number; expose?: boolean; message?: string };
+  if (bodyParser.type === "entity.too.large") return { status: 413, message: "body too large" };
+  if (typeof bodyParser.status === "number" && bodyParser.status >= 400 && bodyParser.status < 500) {
+    return { status: bodyParser.status, message: bodyParser.expose ? (bodyParser.message ?? "bad request") : "bad request" };
+  }
+  return { status: 500, message: "internal error" };
+}

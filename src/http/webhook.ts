@@ -1,0 +1,59 @@
+import express, { type RequestHandler, type Router } from "express";
+import { middleware as lineSignature, type webhook } from "@line/bot-sdk";
+import type { Logger } from "../log";
+import type { Inbox } from "../events/inbox";
+import type { EventProcessor } from "../events/processor";
+import { HttpError } from "./errors";
+
+export interface WebhookRouteOptions {
+  channelSecret: string;
+  bodyLimit: string;
+  inbox: Inbox;
+  processor: EventProcessor;
+  logger: Logger;
+  /** False while shutting down: LINE gets a 503 and redelivers (when redelivery is on) to another instance. */
+  accepting: () => boolean;
+}
+
+/**
+ * `POST /webhook`. Between the request and its 200 there is only the signature check and the inbox
+ * write; all processing happens afterwards, so LINE's 2-second timeout is never at risk.
+ */
+export function webhookRouter(options: WebhookRouteOptions): Router {
+  const router = express.Router();
+  router.post(
+    "/webhook",
+    // Raw bytes first: the signature covers the body exactly as sent. The SDK middleware reads a Buffer body.
+    express.raw({ type: () => true, limit: options.bodyLimit }),
+    lineSignature({ channelSecret: options.channelSecret }),
+    acceptEvents(options),
+  );
+  return router;
+}
+
+function acceptEvents({ inbox, processor, logger, accepting }: WebhookRouteOptions): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      if (!accepting()) throw new HttpError(503, "shutting down");
+      const events = parseEvents(req.body);
+      const result = await inbox.accept(events);
+      res.status(200).json({});
+      if (result.accepted > 0 || result.duplicates > 0) {
+        logger.info({ accepted: result.accepted, duplicates: result.duplicates }, "webhook accepted");
+      }
+      result.sources.forEach((source) => processor.schedule(source));
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+/** The body is signed, so it is LINE's; still, a shape we cannot use is a 400, not a crash. */
+function parseEvents(body: unknown): webhook.Event[] {
+  const events = (body as { events?: unknown } | null)?.events;
+  if (!Array.isArray(events)) throw new HttpError(400, "body has no events array");
+  if (!events.every((event) => typeof event === "object" && event !== null && typeof event.type === "string")) {
+    throw new HttpError(400, "every event needs a type");
+  }
+  return events as webhook.Event[];
+}

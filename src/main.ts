@@ -1,0 +1,78 @@
+import "dotenv/config";
+import path from "node:path";
+import { loadConfig, ConfigError, type Config } from "./config";
+import { createLogger, type Logger } from "./log";
+import { startService, type Service } from "./service";
+
+/**
+ * The composition root. In local mode (no LINE credentials and/or no MONGODB_URI) it first starts the
+ * embedded store and the fake LINE platform — dev-only modules loaded lazily so production never
+ * imports them — then the same service production runs.
+ */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  const stops: Array<() => Promise<void>> = [];
+  const shutdown = onceAsync(async (signal: string) => {
+    logger.info({ signal }, "shutting down");
+    const timer = setTimeout(() => {
+      logger.error("shutdown took too long; exiting");
+      process.exit(1);
+    }, config.shutdownGraceMs + 5_000);
+    for (const stop of stops.reverse()) {
+      await stop().catch((error: unknown) => logger.error({ err: error }, "shutdown step failed"));
+    }
+    clearTimeout(timer);
+    logger.info("stopped");
+    process.exit(0);
+  });
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+  const service = await startLocalOrProduction(config, logger, stops);
+  logger.info({ port: service.port, localLine: config.localLine, embeddedStore: config.embeddedStore }, "ready");
+}
+
+async function startLocalOrProduction(
+  config: Config,
+  logger: Logger,
+  stops: Array<() => Promise<void>>,
+): Promise<Service> {
+  if (config.embeddedStore) {
+    const { startEmbeddedStore } = await import("./dev/embedded-store/index.js");
+    const store = await startEmbeddedStore({
+      port: config.embeddedDbPort ?? 0,
+      snapshotPath: path.join(config.dataDir, "store.snapshot"),
+      log: (msg, fields) => logger.info({ component: "embedded-store", ...fields }, msg),
+    });
+    stops.push(() => store.stop());
+    config = { ...config, mongodbUri: `${store.uri}tipline` };
+    logger.warn({ port: store.port, dataDir: config.dataDir }, "embedded store started (local mode; not for production)");
+  }
+  if (!config.localLine) {
+    const service = await startService(config, { logger });
+    stops.push(() => service.stop());
+    return service;
+  }
+  const { startLocalLine } = await import("./dev/local-line.js");
+  return startLocalLine(config, logger, stops);
+}
+
+function onceAsync<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  let running: Promise<void> | undefined;
+  return (...args) => (running ??= fn(...args));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,158 @@
+import http from "node:http";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import type { Router } from "express";
+import type { Connection } from "mongoose";
+import type { Config } from "./config";
+import type { Logger } from "./log";
+import { createSealer, type Sealer } from "./crypto/sealer";
+import { createPseudonymizer, type Pseudonymizer } from "./crypto/pseudonym";
+import { connectDatabase, databaseReachable, ensureIndexes } from "./data/database";
+import { createLeases, leaseModel, type Leases } from "./jobs/leases";
+import { JobScheduler } from "./jobs/scheduler";
+import { Inbox, inboxModel } from "./events/inbox";
+import { EventProcessor } from "./events/processor";
+import { routeEvents, type Feature } from "./events/router";
+import { LineGateway } from "./line/gateway";
+import { loadTranslator, type Translator } from "./i18n";
+import { createApp } from "./http/app";
+import { webhookRouter } from "./http/webhook";
+import { buildFeatures } from "./features";
+
+/** Where the repository's data folders (flows/, locales/) are, from src/ under ts-jest or dist/src/ when compiled. */
+export const projectRoot = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../.." : "..");
+
+/** Everything a feature may need; built once by the composition root and passed down. */
+export interface ServiceContext {
+  config: Config;
+  logger: Logger;
+  connection: Connection;
+  sealer: Sealer;
+  pseudonym: Pseudonymizer;
+  line: LineGateway;
+  texts: Translator;
+  now: () => Date;
+  instanceId: string;
+  leases: Leases;
+  scheduler: JobScheduler;
+}
+
+export interface ServiceOptions {
+  logger: Logger;
+  /** Extra routers mounted before the 404 handler (local mode: the fake LINE platform). */
+  extraRouters?: Router[];
+  now?: () => Date;
+  /** Tests shorten LINE backoff. */
+  lineSleep?: (ms: number) => Promise<void>;
+  /** Periodic sweep for due inbox work (crash leftovers, retries); 0 disables it. */
+  sweepIntervalMs?: number;
+  /** Start cron jobs and background workers (tests drive them by hand with a controlled clock). */
+  startJobs?: boolean;
+}
+
+export interface Service {
+  readonly url: string;
+  readonly port: number;
+  readonly context: ServiceContext;
+  readonly processor: EventProcessor;
+  readonly features: Feature[];
+  /** Stop intake, finish in-flight events, close the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires the application: database, inbox, LINE gateway, features, HTTP server. The database URI and
+ * LINE base URLs come from the config, so production, local mode and tests run exactly this code.
+ */
+export async function startService(config: Config, options: ServiceOptions): Promise<Service> {
+  const { logger } = options;
+  if (!config.mongodbUri) throw new Error("startService needs config.mongodbUri (main.ts starts the embedded store)");
+  const now = options.now ?? (() => new Date());
+  const instanceId = randomUUID();
+
+  const connection = await connectDatabase(config.mongodbUri, logger);
+  const sealer = createSealer(config.encryption.keys, config.encryption.currentKeyId);
+  const pseudonym = createPseudonymizer(config.pseudonymKey);
+  const line = new LineGateway({
+    channelAccessToken: config.line.channelAccessToken,
+    apiBaseUrl: config.line.apiBaseUrl,
+    dataApiBaseUrl: config.line.dataApiBaseUrl,
+    logger,
+    sleep: options.lineSleep,
+  });
+  const texts = loadTranslator(path.join(projectRoot, "locales"));
+  const leases = createLeases(leaseModel(connection), instanceId, now);
+  const scheduler = new JobScheduler(leases, logger, now);
+  const context: ServiceContext = { config, logger, connection, sealer, pseudonym, line, texts, now, instanceId, leases, scheduler };
+
+  const inbox = new Inbox(inboxModel(connection), sealer, pseudonym);
+  const { features, routers, stops } = await buildFeatures(context, options.startJobs ?? true);
+  const processor = new EventProcessor({
+    inbox,
+    leases,
+    handler: routeEvents(features, line, logger),
+    logger,
+    retentionMs: config.inboxRetentionMs,
+    now,
+  });
+  await ensureIndexes(connection);
+
+  let accepting = true;
+  const app = createApp({
+    logger,
+    ready: () => databaseReachable(connection),
+    routers: [
+      webhookRouter({
+        channelSecret: config.line.channelSecret,
+        bodyLimit: config.webhookBodyLimit,
+        inbox,
+        processor,
+        logger,
+        accepting: () => accepting,
+      }),
+      ...routers,
+      ...(options.extraRouters ?? []),
+    ],
+  });
+  const server = http.createServer(app);
+  // LINE holds webhook connections open; keep-alive longer than a typical load balancer's idle timeout.
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, "0.0.0.0", resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+
+  // Work a crash left behind, then a periodic sweep for retries and races between instances.
+  const recovered = await processor.scheduleDueWork();
+  if (recovered > 0) logger.info({ sources: recovered }, "resuming unprocessed webhook events");
+  const sweepMs = options.sweepIntervalMs ?? 5_000;
+  const sweep =
+    sweepMs > 0
+      ? setInterval(() => {
+          processor.scheduleDueWork().catch((error: unknown) => logger.warn({ err: error }, "inbox sweep failed"));
+        }, sweepMs)
+      : undefined;
+  sweep?.unref();
+
+  return {
+    url,
+    port,
+    context,
+    processor,
+    features,
+    async stop() {
+      accepting = false;
+      if (sweep) clearInterval(sweep);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await processor.stop();
+      await scheduler.stop();
+      for (const stop of stops) await stop();
+      await closed;
+      await connection.close();
+    },
+  };
+}
