@@ -1,0 +1,56 @@
+import { Schema, type Connection, type Model } from "mongoose";
+
+interface CounterDocument {
+  _id: string;
+  count: number;
+  expiresAt: Date;
+}
+
+export function rateCounterModel(connection: Connection): Model<CounterDocument> {
+  const schema = new Schema<CounterDocument>(
+    { _id: { type: String, required: true }, count: { type: Number, required: true }, expiresAt: { type: Date, required: true } },
+    { collection: "rate_limits", versionKey: false },
+  );
+  schema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+  return connection.models.RateCounter ?? connection.model<CounterDocument>("RateCounter", schema);
+}
+
+export interface Limit {
+  name: string;
+  max: number;
+  windowMs: number;
+}
+
+export type LimitCheck = { allowed: true } | { allowed: false; /** true only the first time over: say so once, then stay quiet */ firstRefusal: boolean };
+
+/**
+ * Fixed-window counters per pseudonym in MongoDB, so every instance sees the same count. Used for
+ * abuse limits: messages per minute, tips per day, wrong tracking codes per hour.
+ */
+export class RateLimiter {
+  constructor(private readonly model: Model<CounterDocument>) {}
+
+  async hit(key: string, limit: Limit, now: Date): Promise<LimitCheck> {
+    const window = Math.floor(now.getTime() / limit.windowMs);
+    const id = `${limit.name}:${key}:${window}`;
+    const counter = await this.model.findOneAndUpdate(
+      { _id: id },
+      { $inc: { count: 1 }, $setOnInsert: { expiresAt: new Date((window + 1) * limit.windowMs + 60_000) } },
+      { upsert: true, new: true },
+    );
+    const count = counter?.count ?? 1;
+    return count <= limit.max ? { allowed: true } : { allowed: false, firstRefusal: count === limit.max + 1 };
+  }
+
+  async peek(key: string, limit: Limit, now: Date): Promise<boolean> {
+    const window = Math.floor(now.getTime() / limit.windowMs);
+    const counter = await this.model.findById(`${limit.name}:${key}:${window}`).lean().exec();
+    return (counter?.count ?? 0) < limit.max;
+  }
+}
+
+export const citizenLimits = {
+  messages: { name: "messages", max: 30, windowMs: 60_000 },
+  tipsPerDay: { name: "tips", max: 5, windowMs: 86_400_000 },
+  wrongCodes: { name: "wrong-codes", max: 10, windowMs: 3_600_000 },
+} satisfies Record<string, Limit>;

@@ -1,0 +1,60 @@
+import type { Router } from "express";
+import type { ServiceContext } from "./service";
+import type { Feature } from "./events/router";
+import { flows } from "../flows";
+import { validateFlows } from "./conversation/flow";
+import { ConversationEngine } from "./conversation/engine";
+import { ConversationStore, conversationModel } from "./conversation/state";
+import { RateLimiter, rateCounterModel } from "./conversation/rate-limit";
+import { CitizenChat } from "./conversation/citizen-chat";
+import { loadGeography } from "./geo";
+import { createEvidenceStore, ensureEvidenceIndexes } from "./tips/evidence";
+import { TipService } from "./tips/tip-service";
+import { citizenActions, myReports } from "./tips/citizen-actions";
+
+/**
+ * Builds the bot's features from the shared context. Flows are validated here, so a flow naming a
+ * missing step, action or text stops the start-up.
+ */
+export interface BuiltFeatures {
+  features: Feature[];
+  /** HTTP routes features contribute (admin API, evidence links). */
+  routers: Router[];
+  /** Background work to stop on shutdown (workers, schedulers). */
+  stops: Array<() => Promise<void>>;
+}
+
+export async function buildFeatures(context: ServiceContext, startJobs: boolean): Promise<BuiltFeatures> {
+  const { connection, sealer, line, texts, logger, pseudonym, config, now } = context;
+  const geography = loadGeography();
+  const evidence = createEvidenceStore({ connection, sealer, line, logger });
+  await ensureEvidenceIndexes(connection);
+  const tips = new TipService(connection, sealer, config.deadlines, (ids, owner, tipId) => evidence.attachToTip(ids, owner, tipId));
+  const limiter = new RateLimiter(rateCounterModel(connection));
+  const store = new ConversationStore(conversationModel(connection), sealer, {
+    draftTtlMs: config.draftTtlMs,
+    preferenceTtlMs: 180 * 86_400_000,
+  });
+  const actionDeps = { tips, texts, limiter };
+  const actions = citizenActions(actionDeps);
+  validateFlows(flows, new Set(Object.keys(actions)), (key) => texts.has("th", key) && texts.has("en", key));
+
+  const engine = new ConversationEngine(flows, actions, texts, { geography, evidence });
+  const citizenChat = new CitizenChat({
+    engine,
+    store,
+    limiter,
+    texts,
+    line,
+    pseudonym,
+    logger,
+    now,
+    actions,
+    myReports: (reporter, locale) => myReports(actionDeps, reporter, locale),
+    discardDraft: async (owner) => {
+      await evidence.discardDraft(owner);
+    },
+  });
+  void startJobs;
+  return { features: [citizenChat], routers: [], stops: [] };
+}

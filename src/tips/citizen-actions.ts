@@ -1,0 +1,128 @@
+import type { messagingApi } from "@line/bot-sdk";
+import type { Answers, TextRef } from "../conversation/flow";
+import type { ActionContext, FlowAction } from "../conversation/engine";
+import type { IncidentDate } from "../conversation/inputs/incident-date";
+import { formatThaiOrEnglishDate } from "../conversation/inputs/incident-date";
+import type { Place } from "../conversation/inputs/place";
+import type { EvidenceList } from "../conversation/inputs/evidence";
+import { citizenLimits, type RateLimiter } from "../conversation/rate-limit";
+import type { Locale, TextArgs, Translator } from "../i18n";
+import type { Message } from "../line/gateway";
+import { textMessage } from "../line/messages";
+import type { Tip, TipCategory } from "./tip";
+import type { TipService } from "./tip-service";
+
+export interface CitizenActionDeps {
+  tips: TipService;
+  texts: Translator;
+  limiter: RateLimiter;
+  /** Officer messages meant for the reporter, shown on a status check (officers module). */
+  reporterMessages?: (tip: Tip, locale: Locale) => Promise<string[]>;
+}
+
+/** The report and status flows' named actions. */
+export function citizenActions(deps: CitizenActionDeps): Record<string, FlowAction> {
+  return {
+    "report-declined": async () => ({ key: "report-declined" }),
+    "submit-tip": (answers, context) => submitTip(deps, answers, context),
+    "show-status": async (answers, context) => {
+      const code = answers.code as string;
+      const tip = await deps.tips.findByCode(code);
+      if (tip) return [await statusCard(deps, tip, context.locale)];
+      const check = await deps.limiter.hit(context.key, citizenLimits.wrongCodes, context.now);
+      return check.allowed ? { key: "status-not-found", args: { code } } : { key: "limit-wrong-codes" };
+    },
+  };
+}
+
+async function submitTip(deps: CitizenActionDeps, answers: Answers, context: ActionContext): Promise<Message[]> {
+  const place = answers.place as Place;
+  const wantsUpdates = answers.updates === "yes";
+  const tip = await deps.tips.submit(
+    {
+      reporter: context.key,
+      draftStartedAt: context.flow.startedAt,
+      category: answers.category as TipCategory,
+      agencyType: answers.agencyType as string,
+      provinceId: place.kind === "district" ? place.provinceId : null,
+      districtId: place.kind === "district" ? place.districtId : null,
+      details: {
+        agencyName: answers.agencyName as string,
+        narrative: answers.narrative as string,
+        people: (answers.people as string | null | undefined) ?? null,
+        incidentDate: answers.when as IncidentDate,
+        location: place.location,
+        placeDescription: (answers.placeDescription as string | undefined) ?? null,
+        contactPhone: wantsUpdates ? ((answers.contactPhone as string | null | undefined) ?? null) : null,
+      },
+      evidenceIds: ((answers.evidence as EvidenceList | undefined) ?? []).map((item) => item.id),
+      reporterLocale: context.locale,
+      contactUserId: wantsUpdates ? context.userId : undefined,
+    },
+    context.now,
+  );
+  await deps.limiter.hit(context.key, citizenLimits.tipsPerDay, context.now);
+  return [receiptCard(deps.texts, tip, context.locale, wantsUpdates)];
+}
+
+/** The receipt: the tracking code large, a copy button, and what happens next. */
+export function receiptCard(texts: Translator, tip: Tip, locale: Locale, wantsUpdates: boolean): messagingApi.FlexMessage {
+  const t = (key: string, args?: TextArgs) => texts.t(locale, key, args);
+  return {
+    type: "flex",
+    altText: t("receipt-alt", { code: tip.code }),
+    contents: {
+      type: "bubble",
+      body: {
+        type: "box",
+        layout: "vertical",
+        spacing: "md",
+        contents: [
+          { type: "text", text: t("receipt-title"), weight: "bold", size: "lg", wrap: true },
+          { type: "text", text: t("receipt-code-label"), size: "sm", color: "#666666" },
+          { type: "text", text: tip.code, weight: "bold", size: "xl", color: "#1a7f37" },
+          { type: "text", text: t(wantsUpdates ? "receipt-next-updates" : "receipt-next-anonymous"), size: "sm", wrap: true },
+          { type: "text", text: t("receipt-how-to-check"), size: "sm", wrap: true, color: "#666666" },
+        ],
+      },
+      footer: {
+        type: "box",
+        layout: "vertical",
+        contents: [
+          { type: "button", style: "primary", action: { type: "clipboard", label: t("receipt-copy"), clipboardText: tip.code } },
+        ],
+      },
+    },
+  };
+}
+
+async function statusCard(deps: CitizenActionDeps, tip: Tip, locale: Locale): Promise<messagingApi.FlexMessage> {
+  const t = (key: string, args?: TextArgs) => deps.texts.t(locale, key, args);
+  const last = tip.history.at(-1);
+  const messages = (await deps.reporterMessages?.(tip, locale)) ?? [];
+  const rows: messagingApi.FlexComponent[] = [
+    { type: "text", text: t("status-title", { code: tip.code }), weight: "bold", size: "md", wrap: true },
+    { type: "text", text: t(`tip-status-${tip.status}`), weight: "bold", size: "xl", color: "#1a7f37", wrap: true },
+    { type: "text", text: t("status-received-on", { date: formatDay(tip.receivedAt, locale) }), size: "sm", wrap: true },
+    { type: "text", text: t("status-updated-on", { date: formatDay(last?.at ?? tip.receivedAt, locale) }), size: "sm", wrap: true },
+    { type: "text", text: t(`tip-status-${tip.status}-explained`), size: "sm", wrap: true, color: "#666666" },
+  ];
+  for (const message of messages.slice(-3)) {
+    rows.push({ type: "separator" }, { type: "text", text: message, size: "sm", wrap: true });
+  }
+  return { type: "flex", altText: t("status-alt", { code: tip.code, status: t(`tip-status-${tip.status}`) }), contents: { type: "bubble", body: { type: "box", layout: "vertical", spacing: "sm", contents: rows } } };
+}
+
+/** "My reports": the pseudonym's recent tips, newest first. */
+export async function myReports(deps: CitizenActionDeps, reporter: string, locale: Locale): Promise<Message[] | TextRef> {
+  const tips = await deps.tips.listForReporter(reporter, 10);
+  if (tips.length === 0) return { key: "my-reports-empty" };
+  const t = (key: string, args?: TextArgs) => deps.texts.t(locale, key, args);
+  const lines = tips.map((tip) => t("my-reports-line", { code: tip.code, status: t(`tip-status-${tip.status}`), date: formatDay(tip.receivedAt, locale) }));
+  return [textMessage(`${t("my-reports-title")}\n${lines.join("\n")}`)];
+}
+
+export function formatDay(date: Date, locale: Locale): string {
+  const iso = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Bangkok" }).format(date);
+  return formatThaiOrEnglishDate(iso, locale);
+}

@@ -1,0 +1,140 @@
+import { Schema, Types, type Connection, type Model } from "mongoose";
+
+export const tipStatuses = ["received", "acknowledged", "under-review", "referred", "closed"] as const;
+export type TipStatus = (typeof tipStatuses)[number];
+
+export const tipCategories = [
+  "bribery",
+  "embezzlement",
+  "procurement",
+  "abuse-of-authority",
+  "conflict-of-interest",
+  "extortion",
+  "other",
+] as const;
+export type TipCategory = (typeof tipCategories)[number];
+
+/** Free-text parts of a tip. Stored only sealed (`tips.details`): officers read them after enrollment. */
+export interface TipDetails {
+  agencyName: string;
+  narrative: string;
+  people: string | null;
+  incidentDate: { kind: "exact"; date: string } | { kind: "approximate"; text: string } | { kind: "unknown" };
+  location?: { latitude: number; longitude: number; address?: string };
+  placeDescription: string | null;
+  /** A phone number the reporter chose to give officers (opt-in, optional). */
+  contactPhone: string | null;
+}
+
+export interface TipHistoryEntry {
+  status: TipStatus;
+  at: Date;
+  /** "reporter", "system" or "officer:<officer id>" — never a LINE user id. */
+  actor: string;
+  reason?: string;
+}
+
+/**
+ * A tip-off. It holds no LINE user id, name or profile: the reporter is reachable only through the
+ * opt-in contact collection, and the narrative is sealed. Routing fields stay in clear for queues
+ * and statistics.
+ */
+export interface Tip {
+  _id: Types.ObjectId;
+  code: string;
+  /** Idempotency: one draft submitted twice (a retried event) yields one tip. */
+  submissionKey: string;
+  status: TipStatus;
+  category: TipCategory;
+  agencyType: string;
+  provinceId: string | null;
+  districtId: string | null;
+  details: string;
+  evidenceCount: number;
+  wantsUpdates: boolean;
+  reporterLocale: string;
+  receivedAt: Date;
+  acknowledgedAt?: Date;
+  closedAt?: Date;
+  closeReason?: string;
+  acknowledgeBy: Date;
+  feedbackBy?: Date;
+  assignedTo?: string;
+  history: TipHistoryEntry[];
+}
+
+export function tipModel(connection: Connection): Model<Tip> {
+  const schema = new Schema<Tip>(
+    {
+      code: { type: String, required: true, unique: true },
+      submissionKey: { type: String, required: true, unique: true },
+      status: { type: String, required: true, enum: tipStatuses },
+      category: { type: String, required: true, enum: tipCategories },
+      agencyType: { type: String, required: true },
+      provinceId: { type: String, default: null },
+      districtId: { type: String, default: null },
+      details: { type: String, required: true },
+      evidenceCount: { type: Number, required: true },
+      wantsUpdates: { type: Boolean, required: true },
+      reporterLocale: { type: String, required: true },
+      receivedAt: { type: Date, required: true },
+      acknowledgedAt: Date,
+      closedAt: Date,
+      closeReason: String,
+      acknowledgeBy: { type: Date, required: true },
+      feedbackBy: Date,
+      assignedTo: String,
+      history: [{ _id: false, status: String, at: Date, actor: String, reason: String }],
+    },
+    { collection: "tips", versionKey: false },
+  );
+  schema.index({ status: 1, receivedAt: -1 });
+  schema.index({ provinceId: 1, districtId: 1, category: 1, receivedAt: -1 });
+  schema.index({ status: 1, acknowledgeBy: 1 });
+  return connection.models.Tip ?? connection.model<Tip>("Tip", schema);
+}
+
+/** Which tips a reporter pseudonym submitted ("my reports"), kept apart from the tips themselves. */
+export interface ReporterTip {
+  reporter: string;
+  tipId: Types.ObjectId;
+  createdAt: Date;
+}
+
+export function reporterTipModel(connection: Connection): Model<ReporterTip> {
+  const schema = new Schema<ReporterTip>(
+    {
+      reporter: { type: String, required: true },
+      tipId: { type: Schema.Types.ObjectId, required: true, unique: true },
+      createdAt: { type: Date, required: true },
+    },
+    { collection: "reporter_tips", versionKey: false },
+  );
+  schema.index({ reporter: 1, createdAt: -1 });
+  return connection.models.ReporterTip ?? connection.model<ReporterTip>("ReporterTip", schema);
+}
+
+/** The opt-in way back to a reporter: the LINE user id, sealed, deleted after the case closes. */
+export interface ReporterContact {
+  _id: Types.ObjectId;
+  tipId: Types.ObjectId;
+  userId: string;
+  locale: string;
+  createdAt: Date;
+  deleteAfter?: Date;
+}
+
+export function reporterContactModel(connection: Connection): Model<ReporterContact> {
+  const schema = new Schema<ReporterContact>(
+    {
+      tipId: { type: Schema.Types.ObjectId, required: true, unique: true },
+      userId: { type: String, required: true },
+      locale: { type: String, required: true },
+      createdAt: { type: Date, required: true },
+      deleteAfter: Date,
+    },
+    { collection: "reporter_contacts", versionKey: false },
+  );
+  schema.index({ deleteAfter: 1 }, { expireAfterSeconds: 0 });
+  return connection.models.ReporterContact ?? connection.model<ReporterContact>("ReporterContact", schema);
+}
