@@ -32,7 +32,11 @@ export const reportFlow = defineFlow({
         { value: "embezzlement", label: "category-embezzlement", words: ["ยักยอก", "embezzlement"] },
         { value: "procurement", label: "category-procurement", words: ["ฮั้ว", "จัดซื้อจัดจ้าง", "procurement"] },
         { value: "abuse-of-authority", label: "category-abuse-of-authority", words: ["ละเว้น", "abuse"] },
-        { value: "conflict-of-interest", label: "category-conflict-of-interest", words: ["ผลประโยชน์ทับซ้อน", "conflict of interest"] },
+        {
+          value: "conflict-of-interest",
+          label: "category-conflict-of-interest",
+          words: ["ผลประโยชน์ทับซ้อน", "conflict of interest"],
+        },
         { value: "extortion", label: "category-extortion", words: ["เรียกรับ", "ขู่เข็ญ", "extortion"] },
         { value: "other", label: "category-other", words: ["อื่นๆ", "อื่น ๆ", "other"] },
       ]),
@@ -66,7 +70,10 @@ export const reportFlow = defineFlow({
       prompt: "report-place",
       reviewLabel: "review-place",
       input: place(),
-      next: { pick: (answer) => (answer as Place).kind, to: { district: "when", outside: "placeDescription" } },
+      next: {
+        pick: (answer) => (answer as Place).kind,
+        to: { district: "when", outside: "placeDescription" },
+      },
     },
     placeDescription: {
       kind: "ask",

@@ -8,6 +8,11 @@ export const statusFlow = defineFlow({
   start: "code",
   cancelled: "status-cancelled",
   steps: {
-    code: { kind: "ask", prompt: "status-ask-code", input: trackingCodeInput(), next: { end: "show-status" } },
+    code: {
+      kind: "ask",
+      prompt: "status-ask-code",
+      input: trackingCodeInput(),
+      next: { end: "show-status" },
+    },
   },
 });

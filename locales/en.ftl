@@ -6,7 +6,7 @@
 welcome = Hello, and welcome to the { -clinic }.
     Here you can report suspected corruption in public agencies without revealing who you are, and follow your report with a tracking code.
     Choose from the menu below.
-menu-intro = What would you like to do? Choose from the menu below.
+idle-prompt = What would you like to do? Choose from the menu below.
 menu-report = Report
 menu-status = Check a report
 menu-my-reports = My reports

@@ -29,7 +29,9 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
   const geography = loadGeography();
   const evidence = createEvidenceStore({ connection, sealer, line, logger });
   await ensureEvidenceIndexes(connection);
-  const tips = new TipService(connection, sealer, config.deadlines, (ids, owner, tipId) => evidence.attachToTip(ids, owner, tipId));
+  const tips = new TipService(connection, sealer, config.deadlines, (ids, owner, tipId) =>
+    evidence.attachToTip(ids, owner, tipId),
+  );
   const limiter = new RateLimiter(rateCounterModel(connection));
   const store = new ConversationStore(conversationModel(connection), sealer, {
     draftTtlMs: config.draftTtlMs,

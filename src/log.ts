@@ -28,7 +28,7 @@ export const redactedPaths = [
   "*.authorization",
   "headers.authorization",
   "req.headers.authorization",
-  "req.headers[\"x-line-signature\"]",
+  'req.headers["x-line-signature"]',
   "channelAccessToken",
   "*.channelAccessToken",
   "channelSecret",

@@ -39,7 +39,10 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
   const service = await startLocalOrProduction(config, logger, stops);
-  logger.info({ port: service.port, localLine: config.localLine, embeddedStore: config.embeddedStore }, "ready");
+  logger.info(
+    { port: service.port, localLine: config.localLine, embeddedStore: config.embeddedStore },
+    "ready",
+  );
 }
 
 async function startLocalOrProduction(
@@ -56,7 +59,10 @@ async function startLocalOrProduction(
     });
     stops.push(() => store.stop());
     config = { ...config, mongodbUri: `${store.uri}tipline` };
-    logger.warn({ port: store.port, dataDir: config.dataDir }, "embedded store started (local mode; not for production)");
+    logger.warn(
+      { port: store.port, dataDir: config.dataDir },
+      "embedded store started (local mode; not for production)",
+    );
   }
   if (!config.localLine) {
     const service = await startService(config, { logger });
@@ -73,6 +79,8 @@ function onceAsync<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -21,7 +21,10 @@ import { webhookRouter } from "./http/webhook";
 import { buildFeatures } from "./features";
 
 /** Where the repository's data folders (flows/, locales/) are, from src/ under ts-jest or dist/src/ when compiled. */
-export const projectRoot = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? "../.." : "..");
+export const projectRoot = path.resolve(
+  __dirname,
+  __dirname.includes(`${path.sep}dist${path.sep}`) ? "../.." : "..",
+);
 
 /** Everything a feature may need; built once by the composition root and passed down. */
 export interface ServiceContext {
@@ -67,7 +70,8 @@ export interface Service {
  */
 export async function startService(config: Config, options: ServiceOptions): Promise<Service> {
   const { logger } = options;
-  if (!config.mongodbUri) throw new Error("startService needs config.mongodbUri (main.ts starts the embedded store)");
+  if (!config.mongodbUri)
+    throw new Error("startService needs config.mongodbUri (main.ts starts the embedded store)");
   const now = options.now ?? (() => new Date());
   const instanceId = randomUUID();
 
@@ -84,7 +88,19 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   const texts = loadTranslator(path.join(projectRoot, "locales"));
   const leases = createLeases(leaseModel(connection), instanceId, now);
   const scheduler = new JobScheduler(leases, logger, now);
-  const context: ServiceContext = { config, logger, connection, sealer, pseudonym, line, texts, now, instanceId, leases, scheduler };
+  const context: ServiceContext = {
+    config,
+    logger,
+    connection,
+    sealer,
+    pseudonym,
+    line,
+    texts,
+    now,
+    instanceId,
+    leases,
+    scheduler,
+  };
 
   const inbox = new Inbox(inboxModel(connection), sealer, pseudonym);
   const { features, routers, stops } = await buildFeatures(context, options.startJobs ?? true);
@@ -132,7 +148,9 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   const sweep =
     sweepMs > 0
       ? setInterval(() => {
-          processor.scheduleDueWork().catch((error: unknown) => logger.warn({ err: error }, "inbox sweep failed"));
+          processor
+            .scheduleDueWork()
+            .catch((error: unknown) => logger.warn({ err: error }, "inbox sweep failed"));
         }, sweepMs)
       : undefined;
   sweep?.unref();

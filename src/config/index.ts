@@ -80,8 +80,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     if (typeof result === "string") problems.push(`DATA_ENCRYPTION_KEYS: ${result}`);
     else keys = result;
   }
-  if (env.DATA_ENCRYPTION_KEY_ID && keys.length > 0 && !keys.some((k) => k.id === env.DATA_ENCRYPTION_KEY_ID)) {
-    problems.push(`DATA_ENCRYPTION_KEY_ID: "${env.DATA_ENCRYPTION_KEY_ID}" is not one of DATA_ENCRYPTION_KEYS`);
+  if (
+    env.DATA_ENCRYPTION_KEY_ID &&
+    keys.length > 0 &&
+    !keys.some((k) => k.id === env.DATA_ENCRYPTION_KEY_ID)
+  ) {
+    problems.push(
+      `DATA_ENCRYPTION_KEY_ID: "${env.DATA_ENCRYPTION_KEY_ID}" is not one of DATA_ENCRYPTION_KEYS`,
+    );
   }
   if (Boolean(env.DATA_ENCRYPTION_KEYS) !== Boolean(env.DATA_ENCRYPTION_KEY_ID)) {
     problems.push("DATA_ENCRYPTION_KEY_ID: set it together with DATA_ENCRYPTION_KEYS");
@@ -91,11 +97,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.DATA_DIR);
   const localLine = !env.LINE_CHANNEL_ACCESS_TOKEN;
   // Keys missing outside production: generate once and keep them in DATA_DIR so local data stays readable.
-  const needsLocalSecrets = keys.length === 0 || !env.PSEUDONYM_KEY || (localLine && !env.LINE_CHANNEL_SECRET);
+  const needsLocalSecrets =
+    keys.length === 0 || !env.PSEUDONYM_KEY || (localLine && !env.LINE_CHANNEL_SECRET);
   const local = needsLocalSecrets ? loadOrCreateLocalSecrets(dataDir) : undefined;
 
   const currentKeyId = env.DATA_ENCRYPTION_KEY_ID ?? local!.encryptionKeyId;
-  if (keys.length === 0) keys = [{ id: local!.encryptionKeyId, key: Buffer.from(local!.encryptionKey, "hex") }];
+  if (keys.length === 0)
+    keys = [{ id: local!.encryptionKeyId, key: Buffer.from(local!.encryptionKey, "hex") }];
 
   return {
     env: env.NODE_ENV,
@@ -132,7 +140,8 @@ function parseKeyRing(value: string): EncryptionKey[] | string {
     const separator = entry.indexOf(":");
     const id = entry.slice(0, separator);
     const key = decodeKey(entry.slice(separator + 1));
-    if (separator < 1 || !/^[A-Za-z0-9_-]{1,32}$/.test(id)) return `entry "${id || entry.slice(0, 8)}…" needs the form KEYID:KEY`;
+    if (separator < 1 || !/^[A-Za-z0-9_-]{1,32}$/.test(id))
+      return `entry "${id || entry.slice(0, 8)}…" needs the form KEYID:KEY`;
     if (!key) return `key "${id}" must be 32 bytes, written as 64 hex characters or base64`;
     if (keys.some((k) => k.id === id)) return `key id "${id}" appears twice`;
     keys.push({ id, key });
@@ -147,5 +156,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 /** `FOO=` in a .env file means "not set", as operators expect. */
 function blankToUndefined(source: NodeJS.ProcessEnv): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(source).map(([name, value]) => [name, value === "" ? undefined : value]));
+  return Object.fromEntries(
+    Object.entries(source).map(([name, value]) => [name, value === "" ? undefined : value]),
+  );
 }

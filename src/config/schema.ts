@@ -19,7 +19,9 @@ const duration = (fallback: string) =>
   z
     .string()
     .default(fallback)
-    .refine((value) => /^\d+(ms|s|m|h|d)$/.test(value), { message: "must look like 500ms, 30s, 15m, 24h or 7d" })
+    .refine((value) => /^\d+(ms|s|m|h|d)$/.test(value), {
+      message: "must look like 500ms, 30s, 15m, 24h or 7d",
+    })
     .transform(parseDuration);
 
 export function parseDuration(value: string): number {
@@ -44,12 +46,18 @@ export const environmentSchema = z.object({
   LINE_API_BASE_URL: z.url().default("https://api.line.me"),
   LINE_DATA_API_BASE_URL: z.url().default("https://api-data.line.me"),
 
-  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, "must start with mongodb:// or mongodb+srv://").optional(),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, "must start with mongodb:// or mongodb+srv://")
+    .optional(),
   DATA_DIR: z.string().min(1).default("./data"),
   EMBEDDED_DB_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 
   DATA_ENCRYPTION_KEYS: z.string().optional(),
-  DATA_ENCRYPTION_KEY_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, "must be 1-32 letters, digits, _ or -").optional(),
+  DATA_ENCRYPTION_KEY_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, "must be 1-32 letters, digits, _ or -")
+    .optional(),
   PSEUDONYM_KEY: key32.optional(),
 
   WEBHOOK_BODY_LIMIT: z

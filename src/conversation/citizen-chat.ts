@@ -43,7 +43,10 @@ export class CitizenChat implements Feature {
   constructor(private readonly deps: CitizenChatDeps) {}
 
   handles(event: webhook.Event): boolean {
-    return event.source?.type === "user" && (event.type === "message" || event.type === "postback" || event.type === "follow");
+    return (
+      event.source?.type === "user" &&
+      (event.type === "message" || event.type === "postback" || event.type === "follow")
+    );
   }
 
   async handle(turn: Turn): Promise<void> {
@@ -70,7 +73,11 @@ export class CitizenChat implements Feature {
     turn.say(...outcome.messages);
   }
 
-  private async decide(state: ConversationState, event: webhook.Event, context: TurnContext): Promise<StepOutcome & { cancelled?: boolean }> {
+  private async decide(
+    state: ConversationState,
+    event: webhook.Event,
+    context: TurnContext,
+  ): Promise<StepOutcome & { cancelled?: boolean }> {
     const locale = state.locale ?? "th";
     if (event.type === "follow") return this.idle(state, [this.text(locale, "welcome")]);
     const input = userInputFrom(event);
@@ -79,12 +86,24 @@ export class CitizenChat implements Feature {
     return this.withoutFlow(state, input, command, context);
   }
 
-  private async inFlow(state: ConversationState, input: UserInput, command: Command | undefined, context: TurnContext): Promise<StepOutcome & { cancelled?: boolean }> {
+  private async inFlow(
+    state: ConversationState,
+    input: UserInput,
+    command: Command | undefined,
+    context: TurnContext,
+  ): Promise<StepOutcome & { cancelled?: boolean }> {
     const { engine } = this.deps;
     const locale = state.locale ?? "th";
     switch (command?.name) {
       case "cancel":
-        return { save: true, cancelled: true, state: { ...state, flow: undefined }, messages: this.menu(locale, [this.text(locale, state.flow!.id === "report" ? "report-cancelled" : "status-cancelled")]) };
+        return {
+          save: true,
+          cancelled: true,
+          state: { ...state, flow: undefined },
+          messages: this.menu(locale, [
+            this.text(locale, state.flow!.id === "report" ? "report-cancelled" : "status-cancelled"),
+          ]),
+        };
       case "back":
         return engine.back(state, context);
       case "menu":
@@ -104,7 +123,12 @@ export class CitizenChat implements Feature {
     }
   }
 
-  private async withoutFlow(state: ConversationState, input: UserInput, command: Command | undefined, context: TurnContext): Promise<StepOutcome> {
+  private async withoutFlow(
+    state: ConversationState,
+    input: UserInput,
+    command: Command | undefined,
+    context: TurnContext,
+  ): Promise<StepOutcome> {
     const { engine, limiter } = this.deps;
     const locale = state.locale ?? "th";
     switch (command?.name) {
@@ -120,11 +144,18 @@ export class CitizenChat implements Feature {
         return engine.start(state, "reporter-reply", context, [], { code: command.code });
       case "my-reports": {
         const result = await this.deps.myReports(state.key, locale);
-        return this.idle(state, Array.isArray(result) ? result : [this.text(locale, result.key, result.args)]);
+        return this.idle(
+          state,
+          Array.isArray(result) ? result : [this.text(locale, result.key, result.args)],
+        );
       }
       case "language": {
         const next = command.locale ?? (locale === "th" ? "en" : "th");
-        return { save: true, state: { ...state, locale: next }, messages: this.menu(next, [this.text(next, "language-changed")]) };
+        return {
+          save: true,
+          state: { ...state, locale: next },
+          messages: this.menu(next, [this.text(next, "language-changed")]),
+        };
       }
       case "help":
         return this.idle(state, [this.text(locale, "help")]);
@@ -138,14 +169,34 @@ export class CitizenChat implements Feature {
       // A tracking code typed on its own is a status check.
       const code = normalizeTrackingCode(input.text);
       if (code) {
-        const result = await this.deps.actions["show-status"]!({ code }, { key: state.key, userId: context.userId, locale, now: context.now, flow: { id: "status", version: 0, step: "code", history: [], editing: false, answers: {}, startedAt: context.now } });
-        return this.idle(state, Array.isArray(result) ? result : [this.text(locale, result.key, result.args)]);
+        const result = await this.deps.actions["show-status"]!(
+          { code },
+          {
+            key: state.key,
+            userId: context.userId,
+            locale,
+            now: context.now,
+            flow: {
+              id: "status",
+              version: 0,
+              step: "code",
+              history: [],
+              editing: false,
+              answers: {},
+              startedAt: context.now,
+            },
+          },
+        );
+        return this.idle(
+          state,
+          Array.isArray(result) ? result : [this.text(locale, result.key, result.args)],
+        );
       }
     }
     if (input.kind === "postback" && parsePostback(input.data).type === "answer") {
       return this.idle(state, [this.text(locale, "stale-button-no-flow")]);
     }
-    return this.idle(state, [this.text(locale, "menu-intro")]);
+    return this.idle(state, [this.text(locale, "idle-prompt")]);
   }
 
   private idle(state: ConversationState, messages: Message[]): StepOutcome {
@@ -155,7 +206,7 @@ export class CitizenChat implements Feature {
   /** The main menu as quick replies, attached to the last message. */
   private menu(locale: Locale, messages: Message[]): Message[] {
     const t = (key: string) => this.deps.texts.t(locale, key);
-    const shown = messages.length > 0 ? messages : [this.text(locale, "menu-intro")];
+    const shown = messages.length > 0 ? messages : [this.text(locale, "idle-prompt")];
     return withQuickReplies(shown, [
       postbackButton(t("menu-report"), commandPostback("report")),
       postbackButton(t("menu-status"), commandPostback("status")),

@@ -21,7 +21,17 @@ const words: Array<[RegExp, Command]> = [
   [/^(ภาษาไทย|thai)$/i, { name: "language", locale: "th" }],
 ];
 
-const commandNames = new Set(["cancel", "menu", "help", "back", "report", "status", "my-reports", "language", "reply"]);
+const commandNames = new Set([
+  "cancel",
+  "menu",
+  "help",
+  "back",
+  "report",
+  "status",
+  "my-reports",
+  "language",
+  "reply",
+]);
 
 export function commandFrom(input: UserInput): Command | undefined {
   if (input.kind === "text") {
@@ -32,9 +42,13 @@ export function commandFrom(input: UserInput): Command | undefined {
     const postback = parsePostback(input.data);
     if (postback.type !== "command" || !commandNames.has(postback.command)) return undefined;
     if (postback.command === "language") {
-      return { name: "language", locale: postback.value === "th" || postback.value === "en" ? postback.value : undefined };
+      return {
+        name: "language",
+        locale: postback.value === "th" || postback.value === "en" ? postback.value : undefined,
+      };
     }
-    if (postback.command === "reply") return postback.value ? { name: "reply", code: postback.value } : undefined;
+    if (postback.command === "reply")
+      return postback.value ? { name: "reply", code: postback.value } : undefined;
     return { name: postback.command as Exclude<Command["name"], "language" | "reply"> };
   }
   return undefined;

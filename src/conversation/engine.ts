@@ -72,7 +72,13 @@ export class ConversationEngine {
   }
 
   /** Starts a flow; `seed` pre-fills answers the flow needs from outside (e.g. which report a reply is for). */
-  start(state: ConversationState, flowId: string, context: TurnContext, intro: Message[] = [], seed: Answers = {}): StepOutcome {
+  start(
+    state: ConversationState,
+    flowId: string,
+    context: TurnContext,
+    intro: Message[] = [],
+    seed: Answers = {},
+  ): StepOutcome {
     const flow = this.flow(flowId);
     const active: ActiveFlow = {
       id: flow.id,
@@ -109,7 +115,8 @@ export class ConversationEngine {
       services: this.services,
       showLoading: context.showLoading,
     });
-    if (!result.ok) return this.reprompt(current, [this.text(locale, result.error.key, result.error.args)], context);
+    if (!result.ok)
+      return this.reprompt(current, [this.text(locale, result.error.key, result.error.args)], context);
 
     const answers = { ...active.answers, [active.step]: result.value };
     const said = result.reply ? [this.text(locale, result.reply.key, result.reply.args)] : [];
@@ -119,15 +126,34 @@ export class ConversationEngine {
     }
     const transition = active.editing ? this.reviewStepId(flow) : transitionFor(step, result.value, answers);
     const history = [...active.history, active.step];
-    if (typeof transition === "object") return this.finish({ ...current, flow: { ...active, answers, history } }, transition.end, said, context);
-    return this.moveTo({ ...current, flow: { ...active, answers, history, step: transition, editing: false } }, said, context);
+    if (typeof transition === "object")
+      return this.finish(
+        { ...current, flow: { ...active, answers, history } },
+        transition.end,
+        said,
+        context,
+      );
+    return this.moveTo(
+      { ...current, flow: { ...active, answers, history, step: transition, editing: false } },
+      said,
+      context,
+    );
   }
 
   back(state: ConversationState, context: TurnContext): StepOutcome {
     const active = this.migrate(state.flow!);
     const previous = active.history.at(-1);
-    if (!previous) return this.reprompt({ ...state, flow: active }, [this.text(state.locale ?? "th", "back-at-start")], context);
-    return this.moveTo({ ...state, flow: { ...active, step: previous, history: active.history.slice(0, -1), editing: false } }, [], context);
+    if (!previous)
+      return this.reprompt(
+        { ...state, flow: active },
+        [this.text(state.locale ?? "th", "back-at-start")],
+        context,
+      );
+    return this.moveTo(
+      { ...state, flow: { ...active, step: previous, history: active.history.slice(0, -1), editing: false } },
+      [],
+      context,
+    );
   }
 
   /** Draws the current step anew and saves (e.g. after a language switch: old buttons become stale). */
@@ -140,10 +166,16 @@ export class ConversationEngine {
     return { save: false, state, messages: this.prompt(state, state.revision, before, context) };
   }
 
-  private async review(state: ConversationState, step: ReviewStep, input: StepInput, context: TurnContext): Promise<StepOutcome> {
+  private async review(
+    state: ConversationState,
+    step: ReviewStep,
+    input: StepInput,
+    context: TurnContext,
+  ): Promise<StepOutcome> {
     const active = state.flow!;
     const locale = state.locale ?? "th";
-    const choice = input.kind === "choice" ? input.value : input.kind === "text" ? reviewWord(input.text) : undefined;
+    const choice =
+      input.kind === "choice" ? input.value : input.kind === "text" ? reviewWord(input.text) : undefined;
     if (choice === "submit") return this.finish(state, step.submit, [], context);
     const field = choice?.startsWith("edit:") ? choice.slice("edit:".length) : undefined;
     if (field && this.flow(active.id).steps[field]?.kind === "ask") {
@@ -152,11 +184,22 @@ export class ConversationEngine {
     return this.reprompt(state, [this.text(locale, "input-review")], context);
   }
 
-  private async finish(state: ConversationState, actionName: string, said: Message[], context: TurnContext): Promise<StepOutcome> {
+  private async finish(
+    state: ConversationState,
+    actionName: string,
+    said: Message[],
+    context: TurnContext,
+  ): Promise<StepOutcome> {
     const action = this.actions[actionName];
     if (!action) throw new Error(`flow action "${actionName}" is not registered`);
     const locale = state.locale ?? "th";
-    const result = await action(state.flow!.answers, { key: state.key, userId: context.userId, locale, now: context.now, flow: state.flow! });
+    const result = await action(state.flow!.answers, {
+      key: state.key,
+      userId: context.userId,
+      locale,
+      now: context.now,
+      flow: state.flow!,
+    });
     const messages = Array.isArray(result) ? result : [this.text(locale, result.key, result.args)];
     return { save: true, state: { ...state, flow: undefined }, messages: [...said, ...messages] };
   }
@@ -166,7 +209,12 @@ export class ConversationEngine {
     return { save: true, state, messages: this.prompt(state, state.revision + 1, before, context) };
   }
 
-  private prompt(state: ConversationState, revision: number, before: Message[], context: TurnContext): Message[] {
+  private prompt(
+    state: ConversationState,
+    revision: number,
+    before: Message[],
+    context: TurnContext,
+  ): Message[] {
     const active = state.flow!;
     const flow = this.flow(active.id);
     const step = flow.steps[active.step]!;
@@ -175,10 +223,10 @@ export class ConversationEngine {
     const button = (value: string) => answerPostback(active.id, active.step, revision, value);
     if (step.kind === "review") {
       const summary = this.reviewCard(flow, active, locale, button);
-      return withQuickReplies([...before, summary], [
-        postbackButton(t("choice-submit"), button("submit")),
-        ...this.navigationButtons(active, locale),
-      ]);
+      return withQuickReplies(
+        [...before, summary],
+        [postbackButton(t("choice-submit"), button("submit")), ...this.navigationButtons(active, locale)],
+      );
     }
     const extra = step.input.extraMessages?.({ t, locale, services: this.services, button }) ?? [];
     const promptText = textMessage(t(step.prompt, step.promptArgs?.(active.answers)));
@@ -199,14 +247,21 @@ export class ConversationEngine {
     ]);
   }
 
-  private stepButtons(step: AskStep, active: ActiveFlow, locale: Locale, revision: number, context: TurnContext): QuickReplyButton[] {
+  private stepButtons(
+    step: AskStep,
+    active: ActiveFlow,
+    locale: Locale,
+    revision: number,
+    context: TurnContext,
+  ): QuickReplyButton[] {
     const t = (key: string, args?: TextArgs) => this.texts.t(locale, key, args);
     const data = (value: string) => answerPostback(active.id, active.step, revision, value);
     return step.input
       .choices({ now: context.now, current: active.answers[active.step], services: this.services })
       .map((choice) => {
         if (choice.kind === "location") return locationButton(t(choice.label));
-        if (choice.kind === "date-picker") return datePickerButton(t(choice.label), data(choice.value), choice);
+        if (choice.kind === "date-picker")
+          return datePickerButton(t(choice.label), data(choice.value), choice);
         return postbackButton(t(choice.label, choice.labelArgs), data(choice.value));
       });
   }
@@ -219,7 +274,12 @@ export class ConversationEngine {
     return buttons;
   }
 
-  private reviewCard(flow: FlowDefinition, active: ActiveFlow, locale: Locale, button: (value: string) => string): Message {
+  private reviewCard(
+    flow: FlowDefinition,
+    active: ActiveFlow,
+    locale: Locale,
+    button: (value: string) => string,
+  ): Message {
     const t = (key: string, args?: TextArgs) => this.texts.t(locale, key, args);
     const format = { t, locale, services: this.services };
     const rows = Object.entries(flow.steps)
@@ -236,7 +296,12 @@ export class ConversationEngine {
             flex: 5,
             contents: [
               { type: "text" as const, text: t(step.reviewLabel!), size: "xs" as const, color: "#888888" },
-              { type: "text" as const, text: clip(step.input.format(active.answers[id], format) || "-", reviewNarrativeLength), size: "sm" as const, wrap: true },
+              {
+                type: "text" as const,
+                text: clip(step.input.format(active.answers[id], format) || "-", reviewNarrativeLength),
+                size: "sm" as const,
+                wrap: true,
+              },
             ],
           },
           {
@@ -244,7 +309,12 @@ export class ConversationEngine {
             flex: 2,
             height: "sm" as const,
             style: "link" as const,
-            action: { type: "postback" as const, label: t("choice-edit"), data: button(`edit:${id}`), displayText: `${t("choice-edit")}: ${t(step.reviewLabel!)}` },
+            action: {
+              type: "postback" as const,
+              label: t("choice-edit"),
+              data: button(`edit:${id}`),
+              displayText: `${t("choice-edit")}: ${t(step.reviewLabel!)}`,
+            },
           },
         ],
       }));
@@ -253,15 +323,34 @@ export class ConversationEngine {
       altText: t("review-title"),
       contents: {
         type: "bubble",
-        header: { type: "box", layout: "vertical", contents: [{ type: "text", text: t("review-title"), weight: "bold", size: "lg", wrap: true }] },
+        header: {
+          type: "box",
+          layout: "vertical",
+          contents: [{ type: "text", text: t("review-title"), weight: "bold", size: "lg", wrap: true }],
+        },
         body: { type: "box", layout: "vertical", spacing: "md", contents: rows },
         footer: {
           type: "box",
           layout: "vertical",
           spacing: "sm",
           contents: [
-            { type: "text", text: t(flow.steps[active.step]!.prompt), size: "xs", wrap: true, color: "#666666" },
-            { type: "button", style: "primary", action: { type: "postback", label: t("choice-submit"), data: button("submit"), displayText: t("choice-submit") } },
+            {
+              type: "text",
+              text: t(flow.steps[active.step]!.prompt),
+              size: "xs",
+              wrap: true,
+              color: "#666666",
+            },
+            {
+              type: "button",
+              style: "primary",
+              action: {
+                type: "postback",
+                label: t("choice-submit"),
+                data: button("submit"),
+                displayText: t("choice-submit"),
+              },
+            },
           ],
         },
       },
@@ -274,7 +363,8 @@ export class ConversationEngine {
     const postback = parsePostback(input.data);
     if (postback.type !== "answer") return "stale";
     const active = state.flow!;
-    if (postback.flow !== active.id || postback.step !== active.step || postback.revision !== state.revision) return "stale";
+    if (postback.flow !== active.id || postback.step !== active.step || postback.revision !== state.revision)
+      return "stale";
     return { kind: "choice", value: postback.value, params: input.params };
   }
 

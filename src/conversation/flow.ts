@@ -12,7 +12,12 @@ export type QuickChoice =
 export type StepInput = UserInput | { kind: "choice"; value: string; params?: { date?: string } };
 
 export type InputResult<T> =
-  | { ok: true; value: T; /** stay on this step (e.g. evidence: one more item) */ stay?: boolean; reply?: TextRef }
+  | {
+      ok: true;
+      value: T;
+      /** stay on this step (e.g. evidence: one more item) */ stay?: boolean;
+      reply?: TextRef;
+    }
   | { ok: false; error: TextRef };
 
 export interface TextRef {
@@ -131,12 +136,16 @@ export function validateFlows(
         if (!actions.has(step.submit)) problems.push(`${where(id)}: unknown action "${step.submit}"`);
         continue;
       }
-      if (step.reviewLabel && !hasText(step.reviewLabel)) problems.push(`${where(id)}: missing text "${step.reviewLabel}"`);
-      for (const key of step.input.textKeys) if (!hasText(key)) problems.push(`${where(id)}: missing text "${key}"`);
+      if (step.reviewLabel && !hasText(step.reviewLabel))
+        problems.push(`${where(id)}: missing text "${step.reviewLabel}"`);
+      for (const key of step.input.textKeys)
+        if (!hasText(key)) problems.push(`${where(id)}: missing text "${key}"`);
       const targets = isBranch(step.next) ? Object.values(step.next.to) : [step.next];
       for (const target of targets) {
-        if (typeof target === "string" && !flow.steps[target]) problems.push(`${where(id)}: next step "${target}" does not exist`);
-        if (typeof target === "object" && !actions.has(target.end)) problems.push(`${where(id)}: unknown action "${target.end}"`);
+        if (typeof target === "string" && !flow.steps[target])
+          problems.push(`${where(id)}: next step "${target}" does not exist`);
+        if (typeof target === "object" && !actions.has(target.end))
+          problems.push(`${where(id)}: unknown action "${target.end}"`);
       }
     }
   }

@@ -25,6 +25,7 @@ export function parsePostback(data: string): Postback {
   const step = params.get("s");
   const revision = Number(params.get("r"));
   const value = params.get("v");
-  if (flow && step && Number.isInteger(revision) && value !== null) return { type: "answer", flow, step, revision, value };
+  if (flow && step && Number.isInteger(revision) && value !== null)
+    return { type: "answer", flow, step, revision, value };
   return { type: "unknown" };
 }

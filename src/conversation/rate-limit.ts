@@ -8,7 +8,11 @@ interface CounterDocument {
 
 export function rateCounterModel(connection: Connection): Model<CounterDocument> {
   const schema = new Schema<CounterDocument>(
-    { _id: { type: String, required: true }, count: { type: Number, required: true }, expiresAt: { type: Date, required: true } },
+    {
+      _id: { type: String, required: true },
+      count: { type: Number, required: true },
+      expiresAt: { type: Date, required: true },
+    },
     { collection: "rate_limits", versionKey: false },
   );
   schema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
@@ -21,7 +25,12 @@ export interface Limit {
   windowMs: number;
 }
 
-export type LimitCheck = { allowed: true } | { allowed: false; /** true only the first time over: say so once, then stay quiet */ firstRefusal: boolean };
+export type LimitCheck =
+  | { allowed: true }
+  | {
+      allowed: false;
+      /** true only the first time over: say so once, then stay quiet */ firstRefusal: boolean;
+    };
 
 /**
  * Fixed-window counters per pseudonym in MongoDB, so every instance sees the same count. Used for

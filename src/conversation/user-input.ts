@@ -5,14 +5,24 @@ export type UserInput =
   | { kind: "text"; text: string }
   | { kind: "postback"; data: string; params?: { date?: string; time?: string; datetime?: string } }
   | { kind: "location"; latitude: number; longitude: number; address?: string; title?: string }
-  | { kind: "media"; mediaKind: "image" | "video" | "audio" | "file"; messageId: string; fileName?: string; fromLine: boolean }
+  | {
+      kind: "media";
+      mediaKind: "image" | "video" | "audio" | "file";
+      messageId: string;
+      fileName?: string;
+      fromLine: boolean;
+    }
   | { kind: "sticker" }
   | { kind: "unsupported" };
 
 export function userInputFrom(event: webhook.Event): UserInput {
   if (event.type === "postback") {
     const { data, params } = event.postback;
-    return { kind: "postback", data, params: params as { date?: string; time?: string; datetime?: string } | undefined };
+    return {
+      kind: "postback",
+      data,
+      params: params as { date?: string; time?: string; datetime?: string } | undefined,
+    };
   }
   if (event.type !== "message") return { kind: "unsupported" };
   const message = event.message;
@@ -37,7 +47,13 @@ export function userInputFrom(event: webhook.Event): UserInput {
         fromLine: message.contentProvider.type === "line",
       };
     case "file":
-      return { kind: "media", mediaKind: "file", messageId: message.id, fileName: message.fileName, fromLine: true };
+      return {
+        kind: "media",
+        mediaKind: "file",
+        messageId: message.id,
+        fileName: message.fileName,
+        fromLine: true,
+      };
     case "sticker":
       return { kind: "sticker" };
     default:

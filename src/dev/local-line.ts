@@ -9,7 +9,11 @@ import { createFakeLinePlatform } from "./line-platform";
  * /v2/bot/... from the root of its base URL), and it posts signed webhooks back to /webhook — the
  * same path production takes, with no credentials.
  */
-export async function startLocalLine(config: Config, logger: Logger, stops: Array<() => Promise<void>>): Promise<Service> {
+export async function startLocalLine(
+  config: Config,
+  logger: Logger,
+  stops: Array<() => Promise<void>>,
+): Promise<Service> {
   const platform = createFakeLinePlatform({
     channelSecret: config.line.channelSecret,
     channelAccessToken: config.line.channelAccessToken,

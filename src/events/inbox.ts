@@ -103,7 +103,10 @@ export class Inbox {
   async markDone(id: string, retentionMs: number, now = new Date()): Promise<void> {
     await this.model.updateOne(
       { _id: id },
-      { $set: { status: "done", expiresAt: new Date(now.getTime() + retentionMs) }, $unset: { payload: 1, lastError: 1 } },
+      {
+        $set: { status: "done", expiresAt: new Date(now.getTime() + retentionMs) },
+        $unset: { payload: 1, lastError: 1 },
+      },
     );
   }
 
@@ -117,7 +120,11 @@ export class Inbox {
       ? { $set: { notBefore: options.retryAt, lastError: reason }, $inc: { attempts: 1 } }
       : {
           // Given up: keep the sealed payload for an operator to replay, for a limited time.
-          $set: { status: "failed", lastError: reason, expiresAt: new Date(now.getTime() + options.retentionMs) },
+          $set: {
+            status: "failed",
+            lastError: reason,
+            expiresAt: new Date(now.getTime() + options.retentionMs),
+          },
           $inc: { attempts: 1 },
         };
     await this.model.updateOne({ _id: id }, update);
@@ -157,7 +164,8 @@ export function sourceId(event: webhook.Event): string {
 
 /** Number of duplicate-key write errors if every error is one, else undefined (a real failure). */
 function duplicateWriteErrors(error: unknown): number | undefined {
-  const writeErrors = (error as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }).writeErrors;
+  const writeErrors = (error as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> })
+    .writeErrors;
   if (!Array.isArray(writeErrors) || writeErrors.length === 0) return undefined;
   const allDuplicates = writeErrors.every((e) => (e.code ?? e.err?.code) === 11000);
   return allDuplicates ? writeErrors.length : undefined;

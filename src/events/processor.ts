@@ -4,7 +4,10 @@ import type { Leases } from "../jobs/leases";
 import type { Inbox, InboxRecord } from "./inbox";
 
 /** What the bot does with one event. Throwing means "try again later"; the event stays in the inbox. */
-export type EventHandler = (event: webhook.Event, meta: { eventId: string; redelivered: boolean }) => Promise<void>;
+export type EventHandler = (
+  event: webhook.Event,
+  meta: { eventId: string; redelivered: boolean },
+) => Promise<void>;
 
 export interface EventProcessorOptions {
   inbox: Inbox;
@@ -100,7 +103,12 @@ export class EventProcessor {
       const giveUp = attempts >= this.maxAttempts;
       const retryAt = giveUp ? undefined : new Date(this.now().getTime() + 1000 * 2 ** attempts);
       log.error({ err: error, attempts, giveUp }, "event handler failed");
-      await inbox.markFailedAttempt(record._id, errorName(error), { retryAt, retentionMs: retentionMs * 2 }, this.now());
+      await inbox.markFailedAttempt(
+        record._id,
+        errorName(error),
+        { retryAt, retentionMs: retentionMs * 2 },
+        this.now(),
+      );
     }
   }
 }

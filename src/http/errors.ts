@@ -29,13 +29,17 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 }
 
 function classify(error: unknown): { status: number; message: string; details?: unknown } {
-  if (error instanceof HttpError) return { status: error.status, message: error.message, details: error.details };
+  if (error instanceof HttpError)
+    return { status: error.status, message: error.message, details: error.details };
   if (error instanceof SignatureValidationFailed) return { status: 401, message: "invalid signature" };
   if (error instanceof JSONParseError) return { status: 400, message: "malformed JSON" };
   const bodyParser = error as { type?: string; status?: number; expose?: boolean; message?: string };
   if (bodyParser.type === "entity.too.large") return { status: 413, message: "body too large" };
   if (typeof bodyParser.status === "number" && bodyParser.status >= 400 && bodyParser.status < 500) {
-    return { status: bodyParser.status, message: bodyParser.expose ? (bodyParser.message ?? "bad request") : "bad request" };
+    return {
+      status: bodyParser.status,
+      message: bodyParser.expose ? (bodyParser.message ?? "bad request") : "bad request",
+    };
   }
   return { status: 500, message: "internal error" };
 }

@@ -52,7 +52,9 @@ function acceptEvents({ inbox, processor, logger, accepting }: WebhookRouteOptio
 function parseEvents(body: unknown): webhook.Event[] {
   const events = (body as { events?: unknown } | null)?.events;
   if (!Array.isArray(events)) throw new HttpError(400, "body has no events array");
-  if (!events.every((event) => typeof event === "object" && event !== null && typeof event.type === "string")) {
+  if (
+    !events.every((event) => typeof event === "object" && event !== null && typeof event.type === "string")
+  ) {
     throw new HttpError(400, "every event needs a type");
   }
   return events as webhook.Event[];

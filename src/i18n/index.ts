@@ -88,7 +88,11 @@ export function localeFiles(localesDir: string, locale: Locale): string[] {
   const main = path.join(localesDir, `${locale}.ftl`);
   const folder = path.join(localesDir, locale);
   const extra = fs.existsSync(folder)
-    ? fs.readdirSync(folder).filter((name) => name.endsWith(".ftl")).sort().map((name) => path.join(folder, name))
+    ? fs
+        .readdirSync(folder)
+        .filter((name) => name.endsWith(".ftl"))
+        .sort()
+        .map((name) => path.join(folder, name))
     : [];
   return [main, ...extra];
 }

@@ -19,13 +19,21 @@ export interface Leases {
 
 export function leaseModel(connection: Connection): Model<LeaseDocument> {
   const schema = new Schema<LeaseDocument>(
-    { _id: { type: String, required: true }, owner: { type: String, required: true }, until: { type: Date, required: true } },
+    {
+      _id: { type: String, required: true },
+      owner: { type: String, required: true },
+      until: { type: Date, required: true },
+    },
     { versionKey: false, collection: "leases" },
   );
   return connection.models.Lease ?? connection.model<LeaseDocument>("Lease", schema);
 }
 
-export function createLeases(model: Model<LeaseDocument>, owner: string, now: () => Date = () => new Date()): Leases {
+export function createLeases(
+  model: Model<LeaseDocument>,
+  owner: string,
+  now: () => Date = () => new Date(),
+): Leases {
   return {
     async acquire(name, ttlMs) {
       const at = now();

@@ -22,10 +22,14 @@ export class JobScheduler {
 
   every(name: string, expression: string, job: Job, options: { leaseMs?: number } = {}): void {
     if (!cron.validate(expression)) throw new Error(`job "${name}": invalid cron expression "${expression}"`);
-    const task = cron.schedule(expression, () => this.track(this.runOnce(name, job, options.leaseMs ?? 10 * 60_000)), {
-      timezone: scheduleTimeZone,
-      name,
-    });
+    const task = cron.schedule(
+      expression,
+      () => this.track(this.runOnce(name, job, options.leaseMs ?? 10 * 60_000)),
+      {
+        timezone: scheduleTimeZone,
+        name,
+      },
+    );
     this.tasks.push(task);
   }
 

@@ -56,7 +56,11 @@ export class LineGateway {
       // Reply takes no retry key; a retried reply whose first attempt landed fails with "Invalid reply token", which is harmless.
       await this.call("reply", () => this.api.replyMessageWithHttpInfo({ replyToken, messages }));
     } catch (error) {
-      if (error instanceof HTTPFetchError && error.status === 400 && /invalid reply token/i.test(error.body)) {
+      if (
+        error instanceof HTTPFetchError &&
+        error.status === 400 &&
+        /invalid reply token/i.test(error.body)
+      ) {
         throw new InvalidReplyTokenError();
       }
       throw error;
@@ -70,12 +74,16 @@ export class LineGateway {
 
   /** Multicasts to at most 500 users. */
   async multicast(to: string[], messages: Message[], retryKey: string): Promise<SendOutcome> {
-    return this.callWithRetryKey("multicast", () => this.api.multicastWithHttpInfo({ to, messages }, retryKey));
+    return this.callWithRetryKey("multicast", () =>
+      this.api.multicastWithHttpInfo({ to, messages }, retryKey),
+    );
   }
 
   async showLoading(chatId: string, seconds = 20): Promise<void> {
     try {
-      await this.call("loading", () => this.api.showLoadingAnimationWithHttpInfo({ chatId, loadingSeconds: seconds }));
+      await this.call("loading", () =>
+        this.api.showLoadingAnimationWithHttpInfo({ chatId, loadingSeconds: seconds }),
+      );
     } catch (error) {
       // A missing animation is cosmetic; never let it break a conversation turn.
       this.logger.warn({ err: summarize(error) }, "loading animation failed");
@@ -110,7 +118,8 @@ export class LineGateway {
         length: Number.isFinite(length) && length > 0 ? length : undefined,
       };
     } catch (error) {
-      if (error instanceof HTTPFetchError && (error.status === 404 || error.status === 410)) return { kind: "gone" };
+      if (error instanceof HTTPFetchError && (error.status === 404 || error.status === 410))
+        return { kind: "gone" };
       throw error;
     }
   }
@@ -135,7 +144,10 @@ export class LineGateway {
     }
   }
 
-  private async call<T extends { httpResponse: Response }>(operation: string, send: () => Promise<T>): Promise<T> {
+  private async call<T extends { httpResponse: Response }>(
+    operation: string,
+    send: () => Promise<T>,
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       try {
@@ -153,7 +165,12 @@ export class LineGateway {
       } catch (error) {
         const decision = decideRetry(error, attempt, this.policy);
         this.logger.warn(
-          { operation, attempt, err: summarize(error), retryInMs: decision.retry ? decision.delayMs : undefined },
+          {
+            operation,
+            attempt,
+            err: summarize(error),
+            retryInMs: decision.retry ? decision.delayMs : undefined,
+          },
           "line api call failed",
         );
         if (!decision.retry) throw error;

@@ -2,7 +2,13 @@ import type { messagingApi } from "@line/bot-sdk";
 import type { Message } from "./gateway";
 
 /** LINE limits (LINE-FACTS §9). */
-export const limits = { textLength: 5000, quickReplyItems: 13, actionLabel: 20, postbackData: 300, altText: 1500 } as const;
+export const limits = {
+  textLength: 5000,
+  quickReplyItems: 13,
+  actionLabel: 20,
+  postbackData: 300,
+  altText: 1500,
+} as const;
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
@@ -14,7 +20,10 @@ export function clip(text: string, max: number): string {
 
 export function textMessage(text: string): messagingApi.TextMessage {
   // UTF-16 units are what LINE counts for text; a longer text would be rejected whole.
-  return { type: "text", text: text.length > limits.textLength ? `${text.slice(0, limits.textLength - 1)}…` : text };
+  return {
+    type: "text",
+    text: text.length > limits.textLength ? `${text.slice(0, limits.textLength - 1)}…` : text,
+  };
 }
 
 export type QuickReplyButton = messagingApi.QuickReplyItem;
@@ -22,7 +31,12 @@ export type QuickReplyButton = messagingApi.QuickReplyItem;
 export function postbackButton(label: string, data: string, displayText?: string): QuickReplyButton {
   return {
     type: "action",
-    action: { type: "postback", label: clip(label, limits.actionLabel), data, displayText: displayText ?? label },
+    action: {
+      type: "postback",
+      label: clip(label, limits.actionLabel),
+      data,
+      displayText: displayText ?? label,
+    },
   };
 }
 
@@ -30,7 +44,11 @@ export function locationButton(label: string): QuickReplyButton {
   return { type: "action", action: { type: "location", label: clip(label, limits.actionLabel) } };
 }
 
-export function datePickerButton(label: string, data: string, range: { min?: string; max?: string }): QuickReplyButton {
+export function datePickerButton(
+  label: string,
+  data: string,
+  range: { min?: string; max?: string },
+): QuickReplyButton {
   return {
     type: "action",
     action: { type: "datetimepicker", label: clip(label, limits.actionLabel), data, mode: "date", ...range },
@@ -41,5 +59,8 @@ export function datePickerButton(label: string, data: string, range: { min?: str
 export function withQuickReplies(messages: Message[], buttons: QuickReplyButton[]): Message[] {
   if (messages.length === 0 || buttons.length === 0) return messages;
   const last = messages[messages.length - 1]!;
-  return [...messages.slice(0, -1), { ...last, quickReply: { items: buttons.slice(0, limits.quickReplyItems) } }];
+  return [
+    ...messages.slice(0, -1),
+    { ...last, quickReply: { items: buttons.slice(0, limits.quickReplyItems) } },
+  ];
 }

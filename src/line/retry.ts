@@ -24,7 +24,10 @@ export function decideRetry(error: unknown, attempt: number, policy: RetryPolicy
       // The monthly quota is not a rate limit: waiting does not help.
       if (/monthly limit/i.test(error.body)) return { retry: false };
       const retryAfter = parseRetryAfter(error.headers.get("retry-after"));
-      return { retry: true, delayMs: retryAfter !== undefined ? Math.min(retryAfter, policy.maxDelayMs) : jittered };
+      return {
+        retry: true,
+        delayMs: retryAfter !== undefined ? Math.min(retryAfter, policy.maxDelayMs) : jittered,
+      };
     }
     if (error.status >= 500) return { retry: true, delayMs: jittered };
     return { retry: false };

@@ -35,7 +35,11 @@ export function citizenActions(deps: CitizenActionDeps): Record<string, FlowActi
   };
 }
 
-async function submitTip(deps: CitizenActionDeps, answers: Answers, context: ActionContext): Promise<Message[]> {
+async function submitTip(
+  deps: CitizenActionDeps,
+  answers: Answers,
+  context: ActionContext,
+): Promise<Message[]> {
   const place = answers.place as Place;
   const wantsUpdates = answers.updates === "yes";
   const tip = await deps.tips.submit(
@@ -66,7 +70,12 @@ async function submitTip(deps: CitizenActionDeps, answers: Answers, context: Act
 }
 
 /** The receipt: the tracking code large, a copy button, and what happens next. */
-export function receiptCard(texts: Translator, tip: Tip, locale: Locale, wantsUpdates: boolean): messagingApi.FlexMessage {
+export function receiptCard(
+  texts: Translator,
+  tip: Tip,
+  locale: Locale,
+  wantsUpdates: boolean,
+): messagingApi.FlexMessage {
   const t = (key: string, args?: TextArgs) => texts.t(locale, key, args);
   return {
     type: "flex",
@@ -81,7 +90,12 @@ export function receiptCard(texts: Translator, tip: Tip, locale: Locale, wantsUp
           { type: "text", text: t("receipt-title"), weight: "bold", size: "lg", wrap: true },
           { type: "text", text: t("receipt-code-label"), size: "sm", color: "#666666" },
           { type: "text", text: tip.code, weight: "bold", size: "xl", color: "#1a7f37" },
-          { type: "text", text: t(wantsUpdates ? "receipt-next-updates" : "receipt-next-anonymous"), size: "sm", wrap: true },
+          {
+            type: "text",
+            text: t(wantsUpdates ? "receipt-next-updates" : "receipt-next-anonymous"),
+            size: "sm",
+            wrap: true,
+          },
           { type: "text", text: t("receipt-how-to-check"), size: "sm", wrap: true, color: "#666666" },
         ],
       },
@@ -89,36 +103,75 @@ export function receiptCard(texts: Translator, tip: Tip, locale: Locale, wantsUp
         type: "box",
         layout: "vertical",
         contents: [
-          { type: "button", style: "primary", action: { type: "clipboard", label: t("receipt-copy"), clipboardText: tip.code } },
+          {
+            type: "button",
+            style: "primary",
+            action: { type: "clipboard", label: t("receipt-copy"), clipboardText: tip.code },
+          },
         ],
       },
     },
   };
 }
 
-async function statusCard(deps: CitizenActionDeps, tip: Tip, locale: Locale): Promise<messagingApi.FlexMessage> {
+async function statusCard(
+  deps: CitizenActionDeps,
+  tip: Tip,
+  locale: Locale,
+): Promise<messagingApi.FlexMessage> {
   const t = (key: string, args?: TextArgs) => deps.texts.t(locale, key, args);
   const last = tip.history.at(-1);
   const messages = (await deps.reporterMessages?.(tip, locale)) ?? [];
   const rows: messagingApi.FlexComponent[] = [
     { type: "text", text: t("status-title", { code: tip.code }), weight: "bold", size: "md", wrap: true },
-    { type: "text", text: t(`tip-status-${tip.status}`), weight: "bold", size: "xl", color: "#1a7f37", wrap: true },
-    { type: "text", text: t("status-received-on", { date: formatDay(tip.receivedAt, locale) }), size: "sm", wrap: true },
-    { type: "text", text: t("status-updated-on", { date: formatDay(last?.at ?? tip.receivedAt, locale) }), size: "sm", wrap: true },
+    {
+      type: "text",
+      text: t(`tip-status-${tip.status}`),
+      weight: "bold",
+      size: "xl",
+      color: "#1a7f37",
+      wrap: true,
+    },
+    {
+      type: "text",
+      text: t("status-received-on", { date: formatDay(tip.receivedAt, locale) }),
+      size: "sm",
+      wrap: true,
+    },
+    {
+      type: "text",
+      text: t("status-updated-on", { date: formatDay(last?.at ?? tip.receivedAt, locale) }),
+      size: "sm",
+      wrap: true,
+    },
     { type: "text", text: t(`tip-status-${tip.status}-explained`), size: "sm", wrap: true, color: "#666666" },
   ];
   for (const message of messages.slice(-3)) {
     rows.push({ type: "separator" }, { type: "text", text: message, size: "sm", wrap: true });
   }
-  return { type: "flex", altText: t("status-alt", { code: tip.code, status: t(`tip-status-${tip.status}`) }), contents: { type: "bubble", body: { type: "box", layout: "vertical", spacing: "sm", contents: rows } } };
+  return {
+    type: "flex",
+    altText: t("status-alt", { code: tip.code, status: t(`tip-status-${tip.status}`) }),
+    contents: { type: "bubble", body: { type: "box", layout: "vertical", spacing: "sm", contents: rows } },
+  };
 }
 
 /** "My reports": the pseudonym's recent tips, newest first. */
-export async function myReports(deps: CitizenActionDeps, reporter: string, locale: Locale): Promise<Message[] | TextRef> {
+export async function myReports(
+  deps: CitizenActionDeps,
+  reporter: string,
+  locale: Locale,
+): Promise<Message[] | TextRef> {
   const tips = await deps.tips.listForReporter(reporter, 10);
   if (tips.length === 0) return { key: "my-reports-empty" };
   const t = (key: string, args?: TextArgs) => deps.texts.t(locale, key, args);
-  const lines = tips.map((tip) => t("my-reports-line", { code: tip.code, status: t(`tip-status-${tip.status}`), date: formatDay(tip.receivedAt, locale) }));
+  const lines = tips.map((tip) =>
+    t("my-reports-line", {
+      code: tip.code,
+      status: t(`tip-status-${tip.status}`),
+      date: formatDay(tip.receivedAt, locale),
+    }),
+  );
   return [textMessage(`${t("my-reports-title")}\n${lines.join("\n")}`)];
 }
 

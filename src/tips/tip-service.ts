@@ -63,7 +63,9 @@ export class TipService {
   }
 
   async submit(input: NewTip, now: Date): Promise<Tip> {
-    const submissionKey = createHash("sha256").update(`${input.reporter}\u0000${input.draftStartedAt.toISOString()}`).digest("hex");
+    const submissionKey = createHash("sha256")
+      .update(`${input.reporter}\u0000${input.draftStartedAt.toISOString()}`)
+      .digest("hex");
     const existing = await this.tips.findOne({ submissionKey }).lean<Tip>().exec();
     const tip = existing ?? (await this.create(input, submissionKey, now));
     // Each of these is idempotent, so a retried submission completes whatever a crash interrupted.
@@ -96,8 +98,16 @@ export class TipService {
   }
 
   async listForReporter(reporter: string, limit = 10): Promise<Tip[]> {
-    const links = await this.reporterTips.find({ reporter }).sort({ createdAt: -1 }).limit(limit).lean<ReporterTip[]>().exec();
-    const tips = await this.tips.find({ _id: { $in: links.map((link) => link.tipId) } }).lean<Tip[]>().exec();
+    const links = await this.reporterTips
+      .find({ reporter })
+      .sort({ createdAt: -1 })
+      .limit(limit)
+      .lean<ReporterTip[]>()
+      .exec();
+    const tips = await this.tips
+      .find({ _id: { $in: links.map((link) => link.tipId) } })
+      .lean<Tip[]>()
+      .exec();
     return tips.sort((a, b) => b.receivedAt.getTime() - a.receivedAt.getTime());
   }
 

@@ -3,7 +3,10 @@ import { TestUser } from "../support/test-user";
 import { isValidTrackingCode } from "../../src/tips/tracking-code";
 
 /** Walks a citizen from "report" to the review screen, answering in Thai. */
-async function reportInThaiUpToReview(user: TestUser, narrative = "เจ้าหน้าที่เรียกเงิน 5,000 บาทเพื่อให้ใบอนุญาตก่อสร้างออกเร็วขึ้น"): Promise<void> {
+async function reportInThaiUpToReview(
+  user: TestUser,
+  narrative = "เจ้าหน้าที่เรียกเงิน 5,000 บาทเพื่อให้ใบอนุญาตก่อสร้างออกเร็วขึ้น",
+): Promise<void> {
   await user.says("แจ้งเบาะแส");
   await user.tapsButton("ยินยอม เริ่มเลย");
   await user.tapsButton("รับ/ให้สินบน");
@@ -40,7 +43,12 @@ describe("report flow", () => {
     expect(JSON.stringify(receipt)).toContain('"type":"clipboard"');
 
     const tip = await harness.service.context.connection.collection("tips").findOne({ code });
-    expect(tip).toMatchObject({ status: "received", category: "bribery", districtId: expect.any(String), wantsUpdates: false });
+    expect(tip).toMatchObject({
+      status: "received",
+      category: "bribery",
+      districtId: expect.any(String),
+      wantsUpdates: false,
+    });
     expect(JSON.stringify(tip)).not.toContain("5,000");
     expect(JSON.stringify(tip)).not.toContain(user.userId);
   });

@@ -12,7 +12,11 @@ const manifest = JSON.parse(fs.readFileSync(path.join(fixtures, "MANIFEST.json")
 };
 const corpus = Object.entries(manifest.files)
   .filter(([file]) => file.startsWith("events-normalized/"))
-  .map(([file, entry]) => ({ file, body: fs.readFileSync(path.join(fixtures, file)), signature: entry["x-line-signature"] }));
+  .map(([file, entry]) => ({
+    file,
+    body: fs.readFileSync(path.join(fixtures, file)),
+    signature: entry["x-line-signature"],
+  }));
 
 function sign(body: string | Buffer): string {
   return createHmac("sha256", testChannelSecret).update(body).digest("base64");
@@ -23,7 +27,10 @@ describe("POST /webhook", () => {
   const post = (body: string | Buffer, signature?: string) =>
     fetch(`${harness.service.url}/webhook`, {
       method: "POST",
-      headers: { "content-type": "application/json; charset=utf-8", ...(signature ? { "x-line-signature": signature } : {}) },
+      headers: {
+        "content-type": "application/json; charset=utf-8",
+        ...(signature ? { "x-line-signature": signature } : {}),
+      },
       body,
     });
 
@@ -50,16 +57,28 @@ describe("POST /webhook", () => {
   test("when the whole corpus has been processed, then no event failed or waits for a retry", async () => {
     await harness.settle();
     const inbox = harness.service.context.connection.collection("webhook_events");
-    expect(await inbox.countDocuments({ $or: [{ status: { $ne: "done" } }, { attempts: { $gt: 0 } }] })).toBe(0);
+    expect(await inbox.countDocuments({ $or: [{ status: { $ne: "done" } }, { attempts: { $gt: 0 } }] })).toBe(
+      0,
+    );
     expect(harness.logs.filter((line) => JSON.parse(line).level >= 50)).toEqual([]);
   });
 
   test("when the corpus's 1:1 text and follow events were processed, then each user got an answer and group chats got none", () => {
     const recipients = new Set(harness.platform.deliveries().map((delivery) => delivery.to));
-    const bodies = corpus.map((entry) => JSON.parse(entry.body.toString("utf8")) as { events: Array<Record<string, any>> });
+    type CorpusEvent = {
+      webhookEventId: string;
+      type: string;
+      mode?: string;
+      source?: { type: string; userId?: string; groupId?: string };
+      message?: { type: string };
+    };
+    const bodies = corpus.map(
+      (entry) => JSON.parse(entry.body.toString("utf8")) as { events: CorpusEvent[] },
+    );
     // Several corpus files reuse one webhookEventId: only its first delivery is an event; the rest are duplicates.
-    const byId = new Map<string, Record<string, any>>();
-    for (const event of bodies.flatMap((body) => body.events)) if (!byId.has(event.webhookEventId)) byId.set(event.webhookEventId, event);
+    const byId = new Map<string, CorpusEvent>();
+    for (const event of bodies.flatMap((body) => body.events))
+      if (!byId.has(event.webhookEventId)) byId.set(event.webhookEventId, event);
     const events = [...byId.values()];
     const answered = events.filter(
       (event) =>
@@ -68,8 +87,9 @@ describe("POST /webhook", () => {
         (event.type === "follow" || (event.type === "message" && event.message?.type === "text")),
     );
     expect(answered.length).toBeGreaterThanOrEqual(2);
-    for (const event of answered) expect(recipients).toContain(event.source.userId);
-    for (const event of events.filter((e) => e.source?.type === "group")) expect(recipients).not.toContain(event.source.groupId);
+    for (const event of answered) expect(recipients).toContain(event.source!.userId);
+    for (const event of events.filter((e) => e.source?.type === "group"))
+      expect(recipients).not.toContain(event.source!.groupId);
     for (const event of events.filter((e) => e.mode === "standby")) {
       if (event.source?.userId) expect(recipients).not.toContain(event.source.userId);
     }
@@ -115,7 +135,15 @@ describe("POST /webhook", () => {
     harness.platform.clearDeliveries();
     const body = JSON.stringify({
       destination: "U8e742f61d673b39c7fff3cecb7536ef0",
-      events: [{ type: "somethingNew", webhookEventId: "01UNKNOWNTYPE0000000000000", timestamp: Date.now(), mode: "active", deliveryContext: { isRedelivery: false } }],
+      events: [
+        {
+          type: "somethingNew",
+          webhookEventId: "01UNKNOWNTYPE0000000000000",
+          timestamp: Date.now(),
+          mode: "active",
+          deliveryContext: { isRedelivery: false },
+        },
+      ],
     });
     expect((await post(body, sign(body))).status).toBe(200);
     await harness.settle();
@@ -161,7 +189,9 @@ describe("POST /webhook", () => {
     const delivery = await harness.platform.sendWebhook([harness.platform.textFrom(userId, "เมนู")]);
     await harness.settle();
     const id = delivery.events[0]!.webhookEventId;
-    const record = await harness.service.context.connection.collection("webhook_events").findOne({ _id: id as never });
+    const record = await harness.service.context.connection
+      .collection("webhook_events")
+      .findOne({ _id: id as never });
     expect(record).toMatchObject({ status: "done" });
     expect(record).not.toHaveProperty("payload");
     expect(record!.expiresAt).toBeInstanceOf(Date);
@@ -176,9 +206,18 @@ describe("POST /webhook", () => {
       createSealer(config.encryption.keys, config.encryption.currentKeyId),
       createPseudonymizer(config.pseudonymKey),
     );
-    const event = { ...harness.platform.textFrom(userId, "เมนู"), webhookEventId: "01CRASHLEFTOVER00000000000", timestamp: Date.now(), mode: "active", replyToken: "expired-token", deliveryContext: { isRedelivery: false } };
+    const event = {
+      ...harness.platform.textFrom(userId, "เมนู"),
+      webhookEventId: "01CRASHLEFTOVER00000000000",
+      timestamp: Date.now(),
+      mode: "active",
+      replyToken: "expired-token",
+      deliveryContext: { isRedelivery: false },
+    };
     await inbox.accept([event as never]);
-    const pending = await connection.collection("webhook_events").findOne({ _id: "01CRASHLEFTOVER00000000000" as never });
+    const pending = await connection
+      .collection("webhook_events")
+      .findOne({ _id: "01CRASHLEFTOVER00000000000" as never });
     expect(pending).toMatchObject({ status: "pending" });
     expect(JSON.stringify(pending)).not.toContain(userId);
     harness.platform.clearDeliveries();

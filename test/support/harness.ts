@@ -33,7 +33,11 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export function testConfig(mongodbUri: string, lineBaseUrl: string, overrides: Record<string, string> = {}): Config {
+export function testConfig(
+  mongodbUri: string,
+  lineBaseUrl: string,
+  overrides: Record<string, string> = {},
+): Config {
   const config = loadConfig({
     NODE_ENV: "test",
     PORT: "0",

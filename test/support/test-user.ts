@@ -17,7 +17,10 @@ export class TestUser {
     options: { userId?: string; language?: string } = {},
   ) {
     this.userId = options.userId ?? fakeUserId();
-    harness.platform.setProfile(this.userId, { displayName: "Test Citizen", language: options.language ?? "th" });
+    harness.platform.setProfile(this.userId, {
+      displayName: "Test Citizen",
+      language: options.language ?? "th",
+    });
   }
 
   says(text: string): Promise<Message[]> {
@@ -30,8 +33,15 @@ export class TestUser {
 
   /** Taps the quick-reply button on the last message whose label matches. */
   async tapsButton(label: string | RegExp, params?: Record<string, string>): Promise<Message[]> {
-    const button = this.quickReplies().find((item) => (typeof label === "string" ? item.label === label : label.test(item.label)));
-    if (!button) throw new Error(`no quick reply "${String(label)}" in: ${this.quickReplies().map((b) => b.label).join(", ")}`);
+    const button = this.quickReplies().find((item) =>
+      typeof label === "string" ? item.label === label : label.test(item.label),
+    );
+    if (!button)
+      throw new Error(
+        `no quick reply "${String(label)}" in: ${this.quickReplies()
+          .map((b) => b.label)
+          .join(", ")}`,
+      );
     if (!button.data) throw new Error(`quick reply "${button.label}" is not a postback`);
     return this.taps(button.data, params);
   }
@@ -102,7 +112,8 @@ export function textOf(message: unknown): string {
     else if (node && typeof node === "object") {
       const record = node as Record<string, unknown>;
       if (typeof record.text === "string") texts.push(record.text);
-      for (const [key, value] of Object.entries(record)) if (key !== "quickReply" && key !== "text") walk(value);
+      for (const [key, value] of Object.entries(record))
+        if (key !== "quickReply" && key !== "text") walk(value);
     }
   };
   walk(message);

@@ -12,7 +12,8 @@ export interface ChoiceOption {
 export function choice(options: ChoiceOption[], settings: { errorKey?: string } = {}): InputKind<string> {
   const errorKey = settings.errorKey ?? "input-choose-option";
   const byWord = new Map<string, string>();
-  for (const option of options) for (const word of option.words ?? []) byWord.set(normalize(word), option.value);
+  for (const option of options)
+    for (const word of option.words ?? []) byWord.set(normalize(word), option.value);
   return {
     type: "choice",
     textKeys: [errorKey, ...options.map((option) => option.label)],
@@ -26,7 +27,8 @@ export function choice(options: ChoiceOption[], settings: { errorKey?: string } 
       }
       return { ok: false, error: { key: errorKey } };
     },
-    choices: () => options.map((option): QuickChoice => ({ kind: "answer", value: option.value, label: option.label })),
+    choices: () =>
+      options.map((option): QuickChoice => ({ kind: "answer", value: option.value, label: option.label })),
     format: (value, { t }) => {
       const option = options.find((candidate) => candidate.value === value);
       return option ? t(option.label) : String(value);

@@ -1,7 +1,6 @@
 import type { EvidenceItem, EvidenceStore } from "../../tips/evidence";
 import type { InputKind, InputResult } from "../flow";
 
-
 /** Stored evidence as the draft keeps it: ids and what the review screen shows. */
 export type EvidenceList = Array<Pick<EvidenceItem, "id" | "kind" | "size">>;
 
@@ -16,20 +15,49 @@ export function evidence(settings: { max: number }): InputKind<EvidenceList> {
   return {
     type: "evidence",
     optional: true,
-    textKeys: ["input-expected-media", "evidence-received", "evidence-max-reached", "evidence-too-large", "evidence-unsupported", "evidence-gone", "evidence-preparing", "evidence-failed", "choice-evidence-done", "choice-evidence-none", "review-evidence-count"],
+    textKeys: [
+      "input-expected-media",
+      "evidence-received",
+      "evidence-max-reached",
+      "evidence-too-large",
+      "evidence-unsupported",
+      "evidence-gone",
+      "evidence-preparing",
+      "evidence-failed",
+      "choice-evidence-done",
+      "choice-evidence-none",
+      "review-evidence-count",
+    ],
     async parse(input, { current, owner, services, showLoading }): Promise<InputResult<EvidenceList>> {
       const items = (current as EvidenceList | undefined) ?? [];
-      if ((input.kind === "choice" && (input.value === "done" || input.value === "none")) || (input.kind === "text" && doneWords.test(input.text.trim()))) {
+      if (
+        (input.kind === "choice" && (input.value === "done" || input.value === "none")) ||
+        (input.kind === "text" && doneWords.test(input.text.trim()))
+      ) {
         return { ok: true, value: items };
       }
       if (input.kind !== "media") return { ok: false, error: { key: "input-expected-media" } };
-      if (items.length >= settings.max) return { ok: true, value: items, reply: { key: "evidence-max-reached", args: { max: settings.max } } };
+      if (items.length >= settings.max)
+        return {
+          ok: true,
+          value: items,
+          reply: { key: "evidence-max-reached", args: { max: settings.max } },
+        };
       if (!input.fromLine) return { ok: false, error: { key: "evidence-failed" } };
 
       const store = services.evidence as EvidenceStore;
       await showLoading();
-      const stored = await store.storeFromLine({ messageId: input.messageId, kind: input.mediaKind, fileName: input.fileName, owner });
-      if (!stored.ok) return { ok: false, error: { key: `evidence-${stored.reason === "unsupported-type" ? "unsupported" : stored.reason}` } };
+      const stored = await store.storeFromLine({
+        messageId: input.messageId,
+        kind: input.mediaKind,
+        fileName: input.fileName,
+        owner,
+      });
+      if (!stored.ok)
+        return {
+          ok: false,
+          error: { key: `evidence-${stored.reason === "unsupported-type" ? "unsupported" : stored.reason}` },
+        };
 
       const next = [...items, { id: stored.item.id, kind: stored.item.kind, size: stored.item.size }];
       const full = next.length >= settings.max;
@@ -37,7 +65,9 @@ export function evidence(settings: { max: number }): InputKind<EvidenceList> {
         ok: true,
         value: next,
         stay: !full,
-        reply: full ? { key: "evidence-max-reached", args: { max: settings.max } } : { key: "evidence-received", args: { count: next.length, max: settings.max } },
+        reply: full
+          ? { key: "evidence-max-reached", args: { max: settings.max } }
+          : { key: "evidence-received", args: { count: next.length, max: settings.max } },
       };
     },
     choices: ({ current }) =>

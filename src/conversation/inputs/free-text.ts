@@ -8,8 +8,10 @@ export function freeText(bounds: { min: number; max: number; optional?: boolean 
     optional: bounds.optional,
     textKeys: [...textCheckKeys, "choice-skip", "review-not-given"],
     parse(input) {
-      if (bounds.optional && input.kind === "choice" && input.value === "skip") return { ok: true, value: null };
-      if (bounds.optional && input.kind === "text" && isSkipWord(input.text)) return { ok: true, value: null };
+      if (bounds.optional && input.kind === "choice" && input.value === "skip")
+        return { ok: true, value: null };
+      if (bounds.optional && input.kind === "text" && isSkipWord(input.text))
+        return { ok: true, value: null };
       const result = readText(input, bounds);
       return result.ok ? { ok: true, value: result.text } : result;
     },

@@ -2,7 +2,8 @@ import { parseIncidentDate, parseIsoDatePickerValue, type ParsedDate } from "../
 import type { InputKind, InputResult } from "../flow";
 import { readText } from "./text-checks";
 
-export type IncidentDate = { kind: "exact"; date: string } | { kind: "approximate"; text: string } | { kind: "unknown" };
+export type IncidentDate =
+  { kind: "exact"; date: string } | { kind: "approximate"; text: string } | { kind: "unknown" };
 
 /**
  * When it happened, as Thai people write it ("เมื่อวาน", "26 ส.ค. 63", "๒๖/๐๘/๒๕๖๓") or from the
@@ -11,23 +12,40 @@ export type IncidentDate = { kind: "exact"; date: string } | { kind: "approximat
 export function incidentDate(): InputKind<IncidentDate> {
   return {
     type: "date",
-    textKeys: ["input-date-unrecognised", "input-date-future", "input-date-impossible", "choice-date-today", "choice-date-yesterday", "choice-date-pick", "choice-date-unsure", "review-date-unknown"],
+    textKeys: [
+      "input-date-unrecognised",
+      "input-date-future",
+      "input-date-impossible",
+      "choice-date-today",
+      "choice-date-yesterday",
+      "choice-date-pick",
+      "choice-date-unsure",
+      "review-date-unknown",
+    ],
     parse(input, { now }) {
       if (input.kind === "choice") {
         if (input.value === "unsure") return { ok: true, value: { kind: "unknown" } };
         if (input.value === "today") return fromParsed(parseIncidentDate("today", now));
         if (input.value === "yesterday") return fromParsed(parseIncidentDate("yesterday", now));
-        if (input.value === "pick" && input.params?.date) return fromParsed(parseIsoDatePickerValue(input.params.date, now));
+        if (input.value === "pick" && input.params?.date)
+          return fromParsed(parseIsoDatePickerValue(input.params.date, now));
         return { ok: false, error: { key: "input-date-unrecognised" } };
       }
       const text = readText(input, { min: 1, max: 100 });
-      if (!text.ok) return { ok: false, error: input.kind === "text" ? { key: "input-date-unrecognised" } : text.error };
+      if (!text.ok)
+        return { ok: false, error: input.kind === "text" ? { key: "input-date-unrecognised" } : text.error };
       return fromParsed(parseIncidentDate(text.text, now));
     },
     choices: ({ now }) => [
       { kind: "answer", value: "today", label: "choice-date-today" },
       { kind: "answer", value: "yesterday", label: "choice-date-yesterday" },
-      { kind: "date-picker", value: "pick", label: "choice-date-pick", max: bangkokDate(now), min: "2000-01-01" },
+      {
+        kind: "date-picker",
+        value: "pick",
+        label: "choice-date-pick",
+        max: bangkokDate(now),
+        min: "2000-01-01",
+      },
       { kind: "answer", value: "unsure", label: "choice-date-unsure" },
     ],
     format(value, { t, locale }) {
@@ -48,7 +66,12 @@ function fromParsed(parsed: ParsedDate): InputResult<IncidentDate> {
 export function formatThaiOrEnglishDate(isoDate: string, locale: string): string {
   const date = new Date(`${isoDate}T00:00:00Z`);
   const tag = locale === "th" ? "th-TH-u-ca-buddhist" : "en-GB";
-  return new Intl.DateTimeFormat(tag, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(date);
+  return new Intl.DateTimeFormat(tag, {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  }).format(date);
 }
 
 function bangkokDate(now: Date): string {

@@ -25,7 +25,11 @@ export function phone(): InputKind<string | null> {
 
 export function normalizeThaiPhone(text: string): string | undefined {
   const compact = normalizeThaiDigits(text).replace(/[\s\-().]/g, "");
-  const national = compact.startsWith("+66") ? `0${compact.slice(3)}` : compact.startsWith("66") && compact.length === 11 ? `0${compact.slice(2)}` : compact;
+  const national = compact.startsWith("+66")
+    ? `0${compact.slice(3)}`
+    : compact.startsWith("66") && compact.length === 11
+      ? `0${compact.slice(2)}`
+      : compact;
   // Mobile numbers are 10 digits (06/08/09…), Bangkok and provincial landlines 9 (02…, 053…).
   return /^0\d{8,9}$/.test(national) ? national : undefined;
 }

@@ -25,13 +25,24 @@ function geographyOf(services: InputServices): Geography {
 export function place(): InputKind<Place> {
   return {
     type: "place",
-    textKeys: ["input-place-unknown", "input-place-expected", "choice-share-location", "choice-place-outside", "place-picker-title", "place-outside-label"],
+    textKeys: [
+      "input-place-unknown",
+      "input-place-expected",
+      "choice-share-location",
+      "choice-place-outside",
+      "place-picker-title",
+      "place-outside-label",
+    ],
     parse(input, { services }) {
       const geography = geographyOf(services);
       if (input.kind === "choice") {
         if (input.value === "outside") return { ok: true, value: { kind: "outside" } };
         const district = geography.findDistrict(input.value);
-        if (district) return { ok: true, value: { kind: "district", provinceId: district.provinceId, districtId: district.id } };
+        if (district)
+          return {
+            ok: true,
+            value: { kind: "district", provinceId: district.provinceId, districtId: district.id },
+          };
         return { ok: false, error: { key: "input-place-unknown" } };
       }
       if (input.kind === "location") {
@@ -48,7 +59,10 @@ export function place(): InputKind<Place> {
       if (!text.ok) return { ok: false, error: { key: "input-place-expected" } };
       const district = geography.matchDistrictName(text.text);
       if (!district) return { ok: false, error: { key: "input-place-unknown" } };
-      return { ok: true, value: { kind: "district", provinceId: district.provinceId, districtId: district.id } };
+      return {
+        ok: true,
+        value: { kind: "district", provinceId: district.provinceId, districtId: district.id },
+      };
     },
     choices: () => [
       { kind: "location", label: "choice-share-location" },
@@ -65,7 +79,12 @@ export function place(): InputKind<Place> {
 }
 
 /** The covered districts as a carousel of buttons (25 districts exceed LINE's 13 quick replies). */
-function districtPicker({ t, locale, services, button }: FormatContext & { button: (value: string) => string }): Message {
+function districtPicker({
+  t,
+  locale,
+  services,
+  button,
+}: FormatContext & { button: (value: string) => string }): Message {
   const districts = geographyOf(services).provinces.flatMap((province) => province.districts);
   const pages: (typeof districts)[] = [];
   for (let i = 0; i < districts.length; i += 9) pages.push(districts.slice(i, i + 9));

@@ -27,8 +27,10 @@ export function readText(
   if (text.length === 0) return { ok: false, error: { key: "input-empty" } };
   if (hasNoWords(text)) return { ok: false, error: { key: "input-no-words" } };
   const count = characterCount(text);
-  if (count < bounds.min) return { ok: false, error: { key: "input-too-short", args: { min: bounds.min, count } } };
-  if (count > bounds.max) return { ok: false, error: { key: "input-too-long", args: { max: bounds.max, count } } };
+  if (count < bounds.min)
+    return { ok: false, error: { key: "input-too-short", args: { min: bounds.min, count } } };
+  if (count > bounds.max)
+    return { ok: false, error: { key: "input-too-long", args: { max: bounds.max, count } } };
   return { ok: true, text };
 }
 

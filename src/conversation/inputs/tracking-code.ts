@@ -10,7 +10,10 @@ export function trackingCodeInput(): InputKind<string> {
       if (input.kind !== "text") return { ok: false, error: { key: "input-code-expected" } };
       const code = normalizeTrackingCode(input.text);
       if (code) return { ok: true, value: code };
-      return { ok: false, error: { key: looksLikeTrackingCode(input.text) ? "input-code-typo" : "input-code-expected" } };
+      return {
+        ok: false,
+        error: { key: looksLikeTrackingCode(input.text) ? "input-code-typo" : "input-code-expected" },
+      };
     },
     choices: () => [],
     format: (value) => value,
