@@ -57,6 +57,12 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
       await evidence.discardDraft(owner);
     },
   });
-  void startJobs;
+  if (startJobs) {
+    // Evidence of drafts that were abandoned (the draft itself expires by TTL) is removed hourly.
+    context.scheduler.every("purge-draft-evidence", "17 * * * *", async (at) => {
+      const removed = await evidence.purgeOrphans(new Date(at.getTime() - config.draftTtlMs));
+      if (removed > 0) logger.info({ removed }, "purged evidence of abandoned drafts");
+    });
+  }
   return { features: [citizenChat], routers: [], stops: [] };
 }

@@ -260,8 +260,9 @@ export class ConversationEngine {
       .choices({ now: context.now, current: active.answers[active.step], services: this.services })
       .map((choice) => {
         if (choice.kind === "location") return locationButton(t(choice.label));
-        if (choice.kind === "date-picker")
-          return datePickerButton(t(choice.label), data(choice.value), choice);
+        if (choice.kind === "date-picker") {
+          return datePickerButton(t(choice.label), data(choice.value), { min: choice.min, max: choice.max });
+        }
         return postbackButton(t(choice.label, choice.labelArgs), data(choice.value));
       });
   }

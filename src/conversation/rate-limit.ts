@@ -45,7 +45,7 @@ export class RateLimiter {
     const counter = await this.model.findOneAndUpdate(
       { _id: id },
       { $inc: { count: 1 }, $setOnInsert: { expiresAt: new Date((window + 1) * limit.windowMs + 60_000) } },
-      { upsert: true, new: true },
+      { upsert: true, returnDocument: "after" },
     );
     const count = counter?.count ?? 1;
     return count <= limit.max ? { allowed: true } : { allowed: false, firstRefusal: count === limit.max + 1 };

@@ -41,7 +41,7 @@ export function createLeases(
         const lease = await model.findOneAndUpdate(
           { _id: name, $or: [{ until: { $lte: at } }, { owner }] },
           { $set: { owner, until: new Date(at.getTime() + ttlMs) } },
-          { upsert: true, new: true },
+          { upsert: true, returnDocument: "after" },
         );
         return lease?.owner === owner;
       } catch (error) {

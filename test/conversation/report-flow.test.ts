@@ -94,6 +94,19 @@ describe("report flow", () => {
     expect(user.lastText()).toContain("ฝาง");
   });
 
+  test("when the citizen picks the date from the calendar, then that date is kept", async () => {
+    const user = new TestUser(harness);
+    await user.says("แจ้งเบาะแส");
+    await user.tapsButton("ยินยอม เริ่มเลย");
+    await user.tapsButton("อื่น ๆ");
+    await user.tapsButton("สาธารณสุข/รพ.");
+    await user.says("โรงพยาบาลฮอด");
+    await user.says("ฮอด");
+    expect(user.quickReplies().find((b) => b.label === "เลือกจากปฏิทิน")?.type).toBe("datetimepicker");
+    await user.tapsButton("เลือกจากปฏิทิน", { date: "2025-02-14" });
+    expect(user.lastText()).toContain("เล่าเหตุการณ์ที่พบ");
+  });
+
   test("when the citizen says back, then the previous question is asked again", async () => {
     const user = new TestUser(harness);
     await user.says("แจ้งเบาะแส");
