@@ -31,14 +31,17 @@ describe("loadConfig", () => {
     expect(problemsOf(production)).toEqual([]);
   });
 
-  test.each(["LINE_CHANNEL_ACCESS_TOKEN", "MONGODB_URI", "DATA_ENCRYPTION_KEYS", "PSEUDONYM_KEY", "PUBLIC_BASE_URL"])(
-    "when production lacks %s, then the error names it",
-    (name) => {
-      const env: Record<string, string> = { ...production };
-      delete env[name];
-      expect(problemsOf(env).some((problem) => problem.startsWith(name))).toBe(true);
-    },
-  );
+  test.each([
+    "LINE_CHANNEL_ACCESS_TOKEN",
+    "MONGODB_URI",
+    "DATA_ENCRYPTION_KEYS",
+    "PSEUDONYM_KEY",
+    "PUBLIC_BASE_URL",
+  ])("when production lacks %s, then the error names it", (name) => {
+    const env: Record<string, string> = { ...production };
+    delete env[name];
+    expect(problemsOf(env).some((problem) => problem.startsWith(name))).toBe(true);
+  });
 
   test("when a key is the wrong length, then the error says what a key must be", () => {
     expect(problemsOf({ ...production, PSEUDONYM_KEY: "short" })).toEqual([
@@ -47,7 +50,9 @@ describe("loadConfig", () => {
   });
 
   test("when the current key id is not in the ring, then the error names the variable", () => {
-    expect(problemsOf({ ...production, DATA_ENCRYPTION_KEY_ID: "k2" })[0]).toMatch(/^DATA_ENCRYPTION_KEY_ID:/);
+    expect(problemsOf({ ...production, DATA_ENCRYPTION_KEY_ID: "k2" })[0]).toMatch(
+      /^DATA_ENCRYPTION_KEY_ID:/,
+    );
   });
 
   test("when PORT is not a number, then the error names PORT", () => {
@@ -67,9 +72,9 @@ describe("loadConfig", () => {
 
   test("when local mode is given a channel secret, then it is honoured", () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tipline-config-"));
-    expect(loadConfig({ DATA_DIR: dataDir, LINE_CHANNEL_SECRET: "outside-tool-secret" }).line.channelSecret).toBe(
-      "outside-tool-secret",
-    );
+    expect(
+      loadConfig({ DATA_DIR: dataDir, LINE_CHANNEL_SECRET: "outside-tool-secret" }).line.channelSecret,
+    ).toBe("outside-tool-secret");
   });
 
   test("when .env.example is read, then it documents exactly the variables the schema reads", () => {

@@ -24,7 +24,11 @@ function trackingCodeIn(text: string): string {
 
 describe("a complete report with photos, a location and a Thai date, with anonymity checked afterwards", () => {
   let harness: Harness;
-  const thai = { user: undefined as unknown as TestUser, code: "", gpsPhoto: Buffer.alloc(0) };
+  const thai: { user: TestUser; code: string; gpsPhoto: Buffer } = {
+    user: undefined as unknown as TestUser,
+    code: "",
+    gpsPhoto: Buffer.alloc(0),
+  };
   const english = { user: undefined as unknown as TestUser, code: "" };
 
   beforeAll(async () => {
