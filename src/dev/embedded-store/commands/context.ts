@@ -1,0 +1,19 @@
+import type { DataView } from "../catalog";
+import type { Doc } from "../documents";
+import type { Engine } from "../engine";
+
+export interface ConnectionInfo {
+  connectionId: number;
+}
+
+/** Everything a command handler may use. `data` is transaction-aware; `engine` reaches the rest. */
+export interface CommandContext {
+  readonly engine: Engine;
+  readonly db: string;
+  readonly body: Doc;
+  readonly data: DataView;
+  readonly connection: ConnectionInfo;
+}
+
+/** Handlers are synchronous: each command runs to completion before the next, which makes every command atomic. */
+export type CommandHandler = (context: CommandContext) => Doc;

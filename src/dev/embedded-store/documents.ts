@@ -1,0 +1,119 @@
+import { EJSON, ObjectId } from "bson";
+import { cloneDeep } from "mingo/util";
+import { CommandError } from "./errors";
+
+/**
+ * A stored or wire document. Values are JS primitives, arrays, plain objects, `Date`, `RegExp` and
+ * `bson` classes (ObjectId, Binary, Long, Decimal128…) as `BSON.deserialize` produces them.
+ */
+export type Doc = Record<string, unknown>;
+
+/**
+ * Stored documents are never mutated: every write builds a new object and swaps it in. Cursors,
+ * transactions and snapshots can therefore share references safely. mingo mutates what it is
+ * given (projection and several pipeline stages write into their input), so anything handed to
+ * it for reshaping goes through this copy first. It copies plain objects, arrays and dates and
+ * shares `bson` class instances, which nothing mutates.
+ */
+export function cloneDoc<T>(value: T): T {
+  return cloneDeep(value);
+}
+
+export function isPlainObject(value: unknown): value is Doc {
+  if (value === null || typeof value !== "object") return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** `{ $gt: 1 }`-style objects, as opposed to embedded documents used as literal values. */
+export function isOperatorObject(value: unknown): value is Doc {
+  if (!isPlainObject(value)) return false;
+  const first = Object.keys(value)[0];
+  return first !== undefined && first.startsWith("$");
+}
+
+/** Checked by tag rather than `instanceof`, so an ObjectId from another copy of `bson` still counts. */
+export function isObjectId(value: unknown): value is ObjectId {
+  return (
+    typeof value === "object" && value !== null && (value as { _bsontype?: string })._bsontype === "ObjectId"
+  );
+}
+
+/**
+ * A string that is equal for two values exactly when MongoDB would put them under the same index
+ * key (numbers compare by value, so 1 and 1.0 collide, as they do in MongoDB). Used for `_id`
+ * lookups, unique indexes and `distinct`.
+ */
+export function valueKey(value: unknown): string {
+  if (value === undefined || value === null) return "null";
+  switch (typeof value) {
+    case "string":
+      return `s:${value}`;
+    case "number":
+      return `n:${value}`;
+    case "boolean":
+      return `b:${value}`;
+    case "object":
+      if (value instanceof Date) return `d:${value.getTime()}`;
+      if (isObjectId(value)) return `o:${value.toHexString()}`;
+      return `e:${EJSON.stringify(value, { relaxed: true })}`;
+    default:
+      return `x:${String(value)}`;
+  }
+}
+
+/**
+ * Every value a dotted path reaches, descending into arrays the way MongoDB's index keys and
+ * `distinct` do: `tags.name` visits each element of `tags`; a numeric part indexes an array.
+ */
+export function valuesAtPath(doc: unknown, path: string): unknown[] {
+  const out: unknown[] = [];
+  collect(doc, path.split("."), 0, out);
+  return out;
+}
+
+function collect(value: unknown, parts: string[], depth: number, out: unknown[]): void {
+  const part = parts[depth];
+  if (part === undefined) {
+    out.push(value);
+    return;
+  }
+  if (Array.isArray(value)) {
+    if (/^\d+$/.test(part) && Number(part) < value.length) {
+      collect(value[Number(part)], parts, depth + 1, out);
+      return;
+    }
+    for (const element of value) {
+      if (isPlainObject(element)) collect(element, parts, depth, out);
+    }
+    return;
+  }
+  if (isPlainObject(value) && Object.prototype.hasOwnProperty.call(value, part)) {
+    collect(value[part], parts, depth + 1, out);
+  }
+}
+
+/** Checks `_id` and returns the document with `_id` first, generating an ObjectId like the server does. */
+export function withLeadingId(doc: Doc): Doc {
+  if (doc._id === undefined) return { _id: new ObjectId(), ...doc };
+  if (Array.isArray(doc._id)) throw new CommandError("BadValue", "can't use an array for _id");
+  if (doc._id instanceof RegExp) throw new CommandError("BadValue", "can't use a regex for _id");
+  if (Object.keys(doc)[0] === "_id") return doc;
+  const { _id, ...rest } = doc;
+  return { _id, ...rest };
+}
+
+/** MongoDB's shell-like rendering of a key, used in E11000 messages. */
+export function formatKeyValue(keyValue: Doc): string {
+  const parts = Object.entries(keyValue).map(([field, value]) => `${field}: ${formatValue(value)}`);
+  return parts.length === 0 ? "{}" : `{ ${parts.join(", ")} }`;
+}
+
+function formatValue(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (value instanceof Date) return `new Date(${value.getTime()})`;
+  if (isObjectId(value)) return `ObjectId('${value.toHexString()}')`;
+  return EJSON.stringify(value, { relaxed: true });
+}

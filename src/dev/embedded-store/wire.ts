@@ -1,0 +1,163 @@
+import { BSON } from "bson";
+import type { Doc } from "./documents";
+import { MalformedMessageError } from "./errors";
+
+/** Opcodes of the MongoDB wire protocol this store speaks (no OP_COMPRESSED: compression is never advertised). */
+export const OpCode = { Reply: 1, Query: 2004, Msg: 2013 } as const;
+
+const HEADER_BYTES = 16;
+/** Matches `maxMessageSizeBytes` in hello; anything larger is a broken or hostile frame. */
+export const MAX_MESSAGE_BYTES = 48_000_000;
+
+const MSG_FLAG_CHECKSUM_PRESENT = 1 << 0;
+const MSG_FLAG_MORE_TO_COME = 1 << 1;
+
+/** A command as it arrived, in either framing. */
+export interface Request {
+  requestId: number;
+  opCode: number;
+  /** The command document; OP_MSG kind-1 document sequences are merged in as array fields. */
+  command: Doc;
+  /** The database: `$db` for OP_MSG, the namespace prefix of `<db>.$cmd` for OP_QUERY. */
+  db: string | undefined;
+  /** OP_MSG `moreToCome`: the client does not read a reply (e.g. `endSessions`). */
+  expectsReply: boolean;
+  /** Set for well-formed requests this store refuses (OP_QUERY outside `$cmd`): answered with an error. */
+  unsupported?: string;
+}
+
+/** Reads the declared length of the frame at the start of `buffer`, validating it. */
+export function frameLength(buffer: Buffer): number {
+  const length = buffer.readInt32LE(0);
+  if (length < HEADER_BYTES || length > MAX_MESSAGE_BYTES) {
+    throw new MalformedMessageError(`invalid message length ${length}`);
+  }
+  return length;
+}
+
+/** Decodes one complete frame. Throws MalformedMessageError for anything it cannot make sense of. */
+export function decodeRequest(frame: Buffer): Request {
+  const requestId = frame.readInt32LE(4);
+  const opCode = frame.readInt32LE(12);
+  if (opCode === OpCode.Msg) return decodeMsg(frame, requestId);
+  if (opCode === OpCode.Query) return decodeQuery(frame, requestId);
+  throw new MalformedMessageError(`unsupported opCode ${opCode}`);
+}
+
+function decodeMsg(frame: Buffer, requestId: number): Request {
+  const flags = readUint32(frame, HEADER_BYTES);
+  // The CRC-32C trailer is tolerated but not verified: loopback TCP already checksums.
+  const end = frame.length - (flags & MSG_FLAG_CHECKSUM_PRESENT ? 4 : 0);
+  let offset = HEADER_BYTES + 4;
+  let body: Doc | undefined;
+  const sequences: Array<[string, Doc[]]> = [];
+  while (offset < end) {
+    const kind = frame[offset];
+    offset += 1;
+    if (kind === 0) {
+      if (body) throw new MalformedMessageError("OP_MSG with more than one body section");
+      const size = documentSize(frame, offset, end);
+      body = decodeDocument(frame, offset, size);
+      offset += size;
+    } else if (kind === 1) {
+      const sectionEnd = offset + readInt32(frame, offset, end);
+      if (sectionEnd > end || sectionEnd < offset + 5)
+        throw new MalformedMessageError("bad document sequence size");
+      const nameEnd = frame.indexOf(0, offset + 4);
+      if (nameEnd < 0 || nameEnd >= sectionEnd)
+        throw new MalformedMessageError("unterminated sequence identifier");
+      const identifier = frame.toString("utf8", offset + 4, nameEnd);
+      if (identifier === "__proto__") throw new MalformedMessageError("invalid sequence identifier");
+      const docs: Doc[] = [];
+      let cursor = nameEnd + 1;
+      while (cursor < sectionEnd) {
+        const size = documentSize(frame, cursor, sectionEnd);
+        docs.push(decodeDocument(frame, cursor, size));
+        cursor += size;
+      }
+      sequences.push([identifier, docs]);
+      offset = sectionEnd;
+    } else {
+      throw new MalformedMessageError(`unknown OP_MSG section kind ${String(kind)}`);
+    }
+  }
+  if (!body) throw new MalformedMessageError("OP_MSG without a body section");
+  for (const [identifier, docs] of sequences) body[identifier] = docs;
+  const db = typeof body.$db === "string" ? body.$db : undefined;
+  return {
+    requestId,
+    opCode: OpCode.Msg,
+    command: body,
+    db,
+    expectsReply: (flags & MSG_FLAG_MORE_TO_COME) === 0,
+  };
+}
+
+/** Legacy OP_QUERY: only commands on `<db>.$cmd`, which is how drivers open the handshake. */
+function decodeQuery(frame: Buffer, requestId: number): Request {
+  const nameStart = HEADER_BYTES + 4;
+  const nameEnd = frame.indexOf(0, nameStart);
+  if (nameEnd < 0) throw new MalformedMessageError("unterminated collection name");
+  const namespace = frame.toString("utf8", nameStart, nameEnd);
+  const queryStart = nameEnd + 1 + 8; // numberToSkip, numberToReturn
+  const size = documentSize(frame, queryStart, frame.length);
+  let command = decodeDocument(frame, queryStart, size);
+  // Drivers wrap commands that carry a read preference: { $query: {...}, $readPreference }.
+  if (command.$query && typeof command.$query === "object") command = command.$query as Doc;
+  const dot = namespace.indexOf(".");
+  const isCommand = dot > 0 && namespace.slice(dot + 1) === "$cmd";
+  return {
+    requestId,
+    opCode: OpCode.Query,
+    command,
+    db: dot > 0 ? namespace.slice(0, dot) : undefined,
+    expectsReply: true,
+    unsupported: isCommand
+      ? undefined
+      : "Unsupported OP_QUERY command: only commands on <db>.$cmd are accepted",
+  };
+}
+
+let lastResponseId = 0;
+
+/** Frames `reply` in the encoding the request used: OP_MSG, or OP_REPLY for legacy OP_QUERY. */
+export function encodeReply(request: Request, reply: Doc): Buffer {
+  const body = BSON.serialize(reply, { ignoreUndefined: true });
+  const isLegacy = request.opCode === OpCode.Query;
+  const prefix = isLegacy ? 20 : 5; // OP_REPLY: flags, cursorId, startingFrom, numberReturned; OP_MSG: flags, kind
+  const frame = Buffer.alloc(HEADER_BYTES + prefix + body.length);
+  frame.writeInt32LE(frame.length, 0);
+  frame.writeInt32LE((lastResponseId = (lastResponseId + 1) | 0), 4);
+  frame.writeInt32LE(request.requestId, 8);
+  frame.writeInt32LE(isLegacy ? OpCode.Reply : OpCode.Msg, 12);
+  if (isLegacy) {
+    frame.writeInt32LE(1, HEADER_BYTES + 16); // numberReturned; flags, cursorId and startingFrom stay 0
+  }
+  // For OP_MSG, flagBits (0) and section kind (0) are already zero.
+  frame.set(body, HEADER_BYTES + prefix);
+  return frame;
+}
+
+function readUint32(frame: Buffer, offset: number): number {
+  if (offset + 4 > frame.length) throw new MalformedMessageError("truncated message");
+  return frame.readUInt32LE(offset);
+}
+
+function readInt32(frame: Buffer, offset: number, end: number): number {
+  if (offset + 4 > end) throw new MalformedMessageError("truncated message");
+  return frame.readInt32LE(offset);
+}
+
+function documentSize(frame: Buffer, offset: number, end: number): number {
+  const size = readInt32(frame, offset, end);
+  if (size < 5 || offset + size > end) throw new MalformedMessageError("document size out of bounds");
+  return size;
+}
+
+function decodeDocument(frame: Buffer, offset: number, size: number): Doc {
+  try {
+    return BSON.deserialize(frame.subarray(offset, offset + size)) as Doc; // BSON boundary: shape checked by handlers
+  } catch (error) {
+    throw new MalformedMessageError(`invalid BSON: ${(error as Error).message}`);
+  }
+}

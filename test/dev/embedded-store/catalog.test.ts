@@ -1,0 +1,88 @@
+import { type Db, MongoClient } from "mongodb";
+import { startTestDatabase, type TestDatabase } from "../../support/database";
+
+let database: TestDatabase;
+let client: MongoClient;
+let db: Db;
+
+beforeAll(async () => {
+  database = await startTestDatabase();
+  client = await MongoClient.connect(database.uri, { serverSelectionTimeoutMS: 5000 });
+  db = client.db();
+});
+afterAll(async () => {
+  await client.close();
+  await database.stop();
+});
+
+test("when a collection is created twice, then the second create fails with NamespaceExists (48)", async () => {
+  await db.createCollection("created_twice");
+
+  await expect(db.command({ create: "created_twice" })).rejects.toMatchObject({
+    code: 48,
+    codeName: "NamespaceExists",
+  });
+});
+
+test("when listCollections filters by name, then only that collection is listed, with its options", async () => {
+  await db.createCollection("listed_a");
+  await db.createCollection("listed_b");
+
+  const listed = await db.listCollections({ name: "listed_a" }).toArray();
+
+  expect(listed).toHaveLength(1);
+  expect(listed[0]).toMatchObject({ name: "listed_a", type: "collection", options: {} });
+});
+
+test("when listCollections asks for names only, then entries carry just name and type", async () => {
+  await db.createCollection("named_only");
+
+  const listed = await db.listCollections({ name: "named_only" }, { nameOnly: true }).toArray();
+
+  expect(listed).toEqual([{ name: "named_only", type: "collection" }]);
+});
+
+test("when a document is inserted into a new collection, then the collection is created implicitly", async () => {
+  await db.collection("implicit").insertOne({ a: 1 });
+
+  const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+  expect(names).toContain("implicit");
+});
+
+test("when a collection is dropped, then it is no longer listed and its documents are gone", async () => {
+  await db.collection("dropped").insertOne({ a: 1 });
+
+  await expect(db.collection("dropped").drop()).resolves.toBe(true);
+
+  expect(await db.listCollections({ name: "dropped" }).toArray()).toEqual([]);
+  expect(await db.collection("dropped").countDocuments()).toBe(0);
+});
+
+test("when listing databases, then this test's database is among them", async () => {
+  await db.collection("present").insertOne({ a: 1 });
+
+  const { databases } = await client.db("admin").admin().listDatabases();
+
+  expect(databases.map((d) => d.name)).toContain(database.dbName);
+});
+
+test("when listIndexes targets a missing collection, then the error is NamespaceNotFound (26)", async () => {
+  await expect(db.command({ listIndexes: "never_created" })).rejects.toMatchObject({ code: 26 });
+});
+
+test("when a database is dropped, then its collections are gone", async () => {
+  const other = client.db(`${database.dbName}_other`);
+  await other.collection("soon_gone").insertOne({ a: 1 });
+
+  await other.dropDatabase();
+
+  expect(await other.listCollections().toArray()).toEqual([]);
+});
+
+test("when collection stats are asked, then the document count is reported", async () => {
+  await db.collection("counted").insertMany([{ a: 1 }, { a: 2 }]);
+
+  const stats = await db.command({ collStats: "counted" });
+
+  expect(stats).toMatchObject({ count: 2, ok: 1 });
+});

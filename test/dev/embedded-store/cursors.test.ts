@@ -1,0 +1,104 @@
+import { type CommandStartedEvent, type Document, Long, MongoClient } from "mongodb";
+import { startTestDatabase, type TestDatabase } from "../../support/database";
+
+let database: TestDatabase;
+let client: MongoClient;
+const started: CommandStartedEvent[] = [];
+
+beforeAll(async () => {
+  database = await startTestDatabase();
+  client = await MongoClient.connect(database.uri, { serverSelectionTimeoutMS: 5000, monitorCommands: true });
+  client.on("commandStarted", (event) => started.push(event));
+  await client
+    .db()
+    .collection("numbers")
+    .insertMany(Array.from({ length: 250 }, (_, i) => ({ _id: i, even: i % 2 === 0 })) as Document[]);
+});
+beforeEach(() => {
+  started.length = 0;
+});
+afterAll(async () => {
+  await client.close();
+  await database.stop();
+});
+
+function getMoreCount(): number {
+  return started.filter((event) => event.commandName === "getMore").length;
+}
+
+test("when a find has more results than its batch size, then the cursor id is an Int64 and getMore continues it", async () => {
+  // promoteLongs: false shows the wire type instead of the driver's convenience number.
+  const reply = await client.db().command({ find: "numbers", batchSize: 10 }, { promoteLongs: false });
+
+  expect(reply.cursor.firstBatch).toHaveLength(10);
+  expect(reply.cursor.id).toBeInstanceOf(Long);
+  expect(reply.cursor.id.isZero()).toBe(false);
+
+  const more = await client.db().command({ getMore: reply.cursor.id, collection: "numbers", batchSize: 15 });
+  expect(more.cursor.nextBatch.map((doc: Document) => doc._id)).toEqual(
+    Array.from({ length: 15 }, (_, i) => i + 10),
+  );
+});
+
+test("when a cursor is read to the end, then every batch respects batchSize and the last cursor id is 0", async () => {
+  const ids = (await client.db().collection("numbers").find({}, { batchSize: 100 }).toArray()).map(
+    (doc) => doc._id,
+  );
+
+  expect(ids).toEqual(Array.from({ length: 250 }, (_, i) => i));
+  expect(getMoreCount()).toBe(2);
+});
+
+test("when all results fit the first batch, then the cursor id is 0", async () => {
+  const reply = await client
+    .db()
+    .command({ find: "numbers", filter: { _id: { $lt: 5 } } }, { promoteLongs: false });
+
+  expect(reply.cursor.firstBatch).toHaveLength(5);
+  expect(reply.cursor.id).toEqual(Long.ZERO);
+});
+
+test("when singleBatch is asked, then the cursor is closed after the first batch", async () => {
+  const reply = await client
+    .db()
+    .command({ find: "numbers", batchSize: 3, singleBatch: true }, { promoteLongs: false });
+
+  expect(reply.cursor.firstBatch).toHaveLength(3);
+  expect(reply.cursor.id).toEqual(Long.ZERO);
+});
+
+test("when a cursor is killed, then getMore on it fails with CursorNotFound (43)", async () => {
+  const reply = await client.db().command({ find: "numbers", batchSize: 2 });
+
+  const killed = await client.db().command({ killCursors: "numbers", cursors: [reply.cursor.id] });
+
+  expect(killed.cursorsKilled).toEqual([reply.cursor.id]);
+  await expect(
+    client.db().command({ getMore: reply.cursor.id, collection: "numbers" }),
+  ).rejects.toMatchObject({
+    code: 43,
+  });
+});
+
+test("when a driver cursor is closed early, then the server cursor is killed", async () => {
+  const cursor = client.db().collection("numbers").find({}, { batchSize: 5 });
+  await cursor.next();
+
+  await cursor.close();
+
+  expect(started.map((event) => event.commandName)).toContain("killCursors");
+});
+
+test("when 10,000 documents are inserted with insertMany, then a cursor reads all of them through getMore", async () => {
+  const collection = client.db().collection("bulk");
+  const docs = Array.from({ length: 10_000 }, (_, i) => ({ seq: i, label: `item ${i}` }));
+
+  const { insertedCount } = await collection.insertMany(docs);
+
+  const seqs: unknown[] = [];
+  for await (const doc of collection.find({}, { batchSize: 1000 }).sort({ seq: 1 })) seqs.push(doc.seq);
+
+  expect(insertedCount).toBe(10_000);
+  expect(seqs).toEqual(docs.map((doc) => doc.seq));
+  expect(getMoreCount()).toBe(9);
+});

@@ -1,0 +1,231 @@
+import { type Collection, type Document, MongoClient, MongoServerError } from "mongodb";
+import { startTestDatabase, type TestDatabase, usingRealMongo } from "../../support/database";
+
+let database: TestDatabase;
+let client: MongoClient;
+let counter = 0;
+
+function freshCollection(): Collection {
+  counter += 1;
+  return client.db().collection(`indexes_${counter}`);
+}
+
+beforeAll(async () => {
+  database = await startTestDatabase();
+  client = await MongoClient.connect(database.uri, { serverSelectionTimeoutMS: 5000 });
+});
+afterAll(async () => {
+  await client.close();
+  await database.stop();
+});
+
+describe("unique indexes", () => {
+  test("when a duplicate value is inserted, then the error is E11000 shaped like MongoDB's", async () => {
+    const collection = freshCollection();
+    await collection.createIndex({ email: 1 }, { unique: true });
+    await collection.insertOne({ email: "a@example.org" });
+
+    const failure = collection.insertOne({ email: "a@example.org" });
+
+    await expect(failure).rejects.toBeInstanceOf(MongoServerError);
+    await expect(failure).rejects.toMatchObject({
+      code: 11000,
+      keyPattern: { email: 1 },
+      keyValue: { email: "a@example.org" },
+    });
+    await expect(failure).rejects.toThrow(
+      `E11000 duplicate key error collection: ${database.dbName}.${collection.collectionName} index: email_1 dup key: { email: "a@example.org" }`,
+    );
+  });
+
+  test("when a compound unique index sees the same pair twice, then the second insert fails", async () => {
+    const collection = freshCollection();
+    await collection.createIndex({ district: 1, code: 1 }, { unique: true });
+    await collection.insertMany([
+      { district: "Fang", code: 1 },
+      { district: "Fang", code: 2 },
+      { district: "Hot", code: 1 },
+    ]);
+
+    await expect(collection.insertOne({ district: "Fang", code: 2 })).rejects.toMatchObject({
+      code: 11000,
+      keyValue: { district: "Fang", code: 2 },
+    });
+  });
+
+  test("when an update would duplicate a unique value, then it fails and the document keeps its old value", async () => {
+    const collection = freshCollection();
+    await collection.createIndex({ handle: 1 }, { unique: true });
+    await collection.insertMany([
+      { _id: 1, handle: "a" },
+      { _id: 2, handle: "b" },
+    ] as Document[]);
+
+    await expect(
+      collection.updateOne({ _id: 2 } as Document, { $set: { handle: "a" } }),
+    ).rejects.toMatchObject({
+      code: 11000,
+    });
+    await expect(collection.findOne({ _id: 2 } as Document)).resolves.toEqual({ _id: 2, handle: "b" });
+  });
+
+  test("when a bulk update duplicates a unique value, then writeErrors names the failing statement", async () => {
+    const collection = freshCollection();
+    await collection.createIndex({ handle: 1 }, { unique: true });
+    await collection.insertMany([
+      { _id: 1, handle: "a" },
+      { _id: 2, handle: "b" },
+    ] as Document[]);
+
+    const failure = collection.bulkWrite(
+      [
+        { updateOne: { filter: { _id: 1 } as Document, update: { $set: { note: "ok" } } } },
+        { updateOne: { filter: { _id: 2 } as Document, update: { $set: { handle: "a" } } } },
+      ],
+      { ordered: false },
+    );
+
+    await expect(failure).rejects.toMatchObject({
+      writeErrors: [expect.objectContaining({ index: 1, code: 11000 })],
+    });
+    await expect(collection.findOne({ _id: 1 } as Document)).resolves.toMatchObject({ note: "ok" });
+  });
+
+  test("when two documents lack the field of a non-sparse unique index, then they collide on null", async () => {
+    const collection = freshCollection();
+    await collection.createIndex({ phone: 1 }, { unique: true });
+    await collection.insertOne({ name: "first" });
+
+    await expect(collection.insertOne({ name: "second" })).rejects.toMatchObject({
+      code: 11000,
+      keyValue: { phone: null },
+    });
+  });
+
+  test("when the unique index is sparse, then any number of documents may lack the field", async () => {
+    const collection = freshCollection();
+    await collection.createIndex({ phone: 1 }, { unique: true, sparse: true });
+
+    await collection.insertMany([{ name: "a" }, { name: "b" }, { phone: "081" }]);
+
+    await expect(collection.insertOne({ phone: "081" })).rejects.toMatchObject({ code: 11000 });
+  });
+
+  test("when the unique index is partial, then only documents matching its filter are constrained", async () => {
+    const collection = freshCollection();
+    await collection.createIndex(
+      { userRef: 1 },
+      { unique: true, partialFilterExpression: { status: { $eq: "open" } } },
+    );
+    await collection.insertMany([
+      { userRef: "u1", status: "closed" },
+      { userRef: "u1", status: "closed" },
+      { userRef: "u1", status: "open" },
+    ]);
+
+    await expect(collection.insertOne({ userRef: "u1", status: "open" })).rejects.toMatchObject({
+      code: 11000,
+    });
+  });
+
+  test("when a unique index is built over existing duplicates, then creation fails and no index is left", async () => {
+    const collection = freshCollection();
+    await collection.insertMany([{ k: 1 }, { k: 1 }]);
+
+    await expect(collection.createIndex({ k: 1 }, { unique: true })).rejects.toMatchObject({ code: 11000 });
+    const names = (await collection.listIndexes().toArray()).map((index) => index.name);
+    expect(names).toEqual(["_id_"]);
+  });
+
+  test("when a unique field holds an array, then each element is a key of its own", async () => {
+    const collection = freshCollection();
+    await collection.createIndex({ aliases: 1 }, { unique: true });
+    await collection.insertOne({ aliases: ["x", "y"] });
+
+    await expect(collection.insertOne({ aliases: ["z", "y"] })).rejects.toMatchObject({ code: 11000 });
+  });
+});
+
+describe("index catalogue", () => {
+  test("when indexes are created, then listIndexes returns them with their options", async () => {
+    const collection = freshCollection();
+    await collection.createIndex({ a: 1, b: -1 }, { name: "a_b", unique: true, sparse: true });
+    await collection.createIndex({ at: 1 }, { expireAfterSeconds: 3600 });
+
+    const indexes = await collection.listIndexes().toArray();
+
+    expect(indexes).toEqual([
+      { v: 2, key: { _id: 1 }, name: "_id_" },
+      expect.objectContaining({ key: { a: 1, b: -1 }, name: "a_b", unique: true, sparse: true }),
+      expect.objectContaining({ key: { at: 1 }, name: "at_1", expireAfterSeconds: 3600 }),
+    ]);
+  });
+
+  test("when the same index is created again, then it is a no-op", async () => {
+    const collection = freshCollection();
+    await collection.createIndex({ a: 1 });
+
+    await expect(collection.createIndex({ a: 1 })).resolves.toBe("a_1");
+    expect(await collection.listIndexes().toArray()).toHaveLength(2);
+  });
+
+  test("when an index name is reused with different options, then the error is IndexKeySpecsConflict (86)", async () => {
+    const collection = freshCollection();
+    await collection.createIndex({ a: 1 }, { name: "shared" });
+
+    await expect(collection.createIndex({ a: 1 }, { name: "shared", unique: true })).rejects.toMatchObject({
+      code: 86,
+    });
+  });
+
+  test("when an index is dropped by name, then it is no longer listed", async () => {
+    const collection = freshCollection();
+    await collection.createIndex({ a: 1 });
+    await collection.createIndex({ b: 1 });
+
+    await collection.dropIndex("a_1");
+
+    expect((await collection.listIndexes().toArray()).map((index) => index.name)).toEqual(["_id_", "b_1"]);
+  });
+
+  test("when all indexes are dropped, then only _id_ remains", async () => {
+    const collection = freshCollection();
+    await collection.createIndexes([{ key: { a: 1 } }, { key: { b: 1 } }]);
+
+    await collection.dropIndexes();
+
+    expect((await collection.listIndexes().toArray()).map((index) => index.name)).toEqual(["_id_"]);
+  });
+
+  test("when a missing index is dropped, then the error is IndexNotFound (27)", async () => {
+    const collection = freshCollection();
+    await collection.insertOne({ a: 1 });
+
+    await expect(collection.dropIndex("nope_1")).rejects.toMatchObject({ code: 27 });
+  });
+});
+
+// MongoDB's TTL monitor runs once a minute; the embedded store sweeps every second.
+(usingRealMongo ? describe.skip : describe)("TTL indexes", () => {
+  test("when a document's TTL date has passed, then it is deleted by the background sweep", async () => {
+    const collection = freshCollection();
+    await collection.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+    await collection.insertMany([
+      { name: "expired", expiresAt: new Date(Date.now() - 1000) },
+      { name: "fresh", expiresAt: new Date(Date.now() + 3_600_000) },
+      { name: "no date", expiresAt: "not a date" },
+    ]);
+
+    await waitFor(async () => (await collection.countDocuments()) === 2);
+
+    expect((await collection.find().toArray()).map((doc) => doc.name)).toEqual(["fresh", "no date"]);
+  });
+});
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
