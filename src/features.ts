@@ -11,6 +11,7 @@ import { loadGeography } from "./geo";
 import { createEvidenceStore, ensureEvidenceIndexes } from "./tips/evidence";
 import { TipService } from "./tips/tip-service";
 import { citizenActions, myReports } from "./tips/citizen-actions";
+import { buildOfficers } from "./officers";
 
 /**
  * Builds the bot's features from the shared context. Flows are validated here, so a flow naming a
@@ -32,16 +33,23 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
   const tips = new TipService(connection, sealer, config.deadlines, (ids, owner, tipId) =>
     evidence.attachToTip(ids, owner, tipId),
   );
+  // Officers hook tip submission (routed notifications) and contribute the reporter-reply flow.
+  const officers = buildOfficers(context, { tips, evidence, geography, startJobs });
   const limiter = new RateLimiter(rateCounterModel(connection));
   const store = new ConversationStore(conversationModel(connection), sealer, {
     draftTtlMs: config.draftTtlMs,
     preferenceTtlMs: 180 * 86_400_000,
   });
-  const actionDeps = { tips, texts, limiter };
-  const actions = citizenActions(actionDeps);
-  validateFlows(flows, new Set(Object.keys(actions)), (key) => texts.has("th", key) && texts.has("en", key));
+  const actionDeps = { tips, texts, limiter, reporterMessages: officers.reporterMessages };
+  const actions = { ...citizenActions(actionDeps), ...officers.actions };
+  const allFlows = [...flows, ...officers.flows];
+  validateFlows(
+    allFlows,
+    new Set(Object.keys(actions)),
+    (key) => texts.has("th", key) && texts.has("en", key),
+  );
 
-  const engine = new ConversationEngine(flows, actions, texts, { geography, evidence });
+  const engine = new ConversationEngine(allFlows, actions, texts, { geography, evidence });
   const citizenChat = new CitizenChat({
     engine,
     store,
@@ -64,5 +72,10 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
       if (removed > 0) logger.info({ removed }, "purged evidence of abandoned drafts");
     });
   }
-  return { features: [citizenChat], routers: [], stops: [] };
+  return {
+    // Officers first: they claim group chats, /enroll and officer buttons; the rest is the citizen's chat.
+    features: [officers.feature, citizenChat],
+    routers: [...officers.routers],
+    stops: [() => officers.stop()],
+  };
 }

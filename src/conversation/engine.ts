@@ -71,6 +71,11 @@ export class ConversationEngine {
     return this.flows.has(id);
   }
 
+  /** The locale key a flow says goodbye with when cancelled. */
+  cancelledText(flowId: string): string {
+    return this.flow(flowId).cancelled;
+  }
+
   /** Starts a flow; `seed` pre-fills answers the flow needs from outside (e.g. which report a reply is for). */
   start(
     state: ConversationState,

@@ -9,6 +9,7 @@ import { citizenLimits, type RateLimiter } from "../conversation/rate-limit";
 import type { Locale, TextArgs, Translator } from "../i18n";
 import type { Message } from "../line/gateway";
 import { textMessage } from "../line/messages";
+import { commandPostback } from "../conversation/postback";
 import type { Tip, TipCategory } from "./tip";
 import type { TipService } from "./tip-service";
 
@@ -149,10 +150,34 @@ async function statusCard(
   for (const message of messages.slice(-3)) {
     rows.push({ type: "separator" }, { type: "text", text: message, size: "sm", wrap: true });
   }
+  // Officers' questions can be answered from here, also by reporters who did not opt in to pushes.
+  const footer: messagingApi.FlexBox | undefined =
+    messages.length > 0
+      ? {
+          type: "box",
+          layout: "vertical",
+          contents: [
+            {
+              type: "button",
+              style: "primary",
+              action: {
+                type: "postback",
+                label: t("reply-button-answer"),
+                data: commandPostback("reply", tip.code),
+                displayText: t("reply-button-answer"),
+              },
+            },
+          ],
+        }
+      : undefined;
   return {
     type: "flex",
     altText: t("status-alt", { code: tip.code, status: t(`tip-status-${tip.status}`) }),
-    contents: { type: "bubble", body: { type: "box", layout: "vertical", spacing: "sm", contents: rows } },
+    contents: {
+      type: "bubble",
+      body: { type: "box", layout: "vertical", spacing: "sm", contents: rows },
+      ...(footer ? { footer } : {}),
+    },
   };
 }
 

@@ -91,6 +91,7 @@ export function tipModel(connection: Connection): Model<Tip> {
   schema.index({ status: 1, receivedAt: -1 });
   schema.index({ provinceId: 1, districtId: 1, category: 1, receivedAt: -1 });
   schema.index({ status: 1, acknowledgeBy: 1 });
+  schema.index({ status: 1, feedbackBy: 1 });
   return connection.models.Tip ?? connection.model<Tip>("Tip", schema);
 }
 

@@ -61,7 +61,10 @@ describe("locales", () => {
         .flatMap((line, index) =>
           [...line.matchAll(literal)]
             .map((match) => match[1] ?? match[2] ?? "")
-            .filter((value) => /[A-Za-z\u0E00-\u0E7F]/.test(value) && !texts.has("th", value))
+            .filter(
+              (value) =>
+                !value.startsWith("${") && /[A-Za-z\u0E00-\u0E7F]/.test(value) && !texts.has("th", value),
+            )
             .map((value) => `${path.relative(root, file)}:${index + 1} ${value}`),
         ),
     );

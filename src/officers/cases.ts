@@ -1,0 +1,280 @@
+import { Types } from "mongoose";
+import type { Tip, TipDetails, TipStatus } from "../tips/tip";
+import type { TipDeadlines, TipService } from "../tips/tip-service";
+import type { EvidenceItem, EvidenceStore } from "../tips/evidence";
+import type { AuditChannel, AuditLog } from "./audit";
+import type { NotificationOutbox } from "./outbox";
+import { caseActions, roleAtLeast, type CaseAction } from "./roles";
+import type { CaseRouter, Principal } from "./routing";
+import type { CaseThread, OpenedMessage, TipMessage } from "./thread";
+
+export const statusOrder: readonly TipStatus[] = [
+  "received",
+  "acknowledged",
+  "under-review",
+  "referred",
+  "closed",
+];
+
+/** Statuses a case may move to: forward only, and a new case must be acknowledged first. */
+export function nextStatuses(current: TipStatus): TipStatus[] {
+  if (current === "received") return ["acknowledged"];
+  return statusOrder.slice(statusOrder.indexOf(current) + 1);
+}
+
+/** Why an actor may not do something: answered to them and written to the audit log. */
+export type Refusal = "not-enrolled" | "revoked" | "role" | "scope" | "private-chat-only" | "unidentified";
+
+export type CaseOutcome<T = undefined> =
+  | { ok: true; changed: boolean; tip: Tip; value: T }
+  | { ok: false; refusal: Refusal }
+  | { ok: false; conflict: "invalid-transition" | "closed" | "reason-required" };
+
+export interface CaseServiceDeps {
+  tips: TipService;
+  evidence: Pick<EvidenceStore, "list">;
+  router: CaseRouter;
+  audit: AuditLog;
+  thread: CaseThread;
+  outbox: NotificationOutbox;
+  deadlines: TipDeadlines;
+  contactRetentionAfterCloseMs: number;
+  now: () => Date;
+}
+
+export interface CaseView {
+  details: TipDetails;
+  evidence: EvidenceItem[];
+  thread: OpenedMessage[];
+}
+
+/**
+ * Case handling as use cases shared by the LINE officer chat and the admin API. Each one checks role
+ * and scope at the moment it runs, changes the case with a conditional update (so the same tap twice
+ * changes nothing the second time), tells the reporter when they opted in, and writes the audit log.
+ */
+export class CaseService {
+  constructor(private readonly deps: CaseServiceDeps) {}
+
+  async load(tipId: string): Promise<Tip | null> {
+    if (!Types.ObjectId.isValid(tipId) || !/^[0-9a-f]{24}$/i.test(tipId)) return null;
+    return this.deps.tips.tips.findById(tipId).lean<Tip>().exec();
+  }
+
+  /** The role and scope check, without auditing (callers audit what they then do). */
+  async check(principal: Principal, action: CaseAction, tip: Tip): Promise<Refusal | undefined> {
+    if (!roleAtLeast(principal.role, caseActions[action])) return "role";
+    if (!(await this.deps.router.canAccess(principal, tip))) return "scope";
+    return undefined;
+  }
+
+  /** Audits a refusal decided before a principal exists (not enrolled, revoked) or by `check`. */
+  async refuse(
+    actor: string,
+    action: string,
+    refusal: Refusal,
+    channel: AuditChannel,
+    tip?: Tip | null,
+  ): Promise<CaseOutcome<never>> {
+    await this.deps.audit.record({
+      actor,
+      action,
+      channel,
+      outcome: "refused",
+      reason: refusal,
+      ...(tip && { tipId: tip._id, tipCode: tip.code }),
+    });
+    return { ok: false, refusal };
+  }
+
+  async view(principal: Principal, tip: Tip, channel: AuditChannel): Promise<CaseOutcome<CaseView>> {
+    const refusal = await this.check(principal, "view", tip);
+    if (refusal) return this.refuse(principal.actor, "view", refusal, channel, tip);
+    const [evidence, thread] = await Promise.all([
+      this.deps.evidence.list(tip._id.toHexString()),
+      this.deps.thread.recent(tip._id, 5),
+    ]);
+    const details = this.deps.tips.openDetails(tip);
+    await this.audit(principal, "view", channel, tip, "ok");
+    return { ok: true, changed: false, tip, value: { details, evidence, thread } };
+  }
+
+  async acknowledge(principal: Principal, tip: Tip, channel: AuditChannel): Promise<CaseOutcome> {
+    const refusal = await this.check(principal, "acknowledge", tip);
+    if (refusal) return this.refuse(principal.actor, "acknowledge", refusal, channel, tip);
+    const now = this.deps.now();
+    const updated = await this.deps.tips.tips
+      .findOneAndUpdate(
+        { _id: tip._id, status: "received" },
+        {
+          $set: {
+            status: "acknowledged",
+            acknowledgedAt: now,
+            feedbackBy: new Date(now.getTime() + this.deps.deadlines.feedbackWithinMs),
+          },
+          $push: { history: { status: "acknowledged", at: now, actor: principal.actor } },
+        },
+        { returnDocument: "after" },
+      )
+      .lean<Tip>()
+      .exec();
+    if (!updated) return this.unchanged(principal, "acknowledge", channel, tip);
+    await this.audit(principal, "acknowledge", channel, updated, "ok");
+    await this.tellReporterStatus(updated);
+    return { ok: true, changed: true, tip: updated, value: undefined };
+  }
+
+  async setStatus(
+    principal: Principal,
+    tip: Tip,
+    status: TipStatus,
+    reason: string | undefined,
+    channel: AuditChannel,
+  ): Promise<CaseOutcome> {
+    if (status === "acknowledged") return this.acknowledge(principal, tip, channel);
+    const action = status === "closed" ? "close" : "set-status";
+    const refusal = await this.check(principal, action, tip);
+    if (refusal) return this.refuse(principal.actor, action, refusal, channel, tip);
+    // Already there or further on: a repeated tap or a stale button, not an error.
+    if (statusOrder.indexOf(status) <= statusOrder.indexOf(tip.status))
+      return this.unchanged(principal, action, channel, tip, { status });
+    if (!nextStatuses(tip.status).includes(status)) return { ok: false, conflict: "invalid-transition" };
+    if (status === "closed" && !reason?.trim()) return { ok: false, conflict: "reason-required" };
+
+    const now = this.deps.now();
+    const closing = status === "closed" ? { closedAt: now, closeReason: reason!.trim() } : {};
+    const updated = await this.deps.tips.tips
+      .findOneAndUpdate(
+        { _id: tip._id, status: tip.status },
+        {
+          $set: { status, ...closing },
+          $push: {
+            history: {
+              status,
+              at: now,
+              actor: principal.actor,
+              ...(status === "closed" && { reason: reason!.trim() }),
+            },
+          },
+        },
+        { returnDocument: "after" },
+      )
+      .lean<Tip>()
+      .exec();
+    if (!updated) return this.unchanged(principal, action, channel, tip, { status });
+    await this.audit(principal, action, channel, updated, "ok", { status });
+    await this.tellReporterStatus(updated);
+    if (status === "closed") {
+      // The way back to the reporter is kept only for a grace period after the case closes (TTL index on deleteAfter).
+      await this.deps.tips.contacts.updateOne(
+        { tipId: tip._id },
+        { $set: { deleteAfter: new Date(now.getTime() + this.deps.contactRetentionAfterCloseMs) } },
+      );
+    }
+    return { ok: true, changed: true, tip: updated, value: undefined };
+  }
+
+  async assign(principal: Principal, tip: Tip, channel: AuditChannel): Promise<CaseOutcome> {
+    const refusal = await this.check(principal, "assign", tip);
+    if (refusal) return this.refuse(principal.actor, "assign", refusal, channel, tip);
+    if (!principal.officerId) return this.refuse(principal.actor, "assign", "role", channel, tip);
+    if (tip.status === "closed") return { ok: false, conflict: "closed" };
+    const updated = await this.deps.tips.tips
+      .findOneAndUpdate(
+        { _id: tip._id, assignedTo: { $ne: principal.officerId } },
+        { $set: { assignedTo: principal.officerId } },
+        { returnDocument: "after" },
+      )
+      .lean<Tip>()
+      .exec();
+    if (!updated) return this.unchanged(principal, "assign", channel, tip);
+    await this.audit(principal, "assign", channel, updated, "ok", {
+      ...(tip.assignedTo && { previous: tip.assignedTo }),
+    });
+    return { ok: true, changed: true, tip: updated, value: undefined };
+  }
+
+  /**
+   * A question (or message) for the reporter: stored in the thread, pushed when the reporter opted
+   * in, otherwise shown at their next status check. The officer learns which, never who.
+   */
+  async askReporter(
+    principal: Principal,
+    tip: Tip,
+    text: string,
+    channel: AuditChannel,
+  ): Promise<CaseOutcome<{ delivery: "push" | "status-check"; message: TipMessage }>> {
+    const refusal = await this.check(principal, "ask", tip);
+    if (refusal) return this.refuse(principal.actor, "ask", refusal, channel, tip);
+    if (tip.status === "closed") return { ok: false, conflict: "closed" };
+    const message = await this.deps.thread.add(
+      tip._id,
+      { direction: "to-reporter", author: principal.actor, text },
+      this.deps.now(),
+    );
+    const reachable = await this.deps.tips.contacts.exists({ tipId: tip._id });
+    if (reachable) {
+      await this.deps.outbox.enqueue([
+        {
+          key: `reporter-question:${message._id.toHexString()}`,
+          kind: "reporter-question",
+          tipId: tip._id,
+          target: { type: "reporter", id: tip._id.toHexString() },
+          messageId: message._id,
+        },
+      ]);
+      this.deps.outbox.kick();
+    }
+    const delivery = reachable ? "push" : "status-check";
+    await this.audit(principal, "ask", channel, tip, "ok", {
+      messageId: message._id.toHexString(),
+      delivery,
+    });
+    return { ok: true, changed: true, tip, value: { delivery, message } };
+  }
+
+  private async tellReporterStatus(tip: Tip): Promise<void> {
+    if (!(await this.deps.tips.contacts.exists({ tipId: tip._id }))) return;
+    await this.deps.outbox.enqueue([
+      {
+        key: `reporter-status:${tip._id.toHexString()}:${tip.status}`,
+        kind: "reporter-status",
+        tipId: tip._id,
+        target: { type: "reporter", id: tip._id.toHexString() },
+        params: { status: tip.status },
+      },
+    ]);
+    this.deps.outbox.kick();
+  }
+
+  private async unchanged(
+    principal: Principal,
+    action: string,
+    channel: AuditChannel,
+    tip: Tip,
+    details?: Record<string, string>,
+  ): Promise<CaseOutcome> {
+    const current = (await this.load(tip._id.toHexString())) ?? tip;
+    await this.audit(principal, action, channel, current, "unchanged", details);
+    return { ok: true, changed: false, tip: current, value: undefined };
+  }
+
+  private async audit(
+    principal: Principal,
+    action: string,
+    channel: AuditChannel,
+    tip: Tip,
+    outcome: "ok" | "unchanged",
+    details?: Record<string, string>,
+  ): Promise<void> {
+    await this.deps.audit.record({
+      actor: principal.actor,
+      action,
+      channel,
+      outcome,
+      tipId: tip._id,
+      tipCode: tip.code,
+      ...(details && Object.keys(details).length > 0 && { details }),
+    });
+  }
+}

@@ -1,0 +1,197 @@
+import type { Router } from "express";
+import type { ServiceContext } from "../service";
+import type { Feature } from "../events/router";
+import type { Locale } from "../i18n";
+import type { FlowAction } from "../conversation/engine";
+import type { FlowDefinition } from "../conversation/flow";
+import type { Geography } from "../geo";
+import type { EvidenceStore } from "../tips/evidence";
+import type { Tip } from "../tips/tip";
+import type { TipService } from "../tips/tip-service";
+import { reporterReplyFlow } from "../../flows/reporter-reply";
+import { AdminTokens } from "../admin/auth";
+import { adminApiRouter } from "../admin/router";
+import { AuditLog } from "./audit";
+import { CaseService, type Refusal } from "./cases";
+import { DeadlineWatch } from "./deadlines";
+import { OfficerDirectory } from "./directory";
+import { NewTipDispatch } from "./dispatch";
+import { EvidenceLinks, evidenceRouter, type LinkHolder } from "./evidence-links";
+import { OfficerFeature } from "./feature";
+import { CaseFormatter } from "./format";
+import { caseAlertModel, officerSessionModel } from "./models";
+import { notificationRenderer } from "./notifications";
+import { NotificationOutbox } from "./outbox";
+import { reporterRelay } from "./reporter-relay";
+import { CaseRouter, officerPrincipal, type Principal } from "./routing";
+import { CaseThread } from "./thread";
+
+export interface OfficersDeps {
+  tips: TipService;
+  evidence: EvidenceStore;
+  geography: Pick<Geography, "findDistrict" | "provinces">;
+  /** Cron jobs (deadlines, digest) and the outbox sweep; tests call the jobs with their own clock. */
+  startJobs: boolean;
+  /** Reminder lead before each deadline; default 2 days. */
+  reminderLeadMs?: number;
+  /** Lifetime of signed evidence URLs; default 10 minutes. */
+  evidenceLinkTtlMs?: number;
+  /** Outbox retry sweep; default 10 s. */
+  sweepIntervalMs?: number;
+}
+
+/** The officers module as the composition root wires it (see docs/OFFICERS.md). */
+export interface Officers {
+  /** Must come before the citizen chat in the feature list. */
+  feature: Feature;
+  /** Admin API (/admin/api) and evidence links (/evidence/:id); mount before other /admin/api routers. */
+  routers: Router[];
+  /** For CitizenActionDeps.reporterMessages: officer questions shown at a status check. */
+  reporterMessages: (tip: Tip, locale: Locale) => Promise<string[]>;
+  /** Flow actions to merge into the engine's action map ("relay-reporter-reply"). */
+  actions: Record<string, FlowAction>;
+  /** Flows to add to the engine's flow list ("reporter-reply"). */
+  flows: FlowDefinition[];
+  directory: OfficerDirectory;
+  cases: CaseService;
+  outbox: NotificationOutbox;
+  deadlines: DeadlineWatch;
+  dispatch: NewTipDispatch;
+  audit: AuditLog;
+  tokens: AdminTokens;
+  links: EvidenceLinks;
+  /** Jobs as the scheduler runs them, callable with any clock (tests, scripts). */
+  jobs: { deadlines: (now: Date) => Promise<void>; digest: (now: Date) => Promise<void> };
+  /** Waits for background notification sends (tests, shutdown). */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const built = new WeakMap<Feature, Officers>();
+
+/** The module behind an officers feature (tests reach the jobs and the outbox this way). */
+export function officersOf(feature: Feature): Officers | undefined {
+  return built.get(feature);
+}
+
+/**
+ * Builds the officers module: enrollment, routing, notifications, case handling in LINE, the
+ * anonymous two-way thread, deadlines, audit, admin API and evidence links. Hooks itself to
+ * `tips.onSubmitted`; everything else is returned for the composition root to wire.
+ */
+export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Officers {
+  const { connection, sealer, pseudonym, line, texts, logger, config, now, scheduler } = context;
+  const log = logger.child({ component: "officers" });
+  const format = new CaseFormatter(texts, deps.geography);
+  const directory = new OfficerDirectory(connection, sealer, pseudonym);
+  const router = new CaseRouter(connection, directory);
+  const audit = new AuditLog(connection, now);
+  const thread = new CaseThread(connection, sealer);
+  const tokens = new AdminTokens(connection);
+  const outbox = new NotificationOutbox(connection, {
+    line,
+    now,
+    logger: log,
+    render: notificationRenderer({ directory, tips: deps.tips, thread, format, sealer }),
+  });
+  const cases = new CaseService({
+    tips: deps.tips,
+    evidence: deps.evidence,
+    router,
+    audit,
+    thread,
+    outbox,
+    deadlines: config.deadlines,
+    contactRetentionAfterCloseMs: config.contactRetentionAfterCloseMs,
+    now,
+  });
+  const dispatch = new NewTipDispatch({ tips: deps.tips, router, outbox, now, logger: log });
+  deps.tips.onSubmitted(dispatch.onSubmitted);
+  const deadlines = new DeadlineWatch({
+    tips: deps.tips,
+    router,
+    directory,
+    outbox,
+    alerts: caseAlertModel(connection),
+    reminderLeadMs: deps.reminderLeadMs ?? 2 * 86_400_000,
+    logger: log,
+  });
+  const baseUrl = (config.publicBaseUrl ?? `http://127.0.0.1:${config.port}`).replace(/\/+$/, "");
+  const links = new EvidenceLinks(config.pseudonymKey, baseUrl, deps.evidenceLinkTtlMs ?? 10 * 60_000);
+  const relay = reporterRelay({
+    tips: deps.tips,
+    evidence: deps.evidence,
+    thread,
+    outbox,
+    directory,
+    router,
+    audit,
+    format,
+    now,
+  });
+
+  const feature = new OfficerFeature({
+    directory,
+    cases,
+    router,
+    tips: deps.tips,
+    sessions: officerSessionModel(connection),
+    format,
+    links,
+    audit,
+    line,
+    logger: log,
+    now,
+  });
+
+  /** Current rights of whoever a link was made for. */
+  const principalOf = async (holder: LinkHolder): Promise<Principal | Refusal> => {
+    if (holder.kind === "officer") {
+      const officer = await directory.officer(holder.id);
+      if (!officer) return "not-enrolled";
+      return officer.status === "active" ? officerPrincipal(officer) : "revoked";
+    }
+    const token = await tokens.byId(holder.id, now());
+    return token ? { actor: `token:${token.tokenId}`, role: token.role, scope: token.scope } : "revoked";
+  };
+
+  const jobs = {
+    deadlines: async (at: Date) => {
+      await dispatch.routeUnrouted(at);
+      await deadlines.check(at);
+    },
+    digest: async (at: Date) => {
+      await deadlines.digest(at);
+    },
+  };
+  if (deps.startJobs) {
+    scheduler.every("officer-deadlines", "*/10 * * * *", jobs.deadlines);
+    scheduler.every("officer-digest", "0 8 * * *", jobs.digest);
+    outbox.start(deps.sweepIntervalMs ?? 10_000);
+    outbox.kick(); // whatever a previous process left pending
+  }
+
+  const officers: Officers = {
+    feature,
+    routers: [
+      adminApiRouter({ tokens, tips: deps.tips, cases, router, audit, links, now }),
+      evidenceRouter({ links, evidence: deps.evidence, cases, audit, principalOf, now, logger: log }),
+    ],
+    reporterMessages: relay.reporterMessages,
+    actions: { "relay-reporter-reply": relay.relayReporterReply },
+    flows: [reporterReplyFlow],
+    directory,
+    cases,
+    outbox,
+    deadlines,
+    dispatch,
+    audit,
+    tokens,
+    links,
+    jobs,
+    idle: () => outbox.idle(),
+    stop: () => outbox.stop(),
+  };
+  built.set(feature, officers);
+  return officers;
+}

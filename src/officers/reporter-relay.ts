@@ -1,0 +1,130 @@
+import type { Locale } from "../i18n";
+import type { FlowAction } from "../conversation/engine";
+import type { EvidenceList } from "../conversation/inputs/evidence";
+import type { EvidenceStore } from "../tips/evidence";
+import type { Tip } from "../tips/tip";
+import type { TipService } from "../tips/tip-service";
+import { normalizeTrackingCode } from "../tips/tracking-code";
+import type { AuditLog } from "./audit";
+import type { OfficerDirectory } from "./directory";
+import type { CaseFormatter } from "./format";
+import type { NewNotification, NotificationOutbox } from "./outbox";
+import type { CaseRouter } from "./routing";
+import type { CaseThread, TipMessage } from "./thread";
+
+export interface ReporterRelayDeps {
+  tips: TipService;
+  evidence: Pick<EvidenceStore, "attachToTip" | "discardDraft">;
+  thread: CaseThread;
+  outbox: NotificationOutbox;
+  directory: OfficerDirectory;
+  router: CaseRouter;
+  audit: AuditLog;
+  format: CaseFormatter;
+  now: () => Date;
+}
+
+/** How many officer messages a status check shows (the status card shows the last three). */
+const shownOnStatusCheck = 3;
+
+/**
+ * The reporter's side of the anonymous thread: officer questions shown at a status check, and the
+ * "reporter-reply" flow's action that puts the answer (and any new evidence) into the case and in
+ * front of the officer who asked — after checking that this pseudonym submitted that tip.
+ */
+export function reporterRelay(deps: ReporterRelayDeps): {
+  reporterMessages: (tip: Tip, locale: Locale) => Promise<string[]>;
+  relayReporterReply: FlowAction;
+} {
+  const { tips, thread, format: f } = deps;
+
+  async function reporterMessages(tip: Tip, locale: Locale): Promise<string[]> {
+    const messages = await thread.recent(tip._id, shownOnStatusCheck, "to-reporter");
+    return messages.map((message) =>
+      f.t(locale, "reply-status-check-question", {
+        date: f.dateTime(message.at, locale),
+        question: message.text,
+      }),
+    );
+  }
+
+  /** Officers to hand the answer to: whoever asked last, else the assignee, else the case's route. */
+  async function answerRecipients(tip: Tip, message: TipMessage): Promise<NewNotification[]> {
+    const messageKey = `reporter-answer:${message._id.toHexString()}`;
+    const officerIds: string[] = [];
+    const asker = await thread.lastAsker(tip._id);
+    if (asker?.startsWith("officer:")) officerIds.push(asker.slice("officer:".length));
+    if (tip.assignedTo && !officerIds.includes(tip.assignedTo)) officerIds.push(tip.assignedTo);
+    const active = (await Promise.all(officerIds.map((id) => deps.directory.officer(id)))).filter(
+      (officer) => officer?.status === "active",
+    );
+    const route =
+      active.length > 0 ? { officers: active.map((o) => o!), groups: [] } : await deps.router.routeFor(tip);
+    const base = { kind: "reporter-answer" as const, tipId: tip._id, messageId: message._id };
+    return [
+      ...route.officers.map((officer) => ({
+        ...base,
+        key: `${messageKey}:o:${officer._id}`,
+        target: { type: "officer" as const, id: officer._id },
+      })),
+      // Officers on the route get the text in 1:1; groups only hear that an answer came.
+      ...(route.officers.length === 0
+        ? route.groups.map((group) => ({
+            ...base,
+            key: `${messageKey}:g:${group._id}`,
+            target: { type: "group" as const, id: group._id },
+          }))
+        : []),
+    ];
+  }
+
+  const relayReporterReply: FlowAction = async (answers, context) => {
+    const evidenceIds = ((answers.evidence as EvidenceList | undefined) ?? []).map((item) => item.id);
+    const code = typeof answers.code === "string" ? normalizeTrackingCode(answers.code) : null;
+    const tip = code ? await tips.findByCode(code) : null;
+    const owns = tip ? await tips.reporterTips.exists({ reporter: context.key, tipId: tip._id }) : null;
+    if (!tip || !owns || tip.status === "closed") {
+      // Nothing is linked to a case the sender cannot answer for; their uploads are discarded.
+      if (evidenceIds.length > 0) await deps.evidence.discardDraft(context.key, evidenceIds);
+      await deps.audit.record({
+        actor: "reporter",
+        action: "reporter-reply",
+        channel: "line",
+        outcome: "refused",
+        reason: !tip || !owns ? "not-owner" : "closed",
+        ...(tip && owns && { tipId: tip._id, tipCode: tip.code }),
+      });
+      return { key: !tip || !owns ? "reply-not-found" : "reply-case-closed" };
+    }
+
+    const attached =
+      evidenceIds.length > 0
+        ? await deps.evidence.attachToTip(evidenceIds, context.key, tip._id.toHexString())
+        : 0;
+    if (attached > 0) await tips.tips.updateOne({ _id: tip._id }, { $inc: { evidenceCount: attached } });
+    const message = await thread.add(
+      tip._id,
+      {
+        direction: "from-reporter",
+        author: "reporter",
+        text: String(answers.answer ?? ""),
+        evidenceIds: attached > 0 ? evidenceIds : [],
+      },
+      context.now,
+    );
+    await deps.outbox.enqueue(await answerRecipients(tip, message));
+    deps.outbox.kick();
+    await deps.audit.record({
+      actor: "reporter",
+      action: "reporter-reply",
+      channel: "line",
+      outcome: "ok",
+      tipId: tip._id,
+      tipCode: tip.code,
+      details: { messageId: message._id.toHexString(), evidence: attached },
+    });
+    return { key: "reply-sent", args: { code: tip.code } };
+  };
+
+  return { reporterMessages, relayReporterReply };
+}

@@ -1,0 +1,119 @@
+import type { Connection, Model, QueryFilter, Types } from "mongoose";
+import { isDuplicateKeyError } from "../data/database";
+import type { Tip } from "../tips/tip";
+import type { OfficerDirectory } from "./directory";
+import { caseRouteModel, type CaseRoute, type Officer, type OfficerGroup } from "./models";
+import { roleAtLeast, type OfficerRole } from "./roles";
+import { coverageFilter, covers, type RoutedFields, type Scope } from "./scope";
+
+/** Where a tip goes: the groups and officers to notify, and whether it went by the fallback route. */
+export interface TipRoute {
+  groups: OfficerGroup[];
+  officers: Officer[];
+  fallback: boolean;
+}
+
+/** Anyone acting on cases: an officer in LINE or an admin API token. `actor` is what the audit log records. */
+export interface Principal {
+  actor: string;
+  role: OfficerRole;
+  scope: Scope;
+  /** Set for LINE officers (assignments, questions); absent for API tokens. */
+  officerId?: string;
+}
+
+export function officerPrincipal(officer: Officer): Principal {
+  return {
+    actor: `officer:${officer._id}`,
+    role: officer.role,
+    scope: officer.scope,
+    officerId: officer._id,
+  };
+}
+
+export type RecipientKey = `o:${string}` | `g:${string}`;
+
+/**
+ * Routing is data: the scopes of enrolled groups and officers. Each tip's route is recorded when it
+ * arrives, so "went by fallback" stays true for that tip even after a district office enrolls.
+ */
+export class CaseRouter {
+  readonly routes: Model<CaseRoute>;
+
+  constructor(
+    connection: Connection,
+    private readonly directory: OfficerDirectory,
+  ) {
+    this.routes = caseRouteModel(connection);
+  }
+
+  /** Who covers this tip now (used for new tips and reminders). */
+  async routeFor(tip: RoutedFields): Promise<TipRoute> {
+    const candidates = await this.directory.candidates(tip);
+    const groups = candidates.groups.filter((group) => covers(group.scope, tip));
+    const officers = candidates.officers.filter((officer) => covers(officer.scope, tip));
+    if (groups.length > 0 || officers.length > 0) return { groups, officers, fallback: false };
+    const fallback = await this.directory.fallbackRecipients();
+    const byCategory = (scope: Scope) =>
+      scope.categories.length === 0 || scope.categories.includes(tip.category);
+    return {
+      groups: fallback.groups.filter((group) => byCategory(group.scope)),
+      officers: fallback.officers.filter((officer) => byCategory(officer.scope)),
+      fallback: true,
+    };
+  }
+
+  /** Records the route a new tip took; the first record wins (a retried submission keeps it). */
+  async record(tipId: Types.ObjectId, route: TipRoute, now: Date): Promise<void> {
+    try {
+      await this.routes.create({
+        _id: tipId,
+        recipients: [...route.groups.map((g) => `g:${g._id}`), ...route.officers.map((o) => `o:${o._id}`)],
+        fallback: route.fallback,
+        routedAt: now,
+      });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+
+  async routeOf(tipId: Types.ObjectId): Promise<CaseRoute | null> {
+    return this.routes.findById(tipId).lean<CaseRoute>().exec();
+  }
+
+  /** Checked at every tap and request: admins see every case; others their scope, plus fallback-routed cases if they take the fallback. */
+  async canAccess(principal: Principal, tip: Pick<Tip, "_id"> & RoutedFields): Promise<boolean> {
+    if (roleAtLeast(principal.role, "admin")) return true;
+    if (covers(principal.scope, tip)) return true;
+    if (!principal.scope.fallback) return false;
+    const { categories } = principal.scope;
+    if (categories.length > 0 && !categories.includes(tip.category)) return false;
+    return Boolean((await this.routeOf(tip._id))?.fallback);
+  }
+
+  /**
+   * Every tip a role and scope may see, as a query (lists, digests, the admin API); undefined when
+   * the scope covers nothing yet. Mirrors `canAccess`.
+   */
+  async accessFilter(role: OfficerRole, scope: Scope): Promise<QueryFilter<Tip> | undefined> {
+    if (roleAtLeast(role, "admin")) return {};
+    const parts: QueryFilter<Tip>[] = [];
+    const covered = coverageFilter(scope);
+    if (covered) parts.push(covered);
+    if (scope.fallback) {
+      const categories = scope.categories.length > 0 ? { category: { $in: scope.categories } } : {};
+      parts.push({ _id: { $in: await this.fallbackTipIds() }, ...categories });
+    }
+    if (parts.length === 0) return undefined;
+    return parts.length === 1 ? parts[0] : { $or: parts };
+  }
+
+  /** Tip ids routed by fallback (for fallback recipients' lists and digests). */
+  async fallbackTipIds(): Promise<Types.ObjectId[]> {
+    const routes = await this.routes
+      .find({ fallback: true }, { _id: 1 })
+      .lean<Array<Pick<CaseRoute, "_id">>>()
+      .exec();
+    return routes.map((route) => route._id);
+  }
+}

@@ -1,0 +1,81 @@
+import { z } from "zod";
+import type { QueryFilter } from "mongoose";
+import { tipCategories, type Tip, type TipCategory } from "../tips/tip";
+
+/**
+ * What an officer, an officer group or an admin token is responsible for. Scopes ARE the routing
+ * table: a new tip goes to every active group and officer whose scope covers its place and
+ * category; when none does, to those flagged `fallback`. Adding a district or province is a new
+ * enrollment code (data), never code.
+ */
+export interface Scope {
+  /** Every place, including tips outside every known province (regional or national staff). */
+  everywhere: boolean;
+  /** Whole provinces, e.g. "chiang-mai". */
+  provinceIds: string[];
+  /** Single districts (อำเภอ), e.g. "cm-san-sai": a district Damrongdhama centre. */
+  districtIds: string[];
+  /** Empty: every category. */
+  categories: TipCategory[];
+  /** Also receives tips no other active route covers (outside the pilot area, or no match). */
+  fallback: boolean;
+}
+
+export const scopeSchema = z.object({
+  everywhere: z.boolean().default(false),
+  provinceIds: z.array(z.string().min(1)).default([]),
+  districtIds: z.array(z.string().min(1)).default([]),
+  categories: z.array(z.enum(tipCategories)).default([]),
+  fallback: z.boolean().default(false),
+});
+
+/** Mongoose sub-schema shape shared by officers, groups, codes and tokens. */
+export const scopeFields = {
+  everywhere: { type: Boolean, required: true, default: false },
+  provinceIds: { type: [String], default: [] },
+  districtIds: { type: [String], default: [] },
+  categories: { type: [String], default: [] },
+  fallback: { type: Boolean, required: true, default: false },
+} as const;
+
+export type RoutedFields = Pick<Tip, "provinceId" | "districtId" | "category">;
+
+/** True when the scope covers the tip by place and category (fallback routing is decided elsewhere). */
+export function covers(scope: Scope, tip: RoutedFields): boolean {
+  if (scope.categories.length > 0 && !scope.categories.includes(tip.category)) return false;
+  if (scope.everywhere) return true;
+  return (
+    (tip.provinceId !== null && scope.provinceIds.includes(tip.provinceId)) ||
+    (tip.districtId !== null && scope.districtIds.includes(tip.districtId))
+  );
+}
+
+/** The tips a scope covers, as a query; undefined when it covers no place at all (fallback-only). */
+export function coverageFilter(scope: Scope): QueryFilter<Tip> | undefined {
+  const category = scope.categories.length > 0 ? { category: { $in: scope.categories } } : {};
+  if (scope.everywhere) return category;
+  const places: QueryFilter<Tip>[] = [];
+  if (scope.provinceIds.length > 0) places.push({ provinceId: { $in: scope.provinceIds } });
+  if (scope.districtIds.length > 0) places.push({ districtId: { $in: scope.districtIds } });
+  if (places.length === 0) return undefined;
+  return { ...category, $or: places };
+}
+
+export const allPlaces: Scope = {
+  everywhere: true,
+  provinceIds: [],
+  districtIds: [],
+  categories: [],
+  fallback: true,
+};
+
+/** A copy with plain arrays (mongoose documents carry array wrappers that do not serialise cleanly). */
+export function plainScope(scope: Scope): Scope {
+  return {
+    everywhere: Boolean(scope.everywhere),
+    provinceIds: [...scope.provinceIds],
+    districtIds: [...scope.districtIds],
+    categories: [...scope.categories],
+    fallback: Boolean(scope.fallback),
+  };
+}

@@ -1,0 +1,144 @@
+import type { webhook } from "@line/bot-sdk";
+import { officerPostback } from "../../src/officers/postback";
+import type { Tip } from "../../src/tips/tip";
+import {
+  citizenReports,
+  enrolledGroup,
+  enrolledOfficer,
+  startOfficerHarness,
+  TestChat,
+  type OfficerHarness,
+} from "./support/officers";
+
+describe("officer buttons are checked at every tap", () => {
+  let env: OfficerHarness;
+  let tip: Tip;
+  let ack: string;
+
+  beforeAll(async () => {
+    env = await startOfficerHarness();
+    ({ tip } = await citizenReports(env, { district: "สันทราย", optIn: true }));
+    ack = officerPostback("ack", tip._id.toHexString());
+  });
+  afterAll(async () => {
+    await env.stop();
+  });
+
+  const refusalsFor = async (actor: string) =>
+    env.officers.audit.model.find({ actor, outcome: "refused", tipId: tip._id }).lean().exec();
+  const status = async () => (await env.officers.cases.load(tip._id.toHexString()))!.status;
+
+  test("when someone who never enrolled taps acknowledge, then they are refused, audited and nothing changes", async () => {
+    const stranger = new TestChat(env);
+    await stranger.taps(ack);
+    expect(stranger.lastText()).toContain("ยังไม่ได้ลงทะเบียน");
+    const [entry] = await refusalsFor(`officer:${env.officers.directory.officerIdFor(stranger.userId)}`);
+    expect(entry).toMatchObject({ action: "acknowledge", reason: "not-enrolled", channel: "line" });
+    expect(await status()).toBe("received");
+  });
+
+  test("when a revoked officer taps acknowledge, then they are refused and audited", async () => {
+    const officer = await enrolledOfficer(env, "officer", { districtIds: ["cm-san-sai"] });
+    const id = env.officers.directory.officerIdFor(officer.userId);
+    await env.officers.directory.revokeOfficer(id, env.harness.clock.now());
+    await officer.taps(ack);
+    expect(officer.lastText()).toContain("ถูกยกเลิก");
+    expect(await refusalsFor(`officer:${id}`)).toEqual([expect.objectContaining({ reason: "revoked" })]);
+    expect(await status()).toBe("received");
+  });
+
+  test("when an officer of another district taps acknowledge, then they are refused and audited", async () => {
+    const officer = await enrolledOfficer(env, "officer", { districtIds: ["cm-fang"] });
+    await officer.taps(ack);
+    expect(officer.lastText()).toContain("นอกขอบเขต");
+    const id = env.officers.directory.officerIdFor(officer.userId);
+    expect(await refusalsFor(`officer:${id}`)).toEqual([
+      expect.objectContaining({ reason: "scope", tipCode: tip.code }),
+    ]);
+    expect(await status()).toBe("received");
+  });
+
+  test("when an out-of-scope officer asks to view details, then no detail is sent", async () => {
+    const officer = await enrolledOfficer(env, "officer", { districtIds: ["cm-fang"] });
+    await officer.taps(officerPostback("view", tip._id.toHexString()));
+    expect(officer.lastText()).toContain("นอกขอบเขต");
+    expect(officer.allText()).not.toContain("ปลัดเรียกเงิน");
+  });
+
+  test("when a group member who is not an officer taps in the group, then the tap is refused in the group", async () => {
+    const group = await enrolledGroup(env, { districtIds: ["cm-san-sai"] });
+    const visitor = new TestChat(env);
+    await group.taps(ack, visitor.userId);
+    expect(group.lastText()).toContain("ยังไม่ได้ลงทะเบียน");
+    expect(await refusalsFor(`officer:${env.officers.directory.officerIdFor(visitor.userId)}`)).toEqual([
+      expect.objectContaining({ channel: "line-group", reason: "not-enrolled" }),
+    ]);
+  });
+
+  test("when an officer taps view in a group, then details go to their private chat and not to the group", async () => {
+    const group = await enrolledGroup(env, { districtIds: ["cm-san-sai"] });
+    const officer = await enrolledOfficer(env, "officer", { districtIds: ["cm-san-sai"] });
+    await group.taps(officerPostback("view", tip._id.toHexString()), officer.userId);
+    expect(group.lastText()).toContain("แชตส่วนตัว");
+    expect(group.allText()).not.toContain("ปลัดเรียกเงิน");
+    expect(officer.allText()).toContain("ปลัดเรียกเงิน");
+  });
+
+  test("when an officer tries to close a case, then closing is refused for their role", async () => {
+    const officer = await enrolledOfficer(env, "officer", { districtIds: ["cm-san-sai"] });
+    await officer.taps(ack);
+    await officer.taps(officerPostback("close", tip._id.toHexString(), { reason: "duplicate" }));
+    expect(officer.lastText()).toContain("บทบาทของคุณ");
+    expect(await status()).toBe("acknowledged");
+  });
+
+  test("when a supervisor closes with a reason, then the case closes and the reporter's contact gets a deletion date", async () => {
+    const supervisor = await enrolledOfficer(env, "supervisor", { districtIds: ["cm-san-sai"] });
+    await supervisor.taps(officerPostback("close", tip._id.toHexString()));
+    expect(supervisor.lastText()).toContain("เหตุผลที่ปิดเรื่อง");
+    await supervisor.says("ตรวจสอบแล้วไม่พบมูลความผิด");
+    expect(supervisor.lastText()).toContain("ปิดเรื่องแล้ว");
+    const closed = await env.officers.cases.load(tip._id.toHexString());
+    expect(closed).toMatchObject({ status: "closed", closeReason: "ตรวจสอบแล้วไม่พบมูลความผิด" });
+    const contact = await env.harness.service.context.connection
+      .collection("reporter_contacts")
+      .findOne({ tipId: tip._id });
+    expect(contact?.deleteAfter.getTime()).toBe(
+      closed!.closedAt!.getTime() + env.harness.config.contactRetentionAfterCloseMs,
+    );
+  });
+
+  test("when a group tap arrives without the tapper's user id, then it is refused with a pointer to the private chat", async () => {
+    const group = await enrolledGroup(env, { districtIds: ["cm-san-sai"] });
+    await group.send({
+      type: "postback",
+      source: { type: "group", groupId: group.chatId },
+      postback: { data: ack },
+    });
+    expect(group.lastText()).toContain("/cases");
+    expect(await env.officers.audit.model.countDocuments({ actor: "unknown", reason: "unidentified" })).toBe(
+      1,
+    );
+  });
+
+  test("when the bot is removed from a group, then the group registration ends", async () => {
+    const group = await enrolledGroup(env, { districtIds: ["cm-san-sai"] });
+    await group.send(env.harness.platform.leave({ groupId: group.chatId }));
+    const registered = await env.officers.directory.groupByChatId(group.chatId);
+    expect(registered).toMatchObject({ status: "revoked", revokedReason: "left" });
+  });
+
+  test("when a supervisor closes with a preset reason button, then the typed-reason prompt ends too", async () => {
+    const { tip: other } = await citizenReports(env);
+    const supervisor = await enrolledOfficer(env, "supervisor", { districtIds: ["cm-san-sai"] });
+    const id = other._id.toHexString();
+    await supervisor.taps(officerPostback("ack", id));
+    await supervisor.taps(officerPostback("close", id));
+    await supervisor.taps(officerPostback("close", id, { reason: "duplicate" }));
+    expect(await env.officers.cases.load(id)).toMatchObject({ status: "closed", closeReason: "duplicate" });
+    const feature = env.harness.service.features.find((candidate) => candidate.name === "officers")!;
+    expect(
+      await feature.handles(env.harness.platform.textFrom(supervisor.userId, "สวัสดี") as webhook.Event),
+    ).toBe(false);
+  });
+});

@@ -1,0 +1,78 @@
+import sharp from "sharp";
+import { officerPostback } from "../../src/officers/postback";
+import { TestUser } from "../support/test-user";
+import {
+  citizenReports,
+  enrolledOfficer,
+  startOfficerHarness,
+  type OfficerHarness,
+  type TestChat,
+} from "./support/officers";
+
+describe("anonymous two-way thread", () => {
+  let env: OfficerHarness;
+  let officer: TestChat;
+
+  const ask = async (tipId: string, question: string) => {
+    await officer.taps(officerPostback("ack", tipId));
+    await officer.taps(officerPostback("ask", tipId));
+    await officer.says(question);
+  };
+
+  beforeAll(async () => {
+    env = await startOfficerHarness();
+    officer = await enrolledOfficer(env, "officer", { districtIds: ["cm-san-sai"] });
+  });
+  afterAll(async () => {
+    await env.stop();
+  });
+
+  test("when the reporter did not opt in, then the officer is told and the question shows at the next status check", async () => {
+    const { citizen, tip } = await citizenReports(env, { optIn: false });
+    const before = citizen.received().length;
+    await ask(tip._id.toHexString(), "เหตุการณ์เกิดที่อาคารใดของ อบต.");
+    expect(officer.lastText()).toContain("ตรวจสอบสถานะ");
+    expect(citizen.received()).toHaveLength(before);
+    await citizen.says(tip.code);
+    expect(citizen.lastText()).toContain("เหตุการณ์เกิดที่อาคารใดของ อบต.");
+  });
+
+  test("when someone answers for a report that is not theirs, then the answer is refused and no officer hears of it", async () => {
+    const { tip } = await citizenReports(env, { optIn: true });
+    await ask(tip._id.toHexString(), "มีพยานคนอื่นอีกไหม");
+    officer.newMessages();
+    const impostor = new TestUser(env.harness);
+    await impostor.taps(`c=reply&v=${tip.code}`);
+    await impostor.says("ไม่มีพยานเลย เชื่อฉันเถอะ");
+    await impostor.tapsButton("ไม่มีหลักฐาน");
+    expect(impostor.lastText()).toContain("ไม่พบเรื่องนี้ในเรื่องที่คุณแจ้งไว้");
+    await env.settle();
+    expect(officer.newMessages()).toHaveLength(0);
+    const refused = await env.officers.audit.model
+      .find({ action: "reporter-reply", outcome: "refused" })
+      .lean()
+      .exec();
+    expect(refused).toEqual([expect.objectContaining({ reason: "not-owner" })]);
+  });
+
+  test("when the reporter answers with a photo, then the evidence joins the case and the officer is told of it", async () => {
+    const { citizen, tip } = await citizenReports(env, { optIn: true });
+    await ask(tip._id.toHexString(), "มีภาพถ่ายใบเสร็จไหม");
+    await citizen.taps(`c=reply&v=${tip.code}`);
+    await citizen.says("มีภาพใบเสร็จ ส่งให้แล้ว");
+    await citizen.sendsImage(
+      await sharp({ create: { width: 8, height: 8, channels: 3, background: "#000" } })
+        .jpeg()
+        .toBuffer(),
+    );
+    await citizen.tapsButton("เสร็จแล้ว");
+    await env.settle();
+    expect(
+      officer
+        .newMessages()
+        .map((m) => JSON.stringify(m))
+        .join(),
+    ).toContain("หลักฐานเพิ่ม 1 รายการ");
+    expect((await env.officers.cases.load(tip._id.toHexString()))?.evidenceCount).toBe(1);
+  });
+});

@@ -1,0 +1,73 @@
+import { coverageFilter, covers, type Scope } from "../../src/officers/scope";
+import { officerPostback, parseOfficerPostback } from "../../src/officers/postback";
+import { nextStatuses } from "../../src/officers/cases";
+
+const scope = (fields: Partial<Scope>): Scope => ({
+  everywhere: false,
+  provinceIds: [],
+  districtIds: [],
+  categories: [],
+  fallback: false,
+  ...fields,
+});
+const sanSaiBribery = { provinceId: "chiang-mai", districtId: "cm-san-sai", category: "bribery" as const };
+const outside = { provinceId: null, districtId: null, category: "bribery" as const };
+
+describe("scopes as the routing table", () => {
+  test("when a scope names the tip's district, then it covers the tip", () => {
+    expect(covers(scope({ districtIds: ["cm-san-sai"] }), sanSaiBribery)).toBe(true);
+  });
+
+  test("when a scope names another district, then it does not cover the tip", () => {
+    expect(covers(scope({ districtIds: ["cm-fang"] }), sanSaiBribery)).toBe(false);
+  });
+
+  test("when a scope names the province, then it covers every district of it", () => {
+    expect(covers(scope({ provinceIds: ["chiang-mai"] }), sanSaiBribery)).toBe(true);
+  });
+
+  test("when a scope is limited to other categories, then it does not cover the tip", () => {
+    expect(covers(scope({ districtIds: ["cm-san-sai"], categories: ["procurement"] }), sanSaiBribery)).toBe(
+      false,
+    );
+  });
+
+  test("when a tip is outside every province, then only an everywhere scope covers it", () => {
+    expect(covers(scope({ provinceIds: ["chiang-mai"] }), outside)).toBe(false);
+    expect(covers(scope({ everywhere: true }), outside)).toBe(true);
+  });
+
+  test("when a scope only takes the fallback, then it covers no place by itself", () => {
+    expect(covers(scope({ fallback: true }), sanSaiBribery)).toBe(false);
+    expect(coverageFilter(scope({ fallback: true }))).toBeUndefined();
+  });
+});
+
+describe("officer postback data", () => {
+  const tipId = "0123456789abcdef01234567";
+
+  test("when any officer button is built, then its data stays within LINE's 300 characters and parses back", () => {
+    const data = officerPostback("close", tipId, { status: "closed", reason: "insufficient-evidence" });
+    expect(data.length).toBeLessThanOrEqual(300);
+    expect(parseOfficerPostback(data)).toEqual({
+      verb: "close",
+      tipId,
+      status: "closed",
+      reason: "insufficient-evidence",
+    });
+  });
+
+  test("when the tip id is not an object id, then the data is not an officer button", () => {
+    expect(parseOfficerPostback("o=ack&t=../../etc")).toBeUndefined();
+  });
+});
+
+describe("status transitions", () => {
+  test("when a case is new, then acknowledging is the only way forward", () => {
+    expect(nextStatuses("received")).toEqual(["acknowledged"]);
+  });
+
+  test("when a case is under review, then it can only move forward", () => {
+    expect(nextStatuses("under-review")).toEqual(["referred", "closed"]);
+  });
+});
