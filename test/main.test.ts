@@ -42,6 +42,7 @@ describe("local mode (npm start)", () => {
       expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
       expect(Date.now() - started).toBeLessThan(15_000);
       expect((await fetch(`http://127.0.0.1:${port}/dev/line/calls`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/dev/emulator`)).status).toBe(200);
 
       const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");

@@ -3,6 +3,7 @@ import type { Config } from "../config";
 import type { Logger } from "../log";
 import { startService, type Service } from "../service";
 import { createFakeLinePlatform } from "./line-platform";
+import { createEmulatorRouter } from "./emulator";
 
 /**
  * Local mode's LINE: the fake platform is mounted on the bot's own HTTP server (the SDK serves
@@ -23,12 +24,17 @@ export async function startLocalLine(
   const base = `http://127.0.0.1:${port}`;
   const service = await startService(
     { ...config, port, line: { ...config.line, apiBaseUrl: base, dataApiBaseUrl: base } },
-    { logger, extraRouters: [platform.router] },
+    { logger, extraRouters: [platform.router, createEmulatorRouter(platform)] },
   );
   stops.push(() => service.stop());
   platform.setWebhookUrl(`${service.url}/webhook`);
   logger.warn(
-    { url: service.url, calls: `${service.url}/dev/line/calls`, devChannelSecret: config.line.channelSecret },
+    {
+      url: service.url,
+      emulator: `${service.url}/dev/emulator`,
+      calls: `${service.url}/dev/line/calls`,
+      devChannelSecret: config.line.channelSecret,
+    },
     "local mode: fake LINE platform ready (sign webhooks with this channel secret)",
   );
   return service;
