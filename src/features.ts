@@ -12,6 +12,8 @@ import { createEvidenceStore, ensureEvidenceIndexes } from "./tips/evidence";
 import { TipService } from "./tips/tip-service";
 import { citizenActions, myReports } from "./tips/citizen-actions";
 import { buildOfficers } from "./officers";
+import { buildAwareness } from "./awareness";
+import { authorize } from "./admin/auth";
 
 /**
  * Builds the bot's features from the shared context. Flows are validated here, so a flow naming a
@@ -35,14 +37,16 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
   );
   // Officers hook tip submission (routed notifications) and contribute the reporter-reply flow.
   const officers = buildOfficers(context, { tips, evidence, geography, startJobs });
+  // Awareness owns follow/unfollow and subscriptions, and contributes the integrity quiz.
+  const awareness = buildAwareness(context, { startJobs, multicastPerSecond: config.awarenessMulticastRate });
   const limiter = new RateLimiter(rateCounterModel(connection));
   const store = new ConversationStore(conversationModel(connection), sealer, {
     draftTtlMs: config.draftTtlMs,
     preferenceTtlMs: 180 * 86_400_000,
   });
   const actionDeps = { tips, texts, limiter, reporterMessages: officers.reporterMessages };
-  const actions = { ...citizenActions(actionDeps), ...officers.actions };
-  const allFlows = [...flows, ...officers.flows];
+  const actions = { ...citizenActions(actionDeps), ...officers.actions, ...awareness.actions };
+  const allFlows = [...flows, ...officers.flows, awareness.quizFlow];
   validateFlows(
     allFlows,
     new Set(Object.keys(actions)),
@@ -61,6 +65,7 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
     now,
     actions,
     myReports: (reporter, locale) => myReports(actionDeps, reporter, locale),
+    menuExtras: awareness.menuExtras,
     discardDraft: async (owner) => {
       await evidence.discardDraft(owner);
     },
@@ -73,9 +78,11 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
     });
   }
   return {
-    // Officers first: they claim group chats, /enroll and officer buttons; the rest is the citizen's chat.
-    features: [officers.feature, citizenChat],
-    routers: [...officers.routers],
-    stops: [() => officers.stop()],
+    // Officers first (group chats, /enroll, officer buttons), then awareness (follow, subscriptions);
+    // everything else is the citizen's chat.
+    features: [officers.feature, awareness.feature, citizenChat],
+    // The officers' routers authenticate every /admin/api path, so they come first.
+    routers: [...officers.routers, awareness.router(authorize)],
+    stops: [() => officers.stop(), () => awareness.stop()],
   };
 }

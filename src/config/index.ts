@@ -36,6 +36,8 @@ export interface Config {
   shutdownGraceMs: number;
   deadlines: { acknowledgeWithinMs: number; feedbackWithinMs: number };
   contactRetentionAfterCloseMs: number;
+  /** Multicast requests per second for campaign delivery (LINE allows 200 per channel). */
+  awarenessMulticastRate: number;
 }
 
 /** A configuration problem, with one line per variable naming what is wrong. */
@@ -130,6 +132,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: env.SHUTDOWN_GRACE,
     deadlines: { acknowledgeWithinMs: env.ACKNOWLEDGE_WITHIN, feedbackWithinMs: env.FEEDBACK_WITHIN },
     contactRetentionAfterCloseMs: env.CONTACT_RETENTION_AFTER_CLOSE,
+    awarenessMulticastRate: env.AWARENESS_MULTICAST_RATE,
   };
 }
 

@@ -70,6 +70,12 @@ export const environmentSchema = z.object({
   ACKNOWLEDGE_WITHIN: duration("7d"),
   FEEDBACK_WITHIN: duration("90d"),
   CONTACT_RETENTION_AFTER_CLOSE: duration("30d"),
+  AWARENESS_MULTICAST_RATE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200, "must not exceed LINE's 200 multicast requests/s")
+    .default(150),
   LOG_PRETTY: booleanFlag.optional(),
 });
 

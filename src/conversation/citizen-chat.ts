@@ -50,14 +50,13 @@ export class CitizenChat implements Feature {
   }
 
   async handle(turn: Turn): Promise<void> {
-    const { store, limiter, pseudonym, now: clock } = this.deps;
+    const { store, pseudonym, now: clock } = this.deps;
     const userId = (turn.event.source as webhook.UserSource).userId;
     if (!userId) return;
     const now = clock();
     const key = pseudonym("reporter", userId);
 
-    const check = await limiter.hit(key, citizenLimits.messages, now);
-    const state = await store.read(key, now);
+    const { state, check } = await store.readCounting(key, now, citizenLimits.messages);
     const known = state.locale;
     const locale = known ?? (await this.profileLocale(userId)) ?? "th";
     if (!check.allowed) {
@@ -100,9 +99,7 @@ export class CitizenChat implements Feature {
           save: true,
           cancelled: true,
           state: { ...state, flow: undefined },
-          messages: this.menu(locale, [
-            this.text(locale, state.flow!.id === "report" ? "report-cancelled" : "status-cancelled"),
-          ]),
+          messages: this.menu(locale, [this.text(locale, engine.cancelledText(state.flow!.id))]),
         };
       case "back":
         return engine.back(state, context);
@@ -113,6 +110,7 @@ export class CitizenChat implements Feature {
       case "status":
       case "my-reports":
       case "reply":
+      case "quiz":
         return engine.reprompt(state, [this.text(locale, "flow-in-progress")], context);
       case "language": {
         const next = command.locale ?? (locale === "th" ? "en" : "th");
@@ -139,6 +137,8 @@ export class CitizenChat implements Feature {
       }
       case "status":
         return engine.start(state, "status", context);
+      case "quiz":
+        return engine.start(state, "quiz", context);
       case "reply":
         if (!engine.hasFlow("reporter-reply")) return this.idle(state, []);
         return engine.start(state, "reporter-reply", context, [], { code: command.code });

@@ -2,7 +2,7 @@ import { parsePostback } from "./postback";
 import type { UserInput } from "./user-input";
 
 export type Command =
-  | { name: "cancel" | "menu" | "help" | "back" | "report" | "status" | "my-reports" }
+  | { name: "cancel" | "menu" | "help" | "back" | "report" | "status" | "my-reports" | "quiz" }
   | { name: "language"; locale?: "th" | "en" }
   /** Answer an officer's question about the report with this tracking code (button under the question). */
   | { name: "reply"; code: string };
@@ -16,6 +16,7 @@ const words: Array<[RegExp, Command]> = [
   [/^(แจ้งเบาะแส|แจ้งเรื่อง|ร้องเรียน|report)$/i, { name: "report" }],
   [/^(สถานะ|ติดตามเรื่อง|ตรวจสอบสถานะ|status)$/i, { name: "status" }],
   [/^(เรื่องของฉัน|my reports)$/i, { name: "my-reports" }],
+  [/^(แบบทดสอบ|ทำแบบทดสอบ|quiz)$/i, { name: "quiz" }],
   [/^(ภาษา|language)$/i, { name: "language" }],
   [/^(english|ภาษาอังกฤษ)$/i, { name: "language", locale: "en" }],
   [/^(ภาษาไทย|thai)$/i, { name: "language", locale: "th" }],

@@ -52,7 +52,10 @@ function campaignFile(name: string, body: unknown): string {
 }
 
 test("when a campaign file breaks LINE's limits, then the CLI refuses it with a message naming the field", async () => {
-  const file = campaignFile("bad.json", campaignBody({ content: { th: [{ type: "text", text: "ก".repeat(5_001) }] } }));
+  const file = campaignFile(
+    "bad.json",
+    campaignBody({ content: { th: [{ type: "text", text: "ก".repeat(5_001) }] } }),
+  );
 
   const result = await cli("import", file);
 
@@ -80,7 +83,10 @@ test("when the starter content folder is validated, then every file passes", asy
 
 test("when a campaign is imported, scheduled and listed, then the list shows it scheduled with its next run", async () => {
   const at = new Date(Date.now() + 7 * 86_400_000);
-  const file = campaignFile("cli-campaign.json", campaignBody({ id: "cli-campaign", schedule: { at: at.toISOString() } }));
+  const file = campaignFile(
+    "cli-campaign.json",
+    campaignBody({ id: "cli-campaign", schedule: { at: at.toISOString() } }),
+  );
 
   expect((await cli("import", file)).out).toBe("created  cli-campaign");
   expect((await cli("import", file)).out).toBe("updated  cli-campaign");

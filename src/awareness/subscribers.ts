@@ -1,0 +1,164 @@
+import { Schema, type Connection, type Model } from "mongoose";
+import type { Sealer } from "../crypto/sealer";
+import type { Pseudonymizer } from "../crypto/pseudonym";
+import type { Locale } from "../i18n";
+import { defaultTopics, type Topic } from "./topics";
+
+export type SubscriberStatus = "pending" | "active" | "unsubscribed" | "blocked";
+
+/**
+ * One LINE friend's awareness preferences. `_id` is the "subscriber" pseudonym, unrelated to the
+ * "reporter" pseudonym tips are filed under, so awareness data cannot be joined to tips. The LINE
+ * user id is needed to multicast, so it is kept sealed — and only while the status is active.
+ */
+export interface SubscriberDocument {
+  _id: string;
+  status: SubscriberStatus;
+  locale: Locale;
+  topics: Topic[];
+  /** Sealed LINE user id (context `subscribers.userId`); removed on unsubscribe and block. */
+  userId?: string;
+  createdAt: Date;
+  updatedAt: Date;
+  followedAt?: Date;
+  subscribedAt?: Date;
+  unsubscribedAt?: Date;
+  blockedAt?: Date;
+}
+
+export const userIdContext = "subscribers.userId";
+
+export function subscriberModel(connection: Connection): Model<SubscriberDocument> {
+  const schema = new Schema<SubscriberDocument>(
+    {
+      _id: { type: String, required: true },
+      status: { type: String, required: true, enum: ["pending", "active", "unsubscribed", "blocked"] },
+      locale: { type: String, required: true, enum: ["th", "en"] },
+      topics: { type: [String], required: true },
+      userId: String,
+      createdAt: { type: Date, required: true },
+      updatedAt: { type: Date, required: true },
+      followedAt: Date,
+      subscribedAt: Date,
+      unsubscribedAt: Date,
+      blockedAt: Date,
+    },
+    { versionKey: false, collection: "subscribers" },
+  );
+  // The delivery cursor (active subscribers in _id order, topics checked on fetch), and the re-read
+  // of one recorded batch range of one language after a crash.
+  schema.index({ status: 1, _id: 1 });
+  schema.index({ status: 1, locale: 1, _id: 1 });
+  return (
+    (connection.models.Subscriber as Model<SubscriberDocument> | undefined) ??
+    connection.model<SubscriberDocument>("Subscriber", schema)
+  );
+}
+
+/** The narrow door to subscriber records; every change is one atomic update on one document. */
+export class SubscriberStore {
+  constructor(
+    readonly model: Model<SubscriberDocument>,
+    private readonly sealer: Sealer,
+    private readonly pseudonym: Pseudonymizer,
+  ) {}
+
+  keyFor(userId: string): string {
+    return this.pseudonym("subscriber", userId);
+  }
+
+  async get(key: string): Promise<SubscriberDocument | undefined> {
+    return (await this.model.findById(key).lean<SubscriberDocument>().exec()) ?? undefined;
+  }
+
+  /** A follow (new friend or unblock): we ask again, so nothing is sent until they opt in. */
+  async followed(key: string, locale: Locale, now: Date): Promise<SubscriberDocument> {
+    return this.upsert(
+      key,
+      { $set: { status: "pending", followedAt: now, updatedAt: now }, $unset: { userId: 1 } },
+      locale,
+      now,
+    );
+  }
+
+  /** Opt-in. Keeps earlier topic and language choices of a returning subscriber. */
+  async subscribe(
+    key: string,
+    userId: string,
+    locale: Locale,
+    now: Date,
+  ): Promise<{ wasActive: boolean; subscriber: SubscriberDocument }> {
+    const before = await this.get(key);
+    const subscriber = await this.upsert(
+      key,
+      {
+        $set: {
+          status: "active",
+          userId: this.sealUserId(userId),
+          subscribedAt: (before?.status === "active" && before.subscribedAt) || now,
+          updatedAt: now,
+        },
+        $unset: { unsubscribedAt: 1 },
+      },
+      locale,
+      now,
+    );
+    return { wasActive: before?.status === "active", subscriber };
+  }
+
+  /** Opt-out; the sealed user id goes with it. Returns whether they had been subscribed. */
+  async unsubscribe(key: string, now: Date): Promise<boolean> {
+    const result = await this.model.updateOne(
+      { _id: key, status: "active" },
+      { $set: { status: "unsubscribed", unsubscribedAt: now, updatedAt: now }, $unset: { userId: 1 } },
+    );
+    return result.matchedCount === 1;
+  }
+
+  /** Unfollow (block): no delivery may reach them, and we no longer need their user id. */
+  async blocked(key: string, now: Date): Promise<void> {
+    await this.model.updateOne(
+      { _id: key },
+      { $set: { status: "blocked", blockedAt: now, updatedAt: now }, $unset: { userId: 1 } },
+    );
+  }
+
+  async setTopics(key: string, topics: Topic[], now: Date): Promise<void> {
+    await this.model.updateOne({ _id: key }, { $set: { topics, updatedAt: now } });
+  }
+
+  async setLocale(key: string, locale: Locale, now: Date): Promise<void> {
+    await this.model.updateOne({ _id: key }, { $set: { locale, updatedAt: now } });
+  }
+
+  sealUserId(userId: string): string {
+    return this.sealer.seal(userId, userIdContext);
+  }
+
+  /** The LINE user id of an active subscriber, or undefined when it cannot be opened (key retired). */
+  openUserId(sealed: string | undefined): string | undefined {
+    if (!sealed) return undefined;
+    try {
+      return this.sealer.openText(sealed, userIdContext);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async upsert(
+    key: string,
+    update: { $set: Record<string, unknown>; $unset?: Record<string, 1> },
+    locale: Locale,
+    now: Date,
+  ): Promise<SubscriberDocument> {
+    const doc = await this.model
+      .findOneAndUpdate(
+        { _id: key },
+        { ...update, $setOnInsert: { locale, topics: [...defaultTopics], createdAt: now } },
+        { upsert: true, returnDocument: "after" },
+      )
+      .lean<SubscriberDocument>()
+      .exec();
+    return doc!;
+  }
+}

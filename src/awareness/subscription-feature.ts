@@ -1,0 +1,264 @@
+import type { webhook } from "@line/bot-sdk";
+import type { Feature } from "../events/router";
+import type { Turn } from "../line/turn";
+import type { Logger } from "../log";
+import type { LineGateway, Message } from "../line/gateway";
+import { localeFromLanguageTag, isLocale, type Locale, type TextArgs, type Translator } from "../i18n";
+import { postbackButton, textMessage, withQuickReplies, type QuickReplyButton } from "../line/messages";
+import { commandPostback, parsePostback } from "../conversation/postback";
+import type { SubscriberDocument, SubscriberStore } from "./subscribers";
+import { isTopic, topicLabelKey, topics, type Topic } from "./topics";
+
+export interface SubscriptionFeatureDeps {
+  subscribers: SubscriberStore;
+  texts: Translator;
+  line: Pick<LineGateway, "getProfileLanguage">;
+  now: () => Date;
+  logger: Logger;
+}
+
+/** What a citizen asked of the awareness feature. */
+type Intent =
+  | { kind: "follow" | "unfollow" | "subscribe" | "unsubscribe" | "settings" | "later" | "topics" }
+  | { kind: "toggle-topic"; topic: Topic }
+  | { kind: "language"; locale: Locale };
+
+/** Postback commands this feature answers (rich menu and quick replies): `c=<command>[&v=<value>]`. */
+export const awarenessCommands = {
+  subscribe: "subscribe",
+  unsubscribe: "unsubscribe",
+  settings: "news",
+  later: "news-later",
+  topics: "topics",
+  toggleTopic: "topic",
+  language: "news-language",
+} as const;
+
+/** Typed keywords, matched on the whole message (trimmed, case-insensitive), in Thai and English. */
+const keywords: Array<[RegExp, Intent]> = [
+  [/^(รับข่าวสาร|สมัครรับข่าวสาร|ติดตามข่าวสาร|subscribe)$/i, { kind: "subscribe" }],
+  [/^(ยกเลิกรับข่าวสาร|เลิกรับข่าวสาร|ยกเลิกข่าวสาร|unsubscribe|stop)$/i, { kind: "unsubscribe" }],
+  [/^(ตั้งค่าข่าวสาร|ข่าวสาร|news|news settings)$/i, { kind: "settings" }],
+];
+
+/**
+ * Subscriptions to awareness campaigns. It answers follow/unfollow, its keywords as whole messages
+ * and its own postback commands — nothing else, so every other event falls through to the citizen
+ * chat. Records are keyed by the "subscriber" pseudonym; the LINE user id is stored (sealed) only
+ * while someone is subscribed, because multicast needs it.
+ */
+export class SubscriptionFeature implements Feature {
+  readonly name = "awareness";
+
+  constructor(private readonly deps: SubscriptionFeatureDeps) {}
+
+  handles(event: webhook.Event): boolean {
+    return intentOf(event) !== undefined;
+  }
+
+  async handle(turn: Turn): Promise<void> {
+    const intent = intentOf(turn.event);
+    const userId = (turn.event.source as webhook.UserSource | undefined)?.userId;
+    if (!intent || !userId) return;
+    const { subscribers, now: clock } = this.deps;
+    const key = subscribers.keyFor(userId);
+    const now = clock();
+
+    if (intent.kind === "unfollow") {
+      await subscribers.blocked(key, now); // nothing can be said: they blocked us
+      return;
+    }
+    const existing = await subscribers.get(key);
+    if (intent.kind === "follow") {
+      const locale = (await this.profileLocale(userId)) ?? existing?.locale ?? "th";
+      const subscriber = await subscribers.followed(key, locale, now);
+      turn.say(...this.greeting(subscriber.locale));
+      return;
+    }
+    const locale = existing?.locale ?? (await this.profileLocale(userId)) ?? "th";
+    switch (intent.kind) {
+      case "subscribe": {
+        const { wasActive, subscriber } = await subscribers.subscribe(key, userId, locale, now);
+        const args = { topics: this.topicList(subscriber) };
+        turn.say(
+          ...this.settingsMenu(subscriber, [
+            this.text(
+              subscriber.locale,
+              wasActive ? "awareness-already-subscribed" : "awareness-subscribed",
+              args,
+            ),
+          ]),
+        );
+        return;
+      }
+      case "unsubscribe": {
+        const was = await subscribers.unsubscribe(key, now);
+        turn.say(...this.offerSubscribe(locale, was ? "awareness-unsubscribed" : "awareness-not-subscribed"));
+        return;
+      }
+      case "later":
+        turn.say(
+          ...withQuickReplies(
+            [this.text(locale, "awareness-later")],
+            [this.button(locale, "awareness-choice-menu", "menu")],
+          ),
+        );
+        return;
+    }
+    if (existing?.status !== "active") {
+      turn.say(...this.offerSubscribe(locale, "awareness-not-subscribed"));
+      return;
+    }
+    switch (intent.kind) {
+      case "settings":
+        turn.say(
+          ...this.settingsMenu(existing, [
+            this.text(locale, "awareness-settings", {
+              topics: this.topicList(existing),
+              language: this.deps.texts.t(locale, "awareness-language-name"),
+            }),
+          ]),
+        );
+        return;
+      case "topics":
+        turn.say(...this.topicPicker(existing, "awareness-topics-prompt"));
+        return;
+      case "toggle-topic": {
+        const chosen = existing.topics.includes(intent.topic)
+          ? existing.topics.filter((topic) => topic !== intent.topic)
+          : topics.filter((topic) => topic === intent.topic || existing.topics.includes(topic));
+        if (chosen.length === 0) {
+          turn.say(...this.topicPicker(existing, "awareness-topics-need-one"));
+          return;
+        }
+        await subscribers.setTopics(key, chosen, now);
+        turn.say(...this.topicPicker({ ...existing, topics: chosen }, "awareness-topics-prompt"));
+        return;
+      }
+      case "language": {
+        await subscribers.setLocale(key, intent.locale, now);
+        const updated = { ...existing, locale: intent.locale };
+        turn.say(...this.settingsMenu(updated, [this.text(intent.locale, "awareness-language-changed")]));
+        return;
+      }
+    }
+  }
+
+  /** Extra buttons for the citizen chat's main menu. */
+  menuExtras(locale: Locale): Array<{ label: string; data: string }> {
+    const t = (key: string) => this.deps.texts.t(locale, key);
+    return [
+      { label: t("awareness-menu-news"), data: commandPostback(awarenessCommands.settings) },
+      { label: t("awareness-menu-quiz"), data: commandPostback("quiz") },
+    ];
+  }
+
+  /** The general welcome, then the opt-in question with its answers. */
+  private greeting(locale: Locale): Message[] {
+    return withQuickReplies(
+      [this.text(locale, "welcome"), this.text(locale, "awareness-opt-in")],
+      [
+        this.button(locale, "awareness-choice-subscribe", awarenessCommands.subscribe),
+        this.button(locale, "awareness-choice-later", awarenessCommands.later),
+        this.button(locale, "menu-report", "report"),
+        this.button(locale, "awareness-choice-quiz", "quiz"),
+      ],
+    );
+  }
+
+  private settingsMenu(subscriber: SubscriberDocument, before: Message[]): Message[] {
+    const locale = subscriber.locale;
+    return withQuickReplies(before, [
+      this.button(locale, "awareness-choice-topics", awarenessCommands.topics),
+      this.button(
+        locale,
+        "awareness-choice-language",
+        awarenessCommands.language,
+        locale === "th" ? "en" : "th",
+      ),
+      this.button(locale, "awareness-choice-unsubscribe", awarenessCommands.unsubscribe),
+      this.button(locale, "awareness-choice-menu", "menu"),
+    ]);
+  }
+
+  private topicPicker(subscriber: SubscriberDocument, key: string): Message[] {
+    const locale = subscriber.locale;
+    const t = (textKey: string, args?: TextArgs) => this.deps.texts.t(locale, textKey, args);
+    const toggles: QuickReplyButton[] = topics.map((topic) => {
+      const label = t(topicLabelKey(topic));
+      const shown = subscriber.topics.includes(topic)
+        ? t("awareness-topic-selected", { topic: label })
+        : label;
+      return postbackButton(shown, commandPostback(awarenessCommands.toggleTopic, topic));
+    });
+    return withQuickReplies(
+      [this.text(locale, key, { topics: this.topicList(subscriber) })],
+      [...toggles, this.button(locale, "awareness-choice-done", awarenessCommands.settings)],
+    );
+  }
+
+  private offerSubscribe(locale: Locale, key: string): Message[] {
+    return withQuickReplies(
+      [this.text(locale, key)],
+      [
+        this.button(locale, "awareness-choice-subscribe", awarenessCommands.subscribe),
+        this.button(locale, "awareness-choice-menu", "menu"),
+      ],
+    );
+  }
+
+  private topicList(subscriber: SubscriberDocument): string {
+    return subscriber.topics
+      .map((topic) => this.deps.texts.t(subscriber.locale, topicLabelKey(topic)))
+      .join(", ");
+  }
+
+  private button(locale: Locale, labelKey: string, command: string, value?: string): QuickReplyButton {
+    return postbackButton(this.deps.texts.t(locale, labelKey), commandPostback(command, value));
+  }
+
+  private async profileLocale(userId: string): Promise<Locale | undefined> {
+    try {
+      return localeFromLanguageTag(await this.deps.line.getProfileLanguage(userId));
+    } catch (error) {
+      this.deps.logger.debug({ err: error }, "profile language unavailable");
+      return undefined; // a nicety: Thai is the default
+    }
+  }
+
+  private text(locale: Locale, key: string, args?: TextArgs): Message {
+    return textMessage(this.deps.texts.t(locale, key, args));
+  }
+}
+
+/** Reads the event as one of this feature's intents, or undefined to let it fall through. */
+export function intentOf(event: webhook.Event): Intent | undefined {
+  if (event.source?.type !== "user" || !event.source.userId) return undefined;
+  if (event.type === "follow") return { kind: "follow" };
+  if (event.type === "unfollow") return { kind: "unfollow" };
+  if (event.type === "message" && event.message.type === "text") {
+    const text = event.message.text.trim().replace(/\s+/g, " ");
+    return keywords.find(([pattern]) => pattern.test(text))?.[1];
+  }
+  if (event.type === "postback") {
+    const postback = parsePostback(event.postback.data);
+    if (postback.type !== "command") return undefined;
+    switch (postback.command) {
+      case awarenessCommands.subscribe:
+        return { kind: "subscribe" };
+      case awarenessCommands.unsubscribe:
+        return { kind: "unsubscribe" };
+      case awarenessCommands.settings:
+        return { kind: "settings" };
+      case awarenessCommands.later:
+        return { kind: "later" };
+      case awarenessCommands.topics:
+        return { kind: "topics" };
+      case awarenessCommands.toggleTopic:
+        return isTopic(postback.value) ? { kind: "toggle-topic", topic: postback.value } : undefined;
+      case awarenessCommands.language:
+        return isLocale(postback.value) ? { kind: "language", locale: postback.value } : undefined;
+    }
+  }
+  return undefined;
+}
