@@ -33,6 +33,8 @@ function classify(error: unknown): { status: number; message: string; details?: 
     return { status: error.status, message: error.message, details: error.details };
   if (error instanceof SignatureValidationFailed) return { status: 401, message: "invalid signature" };
   if (error instanceof JSONParseError) return { status: 400, message: "malformed JSON" };
+  // The database is away (restarting, failing over): LINE should try again later, not see a crash.
+  if (isDatabaseUnavailable(error)) return { status: 503, message: "temporarily unavailable" };
   const bodyParser = error as { type?: string; status?: number; expose?: boolean; message?: string };
   if (bodyParser.type === "entity.too.large") return { status: 413, message: "body too large" };
   if (typeof bodyParser.status === "number" && bodyParser.status >= 400 && bodyParser.status < 500) {
@@ -42,4 +44,11 @@ function classify(error: unknown): { status: number; message: string; details?: 
     };
   }
   return { status: 500, message: "internal error" };
+}
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  const name = (error as { name?: string } | null)?.name ?? "";
+  return /^Mongo(NetworkError|NetworkTimeoutError|ServerSelectionError|NotConnectedError|TopologyClosedError)$/.test(
+    name,
+  );
 }
