@@ -55,6 +55,13 @@ export interface Awareness {
 
 export const defaultMulticastPerSecond = 150;
 
+const built = new WeakMap<Feature, Awareness>();
+
+/** The module behind an awareness feature (tests reach the campaigns and the scheduler this way). */
+export function awarenessOf(feature: Feature): Awareness | undefined {
+  return built.get(feature);
+}
+
 /**
  * Builds the awareness module on the shared context: subscriber records, campaigns, runs, the
  * delivery engine with one token bucket for the whole process, the scheduler and the feature.
@@ -96,7 +103,7 @@ export function buildAwareness(context: ServiceContext, options: AwarenessOption
   const feature = new SubscriptionFeature({ subscribers, texts, line, now, logger });
   if (options.startJobs) scheduler.start(context.scheduler);
 
-  return {
+  const awareness: Awareness = {
     feature,
     router: (authorize, roles) => campaignAdminRouter({ campaigns }, authorize, roles),
     quizFlow,
@@ -107,6 +114,8 @@ export function buildAwareness(context: ServiceContext, options: AwarenessOption
     subscribers,
     stop: () => scheduler.stop(),
   };
+  built.set(feature, awareness);
+  return awareness;
 }
 
 /**

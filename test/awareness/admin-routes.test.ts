@@ -1,12 +1,19 @@
-import { adminToken, startAwarenessStack, type AwarenessStack } from "./support/stack";
+import { startAwarenessStack, type AwarenessStack } from "./support/stack";
 import { advanceToBangkok, campaignBody } from "./support/fixtures";
+import { AdminTokens } from "../../src/admin/auth";
 import { fakeUserId } from "../../src/dev/line-platform";
 
 let stack: AwarenessStack;
+/** Bearer tokens of the service's own admin API, by role. */
+let tokens: Record<"admin" | "supervisor", string>;
 
 beforeAll(async () => {
   stack = await startAwarenessStack();
   advanceToBangkok(stack.clock, "10:00");
+  const adminTokens = new AdminTokens(stack.service.context.connection);
+  const tokenFor = async (role: keyof typeof tokens) =>
+    (await adminTokens.create({ label: `campaign ${role}`, role }, stack.clock.now())).token;
+  tokens = { admin: await tokenFor("admin"), supervisor: await tokenFor("supervisor") };
 }, 30_000);
 
 afterAll(async () => {
@@ -15,11 +22,11 @@ afterAll(async () => {
 
 const base = "/admin/api/campaigns";
 
-async function call(method: string, path: string, body?: unknown, role = "admin") {
-  const response = await fetch(`${stack.url}${path}`, {
+async function call(method: string, path: string, body?: unknown, role: keyof typeof tokens = "admin") {
+  const response = await fetch(`${stack.service.url}${path}`, {
     method,
     headers: {
-      authorization: `Bearer ${adminToken(role)}`,
+      authorization: `Bearer ${tokens[role]}`,
       ...(body === undefined ? {} : { "content-type": "application/json" }),
     },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -165,5 +172,5 @@ test("when staff preview a campaign to their own LINE account, then it is pushed
 
 test("when the caller lacks the role, then authorize answers before the route", async () => {
   expect((await call("POST", base, campaignBody({ id: "forbidden" }), "supervisor")).status).toBe(403);
-  expect((await fetch(`${stack.url}${base}`)).status).toBe(401);
+  expect((await fetch(`${stack.service.url}${base}`)).status).toBe(401);
 });

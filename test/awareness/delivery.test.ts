@@ -17,14 +17,24 @@ afterEach(async () => {
   stack = undefined;
 });
 
-/** A stack with `count` subscribers and a campaign whose manual run is ready to deliver. */
+/**
+ * A stack with `count` subscribers, a delivery engine with `options` and a campaign whose manual run
+ * is ready to deliver. `restart()` restarts the service (a crash or a deploy) and returns the same
+ * engine built again in the new process.
+ */
 async function prepared(count: number, options: Partial<AwarenessOptions> = {}) {
-  stack = await startAwarenessStack(options);
-  advanceToBangkok(stack.clock, "10:00"); // outside quiet hours, for the sweeps some tests run
-  const users = await stack.seedSubscribers(count, { topics: ["knowledge"] });
-  await stack.awareness.campaigns.save(campaignBody());
-  const runKey = await stack.awareness.campaigns.createManualRun("gifts-reminder");
-  return { stack, users, runKey };
+  const current = await startAwarenessStack();
+  stack = current;
+  advanceToBangkok(current.clock, "10:00"); // outside quiet hours, for the sweeps some tests run
+  const users = await current.seedSubscribers(count, { topics: ["knowledge"] });
+  const engine = current.deliveryEngine(options);
+  await engine.campaigns.save(campaignBody());
+  const runKey = await engine.campaigns.createManualRun("gifts-reminder");
+  const restart = async () => {
+    await current.restart();
+    return current.deliveryEngine(options);
+  };
+  return { stack: current, engine, users, runKey, restart };
 }
 
 /** How often each user actually received something, per the platform (including lost responses). */
@@ -33,19 +43,27 @@ function receivedCounts(current: AwarenessStack): Map<string, number> {
 }
 
 test("when the delivery is stopped after some batches and started again, then it finishes, nobody receives it twice and each gets their language", async () => {
-  const { stack, users: thai, runKey } = await prepared(3_000, { delivery: { maxInFlight: 4 } });
+  const {
+    stack,
+    engine,
+    users: thai,
+    runKey,
+    restart,
+  } = await prepared(3_000, {
+    delivery: { maxInFlight: 4 },
+  });
   const englishIds = await stack.seedSubscribers(2_000, { locale: "en", topics: ["knowledge"] });
   const users = [...thai, ...englishIds];
   const controller = new AbortController();
-  const first = await stack.awareness.scheduler.deliverNow(runKey, {
+  const first = await engine.scheduler.deliverNow(runKey, {
     signal: controller.signal,
     onProgress: ({ counts }) => counts.batches >= 4 && controller.abort(),
   });
   expect(first.outcome).toBe("interrupted");
   expect(receivedCounts(stack).size).toBeLessThan(users.length);
 
-  const restarted = await stack.instance({ delivery: { maxInFlight: 4 } });
-  const second = await restarted.awareness.scheduler.deliverNow(runKey);
+  const restarted = await restart();
+  const second = await restarted.scheduler.deliverNow(runKey);
 
   expect(second).toMatchObject({
     outcome: "done",
@@ -63,11 +81,11 @@ test("when the delivery is stopped after some batches and started again, then it
 test("when LINE processed a batch but the answer was lost and the process died before retrying, then the restarted delivery re-sends it with the same retry key and LINE drops it (409)", async () => {
   const controller = new AbortController();
   // The engine's backoff before its retry is where the "process dies".
-  const { stack, users, runKey } = await prepared(5_000, {
+  const { stack, engine, users, runKey, restart } = await prepared(5_000, {
     delivery: { maxInFlight: 1 },
     sleep: async () => controller.abort(),
   });
-  const first = await stack.awareness.scheduler.deliverNow(runKey, {
+  const first = await engine.scheduler.deliverNow(runKey, {
     signal: controller.signal,
     onProgress: ({ counts }) => {
       if (counts.batches === 3) stack.platform.failNext(multicastEndpoint, 500, 1, { processed: true });
@@ -77,8 +95,8 @@ test("when LINE processed a batch but the answer was lost and the process died b
   const lostBatch = stack.platform.calls({ endpoint: multicastEndpoint }).at(-1)!;
   expect(lostBatch.status).toBe(500);
 
-  const restarted = await stack.instance();
-  const second = await restarted.awareness.scheduler.deliverNow(runKey);
+  const restarted = await restart();
+  const second = await restarted.scheduler.deliverNow(runKey);
 
   expect(second).toMatchObject({ outcome: "done", counts: { sent: 5_000 } });
   const calls = stack.platform.calls({ endpoint: multicastEndpoint });
@@ -91,16 +109,16 @@ test("when LINE processed a batch but the answer was lost and the process died b
 
 test("when an unconfirmed batch is older than LINE's retry-key window at restart, then it is counted as skipped rather than risked twice", async () => {
   const controller = new AbortController();
-  const { stack, runKey } = await prepared(1_500, {
+  const { stack, engine, runKey, restart } = await prepared(1_500, {
     delivery: { maxInFlight: 1 },
     sleep: async () => controller.abort(),
   });
   stack.platform.failNext(multicastEndpoint, 500, 1, { processed: true });
-  await stack.awareness.scheduler.deliverNow(runKey, { signal: controller.signal });
+  await engine.scheduler.deliverNow(runKey, { signal: controller.signal });
   stack.clock.advance(24 * 3_600_000);
 
-  const restarted = await stack.instance();
-  const result = await restarted.awareness.scheduler.deliverNow(runKey);
+  const restarted = await restart();
+  const result = await restarted.scheduler.deliverNow(runKey);
 
   expect(result).toMatchObject({ outcome: "done", counts: { sent: 1_000, skipped: 500 } });
   expect(
@@ -111,7 +129,7 @@ test("when an unconfirmed batch is older than LINE's retry-key window at restart
 test("when the configured rate is 20 requests per second, then no multicast leaves before the bucket allows it", async () => {
   const times: number[] = [];
   const line: { gateway?: LineGateway } = {};
-  const { stack, runKey } = await prepared(300, {
+  const { stack, engine, runKey } = await prepared(300, {
     rateLimiter: new TokenBucket({ ratePerSecond: 20, burst: 1 }),
     delivery: { batchSize: 10 },
     // Timestamps where requests leave, so network jitter on the way to the platform does not blur them.
@@ -122,11 +140,11 @@ test("when the configured rate is 20 requests per second, then no multicast leav
   });
   line.gateway = new LineGateway({
     ...stack.config.line,
-    logger: stack.context.logger,
+    logger: stack.service.context.logger,
     retry: { maxAttempts: 1 },
   });
 
-  await stack.awareness.scheduler.deliverNow(runKey);
+  await engine.scheduler.deliverNow(runKey);
 
   expect(times).toHaveLength(30);
   // Token-bucket conformance: no request left before its slot (20 per second, no burst); 1 ms is
@@ -138,14 +156,14 @@ test("when the configured rate is 20 requests per second, then no multicast leav
 });
 
 test("when LINE answers 429 with Retry-After, then sending pauses that long and the batch is retried once it may", async () => {
-  const { stack, users, runKey } = await prepared(2_000, { delivery: { maxInFlight: 1 } });
+  const { stack, engine, users, runKey } = await prepared(2_000, { delivery: { maxInFlight: 1 } });
   stack.platform.failNext(multicastEndpoint, 429, 1, { headers: { "retry-after": "1" } });
   const times: Array<{ status: number; at: number }> = [];
   stack.platform.on("call", (call) => {
     if (call.endpoint === multicastEndpoint) times.push({ status: call.status, at: performance.now() });
   });
 
-  const result = await stack.awareness.scheduler.deliverNow(runKey);
+  const result = await engine.scheduler.deliverNow(runKey);
 
   expect(result).toMatchObject({ outcome: "done", counts: { sent: 2_000 } });
   const limited = times.find((entry) => entry.status === 429)!;
@@ -156,25 +174,27 @@ test("when LINE answers 429 with Retry-After, then sending pauses that long and 
 });
 
 test("when LINE refuses one batch with a 400, then that batch counts as failed and the others are sent", async () => {
-  const { stack, runKey } = await prepared(1_500, { delivery: { maxInFlight: 1 } });
+  const { stack, engine, runKey } = await prepared(1_500, { delivery: { maxInFlight: 1 } });
   stack.platform.failNext(multicastEndpoint, 400, 1);
 
-  const result = await stack.awareness.scheduler.deliverNow(runKey);
+  const result = await engine.scheduler.deliverNow(runKey);
 
   expect(result).toMatchObject({ outcome: "done", counts: { eligible: 1_500, sent: 1_000, failed: 500 } });
 });
 
 test("when LINE keeps failing with 5xx, then the run is interrupted after bounded retries and a later sweep finishes it", async () => {
-  const { stack, users, runKey } = await prepared(1_000, { delivery: { maxInFlight: 1, maxAttempts: 3 } });
+  const { stack, engine, users, runKey } = await prepared(1_000, {
+    delivery: { maxInFlight: 1, maxAttempts: 3 },
+  });
   stack.platform.failNext(multicastEndpoint, 503, 3);
 
-  const first = await stack.awareness.scheduler.deliverNow(runKey);
+  const first = await engine.scheduler.deliverNow(runKey);
   expect(first).toMatchObject({ outcome: "interrupted", reason: "LINE unavailable" });
   expect(stack.platform.calls({ endpoint: multicastEndpoint })).toHaveLength(3);
 
-  await stack.awareness.scheduler.tick({ wait: true });
+  await engine.scheduler.tick({ wait: true });
 
-  expect((await stack.awareness.campaigns.runs("gifts-reminder")).runs[0]).toMatchObject({
+  expect((await engine.campaigns.runs("gifts-reminder")).runs[0]).toMatchObject({
     status: "done",
     counts: { sent: 1_000 },
   });
@@ -184,20 +204,20 @@ test("when LINE keeps failing with 5xx, then the run is interrupted after bounde
 });
 
 test("when the monthly quota is used up, then the run fails for good instead of retrying", async () => {
-  const { stack, runKey } = await prepared(600, { delivery: { maxInFlight: 1 } });
+  const { stack, engine, runKey } = await prepared(600, { delivery: { maxInFlight: 1 } });
   stack.platform.failNext(multicastEndpoint, 429, 1, {
     body: { message: "You have reached your monthly limit." },
   });
 
-  const result = await stack.awareness.scheduler.deliverNow(runKey);
+  const result = await engine.scheduler.deliverNow(runKey);
 
   expect(result).toMatchObject({ outcome: "failed", reason: "LINE monthly message quota reached" });
 });
 
 test("when a delivery runs, then its logs carry counts but no user id and no message text", async () => {
-  const { stack, users, runKey } = await prepared(600);
+  const { stack, engine, users, runKey } = await prepared(600);
 
-  await stack.awareness.scheduler.deliverNow(runKey);
+  await engine.scheduler.deliverNow(runKey);
 
   const logs = stack.logs.join("\n");
   expect(logs).toContain("campaign run delivery ended");

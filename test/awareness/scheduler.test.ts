@@ -35,8 +35,8 @@ test("when two instances sweep the same due run at the same moment, then it is c
   advanceToBangkok(stack.clock, "10:00");
   await scheduled({ schedule: { at: inMinutes(1) } });
   stack.clock.advance(60_000);
-  const first = await stack.instance();
-  const second = await stack.instance();
+  const first = stack; // the running service
+  const second = await stack.startInstance();
 
   const reports = await Promise.all([
     first.awareness.scheduler.tick({ wait: true }),
@@ -57,17 +57,17 @@ test("when the instance delivering a run dies, then another instance takes the r
   advanceToBangkok(stack.clock, "10:00");
   await scheduled({ schedule: { at: inMinutes(1) } });
   stack.clock.advance(60_000);
-  const runs = new RunStore(runModel(stack.context.connection));
+  const runs = new RunStore(runModel(stack.service.context.connection));
   const campaign = await stack.awareness.campaigns.get("gifts-reminder");
   const dueAt = stack.clock.now();
   const key = runKey(campaign._id, dueAt);
-  await runs.ensure(planRun(campaign, dueAt, "schedule", stack.context.texts), dueAt);
-  await stack.context.connection
+  await runs.ensure(planRun(campaign, dueAt, "schedule", stack.service.context.texts), dueAt);
+  await stack.service.context.connection
     .collection("campaigns")
     .updateOne({ _id: campaign._id as never }, { $set: { lastOccurrence: dueAt } });
   // A process claimed the run and crashed: its lease is still in the database.
   expect(await runs.claim(key, "crashed-instance", stack.clock.now(), 60_000)).toBeDefined();
-  const survivor = await stack.instance();
+  const survivor = stack; // the running service: an instance other than the crashed one
 
   await survivor.awareness.scheduler.tick({ wait: true });
   const whileLeased = recipients().length;

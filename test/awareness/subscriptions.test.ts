@@ -16,9 +16,9 @@ afterAll(async () => {
   await stack.stop();
 });
 
-const citizen = (language = "th") => new TestUser(stack.asHarness(), { language });
+const citizen = (language = "th") => new TestUser(stack, { language });
 const record = (user: TestUser) =>
-  stack.awareness.subscribers.get(stack.context.pseudonym("subscriber", user.userId));
+  stack.awareness.subscribers.get(stack.service.context.pseudonym("subscriber", user.userId));
 
 /** Delivers one campaign run now (fresh campaign id each time) and returns who got it. */
 async function deliverCampaign(overrides: Record<string, unknown> = {}): Promise<string[]> {
@@ -60,7 +60,7 @@ test("when a follower types the Thai keyword, then they are subscribed and their
     topics: ["news", "knowledge", "reporting", "officials"],
   });
   expect(subscriber.userId).not.toContain(user.userId);
-  expect(stack.context.sealer.openText(subscriber.userId!, userIdContext)).toBe(user.userId);
+  expect(stack.service.context.sealer.openText(subscriber.userId!, userIdContext)).toBe(user.userId);
 });
 
 test("when a follower taps the subscribe button, then they are subscribed", async () => {
@@ -78,8 +78,8 @@ test("when a subscriber's record is looked up, then its key is the subscriber ps
 
   const subscriber = (await record(user))!;
 
-  expect(subscriber._id).toBe(stack.context.pseudonym("subscriber", user.userId));
-  expect(subscriber._id).not.toBe(stack.context.pseudonym("reporter", user.userId));
+  expect(subscriber._id).toBe(stack.service.context.pseudonym("subscriber", user.userId));
+  expect(subscriber._id).not.toBe(stack.service.context.pseudonym("reporter", user.userId));
 });
 
 test.each(["ยกเลิกรับข่าวสาร", "unsubscribe", "STOP"])(
