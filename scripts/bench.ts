@@ -6,6 +6,9 @@
  *
  * Topology: this process plays LINE and the database (fake LINE platform + embedded store, both on
  * 127.0.0.1) and drives the load; the service runs as its own process from dist/, as in production.
+ * Besides latency the report gives CPU per event for the service and for this process: unlike
+ * latency, it hardly moves when something else runs on the machine. docs/PERFORMANCE.md has the
+ * numbers and what they are made of.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -15,7 +18,11 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { startEmbeddedStore } from "../src/dev/embedded-store";
-import { createFakeLinePlatform } from "../src/dev/line-platform";
+import {
+  createFakeLinePlatform,
+  type FakeLinePlatform,
+  type WebhookDelivery,
+} from "../src/dev/line-platform";
 
 const rate = Number(process.env.BENCH_RATE ?? 300);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -35,6 +42,12 @@ function freePort(): Promise<number> {
   });
 }
 
+/** CPU time (user + system) a process has used so far, from /proc (clock ticks are 10 ms on Linux). */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function rssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
   return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
@@ -43,7 +56,10 @@ function rssMb(pid: number): number {
 async function waitReady(url: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`);
-    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -70,17 +86,18 @@ async function measureLocalModeIdleRss(): Promise<number> {
   return rss;
 }
 
-async function main(): Promise<void> {
-  const idleLocalRssMb = await measureLocalModeIdleRss();
-
-  const secret = randomBytes(16).toString("hex");
-  const store = await startEmbeddedStore();
-  const platform = createFakeLinePlatform({ channelSecret: secret, channelAccessToken: "bench", maxDeliveries: 1000 });
-  const lineUrl = await platform.listen(0);
-  const port = await freePort();
+/** The service as production runs it, against the bench's fake LINE platform and embedded store. */
+function spawnService(options: {
+  port: number;
+  lineUrl: string;
+  mongodbUri: string;
+  secret: string;
+  profileDir?: string;
+}): ChildProcess {
+  const { port, lineUrl, mongodbUri, secret } = options;
   // BENCH_PROFILE=dir writes a CPU profile of the service there.
-  const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const service = spawn(process.execPath, [...profile, entry], {
+  const profile = options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [];
+  return spawn(process.execPath, [...profile, entry], {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: "production",
@@ -91,37 +108,101 @@ async function main(): Promise<void> {
       LINE_CHANNEL_ACCESS_TOKEN: "bench",
       LINE_API_BASE_URL: lineUrl,
       LINE_DATA_API_BASE_URL: lineUrl,
-      MONGODB_URI: `${store.uri}bench`,
+      MONGODB_URI: mongodbUri,
       DATA_ENCRYPTION_KEYS: `b1:${randomBytes(32).toString("hex")}`,
       DATA_ENCRYPTION_KEY_ID: "b1",
       PSEUDONYM_KEY: randomBytes(32).toString("hex"),
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
+}
+
+/** Sends `count` one-event webhooks at `rate` per second, each from a new user, as a broad audience would. */
+async function sendLoad(
+  platform: FakeLinePlatform,
+  rate: number,
+  count: number,
+  sent: (delivery: Promise<WebhookDelivery>, startedAt: number) => void,
+): Promise<void> {
+  const begin = performance.now();
+  for (let i = 0; i < count; i++) {
+    const wait = begin + (i * 1000) / rate - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const t0 = performance.now();
+    sent(platform.sendWebhook([platform.textFrom(`U${randomBytes(16).toString("hex")}`, "เมนู")]), t0);
+  }
+}
+
+/** Sends load and waits until every webhook was answered and `settleMs` more have passed. */
+async function sendAndSettle(platform: FakeLinePlatform, rate: number, count: number, settleMs: number) {
+  const deliveries: Array<Promise<unknown>> = [];
+  await sendLoad(platform, rate, count, (delivery) => deliveries.push(delivery.catch(() => undefined)));
+  await Promise.all(deliveries);
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
+}
+
+/**
+ * The fake LINE platform and the embedded store stand in for services that are long warm in
+ * production, but here they share the bot's start: their just-in-time compilation would be charged
+ * to the bot. A throwaway instance of the bot (own database) runs traffic through them first; the
+ * measured instance then starts cold, as a freshly deployed one does. BENCH_WARM_HARNESS=0 skips it.
+ */
+async function warmHarness(platform: FakeLinePlatform, lineUrl: string, storeUri: string, secret: string) {
+  const port = await freePort();
+  const child = spawnService({ port, lineUrl, mongodbUri: `${storeUri}warmup`, secret });
+  await waitReady(`http://127.0.0.1:${port}`, child);
+  platform.setWebhookUrl(`http://127.0.0.1:${port}/webhook`);
+  await sendAndSettle(platform, 200, 2000, 2000);
+  await stopChild(child);
+}
+
+async function main(): Promise<void> {
+  const idleLocalRssMb = await measureLocalModeIdleRss();
+
+  const secret = randomBytes(16).toString("hex");
+  const store = await startEmbeddedStore();
+  const platform = createFakeLinePlatform({
+    channelSecret: secret,
+    channelAccessToken: "bench",
+    maxDeliveries: 1000,
+  });
+  const lineUrl = await platform.listen(0);
+  const harnessWarmed = process.env.BENCH_WARM_HARNESS !== "0";
+  if (harnessWarmed) await warmHarness(platform, lineUrl, store.uri, secret);
+  const port = await freePort();
+  const service = spawnService({
+    port,
+    lineUrl,
+    mongodbUri: `${store.uri}bench`,
+    secret,
+    profileDir: process.env.BENCH_PROFILE,
+  });
   const url = `http://127.0.0.1:${port}`;
   await waitReady(url, service);
   platform.setWebhookUrl(`${url}/webhook`);
+  // Diagnosis only: BENCH_SERVICE_WARMUP=n sends n events through the measured instance first, to see
+  // its warm steady state. The report says so; the targets are for a cold start (the default, 0).
+  const serviceWarmupEvents = Number(process.env.BENCH_SERVICE_WARMUP ?? 0);
+  if (serviceWarmupEvents > 0) await sendAndSettle(platform, 200, serviceWarmupEvents, 2000);
 
   // Turn latency: from sending the webhook to the bot's reply arriving here, matched by reply token.
   const sentAt = new Map<string, number>();
-  const turnMs: number[] = [];
+  const turns: Array<{ sentAt: number; ms: number }> = [];
   platform.on("call", (call) => {
     const token = (call.body as { replyToken?: string } | undefined)?.replyToken;
     const started = token ? sentAt.get(token) : undefined;
-    if (started !== undefined) turnMs.push(performance.now() - started);
+    if (started !== undefined) turns.push({ sentAt: started, ms: performance.now() - started });
   });
 
+  // CPU per event on both sides: unlike latency, it hardly depends on what else the machine runs.
+  const serviceCpuBefore = cpuMs(service.pid!);
+  const benchCpuBefore = process.cpuUsage();
   const ackMs: number[] = [];
   const failures: string[] = [];
   const total = rate * seconds;
   const begin = performance.now();
   const inFlight: Array<Promise<void>> = [];
-  for (let i = 0; i < total; i++) {
-    const wait = begin + (i * 1000) / rate - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const t0 = performance.now();
-    // Each event from its own user, as a broad audience would send them.
-    const send = platform.sendWebhook([platform.textFrom(`U${randomBytes(16).toString("hex")}`, "เมนู")]);
+  await sendLoad(platform, rate, total, (send, t0) => {
     inFlight.push(
       send.then(
         (delivery) => {
@@ -133,11 +214,23 @@ async function main(): Promise<void> {
         (error: unknown) => void failures.push(String(error)),
       ),
     );
-  }
+  });
   await Promise.all(inFlight);
-  for (let i = 0; i < 100 && turnMs.length < ackMs.length; i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 100 && turns.length < ackMs.length; i++) await new Promise((r) => setTimeout(r, 100));
   const loadedRssMb = rssMb(service.pid!);
+  const serviceCpu = cpuMs(service.pid!) - serviceCpuBefore;
+  const benchCpu = process.cpuUsage(benchCpuBefore);
 
+  const turnMs = turns.map((turn) => turn.ms);
+  // Where in the run the slow turns were: a cold start shows as high numbers in the first seconds only.
+  const turnP99ByTwoSecondsMs = Array.from(
+    { length: Math.ceil(seconds / 2) },
+    (_, i) =>
+      +percentile(
+        turns.filter((turn) => Math.floor((turn.sentAt - begin) / 2000) === i).map((turn) => turn.ms),
+        99,
+      ).toFixed(1),
+  );
   const report = {
     events: total,
     ratePerSecond: rate,
@@ -147,8 +240,13 @@ async function main(): Promise<void> {
     turnsMeasured: turnMs.length,
     turnP50Ms: +percentile(turnMs, 50).toFixed(1),
     turnP99Ms: +percentile(turnMs, 99).toFixed(1),
+    turnP99ByTwoSecondsMs,
+    serviceCpuMsPerEvent: +(serviceCpu / total).toFixed(2),
+    benchProcessCpuMsPerEvent: +((benchCpu.user + benchCpu.system) / 1000 / total).toFixed(2),
     serviceRssAfterLoadMb: loadedRssMb,
     localModeIdleRssMb: idleLocalRssMb,
+    harnessWarmed,
+    serviceWarmupEvents,
   };
   const targets = { ackP99Ms: 50, turnP99Ms: 150, localModeIdleRssMb: 200 };
   console.log(JSON.stringify({ report, targets }, null, 2));

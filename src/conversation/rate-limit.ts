@@ -1,4 +1,5 @@
-import { Schema, type Connection, type Model } from "mongoose";
+import { Schema, type Connection, type Model, type mongo } from "mongoose";
+import { driverCollection } from "../data/database";
 
 interface CounterDocument {
   _id: string;
@@ -34,28 +35,39 @@ export type LimitCheck =
 
 /**
  * Fixed-window counters per pseudonym in MongoDB, so every instance sees the same count. Used for
- * abuse limits: messages per minute, tips per day, wrong tracking codes per hour.
+ * abuse limits: messages per minute, tips per day, wrong tracking codes per hour. It talks to the
+ * driver directly (see driverCollection): every message counts.
  */
 export class RateLimiter {
+  private counters: mongo.Collection<CounterDocument> | undefined;
+
   constructor(private readonly model: Model<CounterDocument>) {}
+
+  private get collection(): mongo.Collection<CounterDocument> {
+    return (this.counters ??= driverCollection(this.model));
+  }
 
   async hit(key: string, limit: Limit, now: Date): Promise<LimitCheck> {
     const window = Math.floor(now.getTime() / limit.windowMs);
     const id = `${limit.name}:${key}:${window}`;
-    const counter = await this.model.findOneAndUpdate(
+    const counter = await this.collection.findOneAndUpdate(
       { _id: id },
       { $inc: { count: 1 }, $setOnInsert: { expiresAt: new Date((window + 1) * limit.windowMs + 60_000) } },
       { upsert: true, returnDocument: "after" },
     );
-    const count = counter?.count ?? 1;
-    return count <= limit.max ? { allowed: true } : { allowed: false, firstRefusal: count === limit.max + 1 };
+    return limitCheck(counter?.count ?? 1, limit);
   }
 
   async peek(key: string, limit: Limit, now: Date): Promise<boolean> {
     const window = Math.floor(now.getTime() / limit.windowMs);
-    const counter = await this.model.findById(`${limit.name}:${key}:${window}`).lean().exec();
+    const counter = await this.collection.findOne({ _id: `${limit.name}:${key}:${window}` });
     return (counter?.count ?? 0) < limit.max;
   }
+}
+
+/** The verdict for the `count`th hit in a window. */
+export function limitCheck(count: number, limit: Limit): LimitCheck {
+  return count <= limit.max ? { allowed: true } : { allowed: false, firstRefusal: count === limit.max + 1 };
 }
 
 export const citizenLimits = {

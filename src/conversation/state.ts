@@ -1,7 +1,9 @@
-import { Schema, type Connection, type Model } from "mongoose";
+import { Schema, type Connection, type Model, type mongo } from "mongoose";
+import { driverCollection } from "../data/database";
 import type { Sealer } from "../crypto/sealer";
 import type { Locale } from "../i18n";
 import type { Answers } from "./flow";
+import { limitCheck, type Limit, type LimitCheck } from "./rate-limit";
 
 /** Bump when the shape below changes; state of another shape is discarded, not crashed on. */
 export const stateVersion = 1;
@@ -28,12 +30,15 @@ export interface ConversationState {
 
 interface ConversationDocument {
   _id: string;
-  stateVersion: number;
+  /** Absent while the document holds only the message counter (a chat that never saved state). */
+  stateVersion?: number;
   revision: number;
   locale?: string;
   /** The active flow, answers included, sealed: drafts hold narratives. */
   flow?: string;
-  updatedAt: Date;
+  /** The chat's messages in the current window of the per-chat message limit (see readCounting). */
+  messages?: { window: number; count: number };
+  updatedAt?: Date;
   expiresAt: Date;
 }
 
@@ -41,11 +46,12 @@ export function conversationModel(connection: Connection): Model<ConversationDoc
   const schema = new Schema<ConversationDocument>(
     {
       _id: { type: String, required: true },
-      stateVersion: { type: Number, required: true },
+      stateVersion: Number,
       revision: { type: Number, required: true },
       locale: String,
       flow: String,
-      updatedAt: { type: Date, required: true },
+      messages: { window: Number, count: Number },
+      updatedAt: Date,
       expiresAt: { type: Date, required: true },
     },
     { versionKey: false, collection: "conversations" },
@@ -65,17 +71,58 @@ export class StateConflictError extends Error {
 /**
  * The narrow door to conversation state: read, write (only when a step succeeded, guarded by the
  * revision), delete. Drafts expire after `draftTtlMs` of silence; a chat without a draft keeps only
- * its language preference, for `preferenceTtlMs`.
+ * its language preference, for `preferenceTtlMs`. It talks to the driver directly (see
+ * driverCollection): every turn reads and most turns write, so the per-chat message counter lives
+ * here too and is read with the state (`readCounting`).
  */
 export class ConversationStore {
+  private conversations: mongo.Collection<ConversationDocument> | undefined;
+
   constructor(
     private readonly model: Model<ConversationDocument>,
     private readonly sealer: Sealer,
     private readonly settings: { draftTtlMs: number; preferenceTtlMs: number },
   ) {}
 
+  private get collection(): mongo.Collection<ConversationDocument> {
+    return (this.conversations ??= driverCollection(this.model));
+  }
+
   async read(key: string, now: Date): Promise<ConversationState> {
-    const doc = await this.model.findById(key).lean<ConversationDocument>().exec();
+    return this.stateOf(key, await this.collection.findOne({ _id: key }), now);
+  }
+
+  /**
+   * Reads the state and counts this message against `limit` (a fixed window, as RateLimiter's) in
+   * one round trip, since every turn does both. A chat that has no document yet gets one holding
+   * only the counter, revision 0, expiring with the window; saving state later takes it over.
+   */
+  async readCounting(
+    key: string,
+    now: Date,
+    limit: Limit,
+  ): Promise<{ state: ConversationState; check: LimitCheck }> {
+    const window = Math.floor(now.getTime() / limit.windowMs);
+    const doc = await this.collection.findOneAndUpdate(
+      { _id: key },
+      [
+        {
+          $set: {
+            messages: {
+              window,
+              count: { $cond: [{ $eq: ["$messages.window", window] }, { $add: ["$messages.count", 1] }, 1] },
+            },
+            revision: { $ifNull: ["$revision", 0] },
+            expiresAt: { $ifNull: ["$expiresAt", new Date((window + 1) * limit.windowMs + 60_000)] },
+          },
+        },
+      ],
+      { upsert: true, returnDocument: "after" },
+    );
+    return { state: this.stateOf(key, doc, now), check: limitCheck(doc?.messages?.count ?? 1, limit) };
+  }
+
+  private stateOf(key: string, doc: ConversationDocument | null, now: Date): ConversationState {
     if (!doc) return { key, revision: 0 };
     const locale = doc.locale === "th" || doc.locale === "en" ? doc.locale : undefined;
     // An expired draft the TTL monitor has not removed yet is already gone for the citizen.
@@ -89,7 +136,7 @@ export class ConversationStore {
   async write(state: ConversationState, now: Date): Promise<number> {
     const revision = state.revision + 1;
     const ttl = state.flow ? this.settings.draftTtlMs : this.settings.preferenceTtlMs;
-    const document = {
+    const document: Omit<ConversationDocument, "_id"> = {
       stateVersion,
       revision,
       updatedAt: now,
@@ -97,9 +144,12 @@ export class ConversationStore {
       ...(state.locale ? { locale: state.locale } : {}),
       ...(state.flow ? { flow: this.sealer.seal(JSON.stringify(state.flow), "conversations.flow") } : {}),
     };
-    const unset = { ...(state.flow ? {} : { flow: 1 }), ...(state.locale ? {} : { locale: 1 }) };
+    const unset = {
+      ...(state.flow ? {} : { flow: 1 as const }),
+      ...(state.locale ? {} : { locale: 1 as const }),
+    };
     try {
-      const result = await this.model.updateOne(
+      const result = await this.collection.updateOne(
         { _id: state.key, revision: state.revision },
         { $set: document, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
         { upsert: state.revision === 0 },
@@ -114,7 +164,7 @@ export class ConversationStore {
   }
 
   async delete(key: string): Promise<void> {
-    await this.model.deleteOne({ _id: key });
+    await this.collection.deleteOne({ _id: key });
   }
 
   private openFlow(sealed: string): ActiveFlow | undefined {

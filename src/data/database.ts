@@ -1,4 +1,4 @@
-import mongoose, { type Connection } from "mongoose";
+import mongoose, { type Connection, type Model, type mongo } from "mongoose";
 import type { Logger } from "../log";
 
 /**
@@ -42,4 +42,17 @@ export async function databaseReachable(connection: Connection): Promise<boolean
 
 export function isDuplicateKeyError(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: unknown }).code === 11000;
+}
+
+/**
+ * The driver's own collection behind a model, for the per-event hot path (inbox, leases,
+ * conversation state, rate limits). At hundreds of events per second mongoose's query building,
+ * casting and validation cost more CPU than the database call itself; these callers write fully
+ * typed documents instead. The schema and its indexes stay declared on the model. Needs an open
+ * connection: callers resolve it on first use and keep it.
+ */
+export function driverCollection<T extends mongo.Document>(model: Model<T>): mongo.Collection<T> {
+  const db = model.db.db;
+  if (!db) throw new Error(`${model.modelName}: the database connection is not open`);
+  return db.collection<T>(model.collection.collectionName);
 }

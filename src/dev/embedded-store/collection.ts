@@ -1,5 +1,5 @@
 import { UUID } from "bson";
-import { type Doc, formatKeyValue, isObjectId, valueKey } from "./documents";
+import { type Doc, formatKeyValue, isObjectId, isPlainObject, valueKey } from "./documents";
 import { CommandError } from "./errors";
 import {
   ID_INDEX_NAME,
@@ -25,6 +25,8 @@ export interface CollectionState {
   uuid: UUID;
   docs: Map<string, Doc>;
   indexes: Index[];
+  /** Each document's place in natural order, so index lookups can return results in that order. */
+  positions: Map<string, number>;
 }
 
 /**
@@ -35,6 +37,8 @@ export interface CollectionState {
 export class Collection {
   private readonly docs: Map<string, Doc>;
   private readonly indexes: Index[];
+  private readonly positions: Map<string, number>;
+  private lastPosition = 0;
   readonly uuid: UUID;
 
   constructor(
@@ -47,6 +51,8 @@ export class Collection {
     this.uuid = state?.uuid ?? new UUID();
     this.docs = state?.docs ?? new Map();
     this.indexes = state?.indexes ?? [new Index(ID_INDEX_SPEC)];
+    this.positions = state?.positions ?? new Map();
+    for (const position of this.positions.values()) this.lastPosition = Math.max(this.lastPosition, position);
   }
 
   get ns(): string {
@@ -63,6 +69,7 @@ export class Collection {
       uuid: this.uuid,
       docs: new Map(this.docs),
       indexes: this.indexes.map((index) => index.clone()),
+      positions: new Map(this.positions),
     });
   }
 
@@ -78,16 +85,38 @@ export class Collection {
     return this.docs.entries();
   }
 
-  /** Documents matching a query filter, in natural order. `{ _id: <scalar> }` is a map lookup. */
+  /**
+   * Documents matching a query filter, in natural order. An equality on `_id` or on the leading
+   * field of an index narrows the candidates first; everything else scans the collection.
+   */
   match(filter: Doc): Doc[] {
     const keys = Object.keys(filter);
-    if (keys.length === 1 && keys[0] === "_id" && isDirectId(filter._id)) {
-      const doc = this.docs.get(valueKey(filter._id));
+    if (keys.length === 0) return this.all();
+    const candidates = this.candidates(filter);
+    if (keys.length === 1 && keys[0] === "_id" && candidates) return candidates;
+    const query = compileFilter(filter);
+    return (candidates ?? this.all()).filter((doc) => query.test(doc));
+  }
+
+  /** A superset of the documents `filter` matches, in natural order, or undefined when only a scan will do. */
+  private candidates(filter: Doc): Doc[] | undefined {
+    const id = equalityValue(filter._id);
+    if (id !== undefined) {
+      const doc = this.docs.get(valueKey(id));
       return doc ? [doc] : [];
     }
-    if (keys.length === 0) return this.all();
-    const query = compileFilter(filter);
-    return this.all().filter((doc) => query.test(doc));
+    let fewest: ReadonlySet<string> | undefined;
+    for (const index of this.indexes) {
+      const field = index.leadingField;
+      const value = field === undefined ? undefined : equalityValue(filter[field]);
+      const docKeys = value === undefined ? undefined : index.documentsWith(value);
+      if (docKeys && (!fewest || docKeys.size < fewest.size)) fewest = docKeys;
+    }
+    // Sorting a large share of the collection back into natural order costs more than a scan.
+    if (!fewest || fewest.size > this.docs.size / 2) return undefined;
+    return [...fewest]
+      .sort((a, b) => (this.positions.get(a) ?? 0) - (this.positions.get(b) ?? 0))
+      .map((docKey) => this.docs.get(docKey) as Doc);
   }
 
   /** Stores a new document; `doc._id` must be set. Throws a duplicate-key error instead of storing. */
@@ -98,6 +127,7 @@ export class Collection {
     this.observe.beforeWrite(docKey, undefined);
     for (const index of this.indexes) index.add(doc, docKey);
     this.docs.set(docKey, doc);
+    this.positions.set(docKey, ++this.lastPosition);
   }
 
   /** Swaps in a new version of an existing document (same `_id`), keeping its natural position. */
@@ -117,6 +147,7 @@ export class Collection {
     this.observe.beforeWrite(docKey, before);
     for (const index of this.indexes) index.remove(before, docKey);
     this.docs.delete(docKey);
+    this.positions.delete(docKey);
     return true;
   }
 
@@ -191,7 +222,15 @@ export class Collection {
   }
 }
 
-/** `_id` values that can be looked up by key without running a query. */
-function isDirectId(value: unknown): boolean {
-  return typeof value === "string" || typeof value === "number" || isObjectId(value);
+/**
+ * The value an equality condition pins (`value` or `{ $eq: value }`), if it is one an index lookup
+ * can answer exactly: a string, number, boolean, Date or ObjectId. null (which also matches missing
+ * fields), arrays and embedded documents have subtler equality and are left to a scan.
+ */
+function equalityValue(condition: unknown): unknown {
+  const value = isPlainObject(condition) && Object.keys(condition).length === 1 ? condition.$eq : condition;
+  if (typeof value === "string" || typeof value === "boolean") return value;
+  if (typeof value === "number") return Number.isNaN(value) ? undefined : value;
+  if (value instanceof Date || isObjectId(value)) return value;
+  return undefined;
 }

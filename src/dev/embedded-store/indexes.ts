@@ -1,7 +1,6 @@
-import type { Query } from "mingo";
 import { type Doc, isPlainObject, valueKey, valuesAtPath } from "./documents";
 import { CommandError } from "./errors";
-import { compileFilter } from "./query";
+import { compileFilter, type Matcher } from "./query";
 
 /** An index as `listIndexes` reports it; options other than the ones below are kept but not enforced. */
 export interface IndexSpec extends Doc {
@@ -57,29 +56,41 @@ interface IndexEntry {
 }
 
 /**
- * A secondary index. Only what the store must enforce is materialised: unique indexes keep a map
- * from key to the owning document; TTL indexes are swept by scanning. Non-unique indexes are
- * catalogue entries only — queries scan, which is fast enough at test and demo sizes.
+ * A secondary index. Unique indexes keep a map from key to the owning document, which is how they
+ * are enforced. Every index that covers all documents (not partial) also maps each value of its
+ * leading field to the documents holding it, so an equality query on that field reads a few
+ * documents instead of scanning the collection. Ranges and sorts still scan, and TTL indexes are
+ * swept by scanning.
  */
 export class Index {
   readonly fields: string[];
-  private readonly partialFilter: Query | undefined;
+  private readonly partialFilter: Matcher | undefined;
   /** Unique indexes only: index key → key of the document holding it. */
   private readonly owners: Map<string, string> | undefined;
+  /** Value of the leading field (an array contributes each element) → keys of the documents holding it. */
+  private readonly byLeadingValue: Map<string, Set<string>> | undefined;
 
   constructor(
     readonly spec: IndexSpec,
-    owners?: Map<string, string>,
+    state?: { owners?: Map<string, string>; byLeadingValue?: Map<string, Set<string>> },
   ) {
     this.fields = Object.keys(spec.key);
     this.partialFilter = spec.partialFilterExpression
       ? compileFilter(spec.partialFilterExpression)
       : undefined;
-    this.owners = spec.unique ? new Map(owners) : undefined;
+    this.owners = spec.unique ? new Map(state?.owners) : undefined;
+    this.byLeadingValue = this.canLookUp()
+      ? new Map([...(state?.byLeadingValue ?? [])].map(([value, keys]) => [value, new Set(keys)]))
+      : undefined;
   }
 
   get name(): string {
     return this.spec.name;
+  }
+
+  /** The field an equality lookup can use; `_id` is left to the collection's own map. */
+  get leadingField(): string | undefined {
+    return this.byLeadingValue ? this.fields[0] : undefined;
   }
 
   get ttlSeconds(): number | undefined {
@@ -87,7 +98,7 @@ export class Index {
   }
 
   clone(): Index {
-    return new Index(this.spec, this.owners);
+    return new Index(this.spec, { owners: this.owners, byLeadingValue: this.byLeadingValue });
   }
 
   /** Whether `doc` falls under this index at all (sparse and partial indexes skip some documents). */
@@ -107,16 +118,63 @@ export class Index {
     return undefined;
   }
 
+  /**
+   * Keys of the documents whose leading field may equal `value` (a superset: the query still
+   * tests each one), or undefined when this index cannot answer.
+   */
+  documentsWith(value: unknown): ReadonlySet<string> | undefined {
+    return this.byLeadingValue?.get(valueKey(value)) ?? (this.byLeadingValue ? noDocuments : undefined);
+  }
+
   add(doc: Doc, docKey: string): void {
-    if (!this.owners) return;
-    for (const entry of this.entriesFor(doc)) this.owners.set(entry.key, docKey);
+    if (this.owners) for (const entry of this.entriesFor(doc)) this.owners.set(entry.key, docKey);
+    if (this.byLeadingValue) {
+      for (const value of this.leadingValues(doc)) {
+        const keys = this.byLeadingValue.get(value);
+        if (keys) keys.add(docKey);
+        else this.byLeadingValue.set(value, new Set([docKey]));
+      }
+    }
   }
 
   remove(doc: Doc, docKey: string): void {
-    if (!this.owners) return;
-    for (const entry of this.entriesFor(doc)) {
-      if (this.owners.get(entry.key) === docKey) this.owners.delete(entry.key);
+    if (this.owners) {
+      for (const entry of this.entriesFor(doc)) {
+        if (this.owners.get(entry.key) === docKey) this.owners.delete(entry.key);
+      }
     }
+    if (this.byLeadingValue) {
+      for (const value of this.leadingValues(doc)) {
+        const keys = this.byLeadingValue.get(value);
+        keys?.delete(docKey);
+        if (keys?.size === 0) this.byLeadingValue.delete(value);
+      }
+    }
+  }
+
+  /**
+   * Partial indexes leave documents out and numeric path parts (`a.0`) address array positions
+   * that the lookup would not follow, so neither answers lookups. `_id` has the collection's map.
+   */
+  private canLookUp(): boolean {
+    const field = this.fields[0];
+    return (
+      field !== undefined &&
+      field !== "_id" &&
+      !this.spec.partialFilterExpression &&
+      !field.split(".").some((part) => /^\d+$/.test(part) || part.startsWith("$"))
+    );
+  }
+
+  /** Index keys of every value the leading field holds, arrays (also nested ones) flattened. */
+  private leadingValues(doc: Doc): Set<string> {
+    const keys = new Set<string>();
+    const visit = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(visit);
+      else keys.add(valueKey(value));
+    };
+    valuesAtPath(doc, this.fields[0] as string).forEach(visit);
+    return keys;
   }
 
   private keyValue(entry: IndexEntry): Doc {
@@ -150,3 +208,5 @@ function keyValuesOf(doc: Doc, field: string): unknown[] {
   );
   return values.length > 0 ? values : [null];
 }
+
+const noDocuments: ReadonlySet<string> = new Set();

@@ -1,13 +1,104 @@
 import { Aggregator, Query } from "mingo";
 import type { Options } from "mingo/types";
-import { cloneDoc, type Doc, valueKey, valuesAtPath } from "./documents";
+import { cloneDoc, type Doc, isPlainObject, valueKey, valuesAtPath } from "./documents";
 import { CommandError } from "./errors";
 
 /** The mingo settings shared by queries, projections, pipelines and updates. */
 export const mingoOptions: Partial<Options> = { idKey: "_id", useStrictMode: true };
 
-export function compileFilter(filter: Doc): Query {
-  return new Query(filter, mingoOptions);
+/** A compiled query filter. */
+export interface Matcher {
+  test(doc: Doc): boolean;
+}
+
+/**
+ * Compiles a filter. mingo's set-up costs far more than its test, so the shapes the application
+ * sends on every request are matched directly, with MongoDB's meaning (see `directPredicate`);
+ * everything else is mingo's.
+ */
+export function compileFilter(filter: Doc): Matcher {
+  const test = directPredicate(filter);
+  return test ? { test } : new Query(filter, mingoOptions);
+}
+
+type Predicate = (doc: Doc) => boolean;
+type Scalar = string | number | boolean | Date;
+
+/**
+ * Top-level fields compared with a string, number, boolean or Date (`$eq`, `$ne`, `$in`, and
+ * `$gt`/`$gte`/`$lt`/`$lte` for numbers and Dates), combined with `$and`/`$or`. As in MongoDB, a
+ * condition on an array field holds if any element satisfies it (each operator on its own), `$ne`
+ * holds for a missing field, and a range never matches a value of another type. Undefined for any
+ * other shape.
+ */
+function directPredicate(filter: Doc): Predicate | undefined {
+  const parts: Predicate[] = [];
+  for (const [key, condition] of Object.entries(filter)) {
+    let part: Predicate | undefined;
+    if (key === "$and" || key === "$or") {
+      const clauses = Array.isArray(condition) && condition.length > 0 ? condition.map(clausePredicate) : [];
+      if (clauses.length === 0 || !clauses.every((clause) => clause !== undefined)) return undefined;
+      const tests = clauses as Predicate[];
+      part = key === "$or" ? (doc) => tests.some((t) => t(doc)) : (doc) => tests.every((t) => t(doc));
+    } else if (!key.startsWith("$") && !key.includes(".")) {
+      part = fieldPredicate(key, condition);
+    }
+    if (!part) return undefined;
+    parts.push(part);
+  }
+  return (doc) => parts.every((part) => part(doc));
+}
+
+function clausePredicate(clause: unknown): Predicate | undefined {
+  return isPlainObject(clause) ? directPredicate(clause) : undefined;
+}
+
+function fieldPredicate(field: string, condition: unknown): Predicate | undefined {
+  const value = (doc: Doc) => (Object.prototype.hasOwnProperty.call(doc, field) ? doc[field] : undefined);
+  if (isScalar(condition)) return (doc) => some(value(doc), (v) => equal(v, condition));
+  if (!isPlainObject(condition) || Object.keys(condition).length === 0) return undefined;
+  const tests: Predicate[] = [];
+  for (const [operator, operand] of Object.entries(condition)) {
+    if ((operator === "$eq" || operator === "$ne") && isScalar(operand)) {
+      const eq = (doc: Doc) => some(value(doc), (v) => equal(v, operand));
+      tests.push(operator === "$eq" ? eq : (doc) => !eq(doc));
+    } else if (operator === "$in" && Array.isArray(operand) && operand.every(isScalar)) {
+      tests.push((doc) => some(value(doc), (v) => operand.some((option) => equal(v, option))));
+    } else if (operator in ranges && (typeof operand === "number" || operand instanceof Date)) {
+      const holds = ranges[operator as keyof typeof ranges];
+      const bound = typeof operand === "number" ? operand : operand.getTime();
+      const comparable = (v: unknown) =>
+        typeof operand === "number" ? typeof v === "number" : v instanceof Date;
+      tests.push((doc) => some(value(doc), (v) => comparable(v) && holds(Number(v), bound)));
+    } else {
+      return undefined;
+    }
+  }
+  return (doc) => tests.every((test) => test(doc));
+}
+
+const ranges = {
+  $gt: (a: number, b: number) => a > b,
+  $gte: (a: number, b: number) => a >= b,
+  $lt: (a: number, b: number) => a < b,
+  $lte: (a: number, b: number) => a <= b,
+};
+
+function isScalar(value: unknown): value is Scalar {
+  if (typeof value === "string" || typeof value === "boolean") return true;
+  if (typeof value === "number") return !Number.isNaN(value);
+  return value instanceof Date && !Number.isNaN(value.getTime());
+}
+
+function equal(actual: unknown, expected: Scalar): boolean {
+  return expected instanceof Date
+    ? actual instanceof Date && actual.getTime() === expected.getTime()
+    : actual === expected;
+}
+
+/** The value itself or, for an array, any of its elements (not nested arrays), as MongoDB matches fields. */
+function some(value: unknown, test: (v: unknown) => boolean): boolean {
+  return test(value) || (Array.isArray(value) && value.some(test));
 }
 
 export interface FindShape {
@@ -25,7 +116,7 @@ export interface FindShape {
 export function shapeResults(matches: Doc[], filter: Doc, shape: FindShape): Doc[] {
   let docs = matches;
   const sort = sortSpec(shape.sort);
-  if (sort) docs = new Query({}, mingoOptions).find<Doc>(docs).sort(sort).all();
+  if (sort && docs.length > 1) docs = new Query({}, mingoOptions).find<Doc>(docs).sort(sort).all();
   const skip = shape.skip ?? 0;
   const limit = Math.abs(shape.limit ?? 0);
   if (skip > 0 || limit > 0) docs = docs.slice(skip, limit > 0 ? skip + limit : undefined);

@@ -12,10 +12,11 @@ export function expireDocuments(catalog: Catalog, now: number): number {
   for (const collection of catalog.allCollections()) {
     const ttlIndexes = collection.ttlIndexes();
     if (ttlIndexes.length === 0) continue;
-    const expired = [...collection.entries()].filter(([, doc]) =>
-      ttlIndexes.some((index) => isExpired(doc, index, now)),
-    );
-    for (const [docKey] of expired) {
+    const expired: string[] = [];
+    for (const [docKey, doc] of collection.entries()) {
+      if (ttlIndexes.some((index) => isExpired(doc, index, now))) expired.push(docKey);
+    }
+    for (const docKey of expired) {
       if (collection.remove(docKey)) removed++;
     }
   }
@@ -25,7 +26,11 @@ export function expireDocuments(catalog: Catalog, now: number): number {
 function isExpired(doc: Doc, index: Index, now: number): boolean {
   const field = index.fields[0];
   const seconds = index.ttlSeconds;
-  if (field === undefined || seconds === undefined || !index.covers(doc)) return false;
+  if (field === undefined || seconds === undefined) return false;
+  // The usual case, a top-level Date, without walking paths: the sweep visits every document each second.
+  const direct = field.includes(".") ? undefined : doc[field];
+  if (direct instanceof Date) return direct.getTime() + seconds * 1000 <= now && index.covers(doc);
+  if (!index.covers(doc)) return false;
   const times = valuesAtPath(doc, field)
     .flatMap((value) => (Array.isArray(value) ? value : [value]))
     .filter((value): value is Date => value instanceof Date)

@@ -1,3 +1,4 @@
+import { Binary, BSON } from "bson";
 import { update as applyModifier } from "mingo";
 import type { Modifier } from "mingo/updater";
 import { MingoError, setValue } from "mingo/util";
@@ -37,25 +38,90 @@ export function isReplacement(update: UpdateSpec): boolean {
  * Applies an update to a copy of `current` and returns the new version, or undefined when nothing
  * changed (so `nModified` stays 0 and the stored object is not swapped). `current` is never
  * touched: mingo updates in place, and a later unique-index failure must leave data intact.
+ * "Changed" means the stored bytes differ, as in MongoDB; mingo's own verdict is not used because
+ * it compares Binary values as UTF-8 text, which makes different bytes look equal.
  */
 export function updatedDocument(current: Doc, update: UpdateSpec, context: UpdateContext): Doc | undefined {
+  let next: Doc;
   if (!Array.isArray(update) && isOperatorUpdate(update)) {
     // $setOnInsert only applies when an upsert inserts; mingo does not know the operator at all.
     const { $setOnInsert: _onInsertOnly, ...modifier } = update;
-    const next = cloneDoc(current);
-    if (modify(next, modifier, context).length === 0) return undefined;
-    assertSameId(current, next);
-    return next;
-  }
-  let next: Doc;
-  if (Array.isArray(update)) {
+    next = simpleUpdate(current, modifier) ?? modifyExactly(current, modifier, context);
+  } else if (Array.isArray(update)) {
     next = runPipeline([current], update, () => [])[0] ?? {};
   } else {
     if (update._id !== undefined) assertSameId(current, update);
     next = { _id: current._id, ...cloneDoc(withoutId(update)) };
   }
   assertSameId(current, next);
-  return valueKey(next) === valueKey(current) ? undefined : next;
+  return Buffer.compare(BSON.serialize(next), BSON.serialize(current)) === 0 ? undefined : next;
+}
+
+/**
+ * The common update — `$set`, `$unset` and `$inc` on top-level fields — applied directly; mingo
+ * builds its whole operator context on every call, which dominates a small update. Returns
+ * undefined for anything else (dotted or positional paths, other operators, a field named twice,
+ * `$inc` on a non-number), which mingo then applies, with its error messages.
+ */
+function simpleUpdate(current: Doc, modifier: Doc): Doc | undefined {
+  const fields = new Set<string>();
+  for (const [operator, fieldValues] of Object.entries(modifier)) {
+    if (!["$set", "$unset", "$inc"].includes(operator) || !isPlainObject(fieldValues)) return undefined;
+    for (const [field, value] of Object.entries(fieldValues)) {
+      if (field.includes(".") || field.startsWith("$") || field === "" || fields.has(field)) return undefined;
+      if (operator === "$inc" && !(typeof value === "number" && isIncrementable(current[field])))
+        return undefined;
+      fields.add(field);
+    }
+  }
+  if (fields.size === 0) return undefined;
+  const next = { ...current };
+  const { $set = {}, $unset = {}, $inc = {} } = modifier as Record<string, Doc>;
+  for (const [field, value] of Object.entries($set)) next[field] = cloneDoc(value);
+  for (const field of Object.keys($unset)) delete next[field];
+  for (const [field, by] of Object.entries($inc))
+    next[field] = ((next[field] as number | undefined) ?? 0) + (by as number);
+  return next;
+}
+
+function isIncrementable(value: unknown): boolean {
+  return value === undefined || typeof value === "number";
+}
+
+/**
+ * mingo on a copy of `doc`, with Binary values that compare by their bytes. mingo decides whether
+ * `$set`, `$addToSet` or `$pull` touch a value with an equality that reads a Binary as UTF-8 text,
+ * so two byte strings that are not valid UTF-8 look equal and `$set` would keep the old bytes. The
+ * result has plain Binary values again.
+ */
+function modifyExactly(doc: Doc, modifier: Doc, context: UpdateContext): Doc {
+  const exact = <T>(value: T): T =>
+    mapBinaries(value, (binary) => new ExactBinary(binary.value(), binary.sub_type)) as T;
+  const copy = exact(doc);
+  modify(copy, exact(modifier), {
+    filter: exact(context.filter),
+    arrayFilters: context.arrayFilters && exact(context.arrayFilters),
+  });
+  return mapBinaries(copy, (binary) =>
+    binary instanceof ExactBinary ? new Binary(binary.value(), binary.sub_type) : binary,
+  ) as Doc;
+}
+
+/** A Binary whose text form (what mingo compares) is its exact bytes. */
+class ExactBinary extends Binary {
+  override toString(encoding?: "hex" | "base64" | "utf8" | "utf-8"): string {
+    return encoding ? super.toString(encoding) : `${this.sub_type}:${super.toString("base64")}`;
+  }
+}
+
+/** Copies plain objects and arrays, replacing Binary values; everything else is shared. */
+function mapBinaries(value: unknown, replace: (binary: Binary) => Binary): unknown {
+  if (value instanceof Binary) return replace(value);
+  if (Array.isArray(value)) return value.map((item) => mapBinaries(item, replace));
+  if (isPlainObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapBinaries(item, replace)]));
+  }
+  return value instanceof Date ? new Date(value.getTime()) : value;
 }
 
 /**
@@ -76,6 +142,8 @@ export function upsertDocument(filter: Doc, update: UpdateSpec, context: UpdateC
   if (isPlainObject($setOnInsert)) {
     modifier.$set = { ...(isPlainObject(modifier.$set) ? modifier.$set : {}), ...$setOnInsert };
   }
+  const simple = simpleUpdate(seed, modifier);
+  if (simple) return withLeadingId(simple);
   modify(seed, modifier, { arrayFilters: context.arrayFilters, filter: {} });
   return withLeadingId(seed);
 }

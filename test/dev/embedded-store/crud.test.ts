@@ -1,5 +1,6 @@
 import {
   Binary,
+  type Document,
   type Collection,
   Decimal128,
   Long,
@@ -187,4 +188,43 @@ test("when querying with regular expressions and logical operators, then matches
     .toArray();
 
   expect(found.map((p) => p.name)).toEqual(["Kanya", "Malee"]);
+});
+
+describe("comparison and logical operators on plain fields", () => {
+  const at = (minute: number) => new Date(Date.UTC(2025, 0, 1, 0, minute));
+  const docs = [
+    { _id: 1, n: 5, at: at(10), owner: "a", tags: ["x"] },
+    { _id: 2, n: [1, 9], at: [at(1), at(30)], owner: "b", tags: ["x", "y"] },
+    { _id: 3, n: "7", at: "2025-01-01", owner: "a" },
+    { _id: 4, n: 12, at: at(20) },
+  ];
+  const ids = async (filter: Document) => {
+    const collection = freshCollection();
+    await collection.insertMany(docs.map((doc) => ({ ...doc })) as Document[]);
+    return (await collection.find(filter).sort({ _id: 1 }).toArray()).map(
+      (doc) => doc._id as unknown as number,
+    );
+  };
+
+  test("when a range is given, then only values of the same type match, and any array element may satisfy each bound", async () => {
+    await expect(ids({ n: { $gt: 4, $lt: 6 } })).resolves.toEqual([1, 2]);
+    await expect(ids({ n: { $gte: 12 } })).resolves.toEqual([4]);
+    await expect(ids({ at: { $lte: at(10) } })).resolves.toEqual([1, 2]);
+    await expect(ids({ at: { $gt: at(10), $lt: at(25) } })).resolves.toEqual([2, 4]);
+  });
+
+  test("when $ne, $in and $eq are given, then missing fields count as not equal and arrays match by element", async () => {
+    await expect(ids({ owner: { $ne: "a" } })).resolves.toEqual([2, 4]);
+    await expect(ids({ tags: { $ne: "y" } })).resolves.toEqual([1, 3, 4]);
+    await expect(ids({ owner: { $in: ["b", "c"] } })).resolves.toEqual([2]);
+    await expect(ids({ at: { $eq: at(30) } })).resolves.toEqual([2]);
+    await expect(ids({ owner: { $in: [] } })).resolves.toEqual([]);
+  });
+
+  test("when $or and $and combine conditions, then they nest as in MongoDB", async () => {
+    await expect(ids({ _id: 1, $or: [{ at: { $lte: at(5) } }, { owner: "a" }] })).resolves.toEqual([1]);
+    await expect(
+      ids({ $or: [{ n: { $gt: 10 } }, { $and: [{ owner: "a" }, { tags: "x" }] }] }),
+    ).resolves.toEqual([1, 4]);
+  });
 });

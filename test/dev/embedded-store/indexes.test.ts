@@ -205,6 +205,50 @@ describe("index catalogue", () => {
   });
 });
 
+describe("queries on indexed fields", () => {
+  test("when documents are found by an equality on an indexed field, then the result follows later updates and deletes", async () => {
+    const collection = freshCollection();
+    await collection.createIndex({ source: 1, status: 1, at: 1 });
+    await collection.insertMany([
+      { _id: 1, source: "a", status: "pending", at: 3 },
+      { _id: 2, source: "b", status: "pending", at: 1 },
+      { _id: 3, source: "a", status: "pending", at: 2 },
+      { _id: 4, source: "a", status: "done", at: 1 },
+    ] as Document[]);
+    await collection.updateOne({ _id: 1 } as Document, { $set: { status: "done" } });
+    await collection.updateOne({ _id: 2 } as Document, { $set: { source: "a" } });
+    await collection.deleteOne({ _id: 4 } as Document);
+
+    const pending = await collection.find({ source: "a", status: "pending" }).sort({ at: 1 }).toArray();
+
+    expect(pending.map((doc) => doc._id)).toEqual([2, 3]);
+    await expect(collection.countDocuments({ source: { $eq: "a" } })).resolves.toBe(3);
+    await expect(collection.countDocuments({ source: "b" })).resolves.toBe(0);
+  });
+
+  test("when an indexed field holds an array or an embedded value, then equality finds it as a scan would", async () => {
+    const collection = freshCollection();
+    await collection.createIndex({ tags: 1 });
+    await collection.createIndex({ "owner.district": 1 });
+    await collection.insertMany([
+      { name: "one", tags: ["x", "y"], owner: { district: "Fang" } },
+      { name: "two", tags: "x", owner: [{ district: "Hot" }, { district: "Fang" }] },
+      { name: "three", tags: [["x"]], owner: { district: "Hot" } },
+      { name: "four", tags: 1, at: new Date(5) },
+      { name: "five", tags: 1.0, at: new Date(5) },
+    ]);
+    const names = async (filter: Document) =>
+      (await collection.find(filter).toArray()).map((doc) => doc.name as string).sort();
+
+    await expect(names({ tags: "x" })).resolves.toEqual(["one", "two"]);
+    await expect(names({ "owner.district": "Fang" })).resolves.toEqual(["one", "two"]);
+    await expect(names({ "owner.district": "Fang", tags: "y" })).resolves.toEqual(["one"]);
+    await expect(names({ tags: 1 })).resolves.toEqual(["five", "four"]);
+    await expect(names({ tags: 1, at: new Date(5) })).resolves.toEqual(["five", "four"]);
+    await expect(names({ tags: null })).resolves.toEqual([]);
+  });
+});
+
 // MongoDB's TTL monitor runs once a minute; the embedded store sweeps every second.
 (usingRealMongo ? describe.skip : describe)("TTL indexes", () => {
   test("when a document's TTL date has passed, then it is deleted by the background sweep", async () => {

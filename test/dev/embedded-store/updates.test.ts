@@ -1,4 +1,4 @@
-import { type Collection, type Document, MongoClient, ObjectId } from "mongodb";
+import { Binary, type Collection, type Document, MongoClient, ObjectId } from "mongodb";
 import { startTestDatabase, type TestDatabase } from "../../support/database";
 
 let database: TestDatabase;
@@ -157,6 +157,55 @@ describe("update results", () => {
     const { collection } = await seeded({ a: 1 });
 
     const result = await collection.updateOne({ _id: 1 } as Document, { $set: { a: 1 } });
+
+    expect(result).toMatchObject({ matchedCount: 1, modifiedCount: 0 });
+  });
+
+  test.each([
+    ["a top-level field", "blob"],
+    ["a field of an embedded document", "file.blob"],
+  ])(
+    "when $set writes a Binary that differs in a few bytes into %s, then the document is modified and holds the new bytes",
+    async (_where, path) => {
+      // Bytes that are not valid UTF-8 (a sealed payload, a photo): text comparisons see them as equal.
+      const before = Buffer.alloc(64, 0xff);
+      const after = Buffer.from(before);
+      after[10] = 0xfe;
+      after[63] = 0x80;
+      const { collection, current } = await seeded({
+        blob: new Binary(before),
+        file: { blob: new Binary(before) },
+      });
+
+      const result = await collection.updateOne({ _id: 1 } as Document, {
+        $set: { [path]: new Binary(after) },
+      });
+
+      expect(result).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
+      const stored = (await current())!;
+      const blob = (path === "blob" ? stored.blob : stored.file.blob) as Binary;
+      expect(Buffer.from(blob.value())).toEqual(after);
+    },
+  );
+
+  test("when $addToSet adds a Binary already in the array, then the array keeps one copy", async () => {
+    const { collection, current } = await seeded({ blobs: [new Binary(Buffer.alloc(8, 0xff))] });
+
+    await collection.updateOne({ _id: 1 } as Document, {
+      $addToSet: { blobs: { $each: [new Binary(Buffer.alloc(8, 0xff)), new Binary(Buffer.alloc(8, 0xfe))] } },
+    });
+
+    expect(((await current())!.blobs as Binary[]).map((blob) => Buffer.from(blob.value())[0])).toEqual([
+      0xff, 0xfe,
+    ]);
+  });
+
+  test("when $set writes a Binary with the same bytes, then it matches but modifies nothing", async () => {
+    const { collection } = await seeded({ blob: new Binary(Buffer.alloc(16, 0xff)) });
+
+    const result = await collection.updateOne({ _id: 1 } as Document, {
+      $set: { blob: new Binary(Buffer.alloc(16, 0xff)) },
+    });
 
     expect(result).toMatchObject({ matchedCount: 1, modifiedCount: 0 });
   });
