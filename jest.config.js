@@ -1,6 +1,8 @@
 /** Jest runs the TypeScript sources directly through ts-jest; network other than loopback is blocked in test/support/setup-network.ts. */
 module.exports = {
   testEnvironment: "node",
+  // nock's fetch interceptor lives on the global scope for the whole run (it is what blocks non-loopback network).
+  testEnvironmentOptions: { globalsCleanup: "off" },
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
