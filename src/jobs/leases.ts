@@ -53,6 +53,7 @@ export function createLeases(
       try {
         const lease = await collection().findOneAndUpdate(
           { _id: name, $or: [{ until: { $lte: at } }, { owner }] },
+          // A new hold starts with no recheck asked of it: the last holder's release answered that.
           { $set: { owner, until: new Date(at.getTime() + ttlMs) }, $unset: { recheck: "" } },
           { upsert: true, returnDocument: "after" },
         );
