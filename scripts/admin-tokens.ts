@@ -9,7 +9,15 @@ import { parseDuration } from "../src/config/schema";
 import { AdminTokens } from "../src/admin/auth";
 import { AuditLog } from "../src/officers/audit";
 import { isOfficerRole } from "../src/officers/roles";
-import { parseCommandLine, prepareModels, print, runMain, UsageError, type ScriptRun } from "./lib/cli";
+import {
+  parseCommandLine,
+  prepareModels,
+  print,
+  reportRevocation,
+  runMain,
+  UsageError,
+  type ScriptRun,
+} from "./lib/cli";
 import { describeScopeForOperator, scopeFromArgs, scopeOptions } from "./lib/scope-args";
 
 export const usage = `usage:
@@ -90,15 +98,12 @@ export const run: ScriptRun = async (argv, context) => {
     case "revoke": {
       if (!target) throw new UsageError('revoke needs a token id (see "admin-tokens list")');
       const revoked = await tokens.revoke(target, context.now());
-      await audit.record({
-        actor: "script",
+      return reportRevocation(audit, out, {
         action: "revoke-admin-token",
-        channel: "script",
-        outcome: revoked ? "ok" : "unchanged",
+        target,
+        revoked,
         details: { tokenId: target },
       });
-      out(revoked ? `revoked ${target}` : `${target} is unknown or already revoked`);
-      return revoked ? 0 : 1;
     }
     default:
       throw new UsageError(command ? `unknown command "${command}"` : "no command given");

@@ -15,7 +15,15 @@ import { OfficerDirectory } from "../src/officers/directory";
 import { CaseRouter } from "../src/officers/routing";
 import { isOfficerRole } from "../src/officers/roles";
 import { tipCategories, type TipCategory } from "../src/tips/tip";
-import { parseCommandLine, prepareModels, print, runMain, UsageError, type ScriptRun } from "./lib/cli";
+import {
+  parseCommandLine,
+  prepareModels,
+  print,
+  reportRevocation,
+  runMain,
+  UsageError,
+  type ScriptRun,
+} from "./lib/cli";
 import { describeScopeForOperator, scopeFromArgs, scopeOptions } from "./lib/scope-args";
 
 export const usage = `usage:
@@ -148,15 +156,7 @@ export const run: ScriptRun = async (argv, context) => {
         command === "revoke-officer"
           ? await directory.revokeOfficer(target, context.now())
           : await directory.revokeGroup(target, context.now());
-      await audit.record({
-        actor: "script",
-        action: command,
-        channel: "script",
-        outcome: revoked ? "ok" : "unchanged",
-        details: { id: target },
-      });
-      out(revoked ? `revoked ${target}` : `${target} is unknown or already revoked`);
-      return revoked ? 0 : 1;
+      return reportRevocation(audit, out, { action: command, target, revoked, details: { id: target } });
     }
     default:
       throw new UsageError(command ? `unknown command "${command}"` : "no command given");

@@ -5,6 +5,7 @@ import { loadConfig, ConfigError, type Config } from "../../src/config";
 import { createSealer, type Sealer } from "../../src/crypto/sealer";
 import { createPseudonymizer, type Pseudonymizer } from "../../src/crypto/pseudonym";
 import { ensureIndexes } from "../../src/data/database";
+import type { NewAuditEntry } from "../../src/officers/audit";
 
 /** What an operator script works with; tests build one on their own database. */
 export interface ScriptContext {
@@ -98,4 +99,25 @@ export async function prepareModels(connection: Connection): Promise<void> {
 
 export function print(stream: Writable, line: string): void {
   stream.write(`${line}\n`);
+}
+
+/**
+ * Audits a revocation made from a script and tells the operator what happened; the exit code is 1
+ * when nothing was revoked (unknown id, or revoked already), so shell scripts can tell.
+ */
+export async function reportRevocation(
+  audit: { record(entry: NewAuditEntry): Promise<unknown> },
+  out: (line: string) => void,
+  revocation: { action: string; target: string; revoked: boolean; details: Record<string, string> },
+): Promise<number> {
+  const { action, target, revoked, details } = revocation;
+  await audit.record({
+    actor: "script",
+    action,
+    channel: "script",
+    outcome: revoked ? "ok" : "unchanged",
+    details,
+  });
+  out(revoked ? `revoked ${target}` : `${target} is unknown or already revoked`);
+  return revoked ? 0 : 1;
 }
