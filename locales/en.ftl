@@ -29,6 +29,7 @@ back-at-start = This is already the first question.
 limit-messages = Messages are arriving too fast. Please wait a moment and send again.
 limit-tips-per-day = You have reached today's limit of reports. Please send more tomorrow, or contact the office directly if it is urgent.
 limit-wrong-codes = Too many incorrect tracking codes. Please try again in an hour.
+event-failed-apology = Sorry, we could not process your last message. Nothing you told us before was lost; please send that message again.
 
 ## Common buttons
 choice-back = Back

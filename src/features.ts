@@ -30,7 +30,13 @@ export interface BuiltFeatures {
 export async function buildFeatures(context: ServiceContext, startJobs: boolean): Promise<BuiltFeatures> {
   const { connection, sealer, line, texts, logger, pseudonym, config, now } = context;
   const geography = loadGeography();
-  const evidence = createEvidenceStore({ connection, sealer, line, logger });
+  const evidence = createEvidenceStore({
+    connection,
+    sealer,
+    line,
+    logger,
+    messageKey: (messageId) => pseudonym("evidence-message", messageId),
+  });
   await ensureEvidenceIndexes(connection);
   const tips = new TipService(connection, sealer, config.deadlines, (ids, owner, tipId) =>
     evidence.attachToTip(ids, owner, tipId),

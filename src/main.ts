@@ -37,6 +37,14 @@ async function main(): Promise<void> {
   });
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  // Last resort only: every background job handles its own failures, so reaching this is a bug to
+  // fix at its source. Logging instead of exiting keeps a reporter's chat alive meanwhile.
+  process.on("unhandledRejection", (reason: unknown) => {
+    logger.error(
+      { err: reason },
+      "unhandled promise rejection (a bug: it should be handled where it starts)",
+    );
+  });
 
   const service = await startLocalOrProduction(config, logger, stops);
   logger.info(

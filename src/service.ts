@@ -14,7 +14,10 @@ import { JobScheduler } from "./jobs/scheduler";
 import { Inbox, inboxModel } from "./events/inbox";
 import { EventProcessor } from "./events/processor";
 import { routeEvents, type Feature } from "./events/router";
+import { Transactions } from "./data/unit-of-work";
 import { LineGateway } from "./line/gateway";
+import { deliverAnswer } from "./line/turn";
+import { textMessage } from "./line/messages";
 import { loadTranslator, type Translator } from "./i18n";
 import { createApp } from "./http/app";
 import { webhookRouter } from "./http/webhook";
@@ -107,7 +110,11 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   const processor = new EventProcessor({
     inbox,
     leases,
-    handler: routeEvents(features, line, logger),
+    router: routeEvents(features, logger),
+    transactions: new Transactions(connection),
+    deliver: (event, eventId, messages, purpose) =>
+      deliverAnswer(line, event, eventId, messages, logger, purpose),
+    apology: (locale) => [textMessage(texts.t(locale, "event-failed-apology"))],
     logger,
     retentionMs: config.inboxRetentionMs,
     now,

@@ -49,6 +49,13 @@ export class CitizenChat implements Feature {
     );
   }
 
+  async localeOf(event: webhook.Event): Promise<Locale | undefined> {
+    const userId = event.source?.type === "user" ? event.source.userId : undefined;
+    if (!userId) return undefined;
+    const state = await this.deps.store.read(this.deps.pseudonym("reporter", userId), this.deps.now());
+    return state.locale;
+  }
+
   async handle(turn: Turn): Promise<void> {
     const { store, pseudonym, now: clock } = this.deps;
     const userId = (turn.event.source as webhook.UserSource).userId;

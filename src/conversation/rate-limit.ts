@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model, type mongo } from "mongoose";
 import { driverCollection } from "../data/database";
+import { sessionOption } from "../data/unit-of-work";
 
 interface CounterDocument {
   _id: string;
@@ -53,14 +54,14 @@ export class RateLimiter {
     const counter = await this.collection.findOneAndUpdate(
       { _id: id },
       { $inc: { count: 1 }, $setOnInsert: { expiresAt: new Date((window + 1) * limit.windowMs + 60_000) } },
-      { upsert: true, returnDocument: "after" },
+      { upsert: true, returnDocument: "after", ...sessionOption() },
     );
     return limitCheck(counter?.count ?? 1, limit);
   }
 
   async peek(key: string, limit: Limit, now: Date): Promise<boolean> {
     const window = Math.floor(now.getTime() / limit.windowMs);
-    const counter = await this.collection.findOne({ _id: `${limit.name}:${key}:${window}` });
+    const counter = await this.collection.findOne({ _id: `${limit.name}:${key}:${window}` }, sessionOption());
     return (counter?.count ?? 0) < limit.max;
   }
 }

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model, type mongo } from "mongoose";
 import { driverCollection } from "../data/database";
+import { sessionOption } from "../data/unit-of-work";
 import type { Sealer } from "../crypto/sealer";
 import type { Locale } from "../i18n";
 import type { Answers } from "./flow";
@@ -89,7 +90,7 @@ export class ConversationStore {
   }
 
   async read(key: string, now: Date): Promise<ConversationState> {
-    return this.stateOf(key, await this.collection.findOne({ _id: key }), now);
+    return this.stateOf(key, await this.collection.findOne({ _id: key }, sessionOption()), now);
   }
 
   /**
@@ -117,7 +118,7 @@ export class ConversationStore {
           },
         },
       ],
-      { upsert: true, returnDocument: "after" },
+      { upsert: true, returnDocument: "after", ...sessionOption() },
     );
     return { state: this.stateOf(key, doc, now), check: limitCheck(doc?.messages?.count ?? 1, limit) };
   }
@@ -152,7 +153,7 @@ export class ConversationStore {
       const result = await this.collection.updateOne(
         { _id: state.key, revision: state.revision },
         { $set: document, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
-        { upsert: state.revision === 0 },
+        { upsert: state.revision === 0, ...sessionOption() },
       );
       if (result.matchedCount === 0 && result.upsertedCount === 0) throw new StateConflictError();
     } catch (error) {
@@ -164,7 +165,7 @@ export class ConversationStore {
   }
 
   async delete(key: string): Promise<void> {
-    await this.collection.deleteOne({ _id: key });
+    await this.collection.deleteOne({ _id: key }, sessionOption());
   }
 
   private openFlow(sealed: string): ActiveFlow | undefined {

@@ -6,7 +6,7 @@ import { createHmac } from "node:crypto";
  * unrelated pseudonyms for reporting ("reporter") and for awareness subscriptions ("subscriber").
  */
 export type Pseudonymizer = (purpose: PseudonymPurpose, id: string) => string;
-export type PseudonymPurpose = "reporter" | "subscriber" | "source" | "officer";
+export type PseudonymPurpose = "reporter" | "subscriber" | "source" | "officer" | "evidence-message";
 
 export function createPseudonymizer(key: Buffer): Pseudonymizer {
   return (purpose, id) => createHmac("sha256", key).update(`${purpose}:${id}`).digest("base64url");

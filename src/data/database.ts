@@ -7,13 +7,22 @@ import type { Logger } from "../log";
  * stops the start instead of surfacing later as a silent missing unique constraint.
  */
 export async function connectDatabase(uri: string, logger: Logger): Promise<Connection> {
+  // Model calls made inside `Transactions.run` join its transaction without being handed a session.
+  mongoose.set("transactionAsyncLocalStorage", true);
   const connection = mongoose.createConnection(uri, {
     autoIndex: false,
     autoCreate: true,
     serverSelectionTimeoutMS: 10_000,
     maxPoolSize: 20,
   });
-  connection.on("disconnected", () => logger.warn("database disconnected"));
+  // Only our own close() goes through "disconnecting": then a disconnect is the normal end of a run
+  // (scripts, shutdown), not something an operator should be warned about.
+  let closing = false;
+  connection.on("disconnecting", () => (closing = true));
+  connection.on("disconnected", () => {
+    if (closing) logger.debug("database connection closed");
+    else logger.warn("database disconnected");
+  });
   connection.on("reconnected", () => logger.info("database reconnected"));
   await connection.asPromise();
   logger.info({ db: connection.name }, "database connected");
@@ -29,14 +38,28 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
   }
 }
 
-/** `/readyz`: the database answers a ping. */
-export async function databaseReachable(connection: Connection): Promise<boolean> {
+/**
+ * `/readyz`: the database answers a ping within `timeoutMs`. Bounded here, not by the driver's
+ * server selection (10 s), so readiness turns red within seconds of losing the database — and green
+ * again by itself once it answers.
+ */
+export async function databaseReachable(connection: Connection, timeoutMs = 1_000): Promise<boolean> {
+  if (connection.readyState !== 1 || !connection.db) return false;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const pinged = connection.db
+    .admin()
+    .ping()
+    .then(
+      () => true,
+      () => false,
+    );
   try {
-    if (connection.readyState !== 1 || !connection.db) return false;
-    await connection.db.admin().ping();
-    return true;
-  } catch {
-    return false;
+    return await Promise.race([pinged, timedOut]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

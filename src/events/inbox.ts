@@ -4,7 +4,11 @@ import type { webhook } from "@line/bot-sdk";
 import type { Sealer } from "../crypto/sealer";
 import type { Pseudonymizer } from "../crypto/pseudonym";
 import { driverCollection, isDuplicateKeyError } from "../data/database";
+import { sessionOption } from "../data/unit-of-work";
+import type { Message } from "../line/gateway";
+import type { TurnStage } from "./failures";
 
+/** pending: not yet delivered (applied once `answer` is set); done: delivered; failed: a dead letter. */
 export type InboxStatus = "pending" | "done" | "failed";
 
 export interface InboxRecord {
@@ -20,8 +24,15 @@ export interface InboxRecord {
   notBefore: Date;
   /** The raw event (it holds a user id and message text), sealed; removed once processed. */
   payload?: string;
+  /**
+   * The answer the event produced, sealed: written in the same transaction as the event's effects,
+   * so its presence means "applied". A retry only delivers it. Removed once delivered.
+   */
+  answer?: string;
   redelivered: boolean;
   lastError?: string;
+  /** For a dead letter: whether it failed before its effects were applied or after ("deliver"). */
+  failedAt?: TurnStage;
   /** TTL: processed ids are kept only long enough to recognise redeliveries. */
   expiresAt?: Date;
 }
@@ -38,8 +49,10 @@ export function inboxModel(connection: Connection): Model<InboxRecord> {
       attempts: { type: Number, required: true, default: 0 },
       notBefore: { type: Date, required: true },
       payload: String,
+      answer: String,
       redelivered: { type: Boolean, default: false },
       lastError: String,
+      failedAt: String,
       expiresAt: Date,
     },
     { versionKey: false, collection: "webhook_events" },
@@ -58,6 +71,23 @@ export interface AcceptResult {
 }
 
 const payloadContext = "webhook_events.payload";
+const answerContext = "webhook_events.answer";
+
+/** The inbox write did not finish in time: the webhook answers 503 so LINE tries again later. */
+export class DatabaseTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`the database did not answer within ${ms} ms`);
+    this.name = "DatabaseTimeoutError";
+  }
+}
+
+/** The event was applied by someone else meanwhile (a lease that ran out): retried, it finds the answer. */
+export class EventAlreadyAppliedError extends Error {
+  constructor() {
+    super("inbox event already applied");
+    this.name = "EventAlreadyAppliedError";
+  }
+}
 
 /**
  * The inbox makes the webhook durable before LINE gets its 200: each event is written once, keyed by
@@ -77,14 +107,22 @@ export class Inbox {
     return (this.events ??= driverCollection(this.model));
   }
 
-  async accept(events: webhook.Event[], now = new Date()): Promise<AcceptResult> {
+  /**
+   * Stores the events, each once. Bounded by `timeoutMs`: a database that cannot take the write
+   * in time gets a DatabaseTimeoutError (→ 503) rather than holding LINE past its 2-second limit.
+   * A write that still lands after that is harmless: LINE's retry is then a recognised duplicate.
+   */
+  async accept(events: webhook.Event[], now = new Date(), timeoutMs = 1_500): Promise<AcceptResult> {
     if (events.length === 0) return { accepted: 0, duplicates: 0, sources: [] };
     const records = events.map((event) => this.toRecord(event, now));
     let duplicates = 0;
     try {
       // Most webhooks carry one event, and insertOne costs the driver much less than a bulk insert.
-      if (records.length === 1) await this.collection.insertOne(records[0]!);
-      else await this.collection.insertMany(records, { ordered: false });
+      const write: Promise<unknown> =
+        records.length === 1
+          ? this.collection.insertOne(records[0]!)
+          : this.collection.insertMany(records, { ordered: false });
+      await withTimeout(write, timeoutMs);
     } catch (error) {
       const writeErrors =
         records.length === 1 ? (isDuplicateKeyError(error) ? 1 : undefined) : duplicateWriteErrors(error);
@@ -112,34 +150,94 @@ export class Inbox {
     return JSON.parse(this.sealer.openText(record.payload, payloadContext)) as webhook.Event;
   }
 
+  /** The recorded answer of an applied event; undefined while it has not been applied. */
+  openAnswer(record: InboxRecord): Message[] | undefined {
+    if (record.answer === undefined) return undefined;
+    return JSON.parse(this.sealer.openText(record.answer, answerContext)) as Message[];
+  }
+
+  /**
+   * Records that the event was applied, with its answer. Called inside the event's transaction, so
+   * it commits together with the event's effects or not at all.
+   */
+  async markApplied(id: string, answer: Message[]): Promise<void> {
+    const result = await this.collection.updateOne(
+      { _id: id, status: "pending", answer: { $exists: false } },
+      { $set: { answer: this.sealer.seal(JSON.stringify(answer), answerContext) } },
+      sessionOption(),
+    );
+    if (result.matchedCount === 0) throw new EventAlreadyAppliedError();
+  }
+
+  /** Delivered (or nothing to deliver): only the id stays, to recognise redeliveries. */
   async markDone(id: string, retentionMs: number, now = new Date()): Promise<void> {
     await this.collection.updateOne(
       { _id: id },
       {
         $set: { status: "done", expiresAt: new Date(now.getTime() + retentionMs) },
-        $unset: { payload: 1, lastError: 1 },
+        $unset: { payload: 1, answer: 1, lastError: 1 },
       },
     );
   }
 
-  async markFailedAttempt(
+  /** A transient failure: the event stays at the head of its chat until `retryAt`. */
+  async markRetry(id: string, reason: string, retryAt: Date): Promise<void> {
+    await this.collection.updateOne(
+      { _id: id },
+      { $set: { notBefore: retryAt, lastError: reason }, $inc: { attempts: 1 } },
+    );
+  }
+
+  /**
+   * A permanent failure: the chat moves on. The sealed payload (and answer, if it was applied) are
+   * kept for an operator to look at or replay, for `retentionMs`.
+   */
+  async markDeadLetter(
     id: string,
     reason: string,
-    options: { retryAt?: Date; retentionMs: number },
+    stage: TurnStage,
+    retentionMs: number,
     now = new Date(),
   ): Promise<void> {
-    const update: mongo.UpdateFilter<InboxRecord> = options.retryAt
-      ? { $set: { notBefore: options.retryAt, lastError: reason }, $inc: { attempts: 1 } }
-      : {
-          // Given up: keep the sealed payload for an operator to replay, for a limited time.
-          $set: {
-            status: "failed",
-            lastError: reason,
-            expiresAt: new Date(now.getTime() + options.retentionMs),
-          },
-          $inc: { attempts: 1 },
-        };
-    await this.collection.updateOne({ _id: id }, update);
+    await this.collection.updateOne(
+      { _id: id },
+      {
+        $set: {
+          status: "failed",
+          lastError: reason,
+          failedAt: stage,
+          expiresAt: new Date(now.getTime() + retentionMs),
+        },
+        $inc: { attempts: 1 },
+      },
+    );
+  }
+
+  /** Dead letters for operators: how many, and the latest (ids, types, reasons — never content). */
+  async deadLetters(limit = 20): Promise<{ count: number; recent: DeadLetter[] }> {
+    const filter = { status: "failed" as const };
+    const [count, recent] = await Promise.all([
+      this.collection.countDocuments(filter),
+      this.collection
+        .find(filter, {
+          sort: { receivedAt: -1 },
+          limit,
+          projection: { type: 1, receivedAt: 1, lastError: 1, failedAt: 1, attempts: 1 },
+        })
+        .toArray(),
+    ]);
+    return {
+      count,
+      recent: recent.map((record) => ({
+        id: record._id,
+        type: record.type,
+        // No finer than the minute: the same rule as every time an operator sees.
+        receivedAt: new Date(Math.floor(record.receivedAt.getTime() / 60_000) * 60_000),
+        reason: record.lastError ?? "unknown",
+        stage: record.failedAt ?? "apply",
+        attempts: record.attempts,
+      })),
+    };
   }
 
   /** Sources with pending events due now: work left by a crash, a failed attempt or a lost race. */
@@ -172,6 +270,29 @@ export function sourceId(event: webhook.Event): string {
   if (source.type === "room") return `room:${source.roomId}`;
   if (source.type === "user") return `user:${source.userId ?? "unknown"}`;
   return "none";
+}
+
+export interface DeadLetter {
+  id: string;
+  type: string;
+  receivedAt: Date;
+  reason: string;
+  stage: TurnStage;
+  attempts: number;
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new DatabaseTimeoutError(ms)), ms);
+  });
+  // The write may still settle after the timeout; its rejection must not go unhandled.
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Number of duplicate-key write errors if every error is one, else undefined (a real failure). */

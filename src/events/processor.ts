@@ -1,21 +1,39 @@
 import type { webhook } from "@line/bot-sdk";
 import type { Logger } from "../log";
 import type { Leases } from "../jobs/leases";
+import type { Locale } from "../i18n";
+import type { Message } from "../line/gateway";
+import { errorName, TurnError } from "./failures";
 import type { Inbox, InboxRecord } from "./inbox";
+import type { EventRouter } from "./router";
 
-/** What the bot does with one event. Throwing means "try again later"; the event stays in the inbox. */
-export type EventHandler = (
+/** Sends an event's answer (reply, or push keyed by `purpose` and the event id when the token is spent). */
+export type AnswerDelivery = (
   event: webhook.Event,
-  meta: { eventId: string; redelivered: boolean },
+  eventId: string,
+  messages: Message[],
+  purpose: "turn" | "apology",
 ) => Promise<void>;
 
 export interface EventProcessorOptions {
   inbox: Inbox;
   leases: Leases;
-  handler: EventHandler;
+  router: EventRouter;
+  /** The unit of work each event's effects and its "applied" record are committed in. */
+  transactions: { run<T>(work: () => Promise<T>): Promise<T> };
+  deliver: AnswerDelivery;
+  /** What a person is told when their message could not be handled at all. */
+  apology: (locale: Locale) => Message[];
   logger: Logger;
   retentionMs: number;
-  maxAttempts?: number;
+  /**
+   * How long transient failures (database, network, LINE 5xx/429) are retried before the event is
+   * dead-lettered after all. Long enough for a database failover or a LINE incident; the chat's
+   * later events wait behind it meanwhile, so it is not forever.
+   */
+  retryWindowMs?: number;
+  /** The longest wait between two attempts of one event. */
+  maxRetryDelayMs?: number;
   /** Lease on a source while draining it, so two instances never process one chat at once. */
   sourceLeaseMs?: number;
   /**
@@ -40,7 +58,13 @@ export class EventProcessor {
   /** Sources to drain once a place is free, in arrival order. */
   private readonly waiting = new Set<string>();
   private readonly rescheduled = new Set<string>();
-  private readonly maxAttempts: number;
+  /**
+   * Events this instance delivered but could not yet mark done (the database went away right
+   * after the send): a retry here skips the send, so the person does not get the answer twice.
+   */
+  private readonly delivered = new Set<string>();
+  private readonly retryWindowMs: number;
+  private readonly maxRetryDelayMs: number;
   private readonly sourceLeaseMs: number;
   private readonly maxConcurrentSources: number;
   private readonly batchSize: number;
@@ -48,7 +72,8 @@ export class EventProcessor {
   private stopped = false;
 
   constructor(private readonly options: EventProcessorOptions) {
-    this.maxAttempts = options.maxAttempts ?? 5;
+    this.retryWindowMs = options.retryWindowMs ?? 60 * 60_000;
+    this.maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
     this.sourceLeaseMs = options.sourceLeaseMs ?? 60_000;
     this.maxConcurrentSources = options.maxConcurrentSources ?? 8;
     this.batchSize = options.batchSize ?? 10;
@@ -133,35 +158,91 @@ export class EventProcessor {
     }
   }
 
-  /** False when the event failed and waits for a retry, so nothing after it may run yet. */
+  /**
+   * One event, exactly once: its effects and the record of its answer commit together (or not at
+   * all); the answer is delivered after the commit. An event found already applied — a retry after
+   * a failed send, or after a crash — is only delivered again. False when the event must wait for
+   * a retry, so nothing after it in its chat may run yet.
+   */
   private async processOne(record: InboxRecord): Promise<boolean> {
-    const { inbox, handler, logger, retentionMs } = this.options;
+    const { inbox, router, transactions, deliver, logger, retentionMs } = this.options;
+    let event: webhook.Event;
     try {
-      const event = inbox.openPayload(record);
-      await handler(event, { eventId: record._id, redelivered: record.redelivered });
-      await inbox.markDone(record._id, retentionMs, this.now());
-      logger.debug({ eventId: record._id, eventType: record.type }, "event processed");
-      return true;
+      event = inbox.openPayload(record);
     } catch (error) {
-      const attempts = record.attempts + 1;
-      const giveUp = attempts >= this.maxAttempts;
-      const retryAt = giveUp ? undefined : new Date(this.now().getTime() + 1000 * 2 ** attempts);
-      logger.error(
-        { eventId: record._id, eventType: record.type, err: error, attempts, giveUp },
-        "event handler failed",
-      );
-      await inbox.markFailedAttempt(
-        record._id,
-        errorName(error),
-        { retryAt, retentionMs: retentionMs * 2 },
-        this.now(),
-      );
-      return giveUp;
+      return this.failed(record, undefined, new TurnError(error, record._id, record.type, "apply"));
+    }
+
+    let answer = inbox.openAnswer(record);
+    if (answer === undefined) {
+      try {
+        answer = await transactions.run(async () => {
+          const messages = await router.apply(event, record._id);
+          await inbox.markApplied(record._id, messages);
+          return messages;
+        });
+      } catch (error) {
+        return this.failed(record, event, new TurnError(error, record._id, record.type, "apply"));
+      }
+    }
+
+    if (!this.delivered.has(record._id)) {
+      try {
+        await deliver(event, record._id, answer, "turn");
+        this.delivered.add(record._id);
+      } catch (error) {
+        return this.failed(record, event, new TurnError(error, record._id, record.type, "deliver"));
+      }
+    }
+
+    try {
+      await inbox.markDone(record._id, retentionMs, this.now());
+      this.delivered.delete(record._id);
+    } catch (error) {
+      return this.failed(record, event, new TurnError(error, record._id, record.type, "record"));
+    }
+    logger.debug({ eventId: record._id, eventType: record.type }, "event processed");
+    return true;
+  }
+
+  /**
+   * The one place event failures are handled (STYLE.md rule 5). Transient ones wait at the head of
+   * their chat with bounded backoff; permanent ones — and transient ones past the retry window —
+   * become dead letters at once, the person hears an apology in their language, and the chat moves
+   * on. True when the chat may move on.
+   */
+  private async failed(
+    record: InboxRecord,
+    event: webhook.Event | undefined,
+    failure: TurnError,
+  ): Promise<boolean> {
+    const { inbox, logger, retentionMs } = this.options;
+    const now = this.now();
+    const attempts = record.attempts + 1;
+    const expired = now.getTime() - record.receivedAt.getTime() > this.retryWindowMs;
+    const fields = { ...failure.logFields(), attempts };
+    if (failure.kind === "transient" && !expired) {
+      const delayMs = Math.min(this.maxRetryDelayMs, 1000 * 2 ** (attempts - 1));
+      logger.warn({ ...fields, retryInMs: delayMs }, "event failed; will retry");
+      await inbox.markRetry(record._id, errorName(failure.cause), new Date(now.getTime() + delayMs));
+      return false;
+    }
+    logger.error({ ...fields, deadLetter: true }, "event failed for good; dead-lettered");
+    await inbox.markDeadLetter(record._id, errorName(failure.cause), failure.stage, retentionMs * 2, now);
+    this.delivered.delete(record._id);
+    // Its effects were applied and only the answer is lost: saying sorry would be wrong.
+    if (event && failure.stage === "apply") await this.apologize(event, record._id);
+    return true;
+  }
+
+  /** Best effort: the dead letter is already recorded, so a failed apology is logged and left. */
+  private async apologize(event: webhook.Event, eventId: string): Promise<void> {
+    const { router, deliver, apology, logger } = this.options;
+    try {
+      const locale = (await router.localeOf(event).catch(() => undefined)) ?? "th";
+      await deliver(event, eventId, apology(locale), "apology");
+    } catch (error) {
+      logger.warn({ eventId, error: errorName(error) }, "apology for a failed event could not be sent");
     }
   }
-}
-
-/** The error's class name only: messages can quote user input. */
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error;
 }

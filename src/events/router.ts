@@ -1,36 +1,56 @@
 import type { webhook } from "@line/bot-sdk";
 import type { Logger } from "../log";
-import type { LineGateway } from "../line/gateway";
+import type { Locale } from "../i18n";
+import type { Message } from "../line/gateway";
 import { Turn } from "../line/turn";
-import type { EventHandler } from "./processor";
 
 /** A feature of the bot (conversations, officer groups, subscriptions) that answers some events. */
 export interface Feature {
   readonly name: string;
   /** May look at the database (e.g. "is this an enrolled officer?"); the first feature to say yes gets the event. */
   handles(event: webhook.Event): boolean | Promise<boolean>;
+  /** Changes what the event asks for and `say`s the answer; it is sent once the changes are committed. */
   handle(turn: Turn): Promise<void>;
+  /** The language to apologise in when handling this event failed for good; undefined: not known. */
+  localeOf?(event: webhook.Event): Promise<Locale | undefined>;
+}
+
+/** What the processor calls for each event. Throwing means the event had no effect (its transaction aborted). */
+export interface EventRouter {
+  /** Runs the event through the first feature that wants it and returns its answer (possibly empty). */
+  apply(event: webhook.Event, eventId: string): Promise<Message[]>;
+  /** The language of the person (or group) the event came from, for an apology. */
+  localeOf(event: webhook.Event): Promise<Locale | undefined>;
 }
 
 /**
- * Gives each event to the first feature that wants it, then sends the turn's collected answer once.
+ * Gives each event to the first feature that wants it and returns the answer the feature collected.
  * Event types nobody handles (beacons, module events, new types LINE adds) are logged and dropped.
  */
-export function routeEvents(features: Feature[], line: LineGateway, logger: Logger): EventHandler {
-  return async (event, { eventId }) => {
-    let feature: Feature | undefined;
-    for (const candidate of features) {
-      if (await candidate.handles(event)) {
-        feature = candidate;
-        break;
+export function routeEvents(features: Feature[], logger: Logger): EventRouter {
+  return {
+    async apply(event, eventId) {
+      let feature: Feature | undefined;
+      for (const candidate of features) {
+        if (await candidate.handles(event)) {
+          feature = candidate;
+          break;
+        }
       }
-    }
-    if (!feature) {
-      logger.debug({ eventId, eventType: event.type }, "event not handled by any feature");
-      return;
-    }
-    const turn = new Turn(event, eventId, line, logger.child({ eventId, feature: feature.name }));
-    await feature.handle(turn);
-    await turn.flush();
+      if (!feature) {
+        logger.debug({ eventId, eventType: event.type }, "event not handled by any feature");
+        return [];
+      }
+      const turn = new Turn(event, eventId, logger.child({ eventId, feature: feature.name }));
+      await feature.handle(turn);
+      return turn.answer();
+    },
+    async localeOf(event) {
+      for (const feature of features) {
+        const locale = await feature.localeOf?.(event);
+        if (locale) return locale;
+      }
+      return undefined;
+    },
   };
 }

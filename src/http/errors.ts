@@ -35,6 +35,8 @@ function classify(error: unknown): { status: number; message: string; details?: 
   if (error instanceof JSONParseError) return { status: 400, message: "malformed JSON" };
   // The database is away (restarting, failing over): LINE should try again later, not see a crash.
   if (isDatabaseUnavailable(error)) return { status: 503, message: "temporarily unavailable" };
+  if ((error as { name?: string } | null)?.name === "DatabaseTimeoutError")
+    return { status: 503, message: "temporarily unavailable" };
   const bodyParser = error as { type?: string; status?: number; expose?: boolean; message?: string };
   if (bodyParser.type === "entity.too.large") return { status: 413, message: "body too large" };
   if (typeof bodyParser.status === "number" && bodyParser.status >= 400 && bodyParser.status < 500) {

@@ -1,9 +1,10 @@
 import express, { type RequestHandler, type Router } from "express";
-import { middleware as lineSignature, type webhook } from "@line/bot-sdk";
+import { middleware as lineSignature } from "@line/bot-sdk";
 import type { Logger } from "../log";
 import type { Inbox } from "../events/inbox";
 import type { EventProcessor } from "../events/processor";
 import { HttpError } from "./errors";
+import { parseWebhookBody } from "./webhook-body";
 
 export interface WebhookRouteOptions {
   channelSecret: string;
@@ -35,7 +36,7 @@ function acceptEvents({ inbox, processor, logger, accepting }: WebhookRouteOptio
   return async (req, res, next) => {
     try {
       if (!accepting()) throw new HttpError(503, "shutting down");
-      const events = parseEvents(req.body);
+      const events = parseWebhookBody(req.body);
       const result = await inbox.accept(events);
       // Written directly: express's res.json (serialiser, charset and ETag handling) is a noticeable share of an ack.
       res
@@ -49,16 +50,4 @@ function acceptEvents({ inbox, processor, logger, accepting }: WebhookRouteOptio
       next(error);
     }
   };
-}
-
-/** The body is signed, so it is LINE's; still, a shape we cannot use is a 400, not a crash. */
-function parseEvents(body: unknown): webhook.Event[] {
-  const events = (body as { events?: unknown } | null)?.events;
-  if (!Array.isArray(events)) throw new HttpError(400, "body has no events array");
-  if (
-    !events.every((event) => typeof event === "object" && event !== null && typeof event.type === "string")
-  ) {
-    throw new HttpError(400, "every event needs a type");
-  }
-  return events as webhook.Event[];
 }

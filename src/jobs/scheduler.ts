@@ -33,13 +33,17 @@ export class JobScheduler {
     this.tasks.push(task);
   }
 
-  /** Runs a job now if no other instance holds this minute's lease (also used by tests and scripts). */
+  /**
+   * Runs a job now if no other instance holds this minute's lease (also used by tests and scripts).
+   * Never rejects: a tick that fails — the database away, the job throwing — is logged and the next
+   * tick tries again, so no dependency outage can end the process through a cron callback.
+   */
   async runOnce(name: string, job: Job, leaseMs = 10 * 60_000): Promise<boolean> {
     const at = this.now();
     const minute = new Date(Math.floor(at.getTime() / 60_000) * 60_000).toISOString();
     const lease = `cron:${name}:${minute}`;
-    if (!(await this.leases.acquire(lease, leaseMs))) return false;
     try {
+      if (!(await this.leases.acquire(lease, leaseMs))) return false;
       await job(at);
       return true;
     } catch (error) {

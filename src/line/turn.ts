@@ -3,13 +3,14 @@ import type { Logger } from "../log";
 import { InvalidReplyTokenError, type LineGateway, type Message } from "./gateway";
 import { retryKeyFor } from "./retry-key";
 
-const maxMessagesPerRequest = 5;
+/** LINE takes at most five messages per reply or push. */
+export const maxMessagesPerRequest = 5;
 
 /**
- * One event's answer. Handlers `say` what they want to send; `flush` sends it once, as a single
- * reply (LINE allows 5 messages per reply). If the reply token is spent or expired — an event
- * processed late after a crash — a 1:1 chat gets the answer by push instead, keyed by the event id
- * so a retry never sends it twice. Groups and standby mode get no push: that would be unsolicited.
+ * One event's answer, collected while a feature handles it. Features `say` what they want to send;
+ * nothing is sent from here: the processor records the answer with the event's effects (one
+ * transaction) and only then delivers it, so a retry re-sends the same answer instead of
+ * recomputing it.
  */
 export class Turn {
   private readonly outbox: Message[] = [];
@@ -17,8 +18,7 @@ export class Turn {
   constructor(
     readonly event: webhook.Event,
     readonly eventId: string,
-    private readonly line: LineGateway,
-    private readonly logger: Logger,
+    readonly logger: Logger,
   ) {}
 
   say(...messages: Message[]): void {
@@ -29,27 +29,42 @@ export class Turn {
     return this.outbox;
   }
 
-  async flush(): Promise<void> {
-    if (this.outbox.length === 0) return;
+  /** The answer as it will be recorded and sent: at most five messages (more is a bug, logged). */
+  answer(): Message[] {
     if (this.outbox.length > maxMessagesPerRequest) {
       // A flow that says more than LINE takes in one reply is a bug; send the first five rather than nothing.
       this.logger.error({ count: this.outbox.length }, "turn produced more than 5 messages; extra dropped");
     }
-    const messages = this.outbox.splice(0, maxMessagesPerRequest);
-    this.outbox.length = 0;
-    if (this.event.mode === "standby") return; // another channel has the chat: LINE says not to send
-
-    const replyToken = "replyToken" in this.event ? this.event.replyToken : undefined;
-    if (replyToken) {
-      try {
-        await this.line.reply(replyToken, messages);
-        return;
-      } catch (error) {
-        if (!(error instanceof InvalidReplyTokenError)) throw error;
-        this.logger.info({ eventId: this.eventId }, "reply token spent; falling back to push");
-      }
-    }
-    const userId = this.event.source?.type === "user" ? this.event.source.userId : undefined;
-    if (userId) await this.line.push(userId, messages, retryKeyFor("turn", this.eventId));
+    return this.outbox.slice(0, maxMessagesPerRequest);
   }
+}
+
+/**
+ * Sends an event's answer: as a reply while the token is good; if it is spent or expired (an event
+ * processed late, or an answer re-sent after a failure), a 1:1 chat gets it by push keyed by the
+ * event id, so a second attempt is answered 409 by LINE instead of being delivered twice. Groups
+ * and standby mode get no push: that would be unsolicited.
+ */
+export async function deliverAnswer(
+  line: LineGateway,
+  event: webhook.Event,
+  eventId: string,
+  messages: Message[],
+  logger: Logger,
+  purpose = "turn",
+): Promise<void> {
+  if (messages.length === 0) return;
+  if (event.mode === "standby") return; // another channel has the chat: LINE says not to send
+  const replyToken = "replyToken" in event ? event.replyToken : undefined;
+  if (replyToken) {
+    try {
+      await line.reply(replyToken, messages);
+      return;
+    } catch (error) {
+      if (!(error instanceof InvalidReplyTokenError)) throw error;
+      logger.info({ eventId }, "reply token spent; falling back to push");
+    }
+  }
+  const userId = event.source?.type === "user" ? event.source.userId : undefined;
+  if (userId) await line.push(userId, messages, retryKeyFor(purpose, eventId));
 }

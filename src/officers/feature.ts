@@ -86,6 +86,13 @@ export class OfficerFeature implements Feature {
     return (await this.session(this.deps.directory.officerIdFor(chat.userId))) !== null;
   }
 
+  async localeOf(event: webhook.Event): Promise<Locale | undefined> {
+    const userId = event.source?.userId;
+    if (!userId) return undefined;
+    const officer = await this.deps.directory.officerByUserId(userId);
+    return officer?.locale;
+  }
+
   async handle(turn: Turn): Promise<void> {
     const event = turn.event;
     const chat = chatOf(event);

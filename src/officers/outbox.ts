@@ -3,6 +3,7 @@ import { Schema, Types, type Connection, type Model } from "mongoose";
 import type { Logger } from "../log";
 import type { LineGateway, Message } from "../line/gateway";
 import { retryKeyFor } from "../line/retry-key";
+import { afterCommit } from "../data/unit-of-work";
 
 export type NotificationKind =
   | "new-tip"
@@ -140,8 +141,16 @@ export class NotificationOutbox {
     }
   }
 
-  /** Starts a delivery pass now (or right after the running one); never throws. */
+  /**
+   * Starts a delivery pass now (or right after the running one); never throws. Inside a webhook
+   * event's transaction it waits for the commit: before it, the pass could not see what was just
+   * queued, and an aborted event must notify nobody.
+   */
   kick(): void {
+    afterCommit(() => this.startPass());
+  }
+
+  private startPass(): void {
     if (this.stopped) return;
     if (this.pass) {
       this.again = true;
@@ -154,7 +163,7 @@ export class NotificationOutbox {
         this.pass = undefined;
         if (this.again) {
           this.again = false;
-          this.kick();
+          this.startPass();
         }
       });
   }

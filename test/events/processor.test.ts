@@ -6,7 +6,10 @@ import { createPseudonymizer } from "../../src/crypto/pseudonym";
 import { createSealer } from "../../src/crypto/sealer";
 import { connectDatabase, ensureIndexes } from "../../src/data/database";
 import { Inbox, inboxModel } from "../../src/events/inbox";
-import { EventProcessor, type EventHandler } from "../../src/events/processor";
+import { MongoNetworkError } from "mongodb";
+import { EventProcessor } from "../../src/events/processor";
+import type { EventRouter } from "../../src/events/router";
+import { sessionOption, Transactions } from "../../src/data/unit-of-work";
 import { createLeases, leaseModel, type Leases } from "../../src/jobs/leases";
 import { createLogger } from "../../src/log";
 import { TestClock } from "../support/harness";
@@ -65,32 +68,52 @@ function newUser(): { userId: string; source: string } {
   return { userId, source: createPseudonymizer(Buffer.alloc(32, 9))("source", `user:${userId}`) };
 }
 
+type Apply = EventRouter["apply"];
+
+function textOf(event: webhook.Event): string {
+  return (event as webhook.MessageEvent & { message: { text: string } }).message.text;
+}
+
 /** One instance: its own lease owner, the shared inbox. `handled` records "instance:text" in order. */
 function instance(
   name: string,
   handled: string[],
   options: {
-    handler?: EventHandler;
+    apply?: Apply;
     leases?: Leases;
     maxConcurrentSources?: number;
     batchSize?: number;
+    delivered?: string[];
+    retryWindowMs?: number;
+    deliver?: (text: string) => Promise<void>;
   } = {},
 ): EventProcessor {
   return new EventProcessor({
     inbox,
     leases: options.leases ?? createLeases(leaseModel(connection), `${name}-${randomUUID()}`, clock.now),
-    handler:
-      options.handler ??
-      (async (event) => {
-        handled.push(
-          `${name}:${(event as webhook.MessageEvent & { message: { text: string } }).message.text}`,
-        );
-      }),
+    router: {
+      apply:
+        options.apply ??
+        (async (event) => {
+          handled.push(`${name}:${textOf(event)}`);
+          return [];
+        }),
+      localeOf: async () => "en",
+    },
+    transactions: new Transactions(connection),
+    deliver: async (event, _eventId, messages, purpose) => {
+      if (messages.length === 0) return;
+      const text = `${purpose}:${messages.map((m) => (m.type === "text" ? m.text : m.type)).join("|")}`;
+      await options.deliver?.(text);
+      options.delivered?.push(`${textOf(event)}>${text}`);
+    },
+    apology: (locale) => [{ type: "text", text: `sorry-${locale}` }],
     logger,
     retentionMs: 60_000,
     now: clock.now,
     maxConcurrentSources: options.maxConcurrentSources,
     batchSize: options.batchSize,
+    retryWindowMs: options.retryWindowMs,
   });
 }
 
@@ -121,10 +144,11 @@ describe("event processor", () => {
     const handled: string[] = [];
     let failures = 1;
     const processor = instance("a", handled, {
-      handler: async (event) => {
-        const text = (event as webhook.MessageEvent & { message: { text: string } }).message.text;
-        if (text === "first" && failures-- > 0) throw new Error("transient");
+      apply: async (event) => {
+        const text = textOf(event);
+        if (text === "first" && failures-- > 0) throw new MongoNetworkError("database away");
         handled.push(text);
+        return [];
       },
     });
 
@@ -132,7 +156,7 @@ describe("event processor", () => {
     await processor.idle();
     expect(handled).toEqual([]);
 
-    clock.advance(3_000); // the first retry is due after 2 s
+    clock.advance(3_000); // the first retry is due after 1 s
     processor.schedule(source);
     await processor.idle();
     expect(handled).toEqual(["first", "second"]);
@@ -146,13 +170,14 @@ describe("event processor", () => {
     const firstStarted = deferred();
     const finishFirst = deferred();
     const holder = instance("holder", handled, {
-      handler: async (event) => {
-        const text = (event as webhook.MessageEvent & { message: { text: string } }).message.text;
+      apply: async (event) => {
+        const text = textOf(event);
         if (text === "first") {
           firstStarted.resolve();
           await finishFirst.promise;
         }
         handled.push(`holder:${text}`);
+        return [];
       },
     });
     const other = instance("other", handled);
@@ -178,11 +203,12 @@ describe("event processor", () => {
     const handled: string[] = [];
     const processor = instance("a", handled, {
       maxConcurrentSources: 2,
-      handler: async () => {
+      apply: async () => {
         most = Math.max(most, ++running);
         await new Promise((resolve) => setTimeout(resolve, 20));
         running--;
         handled.push("hi");
+        return [];
       },
     });
 
@@ -191,6 +217,113 @@ describe("event processor", () => {
 
     expect(most).toBe(2);
     expect(handled).toHaveLength(6);
+  });
+});
+
+describe("exactly once", () => {
+  test("when a handler fails with a bug, then the event is dead-lettered at once, the person gets an apology in their language, and the chat's next event runs in the same pass", async () => {
+    const { userId, source } = newUser();
+    await inbox.accept(messagesFrom(userId, ["poison", "next"]), clock.now());
+    const handled: string[] = [];
+    const delivered: string[] = [];
+    const processor = instance("a", handled, {
+      delivered,
+      apply: async (event) => {
+        if (textOf(event) === "poison") throw new TypeError("Cannot read properties of undefined");
+        handled.push(textOf(event));
+        return [{ type: "text", text: "ok" }];
+      },
+    });
+
+    processor.schedule(source);
+    await processor.idle();
+
+    expect(handled).toEqual(["next"]);
+    expect(delivered).toEqual(["poison>apology:sorry-en", "next>turn:ok"]);
+    const { count, recent } = await inbox.deadLetters();
+    expect(count).toBeGreaterThanOrEqual(1);
+    expect(recent.some((letter) => letter.reason === "TypeError" && letter.stage === "apply")).toBe(true);
+  });
+
+  test("when delivering the answer fails, then the retry re-sends the recorded answer and does not apply the event again", async () => {
+    const { userId, source } = newUser();
+    await inbox.accept(messagesFrom(userId, ["hello", "after"]), clock.now());
+    const applied: string[] = [];
+    const delivered: string[] = [];
+    let lineDown = true;
+    const processor = instance("a", [], {
+      delivered,
+      apply: async (event) => {
+        applied.push(textOf(event));
+        return [{ type: "text", text: `answer to ${textOf(event)} #${applied.length}` }];
+      },
+      deliver: async () => {
+        if (lineDown) throw new TypeError("LINE API request failed: ECONNRESET");
+      },
+    });
+
+    processor.schedule(source);
+    await processor.idle();
+    expect(applied).toEqual(["hello"]);
+    expect(delivered).toEqual([]);
+
+    lineDown = false;
+    clock.advance(2_000);
+    processor.schedule(source);
+    await processor.idle();
+
+    expect(applied).toEqual(["hello", "after"]);
+    expect(delivered).toEqual(["hello>turn:answer to hello #1", "after>turn:answer to after #2"]);
+  });
+
+  test("when a handler's writes fail part-way, then none of them stay and the retry applies the event once", async () => {
+    const { userId, source } = newUser();
+    await inbox.accept(messagesFrom(userId, ["count me"]), clock.now());
+    const counters = connection.db!.collection<{ _id: string; n: number }>(`counters_${randomUUID()}`);
+    await counters.insertOne({ _id: "c", n: 0 });
+    let failOnce = true;
+    const processor = instance("a", [], {
+      apply: async () => {
+        await counters.updateOne({ _id: "c" }, { $inc: { n: 1 } }, sessionOption());
+        if (failOnce) {
+          failOnce = false;
+          throw new MongoNetworkError("connection reset after the first write");
+        }
+        return [];
+      },
+    });
+
+    processor.schedule(source);
+    await processor.idle();
+    expect((await counters.findOne({ _id: "c" }))?.n).toBe(0);
+
+    clock.advance(2_000);
+    processor.schedule(source);
+    await processor.idle();
+    expect((await counters.findOne({ _id: "c" }))?.n).toBe(1);
+  });
+
+  test("when transient failures last longer than the retry window, then the event is dead-lettered and the chat moves on", async () => {
+    const { userId, source } = newUser();
+    await inbox.accept(messagesFrom(userId, ["stuck", "later"]), clock.now());
+    const handled: string[] = [];
+    const processor = instance("a", handled, {
+      retryWindowMs: 10_000,
+      apply: async (event) => {
+        if (textOf(event) === "stuck") throw new MongoNetworkError("still away");
+        handled.push(textOf(event));
+        return [];
+      },
+    });
+
+    processor.schedule(source);
+    await processor.idle();
+    expect(handled).toEqual([]);
+
+    clock.advance(11_000);
+    processor.schedule(source);
+    await processor.idle();
+    expect(handled).toEqual(["later"]);
   });
 });
 

@@ -32,6 +32,8 @@ export interface EvidenceMetadata {
   originalSha256?: string;
   metadataStripped: boolean;
   fileNameSealed?: string;
+  /** Keyed hash of the LINE message it came from, while in a draft (see EvidenceStoreDeps.messageKey). */
+  lineMessage?: string;
   /** The draft's pseudonym while unlinked; null once attached to a tip. */
   owner: string | null;
   tipId: string | null;

@@ -3,6 +3,7 @@ import { pipeline } from "node:stream/promises";
 import mongoose, { type Connection } from "mongoose";
 import type { Sealer } from "../../crypto/sealer";
 import type { Logger } from "../../log";
+import { sessionOption } from "../../data/unit-of-work";
 import {
   bucketName,
   chunksCollection,
@@ -43,12 +44,18 @@ export interface EvidenceStoreDeps {
   limits?: Partial<EvidenceLimits>;
   /** Injected so tests do not wait through LINE's "still preparing" delays. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * A keyed hash of a LINE message id (never the id itself: with LINE's help it would name the
+   * sender). With it, storing the same message twice — a turn retried after a failure — finds the
+   * first copy instead of downloading and storing it again.
+   */
+  messageKey?: (messageId: string) => string;
 }
 
 /** Metadata known before the bytes are read. */
 type UploadFields = Pick<
   EvidenceMetadata,
-  "kind" | "contentType" | "metadataStripped" | "fileNameSealed" | "owner"
+  "kind" | "contentType" | "metadataStripped" | "fileNameSealed" | "owner" | "lineMessage"
 >;
 /** What the draft contributes; type and stripping follow from how the content is stored. */
 type DraftFields = Omit<UploadFields, "contentType" | "metadataStripped">;
@@ -227,6 +234,16 @@ export function createEvidenceStore(deps: EvidenceStoreDeps): EvidenceStore {
 
   return {
     async storeFromLine({ messageId, kind, fileName, owner }) {
+      const lineMessage = deps.messageKey?.(messageId);
+      if (lineMessage) {
+        // Read outside any transaction on purpose: an earlier attempt's upload is not part of one.
+        const earlier = await files().findOne({
+          "metadata.owner": owner,
+          "metadata.lineMessage": lineMessage,
+          ...complete,
+        });
+        if (earlier) return { ok: true, item: toEvidenceItem(earlier, sealer) };
+      }
       const content = await fetchLineContent(
         deps.line,
         messageId,
@@ -247,6 +264,7 @@ export function createEvidenceStore(deps: EvidenceStoreDeps): EvidenceStore {
       const fields: DraftFields = {
         kind,
         owner,
+        ...(lineMessage !== undefined && { lineMessage }),
         ...(name !== undefined && { fileNameSealed: sealer.seal(name, fileNameContext) }),
       };
       const result = await storeContent(id, plan, content.stream, fields);
@@ -264,7 +282,9 @@ export function createEvidenceStore(deps: EvidenceStoreDeps): EvidenceStore {
       if (objectIds.length === 0) return 0;
       const result = await files().updateMany(
         { _id: { $in: objectIds }, "metadata.owner": owner, "metadata.tipId": null, ...complete },
-        { $set: { "metadata.tipId": tipId, "metadata.owner": null } },
+        // The message marker only served retries of the draft: a tip's evidence keeps no trace of it.
+        { $set: { "metadata.tipId": tipId, "metadata.owner": null }, $unset: { "metadata.lineMessage": "" } },
+        sessionOption(),
       );
       return result.modifiedCount;
     },
