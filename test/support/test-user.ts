@@ -102,6 +102,15 @@ export class TestUser {
     this.seen = all.length;
     return this.lastBatch;
   }
+
+  /** Takes what arrived since the last look, if anything did, as the latest answer (e.g. after a retried event). */
+  catchUp(): Message[] {
+    const all = this.received();
+    if (all.length === this.seen) return [];
+    this.lastBatch = all.slice(this.seen);
+    this.seen = all.length;
+    return this.lastBatch;
+  }
 }
 
 /** The visible text of a message: text messages, and every text node of a Flex message. */

@@ -3,6 +3,7 @@ import { type ConnectionInfo, runCommand } from "./commands";
 import { CursorRegistry } from "./cursors";
 import type { Doc } from "./documents";
 import { CommandError } from "./errors";
+import { FailPoints } from "./failpoints";
 import { SessionRegistry } from "./transactions";
 import { expireDocuments } from "./ttl";
 import type { Request } from "./wire";
@@ -14,6 +15,8 @@ export class Engine {
   readonly catalog = new Catalog();
   readonly cursors = new CursorRegistry();
   readonly sessions = new SessionRegistry(this.catalog);
+  /** MongoDB's `failCommand` test fail point (see failpoints.ts). */
+  readonly failPoints = new FailPoints();
   readonly startedAt = new Date();
   /** "host:port" as clients should address this server; set once listening. */
   hostAndPort = "127.0.0.1:0";

@@ -1,6 +1,8 @@
 import net from "node:net";
 import type { Engine, Logger } from "./engine";
+import type { ConnectionInfo } from "./commands";
 import { MalformedMessageError } from "./errors";
+import { CloseConnectionSignal } from "./failpoints";
 import { decodeRequest, encodeReply, frameLength } from "./wire";
 
 /**
@@ -51,13 +53,18 @@ export class WireServer {
     socket.on("error", () => socket.destroy());
 
     const frames = new FrameAssembler();
+    const info: ConnectionInfo = { connectionId };
     socket.on("data", (chunk: Buffer) => {
       frames.push(chunk);
       try {
         for (let frame = frames.next(); frame; frame = frames.next()) {
-          this.handleFrame(socket, frame, connectionId);
+          this.handleFrame(socket, frame, info);
         }
       } catch (error) {
+        if (error instanceof CloseConnectionSignal) {
+          socket.destroy(); // what the test asked for: the client sees a network error
+          return;
+        }
         const reason = error instanceof MalformedMessageError ? error.message : "internal error";
         this.log("embedded store closed a connection after a bad frame", { connectionId, reason });
         socket.destroy();
@@ -65,9 +72,13 @@ export class WireServer {
     });
   }
 
-  private handleFrame(socket: net.Socket, frame: Buffer, connectionId: number): void {
+  private handleFrame(socket: net.Socket, frame: Buffer, info: ConnectionInfo): void {
     const request = decodeRequest(frame);
-    const reply = this.engine.execute(request, { connectionId });
+    // The handshake names the application (MongoClient's appName): fail points can filter on it.
+    const application = (request.command.client as { application?: { name?: unknown } } | undefined)
+      ?.application;
+    if (typeof application?.name === "string") info.appName = application.name;
+    const reply = this.engine.execute(request, info);
     if (!request.expectsReply || socket.destroyed) return;
     let encoded: Buffer;
     try {

@@ -4,6 +4,8 @@ import type { Engine } from "../engine";
 
 export interface ConnectionInfo {
   connectionId: number;
+  /** The client's `appname`, from its handshake (used by the failCommand fail point's filter). */
+  appName?: string;
 }
 
 /** Everything a command handler may use. `data` is transaction-aware; `engine` reaches the rest. */

@@ -6,6 +6,7 @@ import type { SessionBinding } from "../transactions";
 import { catalogCommands } from "./catalog";
 import type { CommandHandler, ConnectionInfo } from "./context";
 import { findAndModifyCommands } from "./find-and-modify";
+import { CloseConnectionSignal } from "../failpoints";
 import { handshakeCommands } from "./handshake";
 import { indexCommands } from "./indexes";
 import { readCommands } from "./reads";
@@ -23,6 +24,7 @@ const handlers = new Map<string, CommandHandler>(
     ...findAndModifyCommands,
     ...readCommands,
     ...transactionCommands,
+    configureFailPoint: ({ engine, body }) => engine.failPoints.configure(body),
   }),
 );
 
@@ -46,12 +48,20 @@ export function runCommand(
   let binding: SessionBinding | undefined;
   try {
     binding = SESSION_CONTROL.has(name) ? { data: engine.catalog } : engine.sessions.bind(body);
+    const injected = engine.failPoints.check(name, db, body, connection.appName);
+    if (injected?.kind === "close") throw new CloseConnectionSignal();
+    if (injected?.kind === "error") {
+      // As in MongoDB, a failed statement inside a transaction aborts the whole transaction.
+      binding.abort?.();
+      return injected.reply;
+    }
     const reply = handler({ engine, db, body, data: binding.data, connection });
     // As in MongoDB, any failed statement inside a transaction aborts the whole transaction.
     if (binding.abort && Array.isArray(reply.writeErrors)) binding.abort();
     return reply;
   } catch (error) {
     binding?.abort?.();
+    if (error instanceof CloseConnectionSignal) throw error;
     return errorReply(engine, name, error);
   }
 }
