@@ -21,6 +21,8 @@ import { textMessage } from "./line/messages";
 import { loadTranslator, type Translator } from "./i18n";
 import { createApp } from "./http/app";
 import { webhookRouter } from "./http/webhook";
+import { operationsRouter } from "./http/operations";
+import { authorize } from "./admin/auth";
 import { buildFeatures } from "./features";
 
 /** Where the repository's data folders (flows/, locales/) are, from src/ under ts-jest or dist/src/ when compiled. */
@@ -133,8 +135,10 @@ export async function startService(config: Config, options: ServiceOptions): Pro
         processor,
         logger,
         accepting: () => accepting,
+        now,
       }),
       ...routers,
+      operationsRouter(inbox, authorize),
       ...(options.extraRouters ?? []),
     ],
   });

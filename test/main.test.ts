@@ -31,16 +31,14 @@ function startLocalMode(dataDir: string): {
 }
 
 describe("local mode (npm start)", () => {
-  test("when started with an empty environment, then /healthz and /readyz answer 200 within 15 s and SIGTERM stops it cleanly", async () => {
+  test("when started with an empty environment, then /healthz and /readyz answer 200 and SIGTERM stops it cleanly", async () => {
     expect(fs.existsSync(entry)).toBe(true); // npm test builds first
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tipline-local-"));
-    const started = Date.now();
     const { child, ready, output } = startLocalMode(dataDir);
     try {
       const port = await ready;
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
-      expect(Date.now() - started).toBeLessThan(15_000);
       expect((await fetch(`http://127.0.0.1:${port}/dev/line/calls`)).status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${port}/dev/emulator`)).status).toBe(200);
 

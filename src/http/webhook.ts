@@ -14,6 +14,8 @@ export interface WebhookRouteOptions {
   logger: Logger;
   /** False while shutting down: LINE gets a 503 and redelivers (when redelivery is on) to another instance. */
   accepting: () => boolean;
+  /** The service's clock: the inbox's times must agree with the processor's. */
+  now: () => Date;
 }
 
 /**
@@ -32,12 +34,12 @@ export function webhookRouter(options: WebhookRouteOptions): Router {
   return router;
 }
 
-function acceptEvents({ inbox, processor, logger, accepting }: WebhookRouteOptions): RequestHandler {
+function acceptEvents({ inbox, processor, logger, accepting, now }: WebhookRouteOptions): RequestHandler {
   return async (req, res, next) => {
     try {
       if (!accepting()) throw new HttpError(503, "shutting down");
       const events = parseWebhookBody(req.body);
-      const result = await inbox.accept(events);
+      const result = await inbox.accept(events, now());
       // Written directly: express's res.json (serialiser, charset and ETag handling) is a noticeable share of an ack.
       res
         .writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": 2 })

@@ -7,6 +7,8 @@ describe("abuse limits per pseudonym", () => {
 
   beforeAll(async () => {
     harness = await startHarness();
+    // The limits count per fixed window: time must not cross a window boundary mid-test by itself.
+    harness.clock.freeze();
   });
   afterAll(async () => {
     await harness.stop();

@@ -230,4 +230,138 @@ describe("POST /webhook", () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]!.via).toBe("push");
   });
+
+  describe("hostile but signed bodies", () => {
+    const event = (overrides: Record<string, unknown>) => ({
+      type: "message",
+      mode: "active",
+      timestamp: Date.now(),
+      webhookEventId: `01HOSTILE${Math.random().toString(36).slice(2, 12).toUpperCase().padEnd(17, "0")}`,
+      deliveryContext: { isRedelivery: false },
+      source: { type: "user", userId: "U" + "c".repeat(32) },
+      replyToken: "hostile-reply-token",
+      message: { id: "1", type: "text", quoteToken: "q", text: "สวัสดี" },
+      ...overrides,
+    });
+    const signed = (events: unknown[]) => {
+      const body = JSON.stringify({ destination: "U8e742f61d673b39c7fff3cecb7536ef0", events });
+      return post(body, sign(body));
+    };
+
+    test.each([
+      ["an object as webhookEventId", { webhookEventId: { $gt: "" } }],
+      ["a number as webhookEventId", { webhookEventId: 42 }],
+      ["a 10,000-character webhookEventId", { webhookEventId: "A".repeat(10_000) }],
+      ["an object as the source's userId", { source: { type: "user", userId: { $ne: null } } }],
+      ["a string timestamp", { timestamp: "yesterday" }],
+      ["a missing type", { type: undefined }],
+    ])("when an event has %s, then the answer is 400 and nothing is stored", async (_what, overrides) => {
+      const before = await harness.service.context.connection.collection("webhook_events").countDocuments();
+      const response = await signed([event(overrides)]);
+      expect(response.status).toBe(400);
+      expect(await harness.service.context.connection.collection("webhook_events").countDocuments()).toBe(
+        before,
+      );
+    });
+
+    test("when a body is nested 10,000 deep, then the answer is 400, not a 500", async () => {
+      const deep = "[".repeat(10_000) + "]".repeat(10_000);
+      const body = `{"destination":"U8e742f61d673b39c7fff3cecb7536ef0","events":[{"type":"message","x":${deep}}]}`;
+      expect((await post(body, sign(body))).status).toBe(400);
+    });
+
+    test("when a message event has no message, then it is dead-lettered at once and the chat's next event is answered in the same pass", async () => {
+      const userId = "U" + "d".repeat(32);
+      harness.platform.clearDeliveries();
+      const broken = event({ source: { type: "user", userId }, message: undefined, replyToken: undefined });
+      const next = {
+        ...harness.platform.textFrom(userId, "เมนู"),
+        webhookEventId: "01NEXTAFTERBROKEN000000000",
+        timestamp: (broken.timestamp as number) + 1,
+        mode: "active",
+        replyToken: "next-reply-token",
+        deliveryContext: { isRedelivery: false },
+      };
+      expect((await signed([broken, next])).status).toBe(200);
+      await harness.settle(); // one pass: no retry waits, no clock moved
+      const answers = harness.platform.deliveries().filter((d) => d.to === userId);
+      expect(answers.length).toBeGreaterThanOrEqual(1);
+      const failed = await harness.service.context.connection
+        .collection("webhook_events")
+        .findOne({ _id: broken.webhookEventId as never });
+      expect(failed).toMatchObject({ status: "failed", failedAt: "apply" });
+      const done = await harness.service.context.connection
+        .collection("webhook_events")
+        .findOne({ _id: next.webhookEventId as never });
+      expect(done).toMatchObject({ status: "done" });
+    });
+
+    test("when texts and postbacks carry NoSQL operators and __proto__, then they are answered as text and nothing breaks", async () => {
+      const userId = "U" + "e".repeat(32);
+      harness.platform.clearDeliveries();
+      const hostile = [
+        '{"$gt": ""}',
+        "__proto__",
+        '{"__proto__": {"polluted": true}}',
+        "TK-$where-1==1",
+        "\u0000\ud800",
+      ];
+      for (const text of hostile) {
+        expect((await harness.platform.sendWebhook([harness.platform.textFrom(userId, text)])).status).toBe(
+          200,
+        );
+        await harness.settle();
+      }
+      for (const data of ["__proto__=1", "c[$ne]=x", "o=ack&t[$gt]=", "constructor=prototype"]) {
+        expect(
+          (await harness.platform.sendWebhook([harness.platform.postbackFrom(userId, data)])).status,
+        ).toBe(200);
+        await harness.settle();
+      }
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect(harness.platform.deliveries().filter((d) => d.to === userId)).toHaveLength(hostile.length + 4);
+      const source = createPseudonymizer(harness.config.pseudonymKey)("source", `user:${userId}`);
+      const failed = await harness.service.context.connection
+        .collection("webhook_events")
+        .countDocuments({ source, status: { $ne: "done" } });
+      expect(failed).toBe(0);
+    });
+
+    test("when a signed body carries invalid UTF-8, then it is answered like any text", async () => {
+      const userId = "U" + "f".repeat(32);
+      const prefix = Buffer.from(
+        JSON.stringify({
+          destination: "U8e742f61d673b39c7fff3cecb7536ef0",
+          events: [
+            event({
+              source: { type: "user", userId },
+              webhookEventId: "01INVALIDUTF8000000000000A",
+              message: { id: "2", type: "text", quoteToken: "q", text: "XX" },
+            }),
+          ],
+        }),
+      );
+      const at = prefix.indexOf("XX");
+      const body = Buffer.concat([
+        prefix.subarray(0, at),
+        Buffer.from([0xff, 0xfe, 0xc3]),
+        prefix.subarray(at + 2),
+      ]);
+      expect((await post(body, sign(body))).status).toBe(200);
+      await harness.settle();
+    });
+
+    test("when a body carries 1,000 events from 1,000 users, then it is accepted and every one is answered once", async () => {
+      harness.platform.clearDeliveries();
+      const users = Array.from({ length: 1_000 }, (_, i) => `U${i.toString(16).padStart(32, "0")}`);
+      const delivery = await harness.platform.sendWebhook(
+        users.map((userId) => harness.platform.follow(userId)),
+      );
+      expect(delivery.status).toBe(200);
+      await harness.settle();
+      const answered = new Set(harness.platform.deliveries().map((d) => d.to));
+      expect(users.every((userId) => answered.has(userId))).toBe(true);
+      expect(harness.platform.deliveries().filter((d) => users.includes(d.to))).toHaveLength(1_000);
+    }, 600_000); // a generous deadline: CI machines are shared and sometimes heavily loaded
+  });
 });

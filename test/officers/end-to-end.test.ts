@@ -64,11 +64,13 @@ describe("officers end to end", () => {
     expect(fang.allText()).not.toContain(tip.code);
   });
 
-  test("when a tip is submitted, then the routed group has it within 2 seconds of the submission", () => {
+  test("when a tip is submitted, then the routed group has it at once, without waiting for the outbox's sweep", () => {
+    // Jobs are off in this harness (no sweep timer): a delivery can only come from the kick that
+    // follows the submission's commit. Speed itself is measured by the benchmark, not here.
     const delivery = env.harness.platform
       .deliveries()
       .find((d) => d.to === sanSai.chatId && JSON.stringify(d.messages).includes(tip.code));
-    expect(new Date(delivery!.at).getTime() - tip.receivedAt.getTime()).toBeLessThan(2_000);
+    expect(delivery).toBeDefined();
   });
 
   test("when a tip is submitted, then the scoped officer gets it in 1:1 with an excerpt", () => {

@@ -4,6 +4,7 @@ import { createLogger } from "../../src/log";
 import { startService, type Service, type ServiceOptions } from "../../src/service";
 import { createFakeLinePlatform, type FakeLinePlatform } from "../../src/dev/line-platform";
 import { startTestDatabase, type TestDatabase } from "./database";
+import { hostAndPort, TcpProxy, throughProxy } from "./tcp-proxy";
 
 /** The corpus's test channel secret (test/fixtures/line-webhooks/MANIFEST.json). */
 export const testChannelSecret = "8c570fa6dd201bb328f1c1eac23a96d8";
@@ -12,9 +13,17 @@ export const testAccessToken = "test-channel-access-token";
 /** A clock tests can move: the service, the fake platform and reply tokens all read it. */
 export class TestClock {
   private offsetMs = 0;
-  now = (): Date => new Date(Date.now() + this.offsetMs);
+  private frozenAt: number | undefined;
+  now = (): Date => new Date((this.frozenAt ?? Date.now()) + this.offsetMs);
   advance(ms: number): void {
     this.offsetMs += ms;
+  }
+  /**
+   * Stops time where it is (only `advance` moves it), for tests about fixed windows such as
+   * "30 messages a minute": on a slow machine a real minute boundary could fall mid-test.
+   */
+  freeze(): void {
+    this.frozenAt ??= Date.now();
   }
 }
 
@@ -26,6 +35,8 @@ export interface Harness {
   clock: TestClock;
   /** Every log line the service wrote, as JSON text (for anonymity scans). */
   logs: string[];
+  /** With `proxyDatabase`: the proxy the service reaches its database through (cut it to take the database away). */
+  databaseProxy?: TcpProxy;
   /** Waits until every accepted event has been processed. */
   settle(): Promise<void>;
   /** Restarts the service on the same database (a deploy or a crash). */
@@ -62,17 +73,31 @@ export function testConfig(
  * LINE calls come out over HTTP — the production path.
  */
 export async function startHarness(
-  options: { env?: Record<string, string>; service?: Partial<ServiceOptions> } = {},
+  options: {
+    env?: Record<string, string>;
+    service?: Partial<ServiceOptions>;
+    /** Reach the database through a TCP proxy the test can cut (an outage that keeps the data). */
+    proxyDatabase?: boolean;
+  } = {},
 ): Promise<Harness> {
   const clock = new TestClock();
   const database = await startTestDatabase();
+  let databaseProxy: TcpProxy | undefined;
+  let serviceDatabaseUri = database.uri;
+  if (options.proxyDatabase) {
+    const { host, port } = hostAndPort(database.uri);
+    databaseProxy = new TcpProxy(host, port);
+    // directConnection: the store advertises its own address; the driver must not go around the proxy.
+    const proxied = throughProxy(database.uri, await databaseProxy.start());
+    serviceDatabaseUri = `${proxied}${proxied.includes("?") ? "&" : "?"}directConnection=true`;
+  }
   const platform = createFakeLinePlatform({
     channelSecret: testChannelSecret,
     channelAccessToken: testAccessToken,
     now: () => clock.now().getTime(),
   });
   const lineUrl = await platform.listen(0);
-  const config = testConfig(database.uri, lineUrl, options.env);
+  const config = testConfig(serviceDatabaseUri, lineUrl, options.env);
   const logs: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -102,6 +127,7 @@ export async function startHarness(
     config,
     clock,
     logs,
+    databaseProxy,
     async settle() {
       await service.processor.idle();
     },
@@ -111,7 +137,9 @@ export async function startHarness(
       platform.setWebhookUrl(`${service.url}/webhook`);
     },
     async stop() {
+      await databaseProxy?.restore();
       await service.stop().catch(() => undefined);
+      await databaseProxy?.stop();
       await platform.close();
       await database.stop();
     },
