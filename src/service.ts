@@ -114,8 +114,8 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     leases,
     router: routeEvents(features, logger),
     transactions: new Transactions(connection),
-    deliver: (event, eventId, messages, purpose) =>
-      deliverAnswer(line, event, eventId, messages, logger, purpose),
+    deliver: (event, eventId, messages, attempt) =>
+      deliverAnswer(line, event, eventId, messages, logger, attempt),
     apology: (locale) => [textMessage(texts.t(locale, "event-failed-apology"))],
     logger,
     retentionMs: config.inboxRetentionMs,

@@ -3,6 +3,7 @@ import type { Logger } from "../log";
 import type { Leases } from "../jobs/leases";
 import type { Locale } from "../i18n";
 import type { Message } from "../line/gateway";
+import type { DeliveryAttempt } from "../line/turn";
 import { errorName, TurnError } from "./failures";
 import type { Inbox, InboxRecord } from "./inbox";
 import type { EventRouter } from "./router";
@@ -12,7 +13,7 @@ export type AnswerDelivery = (
   event: webhook.Event,
   eventId: string,
   messages: Message[],
-  purpose: "turn" | "apology",
+  attempt: DeliveryAttempt,
 ) => Promise<void>;
 
 export interface EventProcessorOptions {
@@ -174,6 +175,7 @@ export class EventProcessor {
     }
 
     let answer = inbox.openAnswer(record);
+    const resend = answer !== undefined;
     if (answer === undefined) {
       try {
         answer = await transactions.run(async () => {
@@ -188,7 +190,12 @@ export class EventProcessor {
 
     if (!this.delivered.has(record._id)) {
       try {
-        await deliver(event, record._id, answer, "turn");
+        await deliver(event, record._id, answer, {
+          purpose: "turn",
+          resend,
+          receivedAt: record.receivedAt,
+          now: this.now(),
+        });
         this.delivered.add(record._id);
       } catch (error) {
         return this.failed(record, event, new TurnError(error, record._id, record.type, "deliver"));
@@ -231,18 +238,26 @@ export class EventProcessor {
     await inbox.markDeadLetter(record._id, errorName(failure.cause), failure.stage, retentionMs * 2, now);
     this.delivered.delete(record._id);
     // Its effects were applied and only the answer is lost: saying sorry would be wrong.
-    if (event && failure.stage === "apply") await this.apologize(event, record._id);
+    if (event && failure.stage === "apply") await this.apologize(event, record);
     return true;
   }
 
   /** Best effort: the dead letter is already recorded, so a failed apology is logged and left. */
-  private async apologize(event: webhook.Event, eventId: string): Promise<void> {
+  private async apologize(event: webhook.Event, record: InboxRecord): Promise<void> {
     const { router, deliver, apology, logger } = this.options;
     try {
       const locale = (await router.localeOf(event).catch(() => undefined)) ?? "th";
-      await deliver(event, eventId, apology(locale), "apology");
+      await deliver(event, record._id, apology(locale), {
+        purpose: "apology",
+        resend: false,
+        receivedAt: record.receivedAt,
+        now: this.now(),
+      });
     } catch (error) {
-      logger.warn({ eventId, error: errorName(error) }, "apology for a failed event could not be sent");
+      logger.warn(
+        { eventId: record._id, error: errorName(error) },
+        "apology for a failed event could not be sent",
+      );
     }
   }
 }

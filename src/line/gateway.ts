@@ -50,17 +50,29 @@ export class LineGateway {
     this.logger = options.logger.child({ component: "line" });
   }
 
-  /** Replies with up to 5 messages. Throws InvalidReplyTokenError when the token is spent or expired. */
+  /**
+   * Replies with up to 5 messages. Throws InvalidReplyTokenError when the token is spent or expired.
+   * Reply takes no retry key, so when an attempt failed in a way that may have delivered it (a 5xx,
+   * a lost connection) and the retry then finds the token spent, the earlier attempt delivered it:
+   * that counts as sent — falling back to push would show the answer twice.
+   */
   async reply(replyToken: string, messages: Message[]): Promise<void> {
+    let mayHaveLanded = false;
     try {
-      // Reply takes no retry key; a retried reply whose first attempt landed fails with "Invalid reply token", which is harmless.
-      await this.call("reply", () => this.api.post("/v2/bot/message/reply", { replyToken, messages }));
+      await this.call("reply", async () => {
+        try {
+          return await this.api.post("/v2/bot/message/reply", { replyToken, messages });
+        } catch (error) {
+          if (isAmbiguousFailure(error)) mayHaveLanded = true;
+          throw error;
+        }
+      });
     } catch (error) {
-      if (
-        error instanceof HTTPFetchError &&
-        error.status === 400 &&
-        /invalid reply token/i.test(error.body)
-      ) {
+      if (isInvalidReplyToken(error)) {
+        if (mayHaveLanded) {
+          this.logger.info("reply token spent by an earlier attempt whose answer was lost: delivered once");
+          return;
+        }
         throw new InvalidReplyTokenError();
       }
       throw error;
@@ -301,6 +313,16 @@ function httpFetchError(response: http.IncomingMessage, body: string): HTTPFetch
 function headerValue(value: string | string[] | undefined): string | null {
   if (value === undefined) return null;
   return Array.isArray(value) ? value.join(", ") : value;
+}
+
+function isInvalidReplyToken(error: unknown): boolean {
+  return error instanceof HTTPFetchError && error.status === 400 && /invalid reply token/i.test(error.body);
+}
+
+/** A failure after which LINE may or may not have acted on the request: a 5xx or a broken connection. */
+function isAmbiguousFailure(error: unknown): boolean {
+  if (error instanceof HTTPFetchError) return error.status >= 500;
+  return error instanceof TypeError;
 }
 
 export class InvalidReplyTokenError extends Error {

@@ -40,10 +40,26 @@ export class Turn {
 }
 
 /**
+ * A reply token LINE reports invalid this soon after the webhook arrived cannot have expired (LINE
+ * keeps it for a minute): our own earlier attempt used it.
+ */
+const surelyUnexpiredMs = 50_000;
+
+export interface DeliveryAttempt {
+  purpose: "turn" | "apology";
+  /** The answer was recorded earlier and an earlier attempt may have delivered it. */
+  resend: boolean;
+  /** When the webhook carrying the event arrived here. */
+  receivedAt: Date;
+  now: Date;
+}
+
+/**
  * Sends an event's answer: as a reply while the token is good; if it is spent or expired (an event
  * processed late, or an answer re-sent after a failure), a 1:1 chat gets it by push keyed by the
- * event id, so a second attempt is answered 409 by LINE instead of being delivered twice. Groups
- * and standby mode get no push: that would be unsolicited.
+ * event id, so a second attempt is answered 409 by LINE instead of being delivered twice. A re-send
+ * whose token LINE rejects within the token's lifetime was delivered by the earlier attempt: no push.
+ * Groups and standby mode get no push: that would be unsolicited.
  */
 export async function deliverAnswer(
   line: LineGateway,
@@ -51,7 +67,7 @@ export async function deliverAnswer(
   eventId: string,
   messages: Message[],
   logger: Logger,
-  purpose = "turn",
+  attempt: DeliveryAttempt,
 ): Promise<void> {
   if (messages.length === 0) return;
   if (event.mode === "standby") return; // another channel has the chat: LINE says not to send
@@ -62,9 +78,13 @@ export async function deliverAnswer(
       return;
     } catch (error) {
       if (!(error instanceof InvalidReplyTokenError)) throw error;
+      if (attempt.resend && attempt.now.getTime() - attempt.receivedAt.getTime() < surelyUnexpiredMs) {
+        logger.info({ eventId }, "reply token used by the earlier attempt: the answer was delivered");
+        return;
+      }
       logger.info({ eventId }, "reply token spent; falling back to push");
     }
   }
   const userId = event.source?.type === "user" ? event.source.userId : undefined;
-  if (userId) await line.push(userId, messages, retryKeyFor(purpose, eventId));
+  if (userId) await line.push(userId, messages, retryKeyFor(attempt.purpose, eventId));
 }

@@ -170,3 +170,40 @@ describe.each(faults)("when %s", (fault) => {
     expect(answer).not.toContain(opening("awareness-already-subscribed"));
   });
 });
+
+describe("when LINE delivered a reply but its answer to the bot was lost", () => {
+  test("then the retry finds the token spent, counts the answer as delivered and pushes nothing", async () => {
+    const citizen = new TestUser(env.harness);
+    env.harness.platform.failNext("POST /v2/bot/message/reply", 500, 1, { processed: true });
+    const before = env.harness.platform.deliveries().length;
+    await citizen.says("แจ้งเบาะแส");
+    await retry();
+
+    const answers = batchesTo(citizen.userId, before);
+    expect(answers).toHaveLength(1);
+    expect(answers[0]!.via).toBe("reply");
+  });
+
+  test("then an answer re-sent after a crash within the token's lifetime is not pushed a second time", async () => {
+    const citizen = new TestUser(env.harness);
+    // The reply lands, then marking the event done fails and this instance "crashes" (a restart
+    // forgets what it delivered): the restarted instance re-sends the recorded answer.
+    await failCommand(
+      env.harness.database.uri,
+      { skip: 1 },
+      {
+        failCommands: ["update"],
+        errorCode: exceededTimeLimit,
+        namespace: `${env.harness.database.dbName}.webhook_events`,
+      },
+    );
+    const before = env.harness.platform.deliveries().length;
+    await citizen.says("แจ้งเบาะแส");
+    await failCommand(env.harness.database.uri, "off");
+    await env.harness.restart();
+    await env.harness.service.processor.scheduleDueWork();
+    await env.settle();
+
+    expect(batchesTo(citizen.userId, before)).toHaveLength(1);
+  });
+});

@@ -101,7 +101,7 @@ function instance(
       localeOf: async () => "en",
     },
     transactions: new Transactions(connection),
-    deliver: async (event, _eventId, messages, purpose) => {
+    deliver: async (event, _eventId, messages, { purpose }) => {
       if (messages.length === 0) return;
       const text = `${purpose}:${messages.map((m) => (m.type === "text" ? m.text : m.type)).join("|")}`;
       await options.deliver?.(text);
