@@ -4,7 +4,7 @@ import { createLogger } from "../../src/log";
 import { startService, type Service, type ServiceOptions } from "../../src/service";
 import { createFakeLinePlatform, type FakeLinePlatform } from "../../src/dev/line-platform";
 import { startTestDatabase, type TestDatabase } from "./database";
-import { hostAndPort, TcpProxy, throughProxy } from "./tcp-proxy";
+import { hostAndPort, TcpProxy, throughProxy } from "../../src/dev/tcp-proxy";
 
 /** The corpus's test channel secret (test/fixtures/line-webhooks/MANIFEST.json). */
 export const testChannelSecret = "8c570fa6dd201bb328f1c1eac23a96d8";

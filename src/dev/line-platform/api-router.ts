@@ -138,7 +138,7 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
     const send = (response: ApiResponse): void => respond(req, res, match.endpoint, recordedBody, response);
     const unauthorized = checkAuthorization(req, deps.channelAccessToken);
     if (unauthorized) return send(unauthorized);
-    const fault = deps.faults.take(match.endpoint, concrete);
+    const fault = deps.faults.take(match.endpoint, concrete, deps.now());
     if (fault && !fault.processed) return send(fault.response);
     if (!parsed.ok) return send(lineError(400, "The request body could not be parsed as JSON"));
     if (!match.route.acceptsRetryKey && req.header("x-line-retry-key") !== undefined) {

@@ -176,6 +176,10 @@ export function createFakeLinePlatform(options: FakeLinePlatformOptions): FakeLi
       faults.add(endpoint, status, times, extra);
     },
 
+    failFor(endpoint, status, forMs, extra = {}) {
+      faults.addOutage(endpoint, status, now() + forMs, extra);
+    },
+
     deliveries: () => delivered.toArray(),
     clearDeliveries: () => delivered.clear(),
 

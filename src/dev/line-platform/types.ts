@@ -188,6 +188,8 @@ export interface FakeLinePlatform extends EventBuilders {
   calls(filter?: { endpoint?: string }): RecordedCall[];
   clearCalls(): void;
   failNext(endpoint: string, status: number, times?: number, extra?: FaultExtra): void;
+  /** An outage: every call to `endpoint` answers `status` for the next `forMs` (platform clock). */
+  failFor(endpoint: string, status: number, forMs: number, extra?: FaultExtra): void;
   deliveries(): Delivery[];
   clearDeliveries(): void;
   on(event: "call", listener: (call: RecordedCall) => void): void;

@@ -216,6 +216,20 @@ describe("fault injection", () => {
     expect(platform.calls().map((c) => c.status)).toEqual([500]);
   });
 
+  it("when an outage is injected, then every call fails until it ends and then calls succeed", async () => {
+    let clock = 1_000_000;
+    await start({ now: () => clock });
+    platform.failFor("POST /v2/bot/message/push", 503, 30_000);
+
+    const during = [await push(fakeUserId(), [text("a")]), await push(fakeUserId(), [text("b")])];
+    clock += 30_000;
+    const after = await push(fakeUserId(), [text("c")]);
+
+    expect(during.map((response) => response.status)).toEqual([503, 503]);
+    expect(after.status).toBe(200);
+    expect(platform.deliveries()).toHaveLength(1);
+  });
+
   it("when a fault is injected with headers and a body, then the call is answered with them", async () => {
     platform.failNext("POST /v2/bot/message/push", 429, 1, {
       headers: { "retry-after": "3" },

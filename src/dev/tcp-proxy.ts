@@ -1,9 +1,9 @@
 import net from "node:net";
 
 /**
- * A TCP proxy in front of the database, so a test can take the database away (and bring it back)
- * without losing its data: `cut()` drops every connection and refuses new ones, as a stopped or
- * unreachable server does; `restore()` listens again on the same port.
+ * A TCP proxy in front of the database, so a test or a fault drill can take the database away (and
+ * bring it back) without losing its data: `cut()` drops every connection and refuses new ones, as a
+ * stopped or unreachable server does; `restore()` listens again on the same port. Dev-only.
  */
 export class TcpProxy {
   private server: net.Server | undefined;
