@@ -29,6 +29,22 @@ export async function connectDatabase(uri: string, logger: Logger): Promise<Conn
   return connection;
 }
 
+/**
+ * Every webhook event is processed in a transaction (see unit-of-work.ts), which MongoDB offers on
+ * replica sets and sharded clusters only. A standalone server is refused at start-up with a clear
+ * reason rather than failing every event later.
+ */
+export async function requireTransactions(connection: Connection): Promise<void> {
+  if (!connection.db) throw new Error("the database connection is not open");
+  const hello = (await connection.db.admin().command({ hello: 1 })) as { setName?: string; msg?: string };
+  if (!hello.setName && hello.msg !== "isdbgrid") {
+    throw new Error(
+      "MONGODB_URI points at a standalone MongoDB server: the bot needs transactions, so use a replica set " +
+        "(a one-member replica set is enough for development: mongod --replSet rs0, then rs.initiate()) or Atlas",
+    );
+  }
+}
+
 export async function ensureIndexes(connection: Connection): Promise<void> {
   for (const model of Object.values(connection.models)) {
     await model.createCollection().catch((error: { code?: number }) => {
