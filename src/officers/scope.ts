@@ -22,7 +22,7 @@ export interface Scope {
   regionIds?: string[];
   /** Empty: every category. */
   categories: TipCategory[];
-  /** Also receives tips no other active route covers (outside the pilot area, or no match). */
+  /** The national queue: also receives tips no other active scope covers. */
   fallback: boolean;
 }
 
