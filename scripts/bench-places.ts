@@ -58,11 +58,13 @@ process.stdout.write(`typed names, first call each (cold): ${percentiles(cold)}\
 const warm = measure(20_000, (i) => geography.matchPlace(typed[i % typed.length]!));
 process.stdout.write(`typed names, ${warm.length} calls (warm): ${percentiles(warm)}\n`);
 for (const text of ["สันทราย", "Chaing Dao", "xyzzyplugh"]) {
-  process.stdout.write(`  ${JSON.stringify(text)}: ${percentiles(measure(2_000, () => geography.matchPlace(text)))}\n`);
+  process.stdout.write(
+    `  ${JSON.stringify(text)}: ${percentiles(measure(2_000, () => geography.matchPlace(text)))}\n`,
+  );
 }
 
 let seed = 42;
-const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 const points = Array.from({ length: 20_000 }, () => [5.6 + random() * 14.9, 97.3 + random() * 8.4] as const);
 const located = measure(points.length, (i) => geography.locateDistrict(points[i]![0], points[i]![1]));
 process.stdout.write(`shared locations, ${located.length} calls: ${percentiles(located)}\n`);
