@@ -176,6 +176,48 @@ describe("a shared location cannot expose a home", () => {
     });
   });
 
+  describe("when a draft saved before this rule still holds a shared location", () => {
+    test("then submitting it stores the district only", async () => {
+      const citizen = new TestUser(env.harness);
+      await citizen.says("แจ้งเบาะแส");
+      await citizen.tapsButton("ยินยอม เริ่มเลย");
+      await citizen.tapsButton("รับ/ให้สินบน");
+      await citizen.tapsButton("อปท. (อบต./เทศบาล)");
+      await citizen.says("อบต.หนองหาร");
+      await citizen.says("สันทราย");
+      await citizen.says("เมื่อวาน");
+      await citizen.says("เจ้าหน้าที่เรียกเงินห้าพันบาทเพื่ออนุมัติใบอนุญาตต่อเติมอาคาร");
+      await citizen.tapsButton("ข้าม");
+      await citizen.tapsButton("ไม่มีหลักฐาน");
+      await citizen.tapsButton("ไม่ต้อง");
+      // The place answer as the previous release stored it: the location kept without asking.
+      const { connection, sealer, pseudonym } = env.harness.service.context;
+      const conversations = connection.collection("conversations");
+      const key = pseudonym("reporter", citizen.userId);
+      const doc = await conversations.findOne({ _id: key as never });
+      const flow = JSON.parse(sealer.openText(doc!.flow as string, "conversations.flow")) as {
+        answers: Record<string, unknown>;
+      };
+      flow.answers.place = {
+        kind: "district",
+        provinceId: "chiang-mai",
+        districtId: "cm-san-sai",
+        location: home,
+      };
+      await conversations.updateOne(
+        { _id: key as never },
+        { $set: { flow: sealer.seal(JSON.stringify(flow), "conversations.flow") } },
+      );
+      await citizen.tapsButton("ส่งเรื่อง");
+      await env.settle();
+      const code = /TK-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}/.exec(citizen.lastText())![0];
+      const tip = await connection.collection("tips").findOne({ code });
+      const details = sealer.openText(tip!.details as string, "tips.details");
+      expect(tip).toMatchObject({ districtId: "cm-san-sai" });
+      expect(exactFragments(home).filter((fragment) => details.includes(fragment))).toEqual([]);
+    });
+  });
+
   describe("when the reporter chooses to include the exact location", () => {
     let tip: Tip;
     let exposures: Exposure[];
