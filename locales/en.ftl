@@ -89,7 +89,7 @@ choice-place-district-only = District only
 choice-place-include-exact = Include location
 choice-place-use-title = Use place name
 choice-place-province-only = Not sure
-place-exact-label = exact location included by the reporter's choice
+place-exact-label = exact location included, as you chose
 place-candidate-province = { $provinceEn }
 place-candidate-district = { $districtEn } ({ $provinceEn })
 

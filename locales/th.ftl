@@ -90,7 +90,7 @@ choice-place-district-only = บันทึกเฉพาะอำเภอ
 choice-place-include-exact = แนบตำแหน่งที่แน่นอน
 choice-place-use-title = ใช้ชื่อสถานที่
 choice-place-province-only = ไม่ทราบอำเภอ
-place-exact-label = แนบตำแหน่งที่แน่นอนตามที่ผู้แจ้งเลือก
+place-exact-label = แนบตำแหน่งที่แน่นอนตามที่ท่านเลือก
 place-candidate-province = { $provinceTh }
 place-candidate-district = { $districtTh } ({ $provinceTh })
 
