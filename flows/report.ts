@@ -72,7 +72,8 @@ export const reportFlow = defineFlow({
       input: place(),
       next: {
         pick: (answer) => (answer as Place).kind,
-        to: { district: "when", outside: "placeDescription" },
+        // A shared location's follow-up questions stay inside the step (see inputs/place.ts).
+        to: { district: "when", province: "placeDescription", outside: "placeDescription" },
       },
     },
     placeDescription: {
@@ -107,7 +108,7 @@ export const reportFlow = defineFlow({
       kind: "ask",
       prompt: "report-evidence",
       reviewLabel: "review-evidence",
-      input: evidence({ max: 10 }),
+      input: evidence({ max: 10, locations: true }),
       next: "updates",
     },
     updates: {

@@ -60,12 +60,39 @@ choice-date-unsure = Not sure
 review-date-unknown = Date not known
 
 ## Places
-input-place-unknown = That district is not in the pilot area. Choose from the list, share a location, or tap "Elsewhere".
-input-place-expected = Please type the district name, choose from the list, or share the location.
+# A district as texts name it: "San Sai District, Chiang Mai", "Bang Rak, Bangkok"
+input-place-unknown = We could not find that district. Please type the district with its province, for example "Mueang Lampang", choose from the list, share a location, or choose "Not sure".
+input-place-expected = Please type the district where it happened, choose from the list, or share the location of the place.
+input-place-located-nowhere = The location you sent is not in any district of Thailand. Please type the district where it happened, or choose "Not sure".
+input-place-follow-up = Please choose one of the buttons below, or type the district again.
 choice-share-location = Share location
-choice-place-outside = Elsewhere
+choice-place-outside = Not sure
 place-picker-title = Choose the district
-place-outside-label = Outside the pilot area
+place-picker-more = Somewhere else in Thailand? Please type the district with its province, for example "Mueang Lampang" or "Bang Rak, Bangkok".
+place-outside-label = District not given
+place-reported-area = the place you reported
+place-district-name = { $kind ->
+    [khet] { $districtEn }, { $provinceEn }
+   *[amphoe] { $districtEn } District, { $provinceEn }
+}
+place-located-confirm = The location you sent is in { place-district-name }. Is that right?
+place-located-exact = Only { place-district-name } will be recorded, not the coordinates or address you sent: a location shared from LINE is your phone's position, which may be where you live.
+    If you want officers to see the exact location of the incident, choose "Include location", or type more details about the place.
+place-located-exact-titled = Only { place-district-name } will be recorded, not the coordinates or address you sent: a location shared from LINE is your phone's position, which may be where you live.
+    To record the place name "{ $title }", choose "Use place name". If you want officers to see the exact location, choose "Include location", or type more details about the place.
+place-retype = The location you sent has not been recorded. Please type the district where it happened, or choose from the list.
+place-choose = There is more than one "{ $districtEn }". Please choose the one where it happened, or type the province.
+place-choose-many = That name fits { $count } districts. Please type the district with its province, for example "Mueang, Lampang".
+place-in-province = { $provinceEn }: please choose or type the district where it happened. If you are not sure, choose "Not sure".
+choice-place-correct = Correct
+choice-place-wrong = Not correct
+choice-place-district-only = District only
+choice-place-include-exact = Include location
+choice-place-use-title = Use place name
+choice-place-province-only = Not sure
+place-exact-label = exact location included, as you chose
+place-candidate-province = { $provinceEn }
+place-candidate-district = { $districtEn } ({ $provinceEn })
 
 ## Evidence
 input-expected-media = This step takes photos, videos, voice messages or files. Send them now, or tap the button when you are done.
@@ -76,6 +103,10 @@ evidence-unsupported = This type of file cannot be accepted. Please send a photo
 evidence-gone = That file can no longer be downloaded (perhaps it was unsent). Please send it again.
 evidence-preparing = LINE is still preparing that file. Please send it again in a moment.
 evidence-failed = That file could not be received. Please send it again; everything else you entered is kept.
+evidence-location-exact = Location received. Only { place-district-name } will be recorded, not the coordinates or address: a location shared from LINE may be where you live.
+    If you want officers to see the exact location as evidence, choose "Include location".
+evidence-location-exact-nowhere = Location received. It is not in any district of Thailand; its coordinates and address will not be recorded unless you choose "Include location".
+evidence-location-kept = The location has been recorded as you chose. Send more evidence, or choose "Done".
 choice-evidence-done = Done
 choice-evidence-none = No evidence
 review-evidence-count = { $count ->
@@ -87,6 +118,7 @@ review-evidence-count = { $count ->
 ## Report form
 report-consent = Before we start: your report is not linked to your name or LINE account, it is stored encrypted, and officers will not know who sent it.
     Location and device data are removed from photos (documents and videos may still carry author data; please check before sending).
+    If you share a location, only its district is recorded, never the coordinates or address, unless you choose to include them.
     The information is used only to look into the report. Agree and start?
 choice-consent-yes = Agree, start
 choice-consent-no = Not now
@@ -113,9 +145,10 @@ agency-central-government = Ministry/department
 agency-other = Other
 report-agency-name = What is the agency's name? For example "San Sai Luang SAO" or "Fang Hospital".
 review-agency-name = Agency
-report-place = In which district did it happen? Type the district name, choose from the list, or tap "Share location".
+report-place = Please tell us the district where it happened: type its name, choose from the list, or tap "Share location".
+    A location shared from LINE is your phone's current position unless you move the pin to the place of the incident. Only the district is recorded.
 review-place = Place
-report-place-description = Which province or place? Please describe it briefly.
+report-place-description = Please describe the place briefly, for example the province, sub-district or name of the place.
 review-place-description = Place details
 report-when = When did it happen? Type e.g. "yesterday", "26 Aug 2020", "early 2020", or pick a date.
 review-when = Date
@@ -141,8 +174,13 @@ report-review = If everything is right, tap "Submit"; or tap "Edit" next to an i
 receipt-alt = Report received. Tracking code { $code }
 receipt-title = Your report has been received. Thank you for standing up against corruption.
 receipt-code-label = Tracking code (keep it safe; you need it to check progress)
-receipt-next-updates = An officer will acknowledge it within 7 days and send updates to this chat without knowing who you are.
-receipt-next-anonymous = An officer will acknowledge it within 7 days. We will not message you; check progress with this code.
+receipt-handled-district = Your report has gone to the officers responsible for { $place }, who will acknowledge it within { $days } days.
+receipt-handled-province = Your report has gone to the officers responsible for { $place }, who will acknowledge it within { $days } days.
+receipt-handled-region = Your report has gone to the { $office }, which covers { $place }, and will be acknowledged within { $days } days.
+receipt-handled-national = No local office for { $place } is enrolled yet, so your report has gone to the office's national queue, to be assessed and passed to those responsible. It will be acknowledged within { $days } days.
+receipt-handled-unstaffed = No officer is enrolled yet to receive reports for { $place }. Your report is recorded in the national queue, but we cannot say yet when it will be acknowledged. Please check its status with your tracking code.
+receipt-next-updates = Updates and questions from officers will come to this chat; officers will not know who you are.
+receipt-next-anonymous = We will not message you. Please check progress with this code.
 receipt-how-to-check = To check progress: type this code in the chat, or tap "Check a report".
 receipt-copy = Copy code
 
@@ -158,6 +196,7 @@ status-received-on = Received on { $date }
 status-updated-on = Last update { $date }
 tip-status-received = Received
 tip-status-received-explained = Your report is waiting for an officer to acknowledge it, within 7 days.
+tip-status-received-unstaffed-explained = Your report is recorded in the national queue. No officer is enrolled yet to receive reports for this area, so we cannot say yet when it will be acknowledged.
 tip-status-acknowledged = Acknowledged
 tip-status-acknowledged-explained = An officer has acknowledged your report and is preparing to look into it; feedback within 3 months.
 tip-status-under-review = Under review

@@ -14,6 +14,9 @@ import { citizenActions, myReports } from "./tips/citizen-actions";
 import { buildOfficers } from "./officers";
 import { buildAwareness } from "./awareness";
 import { authorize } from "./admin/auth";
+import { describeTipPlace } from "./conversation/inputs/place";
+import type { Tip } from "./tips/tip";
+import type { Locale } from "./i18n";
 
 /**
  * Builds the bot's features from the shared context. Flows are validated here, so a flow naming a
@@ -50,7 +53,15 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
     draftTtlMs: config.draftTtlMs,
     preferenceTtlMs: 180 * 86_400_000,
   });
-  const actionDeps = { tips, texts, limiter, reporterMessages: officers.reporterMessages };
+  const actionDeps = {
+    tips,
+    texts,
+    limiter,
+    reporterMessages: officers.reporterMessages,
+    handlerOf: officers.handlerOf,
+    placeName: (tip: Tip, locale: Locale) =>
+      describeTipPlace(tip, geography, (key, args) => texts.t(locale, key, args), locale),
+  };
   const actions = { ...citizenActions(actionDeps), ...officers.actions, ...awareness.actions };
   const allFlows = [...flows, ...officers.flows, awareness.quizFlow];
   validateFlows(

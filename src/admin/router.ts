@@ -111,7 +111,9 @@ export function adminApiRouter(deps: AdminApiDeps): Router {
         people: details.people,
         incidentDate: details.incidentDate,
         placeDescription: details.placeDescription,
-        ...(details.location?.address && { locationAddress: details.location.address }),
+        // Only ever present because the reporter chose to include it; marked so.
+        ...(details.location && { exactLocation: { ...details.location, reporterConfirmed: true } }),
+        ...(details.evidenceLocations?.length && { evidenceLocations: details.evidenceLocations }),
         // Given by the reporter for officers to call back; it is their choice, never their LINE identity.
         contactPhone: details.contactPhone,
       },

@@ -127,6 +127,10 @@ export class ConversationEngine {
     const said = result.reply ? [this.text(locale, result.reply.key, result.reply.args)] : [];
     if (result.stay) {
       const next: ConversationState = { ...current, flow: { ...active, answers } };
+      // Starting or ending a follow-up question changes what is asked, so the whole prompt is drawn.
+      const followUp = (value: unknown) => step.input.followUp?.(value, this.services);
+      if (followUp(result.value) || followUp(active.answers[active.step]))
+        return this.moveTo(next, said, context);
       return { save: true, state: next, messages: this.choicesOnly(next, said, context) };
     }
     const transition = active.editing ? this.reviewStepId(flow) : transitionFor(step, result.value, answers);
@@ -233,8 +237,14 @@ export class ConversationEngine {
         [postbackButton(t("choice-submit"), button("submit")), ...this.navigationButtons(active, locale)],
       );
     }
-    const extra = step.input.extraMessages?.({ t, locale, services: this.services, button }) ?? [];
-    const promptText = textMessage(t(step.prompt, step.promptArgs?.(active.answers)));
+    const format = { t, locale, services: this.services, button };
+    const followUp = step.input.followUp?.(active.answers[active.step], this.services);
+    const extra = (followUp ? followUp.extraMessages?.(format) : step.input.extraMessages?.(format)) ?? [];
+    const promptText = textMessage(
+      followUp
+        ? t(followUp.prompt.key, followUp.prompt.args)
+        : t(step.prompt, step.promptArgs?.(active.answers)),
+    );
     return withQuickReplies([...before, ...extra, promptText].slice(-5), [
       ...this.stepButtons(step, active, locale, revision, context),
       ...this.navigationButtons(active, locale),
@@ -386,6 +396,7 @@ export class ConversationEngine {
     for (let guard = 0; guard < Object.keys(flow.steps).length; guard++) {
       const step = flow.steps[stepId];
       if (!step || step.kind === "review" || !(stepId in active.answers)) break;
+      if (step.input.followUp?.(active.answers[stepId], this.services)) break; // still being answered
       const next = transitionFor(step, active.answers[stepId], active.answers);
       if (typeof next === "object") break;
       history.push(stepId);

@@ -58,11 +58,25 @@ export interface InputKind<T = unknown> {
   choices(context: { now: Date; current: unknown; services: InputServices }): QuickChoice[];
   /** Messages shown before the prompt text (e.g. a district picker). */
   extraMessages?(context: FormatContext & { button: (value: string) => string }): Message[];
+  /**
+   * A question the kind still has to ask before its answer is complete ("อำเภอสันทราย: ถูกต้องหรือไม่"
+   * after a shared location). While the step's value is such a pending answer, the engine asks this
+   * instead of the step's prompt and extra messages, keeps the step open, and never follows the
+   * step's transition with it — a draft migrated by a deploy stops here too.
+   */
+  followUp?(value: unknown, services: InputServices): FollowUp | undefined;
   format(value: T, context: FormatContext): string;
   /** Whether "skip" is offered and accepted. */
   readonly optional?: boolean;
   /** Locale keys this kind uses, for the unused-key check. */
   readonly textKeys: readonly string[];
+}
+
+/** See {@link InputKind.followUp}. */
+export interface FollowUp {
+  prompt: TextRef;
+  /** Messages shown before the question (e.g. the districts of the province the citizen named). */
+  extraMessages?(context: FormatContext & { button: (value: string) => string }): Message[];
 }
 
 export type Answers = Record<string, unknown>;

@@ -4,6 +4,8 @@ import type { Logger } from "../log";
 import { startService, type Service } from "../service";
 import { createFakeLinePlatform } from "./line-platform";
 import { createEmulatorRouter } from "./emulator";
+import { stableId } from "./emulator/chats";
+import { NATIONAL_QUEUE_GROUP_KEY, seedNationalQueue } from "./national-queue";
 
 /**
  * Local mode's LINE: the fake platform is mounted on the bot's own HTTP server (the SDK serves
@@ -28,6 +30,7 @@ export async function startLocalLine(
   );
   stops.push(() => service.stop());
   platform.setWebhookUrl(`${service.url}/webhook`);
+  await seedNationalQueue(service, stableId("C", NATIONAL_QUEUE_GROUP_KEY), logger);
   logger.warn(
     {
       url: service.url,

@@ -135,7 +135,12 @@ export function detailMessages(
     row(t("officer-field-agency"), `${details.agencyName} (${f.agencyType(tip, locale)})`),
     row(t("officer-field-district"), f.district(tip, locale)),
     ...(details.placeDescription ? [row(t("officer-field-place"), details.placeDescription)] : []),
-    ...(details.location?.address ? [row(t("officer-field-location"), details.location.address)] : []),
+    ...(details.location
+      ? [row(t("officer-field-location"), f.exactLocation(details.location, locale))]
+      : []),
+    ...(details.evidenceLocations?.length
+      ? [row(t("officer-field-evidence-locations"), f.evidenceLocations(details.evidenceLocations, locale))]
+      : []),
     row(t("officer-field-incident-date"), f.incidentDate(details, locale)),
     row(t("officer-field-people"), details.people ?? notGiven),
     ...(details.contactPhone ? [row(t("officer-field-contact-phone"), details.contactPhone)] : []),

@@ -1,8 +1,9 @@
 import type { Locale, TextArgs, Translator } from "../i18n";
 import type { Geography } from "../geo";
-import type { Tip, TipDetails } from "../tips/tip";
+import type { EvidenceLocation, Tip, TipDetails } from "../tips/tip";
 import type { Scope } from "./scope";
 import { formatThaiOrEnglishDate } from "../conversation/inputs/incident-date";
+import { districtArgs } from "../conversation/inputs/place";
 
 export const bangkok = "Asia/Bangkok";
 
@@ -13,7 +14,7 @@ export const bangkok = "Asia/Bangkok";
 export class CaseFormatter {
   constructor(
     private readonly texts: Translator,
-    private readonly geography: Pick<Geography, "findDistrict" | "provinces">,
+    private readonly geography: Pick<Geography, "findDistrict" | "findProvince" | "findRegion" | "provinces">,
   ) {}
 
   t(locale: Locale, key: string, args?: TextArgs): string {
@@ -37,11 +38,33 @@ export class CaseFormatter {
     return this.t(locale, `tip-status-${status}`);
   }
 
-  district(tip: Pick<Tip, "districtId">, locale: Locale): string {
-    if (!tip.districtId) return this.t(locale, "place-outside-label");
+  /** "อำเภอสันทราย จังหวัดเชียงใหม่"; a province-only tip names its province; neither: "district not given". */
+  district(tip: Pick<Tip, "districtId"> & Partial<Pick<Tip, "provinceId">>, locale: Locale): string {
+    const province = tip.provinceId ? this.geography.findProvince(tip.provinceId) : undefined;
+    if (!tip.districtId) {
+      const unknown = this.t(locale, "place-outside-label");
+      return province ? `${locale === "th" ? province.nameTh : province.nameEn} (${unknown})` : unknown;
+    }
     const district = this.geography.findDistrict(tip.districtId);
     if (!district) return tip.districtId;
-    return locale === "th" ? district.nameTh : district.nameEn;
+    return this.t(locale, "place-district-name", districtArgs(district, this.geography));
+  }
+
+  /** A location the reporter chose to include, said to be their choice: "99/1 … (18.84512, 99.03977) · …". */
+  exactLocation(location: NonNullable<TipDetails["location"]>, locale: Locale): string {
+    const point = `${location.latitude.toFixed(5)}, ${location.longitude.toFixed(5)}`;
+    const where = [location.title, location.address].filter(Boolean).join(", ");
+    return this.t(locale, "officer-location-reporter-confirmed", { where: where || point, point });
+  }
+
+  /** Locations sent as evidence: each one's district, and its exact point where the reporter included it. */
+  evidenceLocations(locations: readonly EvidenceLocation[], locale: Locale): string {
+    return locations
+      .map((location) => {
+        const district = this.district({ districtId: location.districtId }, locale);
+        return location.exact ? `${district}: ${this.exactLocation(location.exact, locale)}` : district;
+      })
+      .join("\n");
   }
 
   dateTime(date: Date, locale: Locale): string {
@@ -73,6 +96,10 @@ export class CaseFormatter {
       );
     }
     for (const id of scope.districtIds) places.push(this.district({ districtId: id }, locale));
+    for (const id of scope.regionIds ?? []) {
+      const region = this.geography.findRegion(id);
+      places.push(region ? (locale === "th" ? region.nameTh : region.nameEn) : id);
+    }
     if (scope.fallback) places.push(this.t(locale, "officer-scope-fallback"));
     const categories =
       scope.categories.length === 0

@@ -23,13 +23,13 @@ import { caseAlertModel, officerSessionModel } from "./models";
 import { notificationRenderer } from "./notifications";
 import { NotificationOutbox } from "./outbox";
 import { reporterRelay } from "./reporter-relay";
-import { CaseRouter, officerPrincipal, type Principal } from "./routing";
+import { CaseRouter, officerPrincipal, type Principal, type RouteLevel } from "./routing";
 import { CaseThread } from "./thread";
 
 export interface OfficersDeps {
   tips: TipService;
   evidence: EvidenceStore;
-  geography: Pick<Geography, "findDistrict" | "provinces">;
+  geography: Pick<Geography, "findDistrict" | "findProvince" | "findRegion" | "regionOf" | "provinces">;
   /** Cron jobs (deadlines, digest) and the outbox sweep; tests call the jobs with their own clock. */
   startJobs: boolean;
   /** Reminder lead before each deadline; default 2 days. */
@@ -40,6 +40,12 @@ export interface OfficersDeps {
   sweepIntervalMs?: number;
 }
 
+/** Who handles a tip: the route's level, and the regional centre when that is who it is. */
+export interface TipHandler {
+  level: RouteLevel;
+  region?: { nameTh: string; nameEn: string };
+}
+
 /** The officers module as the composition root wires it (see docs/OFFICERS.md). */
 export interface Officers {
   /** Must come before the citizen chat in the feature list. */
@@ -48,6 +54,8 @@ export interface Officers {
   routers: Router[];
   /** For CitizenActionDeps.reporterMessages: officer questions shown at a status check. */
   reporterMessages: (tip: Tip, locale: Locale) => Promise<string[]>;
+  /** For CitizenActionDeps.handlerOf: who handles a tip, so the reporter is told the truth. */
+  handlerOf: (tip: Tip) => Promise<TipHandler>;
   /** Flow actions to merge into the engine's action map ("relay-reporter-reply"). */
   actions: Record<string, FlowAction>;
   /** Flows to add to the engine's flow list ("reporter-reply"). */
@@ -84,7 +92,7 @@ export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Offi
   const log = logger.child({ component: "officers" });
   const format = new CaseFormatter(texts, deps.geography);
   const directory = new OfficerDirectory(connection, sealer, pseudonym);
-  const router = new CaseRouter(connection, directory);
+  const router = new CaseRouter(connection, directory, deps.geography);
   const audit = new AuditLog(connection, now);
   const thread = new CaseThread(connection, sealer);
   const tokens = new AdminTokens(connection);
@@ -178,6 +186,13 @@ export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Offi
       evidenceRouter({ links, evidence: deps.evidence, cases, audit, principalOf, now, logger: log }),
     ],
     reporterMessages: relay.reporterMessages,
+    handlerOf: async (tip) => {
+      // The route recorded at submission is what happened; a tip whose routing failed is routed by the sweep.
+      const level = (await router.routeOf(tip._id))?.level ?? (await router.routeFor(tip)).level;
+      const region =
+        level === "region" && tip.provinceId ? deps.geography.regionOf(tip.provinceId) : undefined;
+      return { level, ...(region ? { region: { nameTh: region.nameTh, nameEn: region.nameEn } } : {}) };
+    },
     actions: { "relay-reporter-reply": relay.relayReporterReply },
     flows: [reporterReplyFlow],
     directory,

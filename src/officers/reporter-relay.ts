@@ -1,6 +1,6 @@
 import type { Locale } from "../i18n";
 import type { FlowAction } from "../conversation/engine";
-import type { EvidenceList } from "../conversation/inputs/evidence";
+import { storedEvidenceIds, type EvidenceList } from "../conversation/inputs/evidence";
 import type { EvidenceStore } from "../tips/evidence";
 import type { Tip } from "../tips/tip";
 import type { TipService } from "../tips/tip-service";
@@ -79,7 +79,7 @@ export function reporterRelay(deps: ReporterRelayDeps): {
   }
 
   const relayReporterReply: FlowAction = async (answers, context) => {
-    const evidenceIds = ((answers.evidence as EvidenceList | undefined) ?? []).map((item) => item.id);
+    const evidenceIds = storedEvidenceIds(answers.evidence as EvidenceList | undefined);
     const code = typeof answers.code === "string" ? normalizeTrackingCode(answers.code) : null;
     const tip = code ? await tips.findByCode(code) : null;
     const owns = tip ? await tips.reporterTips.exists({ reporter: context.key, tipId: tip._id }) : null;

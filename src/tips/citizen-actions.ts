@@ -4,7 +4,7 @@ import type { ActionContext, FlowAction } from "../conversation/engine";
 import type { IncidentDate } from "../conversation/inputs/incident-date";
 import { formatThaiOrEnglishDate } from "../conversation/inputs/incident-date";
 import type { Place } from "../conversation/inputs/place";
-import type { EvidenceList } from "../conversation/inputs/evidence";
+import { evidenceLocations, storedEvidenceIds, type EvidenceList } from "../conversation/inputs/evidence";
 import { citizenLimits, type RateLimiter } from "../conversation/rate-limit";
 import type { Locale, TextArgs, Translator } from "../i18n";
 import type { Message } from "../line/gateway";
@@ -19,6 +19,16 @@ export interface CitizenActionDeps {
   limiter: RateLimiter;
   /** Officer messages meant for the reporter, shown on a status check (officers module). */
   reporterMessages?: (tip: Tip, locale: Locale) => Promise<string[]>;
+  /** Who handles a tip (officers module); without it the reporter is promised nothing. */
+  handlerOf?: (tip: Tip) => Promise<TipHandlerInfo>;
+  /** Names the tip's district or province in the receipt ("อำเภอสันทราย จังหวัดเชียงใหม่"). */
+  placeName?: (tip: Tip, locale: Locale) => string;
+}
+
+/** See Officers.handlerOf; declared here so tips do not depend on the officers module. */
+export interface TipHandlerInfo {
+  level: "district" | "province" | "region" | "national" | "unstaffed";
+  region?: { nameTh: string; nameEn: string };
 }
 
 /** The report and status flows' named actions. */
@@ -43,39 +53,70 @@ async function submitTip(
 ): Promise<Message[]> {
   const place = answers.place as Place;
   const wantsUpdates = answers.updates === "yes";
+  const placed = place.kind === "district" || place.kind === "province" ? place : undefined;
+  // Exact coordinates and address only by the reporter's explicit choice; a location in a draft saved
+  // before that choice existed has no `exact` and is dropped here.
+  const exact = place.kind === "district" ? place.exact : undefined;
+  const description = place.kind === "district" ? place.description : undefined;
+  const locations = evidenceLocations(answers.evidence as EvidenceList | undefined);
   const tip = await deps.tips.submit(
     {
       reporter: context.key,
       draftStartedAt: context.flow.startedAt,
       category: answers.category as TipCategory,
       agencyType: answers.agencyType as string,
-      provinceId: place.kind === "district" ? place.provinceId : null,
+      provinceId: placed?.provinceId ?? null,
       districtId: place.kind === "district" ? place.districtId : null,
       details: {
         agencyName: answers.agencyName as string,
         narrative: answers.narrative as string,
         people: (answers.people as string | null | undefined) ?? null,
         incidentDate: answers.when as IncidentDate,
-        location: place.location,
-        placeDescription: (answers.placeDescription as string | undefined) ?? null,
+        ...(exact ? { location: exact } : {}),
+        placeDescription: description ?? (answers.placeDescription as string | undefined) ?? null,
         contactPhone: wantsUpdates ? ((answers.contactPhone as string | null | undefined) ?? null) : null,
+        ...(locations.length > 0 ? { evidenceLocations: locations } : {}),
       },
-      evidenceIds: ((answers.evidence as EvidenceList | undefined) ?? []).map((item) => item.id),
+      evidenceIds: storedEvidenceIds(answers.evidence as EvidenceList | undefined),
       reporterLocale: context.locale,
       contactUserId: wantsUpdates ? context.userId : undefined,
     },
     context.now,
   );
   await deps.limiter.hit(context.key, citizenLimits.tipsPerDay, context.now);
-  return [receiptCard(deps.texts, tip, context.locale, wantsUpdates)];
+  const handler = (await deps.handlerOf?.(tip)) ?? { level: "unstaffed" as const };
+  return [
+    receiptCard(
+      deps.texts,
+      tip,
+      context.locale,
+      wantsUpdates,
+      handlerText(deps, tip, handler, context.locale),
+    ),
+  ];
 }
 
-/** The receipt: the tracking code large, a copy button, and what happens next. */
+/**
+ * Who will handle the tip and by when, as true as the routing: a promise of acknowledgement only
+ * when someone enrolled will get it (their deadline reminders keep it).
+ */
+function handlerText(deps: CitizenActionDeps, tip: Tip, handler: TipHandlerInfo, locale: Locale): string {
+  const days = Math.max(1, Math.round((tip.acknowledgeBy.getTime() - tip.receivedAt.getTime()) / 86_400_000));
+  const args: TextArgs = {
+    days,
+    place: deps.placeName?.(tip, locale) ?? "",
+    office: handler.region ? (locale === "th" ? handler.region.nameTh : handler.region.nameEn) : "",
+  };
+  return deps.texts.t(locale, `receipt-handled-${handler.level}`, args);
+}
+
+/** The receipt: the tracking code large, a copy button, who handles it, and what happens next. */
 export function receiptCard(
   texts: Translator,
   tip: Tip,
   locale: Locale,
   wantsUpdates: boolean,
+  handledBy?: string,
 ): messagingApi.FlexMessage {
   const t = (key: string, args?: TextArgs) => texts.t(locale, key, args);
   return {
@@ -91,6 +132,7 @@ export function receiptCard(
           { type: "text", text: t("receipt-title"), weight: "bold", size: "lg", wrap: true },
           { type: "text", text: t("receipt-code-label"), size: "sm", color: "#666666" },
           { type: "text", text: tip.code, weight: "bold", size: "xl", color: "#1a7f37" },
+          ...(handledBy ? [{ type: "text" as const, text: handledBy, size: "sm" as const, wrap: true }] : []),
           {
             type: "text",
             text: t(wantsUpdates ? "receipt-next-updates" : "receipt-next-anonymous"),
@@ -145,7 +187,13 @@ async function statusCard(
       size: "sm",
       wrap: true,
     },
-    { type: "text", text: t(`tip-status-${tip.status}-explained`), size: "sm", wrap: true, color: "#666666" },
+    {
+      type: "text",
+      text: t(await statusExplanationKey(deps, tip)),
+      size: "sm",
+      wrap: true,
+      color: "#666666",
+    },
   ];
   for (const message of messages.slice(-3)) {
     rows.push({ type: "separator" }, { type: "text", text: message, size: "sm", wrap: true });
@@ -179,6 +227,15 @@ async function statusCard(
       ...(footer ? { footer } : {}),
     },
   };
+}
+
+/** A received tip nobody is enrolled to receive gets no "within 7 days" promise. */
+async function statusExplanationKey(deps: CitizenActionDeps, tip: Tip): Promise<string> {
+  if (tip.status !== "received") return `tip-status-${tip.status}-explained`;
+  const handler = await deps.handlerOf?.(tip);
+  return handler && handler.level !== "unstaffed"
+    ? "tip-status-received-explained"
+    : "tip-status-received-unstaffed-explained";
 }
 
 /** "My reports": the pseudonym's recent tips, newest first. */

@@ -20,10 +20,27 @@ export interface TipDetails {
   narrative: string;
   people: string | null;
   incidentDate: { kind: "exact"; date: string } | { kind: "approximate"; text: string } | { kind: "unknown" };
-  location?: { latitude: number; longitude: number; address?: string };
+  /**
+   * A shared location's coordinates and address, present only when the reporter explicitly chose to
+   * include them (otherwise only the district is stored); officers see it marked as their choice.
+   */
+  location?: {
+    latitude: number;
+    longitude: number;
+    address?: string;
+    title?: string;
+    reporterConfirmed: true;
+  };
+  /** Locations sent as evidence: their districts, and the exact point only where the reporter included it. */
+  evidenceLocations?: EvidenceLocation[];
   placeDescription: string | null;
   /** A phone number the reporter chose to give officers (opt-in, optional). */
   contactPhone: string | null;
+}
+
+export interface EvidenceLocation {
+  districtId: string | null;
+  exact?: { latitude: number; longitude: number; address?: string; title?: string; reporterConfirmed: true };
 }
 
 export interface TipHistoryEntry {

@@ -44,6 +44,8 @@ describe("a complete report with photos, a location and a Thai date, with anonym
     await u.tapsButton("อำเภอ/จังหวัด");
     await u.says("ที่ว่าการอำเภอเมืองเชียงใหม่");
     await u.sendsLocation(oldCity);
+    await u.tapsButton("ถูกต้อง");
+    await u.tapsButton("บันทึกเฉพาะอำเภอ");
     await u.says("๒๖ สิงหาคม ๒๕๖๓");
     await u.says("ปลัดอำเภอให้บริษัทของญาติได้งานซ่อมถนนโดยไม่มีการประกวดราคา");
     await u.says("ปลัดอำเภอ");
@@ -63,6 +65,8 @@ describe("a complete report with photos, a location and a Thai date, with anonym
     await e.tapsButton("Police");
     await e.says("Mae Rim police station");
     await e.sendsLocation({ latitude: 18.9139, longitude: 98.9448, address: "Mae Rim" });
+    await e.tapsButton("Correct");
+    await e.tapsButton("District only");
     await e.says("26/08/2563");
     await e.says("An officer asked drivers for cash instead of issuing fines at a checkpoint.");
     await e.tapsButton("Skip");
@@ -110,6 +114,8 @@ describe("a complete report with photos, a location and a Thai date, with anonym
       incidentDate: { kind: "exact", date: "2020-08-26" },
       contactPhone: "0812345678",
     });
+    // The reporter kept only the district: the shared point and address are not stored.
+    expect(JSON.parse(details)).not.toHaveProperty("location");
   });
 
   test("when the stored photo is read back, then it has no EXIF GPS, the GridFS bytes are ciphertext and the original's SHA-256 is kept", async () => {

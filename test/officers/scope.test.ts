@@ -1,4 +1,10 @@
-import { coverageFilter, covers, type Scope } from "../../src/officers/scope";
+import {
+  coverageFilter,
+  coverageLevel,
+  covers,
+  type RegionTable,
+  type Scope,
+} from "../../src/officers/scope";
 import { officerPostback, parseOfficerPostback } from "../../src/officers/postback";
 import { nextStatuses } from "../../src/officers/cases";
 
@@ -40,6 +46,46 @@ describe("scopes as the routing table", () => {
   test("when a scope only takes the fallback, then it covers no place by itself", () => {
     expect(covers(scope({ fallback: true }), sanSaiBribery)).toBe(false);
     expect(coverageFilter(scope({ fallback: true }))).toBeUndefined();
+  });
+});
+
+describe("regional centres in scopes", () => {
+  const regions: RegionTable = {
+    regionOf: (provinceId) => (["chiang-mai", "lampang"].includes(provinceId) ? { id: "pacc-5" } : undefined),
+    findRegion: (id) => (id === "pacc-5" ? { provinceIds: ["chiang-mai", "lampang"] } : undefined),
+  };
+  const lampang = {
+    provinceId: "lampang",
+    districtId: "lampang-mueang-lampang",
+    category: "bribery" as const,
+  };
+
+  test("when a scope names the tip's regional centre, then it covers the tip at the region level", () => {
+    expect(coverageLevel(scope({ regionIds: ["pacc-5"] }), lampang, regions)).toBe("region");
+    expect(covers(scope({ regionIds: ["pacc-5"] }), lampang, regions)).toBe(true);
+  });
+
+  test("when a scope names another region, then it does not cover the tip", () => {
+    expect(covers(scope({ regionIds: ["pacc-9"] }), lampang, regions)).toBe(false);
+  });
+
+  test("when several parts of a scope cover a tip, then the most specific level is reported", () => {
+    expect(
+      coverageLevel(scope({ everywhere: true, districtIds: ["cm-san-sai"] }), sanSaiBribery, regions),
+    ).toBe("district");
+    expect(coverageLevel(scope({ everywhere: true }), sanSaiBribery, regions)).toBe("everywhere");
+  });
+
+  test("when a regional scope becomes a query, then it lists the region's provinces", () => {
+    expect(coverageFilter(scope({ regionIds: ["pacc-5"] }), regions)).toEqual({
+      $or: [{ provinceId: { $in: ["chiang-mai", "lampang"] } }],
+    });
+  });
+
+  test("when a scope was stored before regions existed, then it still works", () => {
+    const old = scope({ provinceIds: ["lampang"] });
+    delete old.regionIds;
+    expect(covers(old, lampang, regions)).toBe(true);
   });
 });
 

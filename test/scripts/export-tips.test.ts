@@ -36,7 +36,7 @@ describe("scripts/export-tips", () => {
             narrative,
             people: '=HYPERLINK("x")',
             incidentDate: { kind: "exact", date: "2025-10-01" },
-            location: { latitude: 18.85, longitude: 99.04, address: "บ้านเลขที่ 9" },
+            location: { latitude: 18.85, longitude: 99.04, address: "บ้านเลขที่ 9", reporterConfirmed: true },
             placeDescription: null,
             contactPhone: phone,
           },
