@@ -3,6 +3,7 @@
 ## Enrollment
 officer-enroll-usage = Type /enroll followed by the enrollment code from your administrator, e.g. /enroll EN-ABCD-EFGH-JKMN
 officer-enroll-invalid = That enrollment code is wrong, has expired or was already used. Please ask your administrator for a new one.
+officer-enroll-locked = Too many wrong enrollment codes. For safety, enrollment from this chat is paused for a while. Please try again after { $time }, or ask your administrator for a new code.
 officer-enrolled = You are enrolled as an officer.
     Role: { $role }
     Scope: { $scope }
