@@ -23,7 +23,17 @@ export function nextStatuses(current: TipStatus): TipStatus[] {
 }
 
 /** Why an actor may not do something: answered to them and written to the audit log. */
-export type Refusal = "not-enrolled" | "revoked" | "role" | "scope" | "private-chat-only" | "unidentified";
+export type Refusal =
+  | "not-enrolled"
+  | "revoked"
+  | "role"
+  | "scope"
+  | "private-chat-only"
+  | "unidentified"
+  /** A case button tapped in a group that is not an enrolled officer group. */
+  | "group-not-enrolled"
+  /** A case button tapped in an officer group whose scope does not cover the case. */
+  | "group-scope";
 
 export type CaseOutcome<T = undefined> =
   | { ok: true; changed: boolean; tip: Tip; value: T }

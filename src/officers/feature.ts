@@ -216,6 +216,13 @@ export class OfficerFeature implements Feature {
     const tip = await cases.load(postback.tipId);
     const action = verbAction[postback.verb];
 
+    // A button tapped in a group that is not (or no longer) an officer group for this case, e.g. a
+    // forwarded card: whatever the tapper's rights, the answer would tell that group about the case.
+    const groupRefusal = chat.kind === "user" ? undefined : await this.groupRefusal(chat.chatId, tip);
+    if (groupRefusal) {
+      await cases.refuse(actor, action, groupRefusal, channel, tip);
+      return turn.say(this.refusalText(locale, groupRefusal));
+    }
     if (!officer || officer.status !== "active") {
       // LINE documents the tapper's user id in groups for message events only: without it nobody can be checked.
       const refusal: Refusal = !officerId ? "unidentified" : officer ? "revoked" : "not-enrolled";
@@ -261,6 +268,15 @@ export class OfficerFeature implements Feature {
         await this.deps.sessions.deleteOne({ _id: officer._id });
         return turn.say(this.text(locale, "officer-cancelled"));
     }
+  }
+
+  /** Why case buttons may not be used in this group: it is not an active officer group, or not one for this case. */
+  private async groupRefusal(chatId: string, tip: Tip | null): Promise<Refusal | undefined> {
+    const group = await this.deps.directory.groupByChatId(chatId);
+    if (!group || group.status !== "active") return "group-not-enrolled";
+    const members: Principal = { actor: `group:${group._id}`, role: "officer", scope: group.scope };
+    if (tip && !(await this.deps.router.canAccess(members, tip))) return "group-scope";
+    return undefined;
   }
 
   /** Buttons that continue in private: a question, a status choice, a close reason. */

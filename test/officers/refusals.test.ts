@@ -9,6 +9,7 @@ import {
   TestChat,
   type OfficerHarness,
 } from "./support/officers";
+import { textOf } from "../support/test-user";
 
 describe("officer buttons are checked at every tap", () => {
   let env: OfficerHarness;
@@ -82,6 +83,61 @@ describe("officer buttons are checked at every tap", () => {
     expect(group.lastText()).toContain("แชตส่วนตัว");
     expect(group.allText()).not.toContain("ปลัดเรียกเงิน");
     expect(officer.allText()).toContain("ปลัดเรียกเงิน");
+  });
+
+  describe("case buttons in a group that is not an officer group for the case", () => {
+    const verbs = ["ack", "view", "assign", "ask"] as const;
+
+    /** Taps every button as an enrolled, in-scope officer; returns what the group and the officer received. */
+    async function tapAll(group: TestChat): Promise<{ groupText: string; privateText: string }> {
+      const officer = await enrolledOfficer(env, "supervisor", { districtIds: ["cm-san-sai"] });
+      officer.newMessages();
+      group.newMessages();
+      for (const verb of verbs)
+        await group.taps(officerPostback(verb, tip._id.toHexString()), officer.userId);
+      return { groupText: group.allText(), privateText: officer.newMessages().map(textOf).join("\n") };
+    }
+
+    test("when an enrolled officer taps them in a group that never enrolled, then each is refused, audited and the group hears nothing about the case", async () => {
+      const before = await env.officers.cases.load(tip._id.toHexString());
+      const group = new TestChat(env, { group: true });
+      await group.joins();
+      const { groupText, privateText } = await tapAll(group);
+      expect(groupText).toContain("ไม่ได้ลงทะเบียนเป็นกลุ่มเจ้าหน้าที่");
+      expect(groupText).not.toContain(tip.code);
+      expect(privateText).toBe(""); // no details pushed to the officer either
+      const after = await env.officers.cases.load(tip._id.toHexString());
+      expect({ status: after!.status, assignedTo: after!.assignedTo }).toEqual({
+        status: before!.status,
+        assignedTo: before!.assignedTo,
+      });
+      const refusals = await env.officers.audit.model
+        .find({ reason: "group-not-enrolled", tipId: tip._id, channel: "line-group" })
+        .lean()
+        .exec();
+      expect(refusals).toHaveLength(verbs.length);
+    });
+
+    test("when the group's registration was revoked, then its buttons are refused the same way", async () => {
+      const group = await enrolledGroup(env, { districtIds: ["cm-san-sai"] });
+      await env.officers.directory.revokeGroup(
+        env.officers.directory.groupIdFor(group.chatId),
+        env.harness.clock.now(),
+      );
+      const { groupText } = await tapAll(group);
+      expect(groupText).toContain("ไม่ได้ลงทะเบียนเป็นกลุ่มเจ้าหน้าที่");
+      expect(groupText).not.toContain(tip.code);
+    });
+
+    test("when an officer group of another district gets the button, then it is refused there without naming the case", async () => {
+      const group = await enrolledGroup(env, { districtIds: ["cm-fang"] });
+      const { groupText } = await tapAll(group);
+      expect(groupText).toContain("ไม่อยู่ในขอบเขตของกลุ่มนี้");
+      expect(groupText).not.toContain(tip.code);
+      expect(await env.officers.audit.model.countDocuments({ reason: "group-scope", tipId: tip._id })).toBe(
+        verbs.length,
+      );
+    });
   });
 
   test("when an officer tries to close a case, then closing is refused for their role", async () => {
