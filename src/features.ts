@@ -10,6 +10,7 @@ import { CitizenChat } from "./conversation/citizen-chat";
 import { loadGeography } from "./geo";
 import { createEvidenceStore, ensureEvidenceIndexes } from "./tips/evidence";
 import { TipService } from "./tips/tip-service";
+import { upgradeStoredTips } from "./tips/upgrade";
 import { citizenActions, myReports } from "./tips/citizen-actions";
 import { buildOfficers } from "./officers";
 import { buildAwareness } from "./awareness";
@@ -32,6 +33,7 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
   const geography = loadGeography();
   const evidence = createEvidenceStore({ connection, sealer, line, logger });
   await ensureEvidenceIndexes(connection);
+  await upgradeStoredTips(connection, config);
   const tips = new TipService(connection, sealer, config.deadlines, (ids, owner, tipId) =>
     evidence.attachToTip(ids, owner, tipId),
   );

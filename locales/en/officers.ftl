@@ -29,6 +29,7 @@ officer-refused-unidentified = LINE did not say who tapped this button in the gr
 officer-refused-group-not-enrolled = This group is not an enrolled officer group, so case buttons cannot be used here. Please continue in a private chat with this account (type /cases to see open cases).
 officer-refused-group-scope = This case is outside this group's scope, so it cannot be handled here. Please continue in a private chat with this account (type /cases to see open cases).
 officer-unknown-button = This button no longer works.
+officer-button-outdated = This button is out of date and no longer works. Type /cases in a private chat with this account to see open cases with new buttons.
 officer-case-not-found = This case was not found.
 officer-case-closed = Case { $code } is closed; nothing more can be done.
 officer-invalid-transition = Case { $code } cannot change status that way. Acknowledge it first, then choose the next status.

@@ -116,14 +116,14 @@ export function adminApiRouter(deps: AdminApiDeps): Router {
         contactPhone: details.contactPhone,
       },
       evidence: evidence.map((item) => ({
-        id: item.id,
+        id: item.ref,
         kind: item.kind,
         contentType: item.contentType,
         size: item.size,
         metadataStripped: item.metadataStripped,
         originalSha256: item.originalSha256,
         receivedAt: item.receivedAt,
-        url: deps.links.url(item.id, { kind: "token", id: req.admin!.tokenId }, now),
+        url: deps.links.url(item.ref, { kind: "token", id: req.admin!.tokenId }, now),
       })),
       evidenceUrlsExpireAt: new Date(now.getTime() + deps.links.ttlMs),
       thread: thread.map((message) => ({
@@ -205,10 +205,13 @@ export function adminApiRouter(deps: AdminApiDeps): Router {
     return deps.router.accessFilter(req.admin!.role, req.admin!.scope);
   }
 
-  /** A tip by tracking code or id. Tips outside the token's scope answer 404 as well (checked by the use case). */
+  /**
+   * A tip by tracking code or public ref (an old ObjectId finds nothing). Tips outside the token's
+   * scope answer 404 as well (checked by the use case).
+   */
   async function findTip(ref: string): Promise<Tip> {
     const code = normalizeTrackingCode(ref);
-    const tip = code ? await deps.tips.findByCode(code) : await deps.cases.load(ref);
+    const tip = code ? await deps.tips.findByCode(code) : await deps.tips.findByRef(ref);
     if (!tip) throw new HttpError(404, "tip not found");
     return tip;
   }
@@ -257,7 +260,7 @@ function failure(outcome: Exclude<CaseOutcome<unknown>, { ok: true }>): HttpErro
 /** What lists show of a tip: case facts, never reporter data (no contact, locale or opt-in flag). */
 export function tipSummary(tip: Tip) {
   return {
-    id: tip._id.toHexString(),
+    id: tip.ref,
     code: tip.code,
     status: tip.status,
     category: tip.category,

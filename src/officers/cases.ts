@@ -66,9 +66,15 @@ export interface CaseView {
 export class CaseService {
   constructor(private readonly deps: CaseServiceDeps) {}
 
+  /** By internal id (officer sessions, evidence files); outside callers name tips by ref or code. */
   async load(tipId: string): Promise<Tip | null> {
     if (!Types.ObjectId.isValid(tipId) || !/^[0-9a-f]{24}$/i.test(tipId)) return null;
     return this.deps.tips.tips.findById(tipId).lean<Tip>().exec();
+  }
+
+  /** By the public ref buttons and the admin API carry. */
+  async loadByRef(ref: string): Promise<Tip | null> {
+    return this.deps.tips.findByRef(ref);
   }
 
   /** The role and scope check, without auditing (callers audit what they then do). */
@@ -175,11 +181,11 @@ export class CaseService {
     await this.audit(principal, action, channel, updated, "ok", { status });
     await this.tellReporterStatus(updated);
     if (status === "closed") {
-      // The way back to the reporter is kept only for a grace period after the case closes (TTL index on deleteAfter).
-      await this.deps.tips.contacts.updateOne(
-        { tipId: tip._id },
-        { $set: { deleteAfter: new Date(now.getTime() + this.deps.contactRetentionAfterCloseMs) } },
-      );
+      // The way back to the reporter, and the link from their pseudonym to the case, are kept only
+      // for a grace period after the case closes (TTL indexes on deleteAfter).
+      const deleteAfter = new Date(updated.closedAt!.getTime() + this.deps.contactRetentionAfterCloseMs);
+      await this.deps.tips.contacts.updateOne({ tipId: tip._id }, { $set: { deleteAfter } });
+      await this.deps.tips.reporterTips.updateOne({ tipId: tip._id }, { $set: { deleteAfter } });
     }
     return { ok: true, changed: true, tip: updated, value: undefined };
   }

@@ -213,7 +213,8 @@ export class OfficerFeature implements Feature {
     const locale =
       officer?.locale ?? (chat.kind === "user" ? ((await this.profileLocale(chat.userId)) ?? "th") : "th");
     if (!postback) return turn.say(this.text(locale, "officer-unknown-button"));
-    const tip = await cases.load(postback.tipId);
+    if (postback === "outdated") return turn.say(this.text(locale, "officer-button-outdated"));
+    const tip = await cases.loadByRef(postback.tipRef);
     const action = verbAction[postback.verb];
 
     // A button tapped in a group that is not (or no longer) an officer group for this case, e.g. a
@@ -354,7 +355,7 @@ export class OfficerFeature implements Feature {
     const now = this.deps.now();
     const evidence = view.evidence.map((item) => ({
       item,
-      url: this.deps.links.url(item.id, { kind: "officer", id: officer._id }, now),
+      url: this.deps.links.url(item.ref, { kind: "officer", id: officer._id }, now),
     }));
     return detailMessages(this.deps.format, tip, view.details, locale, evidence, view.thread);
   }

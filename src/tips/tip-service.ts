@@ -3,6 +3,7 @@ import type { Connection, Model } from "mongoose";
 import type { Sealer } from "../crypto/sealer";
 import { isDuplicateKeyError } from "../data/database";
 import { generateTrackingCode } from "./tracking-code";
+import { isPublicRef, newPublicRef } from "./public-ref";
 import {
   reporterContactModel,
   reporterTipModel,
@@ -97,6 +98,12 @@ export class TipService {
     return this.tips.findOne({ code }).lean<Tip>().exec();
   }
 
+  /** A tip by its public ref; anything that is not one finds nothing. */
+  async findByRef(ref: string): Promise<Tip | null> {
+    if (!isPublicRef(ref)) return null;
+    return this.tips.findOne({ ref }).lean<Tip>().exec();
+  }
+
   async listForReporter(reporter: string, limit = 10): Promise<Tip[]> {
     const links = await this.reporterTips
       .find({ reporter })
@@ -118,6 +125,7 @@ export class TipService {
   private async create(input: NewTip, submissionKey: string, now: Date): Promise<Tip> {
     for (let attempt = 0; ; attempt++) {
       const tip = {
+        ref: newPublicRef(),
         code: generateTrackingCode(),
         submissionKey,
         status: "received" as const,
@@ -140,7 +148,7 @@ export class TipService {
         if (!isDuplicateKeyError(error)) throw error;
         const clash = (error as { keyPattern?: Record<string, unknown> }).keyPattern ?? {};
         if ("submissionKey" in clash) return (await this.tips.findOne({ submissionKey }).lean<Tip>().exec())!;
-        // A tracking-code collision (about 1 in 2^50 per pair): draw another code.
+        // A tracking-code (or ref) collision (about 1 in 2^50 per pair): draw another.
         if (attempt >= 3) throw error;
       }
     }

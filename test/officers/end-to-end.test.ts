@@ -78,7 +78,7 @@ describe("officers end to end", () => {
   });
 
   test("when the officer acknowledges, then the case is acknowledged with a feedback deadline", async () => {
-    await officer.taps(officerPostback("ack", tip._id.toHexString()));
+    await officer.taps(officerPostback("ack", tip.ref));
     expect(officer.lastText()).toContain(`รับเรื่อง ${tip.code} แล้ว`);
     const stored = await env.officers.cases.load(tip._id.toHexString());
     expect(stored?.status).toBe("acknowledged");
@@ -95,14 +95,14 @@ describe("officers end to end", () => {
   });
 
   test("when the officer views details in 1:1, then the decrypted narrative and the place arrive", async () => {
-    await officer.taps(officerPostback("view", tip._id.toHexString()));
+    await officer.taps(officerPostback("view", tip.ref));
     expect(officer.lastText()).toContain("ปลัดเรียกเงินสามพันบาท");
     expect(officer.lastText()).toContain("อบต.สันทรายหลวง");
     expect(officer.lastText()).not.toContain(citizen.userId);
   });
 
   test("when the officer asks a question, then the opted-in reporter receives it with an answer button", async () => {
-    await officer.taps(officerPostback("ask", tip._id.toHexString()));
+    await officer.taps(officerPostback("ask", tip.ref));
     expect(officer.lastText()).toContain("พิมพ์คำถาม");
     await officer.says("ช่วยระบุวันที่และเวลาที่ปลัดเรียกเงินได้ไหม");
     expect(officer.lastText()).toContain("ส่งคำถามถึงผู้แจ้ง");
@@ -127,14 +127,14 @@ describe("officers end to end", () => {
   });
 
   test("when the officer moves the case to under review, then the reporter is told", async () => {
-    await officer.taps(officerPostback("set", tip._id.toHexString(), { status: "under-review" }));
+    await officer.taps(officerPostback("set", tip.ref, { status: "under-review" }));
     expect(officer.lastText()).toContain("อยู่ระหว่างตรวจสอบ");
     expect(JSON.stringify(citizen.received().at(-1))).toContain("อยู่ระหว่างตรวจสอบ");
   });
 
   test("when the same acknowledge button is tapped again, then nothing changes", async () => {
     const before = await env.officers.cases.load(tip._id.toHexString());
-    await officer.taps(officerPostback("ack", tip._id.toHexString()));
+    await officer.taps(officerPostback("ack", tip.ref));
     expect(officer.lastText()).toContain("มีผู้รับเรื่องไปแล้ว");
     const after = await env.officers.cases.load(tip._id.toHexString());
     expect(after?.history).toHaveLength(before!.history.length);

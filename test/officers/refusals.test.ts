@@ -19,7 +19,7 @@ describe("officer buttons are checked at every tap", () => {
   beforeAll(async () => {
     env = await startOfficerHarness();
     ({ tip } = await citizenReports(env, { district: "สันทราย", optIn: true }));
-    ack = officerPostback("ack", tip._id.toHexString());
+    ack = officerPostback("ack", tip.ref);
   });
   afterAll(async () => {
     await env.stop();
@@ -61,7 +61,7 @@ describe("officer buttons are checked at every tap", () => {
 
   test("when an out-of-scope officer asks to view details, then no detail is sent", async () => {
     const officer = await enrolledOfficer(env, "officer", { districtIds: ["cm-fang"] });
-    await officer.taps(officerPostback("view", tip._id.toHexString()));
+    await officer.taps(officerPostback("view", tip.ref));
     expect(officer.lastText()).toContain("นอกขอบเขต");
     expect(officer.allText()).not.toContain("ปลัดเรียกเงิน");
   });
@@ -79,7 +79,7 @@ describe("officer buttons are checked at every tap", () => {
   test("when an officer taps view in a group, then details go to their private chat and not to the group", async () => {
     const group = await enrolledGroup(env, { districtIds: ["cm-san-sai"] });
     const officer = await enrolledOfficer(env, "officer", { districtIds: ["cm-san-sai"] });
-    await group.taps(officerPostback("view", tip._id.toHexString()), officer.userId);
+    await group.taps(officerPostback("view", tip.ref), officer.userId);
     expect(group.lastText()).toContain("แชตส่วนตัว");
     expect(group.allText()).not.toContain("ปลัดเรียกเงิน");
     expect(officer.allText()).toContain("ปลัดเรียกเงิน");
@@ -93,8 +93,7 @@ describe("officer buttons are checked at every tap", () => {
       const officer = await enrolledOfficer(env, "supervisor", { districtIds: ["cm-san-sai"] });
       officer.newMessages();
       group.newMessages();
-      for (const verb of verbs)
-        await group.taps(officerPostback(verb, tip._id.toHexString()), officer.userId);
+      for (const verb of verbs) await group.taps(officerPostback(verb, tip.ref), officer.userId);
       return { groupText: group.allText(), privateText: officer.newMessages().map(textOf).join("\n") };
     }
 
@@ -143,14 +142,14 @@ describe("officer buttons are checked at every tap", () => {
   test("when an officer tries to close a case, then closing is refused for their role", async () => {
     const officer = await enrolledOfficer(env, "officer", { districtIds: ["cm-san-sai"] });
     await officer.taps(ack);
-    await officer.taps(officerPostback("close", tip._id.toHexString(), { reason: "duplicate" }));
+    await officer.taps(officerPostback("close", tip.ref, { reason: "duplicate" }));
     expect(officer.lastText()).toContain("บทบาทของคุณ");
     expect(await status()).toBe("acknowledged");
   });
 
   test("when a supervisor closes with a reason, then the case closes and the reporter's contact gets a deletion date", async () => {
     const supervisor = await enrolledOfficer(env, "supervisor", { districtIds: ["cm-san-sai"] });
-    await supervisor.taps(officerPostback("close", tip._id.toHexString()));
+    await supervisor.taps(officerPostback("close", tip.ref));
     expect(supervisor.lastText()).toContain("เหตุผลที่ปิดเรื่อง");
     await supervisor.says("ตรวจสอบแล้วไม่พบมูลความผิด");
     expect(supervisor.lastText()).toContain("ปิดเรื่องแล้ว");
@@ -187,11 +186,14 @@ describe("officer buttons are checked at every tap", () => {
   test("when a supervisor closes with a preset reason button, then the typed-reason prompt ends too", async () => {
     const { tip: other } = await citizenReports(env);
     const supervisor = await enrolledOfficer(env, "supervisor", { districtIds: ["cm-san-sai"] });
-    const id = other._id.toHexString();
-    await supervisor.taps(officerPostback("ack", id));
-    await supervisor.taps(officerPostback("close", id));
-    await supervisor.taps(officerPostback("close", id, { reason: "duplicate" }));
-    expect(await env.officers.cases.load(id)).toMatchObject({ status: "closed", closeReason: "duplicate" });
+    const ref = other.ref;
+    await supervisor.taps(officerPostback("ack", ref));
+    await supervisor.taps(officerPostback("close", ref));
+    await supervisor.taps(officerPostback("close", ref, { reason: "duplicate" }));
+    expect(await env.officers.cases.loadByRef(ref)).toMatchObject({
+      status: "closed",
+      closeReason: "duplicate",
+    });
     const feature = env.harness.service.features.find((candidate) => candidate.name === "officers")!;
     expect(
       await feature.handles(env.harness.platform.textFrom(supervisor.userId, "สวัสดี") as webhook.Event),

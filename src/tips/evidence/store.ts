@@ -25,11 +25,13 @@ import { stripImageMetadata } from "./images";
 import { fetchLineContent, type ContentSource } from "./line-content";
 import { defaultEvidenceLimits, normalizeContentType, planStorage, type StoragePlan } from "./limits";
 import { byteLimit, gcmDecrypt, gcmEncrypt, serialWriter, sha256Tap } from "./streams";
+import { isPublicRef, newPublicRef } from "../public-ref";
 import type {
   EvidenceItem,
   EvidenceKind,
   EvidenceLimits,
   EvidenceStore,
+  OpenedEvidence,
   StoreEvidenceFailure,
   StoreEvidenceResult,
 } from "./types";
@@ -99,6 +101,7 @@ export function createEvidenceStore(deps: EvidenceStoreDeps): EvidenceStore {
     await uploads().insertOne({ _id: id, startedAt: new Date() });
     const metadata: EvidenceMetadata = {
       ...fields,
+      ref: newPublicRef(),
       keyId: sealer.currentKeyId,
       iv: cipher.iv.toString("base64"),
       tipId: null,
@@ -129,6 +132,7 @@ export function createEvidenceStore(deps: EvidenceStoreDeps): EvidenceStore {
     await uploads().deleteOne({ _id: id });
     return {
       id: id.toHexString(),
+      ref: metadata.ref!,
       kind: fields.kind,
       contentType: fields.contentType,
       size,
@@ -296,25 +300,13 @@ export function createEvidenceStore(deps: EvidenceStoreDeps): EvidenceStore {
       const objectId = parseEvidenceId(id);
       const doc = objectId && (await files().findOne({ _id: objectId, ...complete }));
       if (!objectId || !doc) throw new EvidenceNotFoundError(id);
-      const item = toEvidenceItem(doc, sealer);
-      const { keyId, iv, authTag, tipId } = doc.metadata;
-      let decrypt;
-      try {
-        const key = sealer.keyFor(keyId);
-        decrypt = gcmDecrypt(
-          key,
-          Buffer.from(iv, "base64"),
-          Buffer.from(authTag ?? "", "base64"),
-          aadFor(objectId),
-          id,
-        );
-      } catch {
-        throw new EvidenceIntegrityError(id); // malformed IV or tag in the metadata, or its key was retired
-      }
-      // A failure (missing chunk, wrong tag) destroys the returned stream with that error, so the
-      // consumer learns of it there and the completion callback has nothing left to do.
-      const stream = pipelineWithCallback(gridFs().openDownloadStream(objectId), decrypt, () => undefined);
-      return { item, ...(tipId !== null && { tipId }), stream };
+      return openFile(doc);
+    },
+
+    async openByRef(ref) {
+      const doc = isPublicRef(ref) ? await files().findOne({ "metadata.ref": ref, ...complete }) : null;
+      if (!doc) throw new EvidenceNotFoundError(ref);
+      return openFile(doc);
     },
 
     async list(tipId) {
@@ -325,6 +317,30 @@ export function createEvidenceStore(deps: EvidenceStoreDeps): EvidenceStore {
       return docs.map((doc) => toEvidenceItem(doc, sealer));
     },
   };
+
+  function openFile(doc: EvidenceFileDoc): OpenedEvidence {
+    const objectId = doc._id;
+    const id = objectId.toHexString();
+    const item = toEvidenceItem(doc, sealer);
+    const { keyId, iv, authTag, tipId } = doc.metadata;
+    let decrypt;
+    try {
+      const key = sealer.keyFor(keyId);
+      decrypt = gcmDecrypt(
+        key,
+        Buffer.from(iv, "base64"),
+        Buffer.from(authTag ?? "", "base64"),
+        aadFor(objectId),
+        id,
+      );
+    } catch {
+      throw new EvidenceIntegrityError(id); // malformed IV or tag in the metadata, or its key was retired
+    }
+    // A failure (missing chunk, wrong tag) destroys the returned stream with that error, so the
+    // consumer learns of it there and the completion callback has nothing left to do.
+    const stream = pipelineWithCallback(gridFs().openDownloadStream(objectId), decrypt, () => undefined);
+    return { item, ...(tipId !== null && { tipId }), stream };
+  }
 }
 
 function parseIds(ids: string[]): ObjectId[] {
