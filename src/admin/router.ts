@@ -5,6 +5,7 @@ import { HttpError } from "../http/errors";
 import { tipCategories, tipStatuses, type Tip } from "../tips/tip";
 import type { TipService } from "../tips/tip-service";
 import { normalizeTrackingCode } from "../tips/tracking-code";
+import { minuteIso } from "../tips/coarse-time";
 import type { AuditLog } from "../officers/audit";
 import type { CaseOutcome, CaseService } from "../officers/cases";
 import type { EvidenceLinks } from "../officers/evidence-links";
@@ -101,7 +102,7 @@ export function adminApiRouter(deps: AdminApiDeps): Router {
       ...tipSummary(tip),
       history: tip.history.map((entry) => ({
         status: entry.status,
-        at: entry.at,
+        at: minuteIso(entry.at),
         actor: entry.actor,
         ...(entry.reason && { reason: entry.reason }),
       })),
@@ -122,16 +123,16 @@ export function adminApiRouter(deps: AdminApiDeps): Router {
         size: item.size,
         metadataStripped: item.metadataStripped,
         originalSha256: item.originalSha256,
-        receivedAt: item.receivedAt,
+        receivedAt: minuteIso(item.receivedAt),
         url: deps.links.url(item.ref, { kind: "token", id: req.admin!.tokenId }, now),
       })),
-      evidenceUrlsExpireAt: new Date(now.getTime() + deps.links.ttlMs),
+      evidenceUrlsExpireAt: minuteIso(new Date(now.getTime() + deps.links.ttlMs)),
       thread: thread.map((message) => ({
         direction: message.direction,
         author: message.author,
         text: message.text,
         evidenceCount: message.evidenceIds.length,
-        at: message.at,
+        at: minuteIso(message.at),
       })),
     });
   });
@@ -186,7 +187,7 @@ export function adminApiRouter(deps: AdminApiDeps): Router {
     });
     res.json({
       items: items.map((entry) => ({
-        at: entry.at,
+        at: minuteIso(entry.at),
         actor: entry.actor,
         action: entry.action,
         channel: entry.channel,
@@ -257,7 +258,10 @@ function failure(outcome: Exclude<CaseOutcome<unknown>, { ok: true }>): HttpErro
   );
 }
 
-/** What lists show of a tip: case facts, never reporter data (no contact, locale or opt-in flag). */
+/**
+ * What lists show of a tip: case facts, never reporter data (no contact, locale or opt-in flag).
+ * Times are whole minutes, whatever precision an older record was stored with (coarse-time.ts).
+ */
 export function tipSummary(tip: Tip) {
   return {
     id: tip.ref,
@@ -268,11 +272,11 @@ export function tipSummary(tip: Tip) {
     provinceId: tip.provinceId,
     districtId: tip.districtId,
     evidenceCount: tip.evidenceCount,
-    receivedAt: tip.receivedAt,
-    acknowledgeBy: tip.acknowledgeBy,
-    acknowledgedAt: tip.acknowledgedAt ?? null,
-    feedbackBy: tip.feedbackBy ?? null,
-    closedAt: tip.closedAt ?? null,
+    receivedAt: minuteIso(tip.receivedAt),
+    acknowledgeBy: minuteIso(tip.acknowledgeBy),
+    acknowledgedAt: minuteIso(tip.acknowledgedAt),
+    feedbackBy: minuteIso(tip.feedbackBy),
+    closedAt: minuteIso(tip.closedAt),
     closeReason: tip.closeReason ?? null,
     assignedTo: tip.assignedTo ?? null,
   };

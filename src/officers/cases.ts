@@ -7,6 +7,7 @@ import type { NotificationOutbox } from "./outbox";
 import { caseActions, roleAtLeast, type CaseAction } from "./roles";
 import type { CaseRouter, Principal } from "./routing";
 import type { CaseThread, OpenedMessage, TipMessage } from "./thread";
+import { toMinute } from "../tips/coarse-time";
 
 export const statusOrder: readonly TipStatus[] = [
   "received",
@@ -118,7 +119,7 @@ export class CaseService {
   async acknowledge(principal: Principal, tip: Tip, channel: AuditChannel): Promise<CaseOutcome> {
     const refusal = await this.check(principal, "acknowledge", tip);
     if (refusal) return this.refuse(principal.actor, "acknowledge", refusal, channel, tip);
-    const now = this.deps.now();
+    const now = toMinute(this.deps.now()); // a tip's times are kept to the minute (coarse-time.ts)
     const updated = await this.deps.tips.tips
       .findOneAndUpdate(
         { _id: tip._id, status: "received" },
@@ -157,7 +158,7 @@ export class CaseService {
     if (!nextStatuses(tip.status).includes(status)) return { ok: false, conflict: "invalid-transition" };
     if (status === "closed" && !reason?.trim()) return { ok: false, conflict: "reason-required" };
 
-    const now = this.deps.now();
+    const now = toMinute(this.deps.now());
     const closing = status === "closed" ? { closedAt: now, closeReason: reason!.trim() } : {};
     const updated = await this.deps.tips.tips
       .findOneAndUpdate(

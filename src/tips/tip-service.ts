@@ -4,6 +4,7 @@ import type { Sealer } from "../crypto/sealer";
 import { isDuplicateKeyError } from "../data/database";
 import { generateTrackingCode } from "./tracking-code";
 import { isPublicRef, newPublicRef } from "./public-ref";
+import { minuteObjectId, toMinute } from "./coarse-time";
 import {
   reporterContactModel,
   reporterTipModel,
@@ -63,7 +64,9 @@ export class TipService {
     this.listeners.push(listener);
   }
 
-  async submit(input: NewTip, now: Date): Promise<Tip> {
+  async submit(input: NewTip, submittedAt: Date): Promise<Tip> {
+    // Stored to the minute, ids included: see coarse-time.ts.
+    const now = toMinute(submittedAt);
     const submissionKey = createHash("sha256")
       .update(`${input.reporter}\u0000${input.draftStartedAt.toISOString()}`)
       .digest("hex");
@@ -73,7 +76,9 @@ export class TipService {
     await this.attachEvidence(input.evidenceIds, input.reporter, tip._id.toHexString());
     await this.reporterTips.updateOne(
       { tipId: tip._id },
-      { $setOnInsert: { reporter: input.reporter, tipId: tip._id, createdAt: now } },
+      {
+        $setOnInsert: { _id: minuteObjectId(now), reporter: input.reporter, tipId: tip._id, createdAt: now },
+      },
       { upsert: true },
     );
     if (input.contactUserId) {
@@ -81,6 +86,7 @@ export class TipService {
         { tipId: tip._id },
         {
           $setOnInsert: {
+            _id: minuteObjectId(now),
             tipId: tip._id,
             userId: this.sealer.seal(input.contactUserId, "reporter_contacts.userId"),
             locale: input.reporterLocale,
@@ -125,6 +131,7 @@ export class TipService {
   private async create(input: NewTip, submissionKey: string, now: Date): Promise<Tip> {
     for (let attempt = 0; ; attempt++) {
       const tip = {
+        _id: minuteObjectId(now),
         ref: newPublicRef(),
         code: generateTrackingCode(),
         submissionKey,

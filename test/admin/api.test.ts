@@ -138,6 +138,19 @@ describe("admin API", () => {
     expect((await call(`/admin/api/tips/${sanSaiTip._id.toHexString()}`, tokens.admin)).status).toBe(404);
   });
 
+  test("when tips are listed and opened and the audit log is read, then every time in the answers is a whole minute", async () => {
+    const answers = await Promise.all(
+      ["/admin/api/tips", `/admin/api/tips/${sanSaiTip.ref}`, "/admin/api/audit"].map(async (path) =>
+        (await call(path, tokens.admin)).text(),
+      ),
+    );
+    const times = answers.flatMap((text) =>
+      [...text.matchAll(/"(\d{4}-\d{2}-\d{2}T[^"]+)"/g)].map((m) => m[1]!),
+    );
+    expect(times.length).toBeGreaterThan(10);
+    expect(times.filter((time) => !time.endsWith(":00.000Z"))).toEqual([]);
+  });
+
   test("when a tip does not exist, then the answer is 404", async () => {
     expect((await call("/admin/api/tips/0123456789abcdef01234567", tokens.admin)).status).toBe(404);
   });

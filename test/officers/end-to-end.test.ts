@@ -64,11 +64,21 @@ describe("officers end to end", () => {
     expect(fang.allText()).not.toContain(tip.code);
   });
 
-  test("when a tip is submitted, then the routed group has it within 2 seconds of the submission", () => {
-    const delivery = env.harness.platform
-      .deliveries()
-      .find((d) => d.to === sanSai.chatId && JSON.stringify(d.messages).includes(tip.code));
-    expect(new Date(delivery!.at).getTime() - tip.receivedAt.getTime()).toBeLessThan(2_000);
+  // Not a stopwatch (tests must not depend on machine speed, and tips keep only the minute): the
+  // card goes out from the submission itself, with no deadline job or sweep run in this test.
+  test("when a tip is submitted, then the routed group's card is sent by the submission, not by a later sweep", async () => {
+    const sent = await env.harness.service.context.connection
+      .collection("notifications")
+      .find({ kind: "new-tip", tipId: tip._id, "target.type": "group" })
+      .toArray();
+    expect(sent.map((n) => ({ status: n.status, attempts: n.attempts }))).toEqual([
+      { status: "sent", attempts: 1 },
+    ]);
+    expect(
+      env.harness.platform
+        .deliveries()
+        .some((d) => d.to === sanSai.chatId && JSON.stringify(d.messages).includes(tip.code)),
+    ).toBe(true);
   });
 
   test("when a tip is submitted, then the scoped officer gets it in 1:1 with an excerpt", () => {

@@ -26,6 +26,7 @@ import { fetchLineContent, type ContentSource } from "./line-content";
 import { defaultEvidenceLimits, normalizeContentType, planStorage, type StoragePlan } from "./limits";
 import { byteLimit, gcmDecrypt, gcmEncrypt, serialWriter, sha256Tap } from "./streams";
 import { isPublicRef, newPublicRef } from "../public-ref";
+import { minuteObjectId, toMinute } from "../coarse-time";
 import type {
   EvidenceItem,
   EvidenceKind,
@@ -119,10 +120,13 @@ export function createEvidenceStore(deps: EvidenceStoreDeps): EvidenceStore {
     }
     const size = limiter.bytes;
     const sha256 = originalSha256 ?? hash.digest();
+    // GridFS stamps uploadDate to the millisecond; like the id, it is kept to the minute (coarse-time.ts).
+    const receivedAt = toMinute(upload.gridFSFile?.uploadDate ?? new Date());
     await files().updateOne(
       { _id: id },
       {
         $set: {
+          uploadDate: receivedAt,
           "metadata.authTag": cipher.authTag().toString("base64"),
           "metadata.size": size,
           "metadata.originalSha256": sha256,
@@ -138,7 +142,7 @@ export function createEvidenceStore(deps: EvidenceStoreDeps): EvidenceStore {
       size,
       originalSha256: sha256,
       metadataStripped: fields.metadataStripped,
-      receivedAt: upload.gridFSFile?.uploadDate ?? new Date(),
+      receivedAt,
     };
   }
 
@@ -246,7 +250,7 @@ export function createEvidenceStore(deps: EvidenceStoreDeps): EvidenceStore {
       if (content.length !== undefined && content.length > limit)
         return refused(kind, "too-large", content.stream);
 
-      const id = new mongoose.mongo.ObjectId();
+      const id = minuteObjectId(new Date());
       const name = fileName?.slice(0, maxFileNameLength);
       const fields: DraftFields = {
         kind,
@@ -312,7 +316,7 @@ export function createEvidenceStore(deps: EvidenceStoreDeps): EvidenceStore {
     async list(tipId) {
       const docs = await files()
         .find({ "metadata.tipId": tipId, ...complete })
-        .sort({ uploadDate: 1 })
+        .sort({ uploadDate: 1, _id: 1 }) // uploadDate is only the minute; ids keep the order within it
         .toArray();
       return docs.map((doc) => toEvidenceItem(doc, sealer));
     },
