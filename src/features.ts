@@ -46,7 +46,13 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
     draftTtlMs: config.draftTtlMs,
     preferenceTtlMs: 180 * 86_400_000,
   });
-  const actionDeps = { tips, texts, limiter, reporterMessages: officers.reporterMessages };
+  const actionDeps = {
+    tips,
+    texts,
+    limiter,
+    reporterMessages: officers.reporterMessages,
+    closedReportsListedForMs: config.contactRetentionAfterCloseMs,
+  };
   const actions = { ...citizenActions(actionDeps), ...officers.actions, ...awareness.actions };
   const allFlows = [...flows, ...officers.flows, awareness.quizFlow];
   validateFlows(
