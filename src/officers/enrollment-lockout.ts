@@ -51,7 +51,9 @@ export interface NewLock {
  * lockout after repeated misses, like wrong tracking codes for citizens. While a key is locked no
  * code is tried at all, so a correct guess among many wrong ones gains nothing. Counters live in
  * MongoDB so every instance sees the same count; the miss that crosses the limit is the only one
- * that reports a new lock, so a lockout is audited once, however many attempts follow.
+ * that reports a new lock, so a lockout is audited once, however many attempts follow. It writes
+ * through the driver, outside any per-event transaction, on purpose: a miss stays counted even when
+ * the event's other work is rolled back or retried.
  */
 export class EnrollmentLockout {
   private attempts: mongo.Collection<AttemptDocument> | undefined;
