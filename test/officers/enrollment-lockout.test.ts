@@ -58,7 +58,7 @@ describe("wrong enrollment codes lock the sender out", () => {
     expect(await audits({ actor, action: "enroll-lockout" })).toEqual([
       expect.objectContaining({ outcome: "refused", reason: "too-many-attempts", channel: "line" }),
     ]);
-  });
+  }, 300_000); // 200 events through the whole service: seconds alone, much longer on a loaded machine
 
   test("when the lockout has passed, then the same valid code enrolls (a locked attempt does not use it up)", async () => {
     const chat = new TestChat(env);

@@ -56,7 +56,7 @@ describe("a tip's times are kept to the minute", () => {
     await citizen.tapsButton("ไม่มีหลักฐาน");
     await env.settle();
     await supervisor.taps(officerPostback("close", tip.ref, { reason: "substantiated" }));
-  });
+  }, 120_000);
   afterAll(async () => {
     await env.stop();
   });

@@ -30,7 +30,7 @@ describe("tips and evidence are named outside the database by random refs", () =
       .jpeg()
       .toBuffer();
     ({ tip } = await citizenReports(env, { image: photo, optIn: true }));
-  });
+  }, 120_000);
   afterAll(async () => {
     await env.stop();
   });

@@ -39,7 +39,7 @@ describe("the reporter↔tip link expires with the case", () => {
     await supervisor.taps(officerPostback("ack", tip.ref));
     await supervisor.taps(officerPostback("ask", tip.ref));
     await supervisor.says("มีพยานคนอื่นอีกไหม");
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await env.stop();
   });

@@ -64,7 +64,7 @@ describe("start-up upgrade of records stored by an earlier version", () => {
       new Date(closedAt.getTime() + env.harness.config.contactRetentionAfterCloseMs),
     );
     expect(linkOf(open._id)?.deleteAfter).toBeUndefined();
-  });
+  }, 120_000);
 
   test("when the upgrade has run once, then later starts do not scan again", async () => {
     await db()
