@@ -207,4 +207,12 @@ tip-status-closed = Closed
 tip-status-closed-explained = Work on this report has ended. Thank you for reporting.
 my-reports-title = Your reports:
 my-reports-line = • { $code } — { $status } ({ $date })
-my-reports-empty = No reports from this account yet. Type "report" to start one.
+my-reports-empty = No reports from this account are listed. Type "report" to start one.
+    Reports closed more than { $days ->
+        [one] a day
+       *[other] { $days } days
+    } ago are no longer listed, so nothing links them to your account; their tracking codes still show their status.
+my-reports-closed-note = Reports closed more than { $days ->
+        [one] a day
+       *[other] { $days } days
+    } ago leave this list, so nothing links them to your account; their tracking codes still show their status.

@@ -10,6 +10,7 @@ import { CitizenChat } from "./conversation/citizen-chat";
 import { loadGeography } from "./geo";
 import { createEvidenceStore, ensureEvidenceIndexes } from "./tips/evidence";
 import { TipService } from "./tips/tip-service";
+import { upgradeStoredTips } from "./tips/upgrade";
 import { citizenActions, myReports } from "./tips/citizen-actions";
 import { buildOfficers } from "./officers";
 import { buildAwareness } from "./awareness";
@@ -41,6 +42,7 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
     messageKey: (messageId) => pseudonym("evidence-message", messageId),
   });
   await ensureEvidenceIndexes(connection);
+  await upgradeStoredTips(connection, config);
   const tips = new TipService(connection, sealer, config.deadlines, (ids, owner, tipId) =>
     evidence.attachToTip(ids, owner, tipId),
   );
@@ -61,6 +63,7 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
     handlerOf: officers.handlerOf,
     placeName: (tip: Tip, locale: Locale) =>
       describeTipPlace(tip, geography, (key, args) => texts.t(locale, key, args), locale),
+    closedReportsListedForMs: config.contactRetentionAfterCloseMs,
   };
   const actions = { ...citizenActions(actionDeps), ...officers.actions, ...awareness.actions };
   const allFlows = [...flows, ...officers.flows, awareness.quizFlow];

@@ -3,6 +3,7 @@
 ## Enrollment
 officer-enroll-usage = Type /enroll followed by the enrollment code from your administrator, e.g. /enroll EN-ABCD-EFGH-JKMN
 officer-enroll-invalid = That enrollment code is wrong, has expired or was already used. Please ask your administrator for a new one.
+officer-enroll-locked = Too many wrong enrollment codes. For safety, enrollment from this chat is paused for a while. Please try again after { $time }, or ask your administrator for a new code.
 officer-enrolled = You are enrolled as an officer.
     Role: { $role }
     Scope: { $scope }
@@ -25,7 +26,10 @@ officer-refused-role = Your role does not allow this. Please ask a supervisor.
 officer-refused-scope = This case is outside your scope, so you cannot do that.
 officer-refused-private-chat-only = This can only be done in a private chat with this account.
 officer-refused-unidentified = LINE did not say who tapped this button in the group. Please continue in a private chat with this account (type /cases to see open cases).
+officer-refused-group-not-enrolled = This group is not an enrolled officer group, so case buttons cannot be used here. Please continue in a private chat with this account (type /cases to see open cases).
+officer-refused-group-scope = This case is outside this group's scope, so it cannot be handled here. Please continue in a private chat with this account (type /cases to see open cases).
 officer-unknown-button = This button no longer works.
+officer-button-outdated = This button is out of date and no longer works. Type /cases in a private chat with this account to see open cases with new buttons.
 officer-case-not-found = This case was not found.
 officer-case-closed = Case { $code } is closed; nothing more can be done.
 officer-invalid-transition = Case { $code } cannot change status that way. Acknowledge it first, then choose the next status.

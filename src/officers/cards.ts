@@ -111,7 +111,7 @@ function caseButton(
     action: {
       type: "postback",
       label: clip(label, 40),
-      data: officerPostback(verb, tip._id.toHexString()),
+      data: officerPostback(verb, tip.ref),
       displayText: label,
     },
   };
@@ -252,21 +252,18 @@ export function statusMenu(f: CaseFormatter, tip: Tip, locale: Locale, next: Tip
   const buttons = next.map((status) =>
     postbackButton(
       f.t(locale, `officer-set-${status}`),
-      officerPostback(status === "closed" ? "close" : "set", tip._id.toHexString(), { status }),
+      officerPostback(status === "closed" ? "close" : "set", tip.ref, { status }),
     ),
   );
   return withQuickReplies(
     [textMessage(f.t(locale, "officer-status-choose", { code: tip.code }))],
-    [
-      ...buttons,
-      postbackButton(f.t(locale, "officer-button-cancel"), officerPostback("cancel", tip._id.toHexString())),
-    ],
+    [...buttons, postbackButton(f.t(locale, "officer-button-cancel"), officerPostback("cancel", tip.ref))],
   );
 }
 
 /** Asks for a close reason: preset reasons as buttons, or typed text. */
 export function closeReasonPrompt(f: CaseFormatter, tip: Tip, locale: Locale): Message[] {
-  const id = tip._id.toHexString();
+  const id = tip.ref;
   return withQuickReplies(
     [textMessage(f.t(locale, "officer-close-ask-reason", { code: tip.code }))],
     [
@@ -281,7 +278,7 @@ export function closeReasonPrompt(f: CaseFormatter, tip: Tip, locale: Locale): M
 export function cancelButton(f: CaseFormatter, tip: Tip, locale: Locale, text: string): Message[] {
   return withQuickReplies(
     [textMessage(text)],
-    [postbackButton(f.t(locale, "officer-button-cancel"), officerPostback("cancel", tip._id.toHexString()))],
+    [postbackButton(f.t(locale, "officer-button-cancel"), officerPostback("cancel", tip.ref))],
   );
 }
 

@@ -67,6 +67,7 @@ export class CaseFormatter {
       .join("\n");
   }
 
+  /** Date and time to the minute, never the second (officers' views carry no finer time, coarse-time.ts). */
   dateTime(date: Date, locale: Locale): string {
     const tag = locale === "th" ? "th-TH-u-ca-buddhist" : "en-GB";
     return new Intl.DateTimeFormat(tag, {

@@ -14,6 +14,7 @@ import { adminApiRouter } from "../admin/router";
 import { AuditLog } from "./audit";
 import { CaseService, type Refusal } from "./cases";
 import { DeadlineWatch } from "./deadlines";
+import { EnrollmentLockout, enrollmentAttemptModel } from "./enrollment-lockout";
 import { OfficerDirectory } from "./directory";
 import { NewTipDispatch } from "./dispatch";
 import { EvidenceLinks, evidenceRouter, type LinkHolder } from "./evidence-links";
@@ -147,6 +148,7 @@ export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Offi
     format,
     links,
     audit,
+    lockout: new EnrollmentLockout(enrollmentAttemptModel(connection)),
     line,
     logger: log,
     now,

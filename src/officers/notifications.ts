@@ -67,7 +67,7 @@ export function notificationRenderer(deps: RendererDeps): Renderer {
     locale: Locale,
     audience: CardAudience,
   ): Promise<Message[] | { skip: string }> {
-    const id = tip._id.toHexString();
+    const id = tip.ref;
     switch (notification.kind) {
       case "new-tip":
       case "ack-reminder":

@@ -83,7 +83,11 @@ export function reporterRelay(deps: ReporterRelayDeps): {
     const code = typeof answers.code === "string" ? normalizeTrackingCode(answers.code) : null;
     const tip = code ? await tips.findByCode(code) : null;
     const owns = tip ? await tips.reporterTips.exists({ reporter: context.key, tipId: tip._id }) : null;
-    if (!tip || !owns || tip.status === "closed") {
+    // Closed is checked first: once the case has been closed a while, the link from the reporter to
+    // it is gone (it expires with the case), and "closed" is the true answer for them. It tells
+    // nobody else anything a status check with the code would not.
+    const refusal = tip?.status === "closed" ? "closed" : !tip || !owns ? "not-owner" : undefined;
+    if (refusal || !tip) {
       // Nothing is linked to a case the sender cannot answer for; their uploads are discarded.
       if (evidenceIds.length > 0) await deps.evidence.discardDraft(context.key, evidenceIds);
       await deps.audit.record({
@@ -91,10 +95,10 @@ export function reporterRelay(deps: ReporterRelayDeps): {
         action: "reporter-reply",
         channel: "line",
         outcome: "refused",
-        reason: !tip || !owns ? "not-owner" : "closed",
+        reason: refusal,
         ...(tip && owns && { tipId: tip._id, tipCode: tip.code }),
       });
-      return { key: !tip || !owns ? "reply-not-found" : "reply-case-closed" };
+      return { key: refusal === "closed" ? "reply-case-closed" : "reply-not-found" };
     }
 
     const attached =

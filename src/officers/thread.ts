@@ -1,5 +1,6 @@
 import { Schema, Types, type Connection, type Model } from "mongoose";
 import type { Sealer } from "../crypto/sealer";
+import { minuteObjectId, toMinute } from "../tips/coarse-time";
 
 const bodyContext = "tip_messages.body";
 
@@ -57,13 +58,15 @@ export class CaseThread {
     message: { direction: TipMessage["direction"]; author: string; text: string; evidenceIds?: string[] },
     now: Date,
   ): Promise<TipMessage> {
+    // To the minute, id included (coarse-time.ts): a reporter's answer must not carry the second it was sent.
     const created = await this.messages.create({
+      _id: minuteObjectId(now),
       tipId,
       direction: message.direction,
       author: message.author,
       body: this.sealer.seal(message.text, bodyContext),
       evidenceIds: message.evidenceIds ?? [],
-      at: now,
+      at: toMinute(now),
     });
     return created.toObject();
   }

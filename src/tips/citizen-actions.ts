@@ -17,6 +17,8 @@ export interface CitizenActionDeps {
   tips: TipService;
   texts: Translator;
   limiter: RateLimiter;
+  /** How long a closed report stays in "my reports" (its link to the reporter expires then). */
+  closedReportsListedForMs: number;
   /** Officer messages meant for the reporter, shown on a status check (officers module). */
   reporterMessages?: (tip: Tip, locale: Locale) => Promise<string[]>;
   /** Who handles a tip (officers module); without it the reporter is promised nothing. */
@@ -198,9 +200,10 @@ async function statusCard(
   for (const message of messages.slice(-3)) {
     rows.push({ type: "separator" }, { type: "text", text: message, size: "sm", wrap: true });
   }
-  // Officers' questions can be answered from here, also by reporters who did not opt in to pushes.
+  // Officers' questions can be answered from here, also by reporters who did not opt in to pushes;
+  // a closed case takes no more answers, so it offers no button that would only be refused.
   const footer: messagingApi.FlexBox | undefined =
-    messages.length > 0
+    messages.length > 0 && tip.status !== "closed"
       ? {
           type: "box",
           layout: "vertical",
@@ -238,14 +241,18 @@ async function statusExplanationKey(deps: CitizenActionDeps, tip: Tip): Promise<
     : "tip-status-received-unstaffed-explained";
 }
 
-/** "My reports": the pseudonym's recent tips, newest first. */
+/**
+ * "My reports": the pseudonym's recent tips, newest first. A closed report drops off the list when
+ * its link to the reporter expires; the answer says so, and that its tracking code still works.
+ */
 export async function myReports(
   deps: CitizenActionDeps,
   reporter: string,
   locale: Locale,
 ): Promise<Message[] | TextRef> {
   const tips = await deps.tips.listForReporter(reporter, 10);
-  if (tips.length === 0) return { key: "my-reports-empty" };
+  const days = Math.max(1, Math.round(deps.closedReportsListedForMs / 86_400_000));
+  if (tips.length === 0) return { key: "my-reports-empty", args: { days } };
   const t = (key: string, args?: TextArgs) => deps.texts.t(locale, key, args);
   const lines = tips.map((tip) =>
     t("my-reports-line", {
@@ -254,7 +261,9 @@ export async function myReports(
       date: formatDay(tip.receivedAt, locale),
     }),
   );
-  return [textMessage(`${t("my-reports-title")}\n${lines.join("\n")}`)];
+  return [
+    textMessage(`${t("my-reports-title")}\n${lines.join("\n")}\n\n${t("my-reports-closed-note", { days })}`),
+  ];
 }
 
 export function formatDay(date: Date, locale: Locale): string {

@@ -93,7 +93,12 @@ describe("a shared location cannot expose a home", () => {
 
   /** What officers, the admin API, an export and the logs show about one tip. */
   async function everythingOfficersSee(tip: Tip): Promise<Exposure[]> {
-    await officer.taps(officerPostback("view", tip._id.toHexString()));
+    await officer.taps(officerPostback("view", tip.ref));
+    // The scan means nothing unless the officer really got the case's full details.
+    expect(officer.lastText()).toContain(tip.code);
+    expect(officer.lastText()).not.toContain(
+      env.harness.service.context.texts.t("th", "officer-button-outdated"),
+    );
     const exported: string[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {

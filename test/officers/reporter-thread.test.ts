@@ -13,9 +13,9 @@ describe("anonymous two-way thread", () => {
   let env: OfficerHarness;
   let officer: TestChat;
 
-  const ask = async (tipId: string, question: string) => {
-    await officer.taps(officerPostback("ack", tipId));
-    await officer.taps(officerPostback("ask", tipId));
+  const ask = async (tipRef: string, question: string) => {
+    await officer.taps(officerPostback("ack", tipRef));
+    await officer.taps(officerPostback("ask", tipRef));
     await officer.says(question);
   };
 
@@ -30,7 +30,7 @@ describe("anonymous two-way thread", () => {
   test("when the reporter did not opt in, then the officer is told and the question shows at the next status check", async () => {
     const { citizen, tip } = await citizenReports(env, { optIn: false });
     const before = citizen.received().length;
-    await ask(tip._id.toHexString(), "เหตุการณ์เกิดที่อาคารใดของ อบต.");
+    await ask(tip.ref, "เหตุการณ์เกิดที่อาคารใดของ อบต.");
     expect(officer.lastText()).toContain("ตรวจสอบสถานะ");
     expect(citizen.received()).toHaveLength(before);
     await citizen.says(tip.code);
@@ -39,7 +39,7 @@ describe("anonymous two-way thread", () => {
 
   test("when someone answers for a report that is not theirs, then the answer is refused and no officer hears of it", async () => {
     const { tip } = await citizenReports(env, { optIn: true });
-    await ask(tip._id.toHexString(), "มีพยานคนอื่นอีกไหม");
+    await ask(tip.ref, "มีพยานคนอื่นอีกไหม");
     officer.newMessages();
     const impostor = new TestUser(env.harness);
     await impostor.taps(`c=reply&v=${tip.code}`);
@@ -57,7 +57,7 @@ describe("anonymous two-way thread", () => {
 
   test("when the reporter answers with a photo, then the evidence joins the case and the officer is told of it", async () => {
     const { citizen, tip } = await citizenReports(env, { optIn: true });
-    await ask(tip._id.toHexString(), "มีภาพถ่ายใบเสร็จไหม");
+    await ask(tip.ref, "มีภาพถ่ายใบเสร็จไหม");
     await citizen.taps(`c=reply&v=${tip.code}`);
     await citizen.says("มีภาพใบเสร็จ ส่งให้แล้ว");
     await citizen.sendsImage(

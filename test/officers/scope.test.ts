@@ -7,6 +7,7 @@ import {
 } from "../../src/officers/scope";
 import { officerPostback, parseOfficerPostback } from "../../src/officers/postback";
 import { nextStatuses } from "../../src/officers/cases";
+import { newPublicRef } from "../../src/tips/public-ref";
 
 const scope = (fields: Partial<Scope>): Scope => ({
   everywhere: false,
@@ -90,21 +91,26 @@ describe("regional centres in scopes", () => {
 });
 
 describe("officer postback data", () => {
-  const tipId = "0123456789abcdef01234567";
+  const tipRef = newPublicRef();
 
   test("when any officer button is built, then its data stays within LINE's 300 characters and parses back", () => {
-    const data = officerPostback("close", tipId, { status: "closed", reason: "insufficient-evidence" });
+    const data = officerPostback("close", tipRef, { status: "closed", reason: "insufficient-evidence" });
     expect(data.length).toBeLessThanOrEqual(300);
     expect(parseOfficerPostback(data)).toEqual({
       verb: "close",
-      tipId,
+      tipRef,
       status: "closed",
       reason: "insufficient-evidence",
     });
   });
 
-  test("when the tip id is not an object id, then the data is not an officer button", () => {
+  test("when the tip is named by something that is not a ref, then the data is not an officer button", () => {
     expect(parseOfficerPostback("o=ack&t=../../etc")).toBeUndefined();
+    expect(parseOfficerPostback(`o=ack&t=${tipRef}%00`)).toBeUndefined();
+  });
+
+  test("when a button names the tip by an ObjectId (made before refs), then it is recognised as outdated", () => {
+    expect(parseOfficerPostback("o=ack&t=0123456789abcdef01234567")).toBe("outdated");
   });
 });
 
