@@ -14,6 +14,7 @@ import { citizenActions, myReports } from "./tips/citizen-actions";
 import { buildOfficers } from "./officers";
 import { buildAwareness } from "./awareness";
 import { authorize } from "./admin/auth";
+import { RichMenuLinks } from "./rich-menu/links";
 
 /**
  * Builds the bot's features from the shared context. Flows are validated here, so a flow naming a
@@ -30,13 +31,14 @@ export interface BuiltFeatures {
 export async function buildFeatures(context: ServiceContext, startJobs: boolean): Promise<BuiltFeatures> {
   const { connection, sealer, line, texts, logger, pseudonym, config, now } = context;
   const geography = loadGeography();
+  const richMenus = new RichMenuLinks(line, logger);
   const evidence = createEvidenceStore({ connection, sealer, line, logger });
   await ensureEvidenceIndexes(connection);
   const tips = new TipService(connection, sealer, config.deadlines, (ids, owner, tipId) =>
     evidence.attachToTip(ids, owner, tipId),
   );
   // Officers hook tip submission (routed notifications) and contribute the reporter-reply flow.
-  const officers = buildOfficers(context, { tips, evidence, geography, startJobs });
+  const officers = buildOfficers(context, { tips, evidence, geography, startJobs, richMenus });
   // Awareness owns follow/unfollow and subscriptions, and contributes the integrity quiz.
   const awareness = buildAwareness(context, { startJobs, multicastPerSecond: config.awarenessMulticastRate });
   const limiter = new RateLimiter(rateCounterModel(connection));
@@ -66,6 +68,7 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
     actions,
     myReports: (reporter, locale) => myReports(actionDeps, reporter, locale),
     menuExtras: awareness.menuExtras,
+    richMenus,
     discardDraft: async (owner) => {
       await evidence.discardDraft(owner);
     },

@@ -35,6 +35,7 @@ export interface OfficerFeatureDeps {
   now: () => Date;
   /** How long an officer has to type a question or a close reason. */
   sessionTtlMs?: number;
+  richMenus?: { showOfficerMenu(userId: string, locale: Locale): Promise<void> };
 }
 
 const enrollCommand = /^\/(enroll|ลงทะเบียน)(?:\s+(.*))?$/is;
@@ -122,6 +123,7 @@ export class OfficerFeature implements Feature {
       });
       if (!result.ok) return turn.say(this.text(locale, "officer-enroll-invalid"));
       const officer = result.enrolled;
+      await this.deps.richMenus?.showOfficerMenu(chat.userId, locale);
       return turn.say(
         this.text(locale, "officer-enrolled", {
           role: f.role(officer.role, locale),

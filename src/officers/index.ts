@@ -17,7 +17,7 @@ import { DeadlineWatch } from "./deadlines";
 import { OfficerDirectory } from "./directory";
 import { NewTipDispatch } from "./dispatch";
 import { EvidenceLinks, evidenceRouter, type LinkHolder } from "./evidence-links";
-import { OfficerFeature } from "./feature";
+import { OfficerFeature, type OfficerFeatureDeps } from "./feature";
 import { CaseFormatter } from "./format";
 import { caseAlertModel, officerSessionModel } from "./models";
 import { notificationRenderer } from "./notifications";
@@ -38,6 +38,8 @@ export interface OfficersDeps {
   evidenceLinkTtlMs?: number;
   /** Outbox retry sweep; default 10 s. */
   sweepIntervalMs?: number;
+  /** Gives an officer the officer rich menu at enrollment. */
+  richMenus?: OfficerFeatureDeps["richMenus"];
 }
 
 /** The officers module as the composition root wires it (see docs/OFFICERS.md). */
@@ -142,6 +144,7 @@ export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Offi
     line,
     logger: log,
     now,
+    richMenus: deps.richMenus,
   });
 
   /** Current rights of whoever a link was made for. */
