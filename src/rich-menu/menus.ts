@@ -217,11 +217,15 @@ export function lineAction(area: AreaDefinition, locale: Locale, texts: Translat
   }
 }
 
-/** The rich menu object LINE is given (without its name, which carries the version; see sync.ts). */
-export function lineRichMenu(
-  menu: MenuDefinition,
-  texts: Translator,
-): Omit<messagingApi.RichMenuRequest, "name"> {
+/** A rich menu object as LINE takes it, without its name (which carries the version; see sync.ts). */
+export interface LineRichMenu {
+  size: { width: number; height: number };
+  selected: boolean;
+  chatBarText: string;
+  areas: Array<{ bounds: Bounds; action: messagingApi.Action }>;
+}
+
+export function lineRichMenu(menu: MenuDefinition, texts: Translator): LineRichMenu {
   return {
     size: menu.size,
     // Open by default: the menu is how most people start.
