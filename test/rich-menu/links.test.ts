@@ -39,8 +39,6 @@ function area(command: string): messagingApi.Action & { data: string } {
       ? command === "language"
       : "command" in candidate.action && candidate.action.command === command,
   )!;
-  const { lineAction } =
-    jest.requireActual<typeof import("../../src/rich-menu/menus")>("../../src/rich-menu/menus");
   return lineAction(found, "th", texts) as messagingApi.Action & { data: string };
 }
 
