@@ -24,9 +24,9 @@ let page: Page;
 
 beforeAll(async () => {
   fs.mkdirSync(artifactsDir, { recursive: true });
-  local = await startLocalMode();
-  phone = await openPhone();
+  phone = await openPhone(); // first: a missing Chromium fails at once, saying how to install it
   page = phone.page;
+  local = await startLocalMode();
 });
 
 afterAll(async () => {
