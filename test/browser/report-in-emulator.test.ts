@@ -47,6 +47,14 @@ async function sees(text: string): Promise<Locator> {
   return found;
 }
 
+/** Does something, then waits for one more message containing this text than there was before. */
+async function seesNew(text: string, action: () => Promise<void>): Promise<void> {
+  const matches = messages().getByText(text, { exact: false });
+  const before = await matches.count();
+  await action();
+  await matches.nth(before).waitFor({ state: "visible" });
+}
+
 async function tapsQuickReply(label: string): Promise<void> {
   await page.locator("#quick-replies").getByRole("button", { name: label, exact: true }).click();
 }
@@ -65,6 +73,7 @@ async function opensChat(title: string): Promise<void> {
   await page.locator("#chats-toggle").click();
   await page.locator(".chat-item", { hasText: title }).first().click();
   await page.locator("#chat-head .title", { hasText: title }).waitFor();
+  await page.waitForFunction(drawerClosed);
 }
 
 /** Today's place step with a shared location: the district is taken and the flow moves on to the date. */
@@ -81,8 +90,28 @@ interface Layout {
   menuHeight: number;
 }
 
-// Page-side code is passed as text: this project's TypeScript has no DOM types (they would clash with Node's).
-const measureLayout = `(() => {
+/*
+ * Page-side functions run in the browser (Playwright sends their source). This project compiles without
+ * DOM types (they would clash with Node's), so the few browser globals they touch are declared here,
+ * for this file only. Strings are no option: the page's CSP forbids eval.
+ */
+interface PageElement {
+  scrollHeight: number;
+  scrollTop: number;
+  clientHeight: number;
+  hidden: boolean;
+  naturalWidth: number;
+  complete: boolean;
+  getBoundingClientRect(): { height: number; right: number };
+}
+declare const document: {
+  getElementById(id: string): PageElement;
+  querySelector(selector: string): PageElement;
+  querySelectorAll(selector: string): ArrayLike<PageElement>;
+};
+declare const window: { innerHeight: number };
+
+const measureLayout = (): Layout => {
   const box = document.getElementById("messages");
   const menu = document.getElementById("rich-menu");
   return {
@@ -91,15 +120,17 @@ const measureLayout = `(() => {
     atBottom: box.scrollHeight - box.scrollTop - box.clientHeight < 4,
     menuHeight: menu.hidden ? 0 : menu.getBoundingClientRect().height,
   };
-})()`;
-const richMenuImageLoaded = `document.getElementById("rich-menu-image").naturalWidth > 0`;
-const photosLoaded = `Array.from(document.querySelectorAll("#messages img.media")).every((img) => img.complete)`;
-const newestInView = `(() => {
+};
+const richMenuImageLoaded = () => document.getElementById("rich-menu-image").naturalWidth > 0;
+const photosLoaded = () =>
+  Array.from(document.querySelectorAll("#messages img.media")).every((img) => img.complete);
+const newestInView = () => {
   const box = document.getElementById("messages");
   return box.scrollHeight - box.scrollTop - box.clientHeight < 4;
-})()`;
+};
+const drawerClosed = () => document.querySelector(".sidebar").getBoundingClientRect().right <= 0;
 
-const layout = (): Promise<Layout> => page.evaluate<Layout>(measureLayout);
+const layout = (): Promise<Layout> => page.evaluate(measureLayout);
 
 describe("a Thai report from a phone, through the emulator", () => {
   let trackingCode = "";
@@ -195,14 +226,17 @@ describe("a Thai report from a phone, through the emulator", () => {
     const card = messages().locator(".flex-bubble", { hasText: trackingCode }).last();
     await card.waitFor();
     await screenshot("05-group-card");
-    await card.getByRole("button", { name: th("officer-button-ack"), exact: true }).click();
-    await sees(th("officer-ack-done", { code: trackingCode, who: "", date: "" }).split(" ")[0]!);
+    const acknowledged = th("officer-ack-done", { code: trackingCode, who: "", date: "" }).split(" โดย")[0]!;
+    await seesNew(acknowledged, () =>
+      card.getByRole("button", { name: th("officer-button-ack"), exact: true }).click(),
+    );
 
     await opensChat("สมชาย ใจดี");
-    await tapsRichMenu(th("rich-menu-status"));
-    await sees(th("status-ask-code").split(" ")[0]!);
-    await types(trackingCode);
+    // The citizen chose updates: the acknowledgement arrives by itself (a push)…
     await sees(th("tip-status-acknowledged"));
+    // …and checking from the rich menu with the code says the same.
+    await seesNew(th("status-ask-code").split(" ")[0]!, () => tapsRichMenu(th("rich-menu-status")));
+    await seesNew(th("tip-status-acknowledged"), () => types(trackingCode));
     await screenshot("06-citizen-status");
   });
 });

@@ -24,6 +24,7 @@ export const PAGE_SCRIPT = String.raw`
     stickToBottom: true,
     // The view follows the newest message until the user scrolls up; late images keep it there.
     pinned: true,
+    autoScrollTop: 0,
     richMenu: null,
     richMenuOpen: true,
     richMenuSeq: 0,
@@ -371,7 +372,7 @@ export const PAGE_SCRIPT = String.raw`
       return JSON.stringify(entry);
     });
     var nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
-    var stick = state.stickToBottom || nearBottom;
+    var stick = state.stickToBottom || nearBottom || state.pinned;
     state.stickToBottom = false;
     var same = box.dataset.empty !== "true" && state.renderedKeys.length <= keys.length &&
       state.renderedKeys.every(function (key, i) {
@@ -398,6 +399,7 @@ export const PAGE_SCRIPT = String.raw`
   function scrollToNewest() {
     var box = $("messages");
     box.scrollTop = box.scrollHeight;
+    state.autoScrollTop = box.scrollTop;
     state.pinned = true;
   }
 
@@ -1218,7 +1220,10 @@ export const PAGE_SCRIPT = String.raw`
     });
     var box = $("messages");
     box.addEventListener("scroll", function () {
-      state.pinned = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+      // Only the reader scrolling up unpins: content that grew after our own scroll (a photo's layout)
+      // leaves the view short of the bottom without anyone having moved it.
+      var nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+      state.pinned = nearBottom || box.scrollTop >= state.autoScrollTop - 2;
     });
     // Photos and videos get their height when they load, after the scroll to the newest message.
     ["load", "loadedmetadata"].forEach(function (type) {

@@ -38,9 +38,13 @@ export async function startLocalMode(timeoutMs = 120_000): Promise<LocalMode> {
       () => reject(new Error(`local mode not ready in ${timeoutMs} ms:\n${output}`)),
       timeoutMs,
     );
+    let pending = ""; // a chunk may end inside a line
     child.stdout!.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      for (const line of output.split("\n")) {
+      const text = chunk.toString();
+      output += text;
+      const lines = (pending + text).split("\n");
+      pending = lines.pop()!;
+      for (const line of lines) {
         if (!line.startsWith("{")) continue;
         const record = JSON.parse(line) as { msg?: string; port?: number };
         if (record.msg?.startsWith("embedded store started")) storePort = record.port;
