@@ -172,6 +172,18 @@ describe("a Thai report from a phone, through the emulator", () => {
     expect(menuHeight).toBeGreaterThan(100);
     expect(pane / viewport).toBeGreaterThanOrEqual(0.6);
     expect((await page.request.get(`${local!.url}/favicon.ico`)).status()).toBe(200);
+
+    // The fake LINE answers the default menu that local mode set at start, and the page shows that one.
+    const { channelAccessToken } = JSON.parse(
+      fs.readFileSync(path.join(local!.dataDir, "local-secrets.json"), "utf8"),
+    ) as { channelAccessToken: string };
+    const answer = await page.request.get(`${local!.url}/v2/bot/user/all/richmenu`, {
+      headers: { authorization: `Bearer ${channelAccessToken}` },
+    });
+    expect(answer.status()).toBe(200);
+    const { richMenuId } = (await answer.json()) as { richMenuId: string };
+    const shown = await page.locator("#rich-menu-image").getAttribute("src");
+    expect(shown).toContain(encodeURIComponent(richMenuId));
     await screenshot("02-citizen-rich-menu");
   });
 

@@ -1159,7 +1159,9 @@ export const PAGE_SCRIPT = String.raw`
       if (call.loading && chat && call.loading.chatId === chat.target) showTyping(call.loading.seconds);
       if (/\/v2\/bot\/message\/(reply|push|multicast)$/.test(call.endpoint)) refreshSoon();
       if (/richmenu/.test(call.endpoint) && call.status < 300 && !/^GET /.test(call.endpoint)) loadRichMenu();
-      if (call.status >= 400) {
+      // A 404 to a read is an answer ("the user has no richmenu", no profile), not a rejected call.
+      var answeredRead = call.status === 404 && /^GET /.test(call.endpoint);
+      if (call.status >= 400 && !answeredRead) {
         toast("LINE answered " + call.status + " to the bot’s " + call.endpoint + " — see Messaging API calls", true);
       }
     });
