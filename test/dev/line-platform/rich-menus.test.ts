@@ -191,6 +191,22 @@ describe("the rich menu image", () => {
     expect((await failure(blob.getRichMenuImage(richMenuId))).status).toBe(404);
   });
 
+  it("when a JPEG of the menu's size is uploaded, then it is accepted and served back as JPEG", async () => {
+    const { richMenuId } = await client.createRichMenu(menuBody());
+    const jpeg = await sharp({ create: { width: 2500, height: 843, channels: 3, background: "#1f3b63" } })
+      .jpeg({ progressive: true })
+      .toBuffer();
+    await upload(richMenuId, jpeg, "image/jpeg");
+    const image = await blob.getRichMenuImageWithHttpInfo(richMenuId);
+    expect(image.httpResponse.headers.get("content-type")).toMatch(/^image\/jpeg/);
+    image.body.resume();
+  });
+
+  it("when the bytes are not the image they claim to be, then 400", async () => {
+    const { richMenuId } = await client.createRichMenu(menuBody());
+    expect((await failure(upload(richMenuId, Buffer.from("not a picture"), "image/png"))).status).toBe(400);
+  });
+
   it("when the image's size differs from the menu's, then 400", async () => {
     const { richMenuId } = await client.createRichMenu(menuBody());
     expect((await failure(upload(richMenuId, await png(2500, 1686)))).status).toBe(400);
