@@ -18,6 +18,7 @@ import { authorize } from "./admin/auth";
 import { describeTipPlace } from "./conversation/inputs/place";
 import type { Tip } from "./tips/tip";
 import type { Locale } from "./i18n";
+import { RichMenuLinks } from "./rich-menu/links";
 
 /**
  * Builds the bot's features from the shared context. Flows are validated here, so a flow naming a
@@ -34,6 +35,7 @@ export interface BuiltFeatures {
 export async function buildFeatures(context: ServiceContext, startJobs: boolean): Promise<BuiltFeatures> {
   const { connection, sealer, line, texts, logger, pseudonym, config, now } = context;
   const geography = loadGeography();
+  const richMenus = new RichMenuLinks(line, logger);
   const evidence = createEvidenceStore({
     connection,
     sealer,
@@ -47,7 +49,7 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
     evidence.attachToTip(ids, owner, tipId),
   );
   // Officers hook tip submission (routed notifications) and contribute the reporter-reply flow.
-  const officers = buildOfficers(context, { tips, evidence, geography, startJobs });
+  const officers = buildOfficers(context, { tips, evidence, geography, startJobs, richMenus });
   // Awareness owns follow/unfollow and subscriptions, and contributes the integrity quiz.
   const awareness = buildAwareness(context, { startJobs, multicastPerSecond: config.awarenessMulticastRate });
   const limiter = new RateLimiter(rateCounterModel(connection));
@@ -86,6 +88,7 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
     actions,
     myReports: (reporter, locale) => myReports(actionDeps, reporter, locale),
     menuExtras: awareness.menuExtras,
+    richMenus,
     discardDraft: async (owner) => {
       await evidence.discardDraft(owner);
     },

@@ -81,12 +81,25 @@ async function startLocalOrProduction(
   return startLocalLine(config, logger, stops);
 }
 
+/** A newcomer's most common first failure, said in one line with the fix instead of a stack trace. */
+function portInUse(error: unknown): string | undefined {
+  const { code, port } = (error ?? {}) as { code?: unknown; port?: unknown };
+  if (code !== "EADDRINUSE") return undefined;
+  const variable = String(port) === process.env.EMBEDDED_DB_PORT ? "EMBEDDED_DB_PORT" : "PORT";
+  return `start-up failed: port ${String(port)} is already in use. Stop what uses it, or choose another port: ${variable}=${Number(port) + 1} npm start`;
+}
+
 function onceAsync<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
   let running: Promise<void> | undefined;
   return (...args) => (running ??= fn(...args));
 }
 
 main().catch((error: unknown) => {
+  const taken = portInUse(error);
+  if (taken) {
+    process.stderr.write(`${taken}\n`);
+    process.exit(1);
+  }
   process.stderr.write(
     `start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
@@ -50,6 +51,30 @@ describe("local mode (npm start)", () => {
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");
       if (child.exitCode !== null && child.exitCode !== 0) console.error(output());
+    }
+  });
+
+  test("when the port is already taken, then it says so in one line with the fix (set PORT), no stack trace, and exits non-zero", async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "0.0.0.0", resolve));
+    const taken = (blocker.address() as net.AddressInfo).port;
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tipline-taken-"));
+    try {
+      const child = spawn(process.execPath, [entry], {
+        cwd: root,
+        env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: String(taken) },
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      let stderr = "";
+      child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+
+      expect(code).not.toBe(0);
+      const lines = stderr.trim().split("\n");
+      expect(lines).toEqual([expect.stringContaining(`port ${taken} is already in use`)]);
+      expect(lines[0]).toContain(`PORT=${taken + 1} npm start`);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
     }
   });
 });

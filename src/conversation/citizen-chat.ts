@@ -31,6 +31,8 @@ export interface CitizenChatDeps {
   discardDraft: (owner: string) => Promise<void>;
   /** Extra menu buttons other features contribute (awareness: subscribe). */
   menuExtras?: (locale: Locale) => Array<{ label: string; data: string }>;
+  /** Shows the rich menu of the citizen's language (the default one is Thai). */
+  richMenus?: { showCitizenMenu(userId: string, locale: Locale): Promise<void> };
 }
 
 /**
@@ -76,6 +78,9 @@ export class CitizenChat implements Feature {
     // A newly learned language is kept with the next save; saving now would outdate the buttons just drawn.
     if (outcome.save || (!known && !outcome.state.flow)) await store.write(outcome.state, now);
     if (state.flow && !outcome.state.flow && outcome.cancelled) await this.deps.discardDraft(key);
+    const shownMenu = known ?? "th"; // everyone starts with the default (Thai) rich menu
+    if (outcome.state.locale && outcome.state.locale !== shownMenu)
+      await this.deps.richMenus?.showCitizenMenu(userId, outcome.state.locale);
     turn.say(...outcome.messages);
   }
 

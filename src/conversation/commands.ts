@@ -30,6 +30,7 @@ const commandNames = new Set([
   "report",
   "status",
   "my-reports",
+  "quiz",
   "language",
   "reply",
 ]);

@@ -39,6 +39,7 @@ export interface OfficerFeatureDeps {
   now: () => Date;
   /** How long an officer has to type a question or a close reason. */
   sessionTtlMs?: number;
+  richMenus?: { showOfficerMenu(userId: string, locale: Locale): Promise<void> };
 }
 
 const enrollCommand = /^\/(enroll|ลงทะเบียน)(?:\s+(.*))?$/is;
@@ -168,6 +169,7 @@ export class OfficerFeature implements Feature {
       const result = await directory.enrollOfficer(chat.userId, code, locale, now);
       if (!result.ok) return result;
       const officer = result.enrolled;
+      await this.deps.richMenus?.showOfficerMenu(chat.userId, locale);
       return {
         ok: true,
         details: { codeId: officer.codeId, role: officer.role },

@@ -18,7 +18,7 @@ import { EnrollmentLockout, enrollmentAttemptModel } from "./enrollment-lockout"
 import { OfficerDirectory } from "./directory";
 import { NewTipDispatch } from "./dispatch";
 import { EvidenceLinks, evidenceRouter, type LinkHolder } from "./evidence-links";
-import { OfficerFeature } from "./feature";
+import { OfficerFeature, type OfficerFeatureDeps } from "./feature";
 import { CaseFormatter } from "./format";
 import { caseAlertModel, officerSessionModel } from "./models";
 import { notificationRenderer } from "./notifications";
@@ -39,6 +39,8 @@ export interface OfficersDeps {
   evidenceLinkTtlMs?: number;
   /** Outbox retry sweep; default 10 s. */
   sweepIntervalMs?: number;
+  /** Gives an officer the officer rich menu at enrollment. */
+  richMenus?: OfficerFeatureDeps["richMenus"];
 }
 
 /** Who handles a tip: the route's level, and the regional centre when that is who it is. */
@@ -152,6 +154,7 @@ export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Offi
     line,
     logger: log,
     now,
+    richMenus: deps.richMenus,
   });
 
   /** Current rights of whoever a link was made for. */
