@@ -98,9 +98,26 @@ export function withLeadingId(doc: Doc): Doc {
   if (doc._id === undefined) return { _id: new ObjectId(), ...doc };
   if (Array.isArray(doc._id)) throw new CommandError("BadValue", "can't use an array for _id");
   if (doc._id instanceof RegExp) throw new CommandError("BadValue", "can't use a regex for _id");
+  const dollar = isPlainObject(doc._id) ? dollarPrefixedField(doc._id) : undefined;
+  if (dollar !== undefined) {
+    throw new CommandError(
+      "DollarPrefixedFieldName",
+      `_id fields may not contain '$'-prefixed fields: ${dollar} is not valid for storage.`,
+    );
+  }
   if (Object.keys(doc)[0] === "_id") return doc;
   const { _id, ...rest } = doc;
   return { _id, ...rest };
+}
+
+/** The first `$`-prefixed field name inside an embedded document (at any depth), if any. */
+function dollarPrefixedField(doc: Doc): string | undefined {
+  for (const [key, value] of Object.entries(doc)) {
+    if (key.startsWith("$")) return key;
+    const nested = isPlainObject(value) ? dollarPrefixedField(value) : undefined;
+    if (nested !== undefined) return nested;
+  }
+  return undefined;
 }
 
 /** MongoDB's shell-like rendering of a key, used in E11000 messages. */

@@ -1,7 +1,7 @@
 import net from "node:net";
 import type { Engine, Logger } from "./engine";
 import { MalformedMessageError } from "./errors";
-import { decodeRequest, encodeReply, frameLength } from "./wire";
+import { decodeRequest, encodeReply, frameLength, type Request } from "./wire";
 
 /**
  * The TCP side: accepts connections, cuts the byte stream into frames and hands each to the
@@ -51,11 +51,15 @@ export class WireServer {
     socket.on("error", () => socket.destroy());
 
     const frames = new FrameAssembler();
+    // Commands of one connection run one after another (a reply may wait on a slow one), while
+    // other connections are served in between whenever a command yields.
+    let previous: Promise<void> = Promise.resolve();
     socket.on("data", (chunk: Buffer) => {
       frames.push(chunk);
       try {
         for (let frame = frames.next(); frame; frame = frames.next()) {
-          this.handleFrame(socket, frame, connectionId);
+          const request = decodeRequest(frame);
+          previous = previous.then(() => this.handleRequest(socket, request, connectionId));
         }
       } catch (error) {
         const reason = error instanceof MalformedMessageError ? error.message : "internal error";
@@ -65,9 +69,9 @@ export class WireServer {
     });
   }
 
-  private handleFrame(socket: net.Socket, frame: Buffer, connectionId: number): void {
-    const request = decodeRequest(frame);
-    const reply = this.engine.execute(request, { connectionId });
+  private async handleRequest(socket: net.Socket, request: Request, connectionId: number): Promise<void> {
+    if (socket.destroyed) return;
+    const reply = await this.engine.execute(request, { connectionId });
     if (!request.expectsReply || socket.destroyed) return;
     let encoded: Buffer;
     try {
