@@ -100,9 +100,23 @@ export class BTree<K, V> {
     return i < node.keys.length && this.compare(node.keys[i] as K, key) === 0 ? node.values[i] : undefined;
   }
 
-  /** The first entry whose key is ≥ `key` (or > with `inclusive: false`). */
-  ceiling(key: K, inclusive = true): [K, V] | undefined {
-    return this.cursor({ key, inclusive }, 1).next();
+  /**
+   * The first key ≥ `key` (or > with `inclusive: false`), found in one descent without
+   * allocating: when the leaf has none, it is the smallest key of the next subtree, which the
+   * branches on the way down record.
+   */
+  firstKeyFrom(key: K, inclusive = true): K | undefined {
+    let node = this.root;
+    let next: K | undefined;
+    while (!isLeaf(node)) {
+      const i = inclusive
+        ? childBefore(node.keys, key, this.compare)
+        : childIndex(node.keys, key, this.compare);
+      if (i + 1 < node.keys.length) next = node.keys[i + 1];
+      node = node.children[i] as TreeNode<K, V>;
+    }
+    const j = inclusive ? lowerBound(node.keys, key, this.compare) : upperBound(node.keys, key, this.compare);
+    return j < node.keys.length ? node.keys[j] : next;
   }
 
   /** Inserts or replaces. Returns true if the key was new. */
@@ -218,9 +232,23 @@ interface InsertResult<K, V> {
   added: boolean;
 }
 
+/** Where `key` goes in a sorted array: one comparison when it is past the end (appends are common). */
+function insertionPoint<K>(keys: K[], key: K, compare: Comparator<K>): number {
+  const last = keys.length - 1;
+  if (last >= 0 && compare(keys[last] as K, key) < 0) return keys.length;
+  return lowerBound(keys, key, compare);
+}
+
+/** `childIndex`, with the same shortcut for keys beyond the last child's smallest key. */
+function insertionChild<K>(keys: K[], key: K, compare: Comparator<K>): number {
+  const last = keys.length - 1;
+  if (last >= 0 && compare(keys[last] as K, key) <= 0) return last;
+  return childIndex(keys, key, compare);
+}
+
 function insert<K, V>(node: TreeNode<K, V>, key: K, value: V, compare: Comparator<K>): InsertResult<K, V> {
   if (isLeaf(node)) {
-    const i = lowerBound(node.keys, key, compare);
+    const i = insertionPoint(node.keys, key, compare);
     const exists = i < node.keys.length && compare(node.keys[i] as K, key) === 0;
     const leaf = own(node) as Leaf<K, V>;
     if (exists) {
@@ -239,7 +267,7 @@ function insert<K, V>(node: TreeNode<K, V>, key: K, value: V, compare: Comparato
     };
     return { node: leaf, split: right, added: true };
   }
-  const i = childIndex(node.keys, key, compare);
+  const i = insertionChild(node.keys, key, compare);
   const result = insert(node.children[i] as TreeNode<K, V>, key, value, compare);
   const branch = own(node) as Branch<K, V>;
   branch.children[i] = result.node;
@@ -341,17 +369,26 @@ export class TreeCursor<K, V> {
       if (isLeaf(node)) {
         if (!from) index = direction === 1 ? 0 : node.keys.length - 1;
         else if (direction === 1)
-          index = from.inclusive ? lowerBound(node.keys, from.key, compare) : upperBound(node.keys, from.key, compare);
+          index = from.inclusive
+            ? lowerBound(node.keys, from.key, compare)
+            : upperBound(node.keys, from.key, compare);
         else
           index =
-            (from.inclusive ? upperBound(node.keys, from.key, compare) : lowerBound(node.keys, from.key, compare)) - 1;
+            (from.inclusive
+              ? upperBound(node.keys, from.key, compare)
+              : lowerBound(node.keys, from.key, compare)) - 1;
         this.stack.push({ node, index });
         break;
       }
       if (!from) index = direction === 1 ? 0 : node.children.length - 1;
       else if (direction === 1)
-        index = from.inclusive ? childBefore(node.keys, from.key, compare) : childIndex(node.keys, from.key, compare);
-      else index = from.inclusive ? childIndex(node.keys, from.key, compare) : childBefore(node.keys, from.key, compare);
+        index = from.inclusive
+          ? childBefore(node.keys, from.key, compare)
+          : childIndex(node.keys, from.key, compare);
+      else
+        index = from.inclusive
+          ? childIndex(node.keys, from.key, compare)
+          : childBefore(node.keys, from.key, compare);
       this.stack.push({ node, index });
       node = node.children[index] as TreeNode<K, V>;
     }

@@ -41,6 +41,11 @@ export class LockTable {
     return `${ns}\u0000${valueKey(id)}`;
   }
 
+  /** Whether any document is held at all: writers skip the lookup when none is. */
+  get empty(): boolean {
+    return this.owners.size === 0;
+  }
+
   holder(key: string): LockOwner | undefined {
     return this.owners.get(key);
   }
@@ -89,8 +94,10 @@ export class Catalog implements DataView {
   private committing: LockOwner | undefined;
   private readonly observer: WriteObserver = {
     beforeWrite: (collection, id) => {
-      const owner = this.locks.holder(LockTable.key(collection.ns, id));
-      if (owner && owner !== this.committing) throw new LockWait(owner);
+      if (!this.locks.empty) {
+        const owner = this.locks.holder(LockTable.key(collection.ns, id));
+        if (owner && owner !== this.committing) throw new LockWait(owner);
+      }
       this.changes++;
     },
     indexesChanged: () => {
@@ -151,7 +158,8 @@ export class Catalog implements DataView {
   /** collMod on a view: the same name now reads through another pipeline. */
   redefine(db: string, name: string, options: Doc): void {
     const collections = this.databases.get(db);
-    if (!collections?.has(name)) throw new CommandError("NamespaceNotFound", `ns does not exist: ${db}.${name}`);
+    if (!collections?.has(name))
+      throw new CommandError("NamespaceNotFound", `ns does not exist: ${db}.${name}`);
     collections.set(name, new Collection(db, name, options, this.observer));
     this.changes++;
   }

@@ -46,11 +46,17 @@ export function parseCollation(raw: unknown, field = "collation"): Collation | u
   const locale = raw.locale;
   if (locale === undefined) throw missingField(`${field}.locale`);
   if (typeof locale !== "string") {
-    throw new CommandError("TypeMismatch", `BSON field '${field}.locale' is the wrong type, expected type 'string'`);
+    throw new CommandError(
+      "TypeMismatch",
+      `BSON field '${field}.locale' is the wrong type, expected type 'string'`,
+    );
   }
   if (locale === "simple") {
     if (Object.keys(raw).length > 1) {
-      throw new CommandError("BadValue", "If the locale is 'simple', no other collation options may be specified");
+      throw new CommandError(
+        "BadValue",
+        "If the locale is 'simple', no other collation options may be specified",
+      );
     }
     return undefined;
   }
@@ -150,7 +156,10 @@ function boolField(raw: Doc, name: string, fallback: boolean, field: string): bo
   const value = raw[name];
   if (value === undefined) return fallback;
   if (typeof value !== "boolean") {
-    throw new CommandError("TypeMismatch", `BSON field '${field}.${name}' is the wrong type, expected type 'bool'`);
+    throw new CommandError(
+      "TypeMismatch",
+      `BSON field '${field}.${name}' is the wrong type, expected type 'bool'`,
+    );
   }
   return value;
 }

@@ -3,7 +3,14 @@ import { BTree } from "./btree";
 import { type Collation, parseCollation } from "./collation";
 import { type Doc, formatKeyValue, valueKey } from "./documents";
 import { CommandError } from "./errors";
-import { ID_INDEX_NAME, ID_INDEX_SPEC, Index, type IndexSpec, sameIndexOptions, sameKeyPattern } from "./indexes";
+import {
+  ID_INDEX_NAME,
+  ID_INDEX_SPEC,
+  Index,
+  type IndexSpec,
+  sameIndexOptions,
+  sameKeyPattern,
+} from "./indexes";
 
 /**
  * Told about every change to a collection before and after it happens. The catalogue uses it to
@@ -216,7 +223,10 @@ export class Collection {
         valueKey(existing.spec.partialFilterExpression) === valueKey(spec.partialFilterExpression) &&
         valueKey(existing.spec.collation) === valueKey(spec.collation)
       ) {
-        throw new CommandError("IndexOptionsConflict", `Index already exists with a different name: ${existing.name}`);
+        throw new CommandError(
+          "IndexOptionsConflict",
+          `Index already exists with a different name: ${existing.name}`,
+        );
       }
     }
     const index = new Index(spec);

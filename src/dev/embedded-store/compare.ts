@@ -9,6 +9,12 @@ import { isPlainObject } from "./documents";
  * UTF-8 byte order MongoDB uses) unless a collation says otherwise.
  */
 export function compareValues(a: unknown, b: unknown, collation?: Collation): number {
+  // The common cases first: index keys are mostly strings and numbers.
+  if (typeof a === "string" && typeof b === "string") {
+    if (a === b) return 0;
+    return collation ? collation.compare(a, b) : compareCodePoints(a, b);
+  }
+  if (typeof a === "number" && typeof b === "number" && a === a && b === b) return a < b ? -1 : a > b ? 1 : 0;
   const rankA = typeRank(a);
   const rankB = typeRank(b);
   if (rankA === EDGE_RANK || rankB === EDGE_RANK) return compareEdge(a, b, rankA, rankB);
@@ -151,9 +157,13 @@ function stringOf(value: unknown): string {
   return typeof value === "string" ? value : String((value as { value: string }).value ?? value);
 }
 
+/** Any UTF-16 unit at or above the surrogates, where UTF-16 order and code point order can part. */
+const HIGH_UNITS = /[\ud800-\uffff]/;
+
 /** Code point order, which is UTF-8 byte order; UTF-16 order differs only around surrogates. */
 export function compareCodePoints(a: string, b: string): number {
   if (a === b) return 0;
+  if (!HIGH_UNITS.test(a) || !HIGH_UNITS.test(b)) return a < b ? -1 : 1;
   const length = Math.min(a.length, b.length);
   for (let i = 0; i < length; i++) {
     const x = a.charCodeAt(i);

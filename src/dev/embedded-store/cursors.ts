@@ -99,7 +99,9 @@ export class CursorRegistry {
     if (cursor.busy) throw new CommandError("CursorInUse", `cursor id ${key} is already in use`);
     cursor.busy = true;
     try {
-      const batch = await cursor.source.nextBatch(batchSize && batchSize > 0 ? batchSize : Number.MAX_SAFE_INTEGER);
+      const batch = await cursor.source.nextBatch(
+        batchSize && batchSize > 0 ? batchSize : Number.MAX_SAFE_INTEGER,
+      );
       cursor.lastUsed = Date.now();
       if (!cursor.source.exhausted && this.cursors.has(key)) return { id, ns: cursor.ns, batch };
       this.cursors.delete(key);

@@ -67,12 +67,29 @@ export function valueKey(value: unknown): string {
  * `distinct` do: `tags.name` visits each element of `tags`; a numeric part indexes an array.
  */
 export function valuesAtPath(doc: unknown, path: string): unknown[] {
+  return valuesAtParts(doc, path.includes(".") ? path.split(".") : [path]);
+}
+
+/** `valuesAtPath` with the path already split (index keys are extracted for every write). */
+export function valuesAtParts(doc: unknown, parts: readonly string[]): unknown[] {
+  if (parts.length === 1 && isPlainObject(doc)) {
+    const part = parts[0] as string;
+    if (!Object.prototype.hasOwnProperty.call(doc, part)) return [];
+    const value = doc[part];
+    return Array.isArray(value) ? collectArray(value, parts) : [value];
+  }
   const out: unknown[] = [];
-  collect(doc, path.split("."), 0, out);
+  collect(doc, parts, 0, out);
   return out;
 }
 
-function collect(value: unknown, parts: string[], depth: number, out: unknown[]): void {
+function collectArray(value: unknown[], parts: readonly string[]): unknown[] {
+  const out: unknown[] = [];
+  collect(value, parts, 1, out);
+  return out;
+}
+
+function collect(value: unknown, parts: readonly string[], depth: number, out: unknown[]): void {
   const part = parts[depth];
   if (part === undefined) {
     out.push(value);

@@ -13,7 +13,9 @@ export type Logger = (msg: string, fields?: Record<string, unknown>) => void;
 export class Engine {
   readonly catalog = new Catalog();
   readonly cursors = new CursorRegistry();
-  readonly sessions = new SessionRegistry(this.catalog, (transaction) => this.cursors.dropOwnedBy(transaction));
+  readonly sessions = new SessionRegistry(this.catalog, (transaction) =>
+    this.cursors.dropOwnedBy(transaction),
+  );
   readonly startedAt = new Date();
   /** "host:port" as clients should address this server; set once listening. */
   hostAndPort = "127.0.0.1:0";

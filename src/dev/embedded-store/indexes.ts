@@ -1,7 +1,7 @@
 import { BTree, type Bound } from "./btree";
 import { type Collation, parseCollation } from "./collation";
 import { compareValues, EMPTY_ARRAY_KEY } from "./compare";
-import { type Doc, isPlainObject, valueKey, valuesAtPath } from "./documents";
+import { type Doc, isPlainObject, valueKey, valuesAtParts } from "./documents";
 import { CommandError } from "./errors";
 import { compileMatcher, type Matcher } from "./match";
 
@@ -82,13 +82,22 @@ export function parseIndexSpec(raw: unknown, defaultCollation: Collation | undef
   }
   for (const [field, direction] of Object.entries(raw.key)) {
     if (typeof direction === "string") {
-      throw new CommandError("CommandNotSupported", `${direction} indexes are not supported by the embedded store`);
+      throw new CommandError(
+        "CommandNotSupported",
+        `${direction} indexes are not supported by the embedded store`,
+      );
     }
     if (typeof direction !== "number" || direction === 0 || Number.isNaN(direction)) {
-      throw new CommandError("CannotCreateIndex", `Values in the index key pattern can't be 0 (field ${field})`);
+      throw new CommandError(
+        "CannotCreateIndex",
+        `Values in the index key pattern can't be 0 (field ${field})`,
+      );
     }
     if (field.includes("$**")) {
-      throw new CommandError("CommandNotSupported", "wildcard indexes are not supported by the embedded store");
+      throw new CommandError(
+        "CommandNotSupported",
+        "wildcard indexes are not supported by the embedded store",
+      );
     }
   }
   // `v`, `background` and `ns` are build details; `unique: false`/`sparse: false` mean the same as absent.
@@ -140,6 +149,8 @@ interface IndexEntry {
 interface IndexDefinition {
   spec: IndexSpec;
   fields: string[];
+  /** Each field's path, split once. */
+  paths: string[][];
   directions: Array<1 | -1>;
   collation: Collation | undefined;
   partialFilter: Matcher | undefined;
@@ -158,13 +169,20 @@ function defineIndex(spec: IndexSpec): IndexDefinition {
   return {
     spec,
     fields,
+    paths: fields.map((field) => field.split(".")),
     directions,
     collation,
-    partialFilter: spec.partialFilterExpression ? compileMatcher(spec.partialFilterExpression, {}) : undefined,
+    partialFilter: spec.partialFilterExpression
+      ? compileMatcher(spec.partialFilterExpression, {})
+      : undefined,
     compare: (a, b) => {
       for (let i = 0; i < width; i++) {
-        const c = compareValues(a[i], b[i], collation);
-        if (c !== 0) return c * (directions[i] as number);
+        const x = a[i];
+        const y = b[i];
+        // Equal strings (a shared leading field such as `status`) are the usual case.
+        if (x === y && typeof x === "string") continue;
+        const c = compareValues(x, y, collation);
+        if (c !== 0) return directions[i] === 1 ? c : -c;
       }
       const ridA = a[width] as number;
       const ridB = b[width] as number;
@@ -251,19 +269,22 @@ export class Index {
   /** Whether `doc` falls under this index at all (sparse and partial indexes skip some documents). */
   covers(doc: Doc): boolean {
     if (this.partialFilter && !this.partialFilter.test(doc)) return false;
-    if (this.spec.sparse && this.fields.every((field) => valuesAtPath(doc, field).length === 0)) return false;
+    if (this.spec.sparse && this.definition.paths.every((path) => valuesAtParts(doc, path).length === 0))
+      return false;
     return true;
   }
 
   /** The duplicate a unique index would get from `doc`, or undefined. `rid` is the document's own record id. */
   findConflict(doc: Doc, rid: number): Doc | undefined {
     if (!this.unique) return undefined;
+    const width = this.fields.length;
     for (const entry of this.entriesFor(doc, rid)) {
-      const cursor = this.tree.cursor({ key: [...entry.values, -Infinity], inclusive: true }, 1);
-      for (let found = cursor.next(); found; found = cursor.next()) {
-        if (this.compareValuesOnly(found[0], entry.key) !== 0) break;
-        if (found[1] !== rid) return this.keyValue(entry);
+      // Keys end with their record id: the first key with these values tells whose it is.
+      let found = this.tree.firstKeyFrom([...entry.values, -Infinity]);
+      if (found && found[width] === rid && this.compareValuesOnly(found, entry.key) === 0) {
+        found = this.tree.firstKeyFrom(found, false);
       }
+      if (found && this.compareValuesOnly(found, entry.key) === 0) return this.keyValue(entry);
     }
     return undefined;
   }
@@ -326,13 +347,22 @@ export class Index {
    */
   entriesFor(doc: Doc, rid: number): IndexEntry[] {
     if (!this.covers(doc)) return [];
-    if (this.fields.length === 1) {
-      const values = keyValuesOf(doc, this.fields[0] as string);
+    const paths = this.definition.paths;
+    if (paths.length === 1) {
+      const values = keyValuesOf(doc, paths[0] as string[]);
+      if (values.length === 1) return [{ key: [values[0], rid], values }];
       return values.map((value) => ({ key: [value, rid], values: [value] }));
     }
-    const perField = this.fields.map((field) => keyValuesOf(doc, field));
+    const perField = paths.map((path) => keyValuesOf(doc, path));
+    if (perField.every((values) => values.length === 1)) {
+      const values = perField.map((found) => found[0]);
+      return [{ key: [...values, rid], values }];
+    }
     if (perField.filter((values) => values.length > 1).length > 1) {
-      throw new CommandError("CannotIndexParallelArrays", `cannot index parallel arrays in index ${this.name}`);
+      throw new CommandError(
+        "CannotIndexParallelArrays",
+        `cannot index parallel arrays in index ${this.name}`,
+      );
     }
     let combinations: unknown[][] = [[]];
     for (const values of perField) {
@@ -343,8 +373,8 @@ export class Index {
 }
 
 /** Distinct values a document indexes under one field (array elements, deduplicated). */
-function keyValuesOf(doc: Doc, field: string): unknown[] {
-  const found = valuesAtPath(doc, field);
+function keyValuesOf(doc: Doc, path: readonly string[]): unknown[] {
+  const found = valuesAtParts(doc, path);
   if (found.length === 0) return [null];
   if (found.length === 1 && !Array.isArray(found[0])) return found;
   const values: unknown[] = [];

@@ -60,7 +60,8 @@ function compileTopLevel(operator: string, operand: unknown, options: MatchOptio
         throw new CommandError("BadValue", `${operator} must be a nonempty array`);
       }
       const clauses = operand.map((clause) => {
-        if (!isPlainObject(clause)) throw new CommandError("BadValue", `${operator} argument's entries must be objects`);
+        if (!isPlainObject(clause))
+          throw new CommandError("BadValue", `${operator} argument's entries must be objects`);
         return compileFilter(clause, options);
       });
       if (operator === "$and") return (doc) => clauses.every((clause) => clause(doc));
@@ -244,7 +245,8 @@ function equalityPredicate(expected: unknown, collation: Collation | undefined):
 }
 
 function rangePredicate(operator: string, bound: unknown, collation: Collation | undefined): LeavesPredicate {
-  if (isRegExp(bound)) throw new CommandError("BadValue", `Can't have RegEx as arg to predicate over field: ${operator}`);
+  if (isRegExp(bound))
+    throw new CommandError("BadValue", `Can't have RegEx as arg to predicate over field: ${operator}`);
   if (bound === null || bound === undefined) {
     // null is the only value of its type: ≤ and ≥ are equality, < and > match nothing.
     if (operator === "$gte" || operator === "$lte") return equalityPredicate(null, collation);
@@ -276,7 +278,8 @@ function inPredicate(operand: unknown, collation: Collation | undefined, operato
     } else values.push(option);
   }
   const matchesNull = values.some((value) => value === null || value === undefined);
-  const strings = !collation && values.every((value) => typeof value === "string") ? new Set(values) : undefined;
+  const strings =
+    !collation && values.every((value) => typeof value === "string") ? new Set(values) : undefined;
   const test = (value: unknown) => {
     if (strings) {
       if (typeof value === "string" && strings.has(value)) return true;
@@ -287,7 +290,9 @@ function inPredicate(operand: unknown, collation: Collation | undefined, operato
       }
     }
     if (matchesNull && (value === null || value === undefined)) return true;
-    return patterns.length > 0 && typeof value === "string" && patterns.some((pattern) => pattern.test(value));
+    return (
+      patterns.length > 0 && typeof value === "string" && patterns.some((pattern) => pattern.test(value))
+    );
   };
   return (leaves) => leaves.some((leaf) => (leaf === MISSING ? matchesNull : anyValue(leaf, test)));
 }
@@ -395,7 +400,8 @@ function allPredicate(operand: unknown, options: MatchOptions): LeavesPredicate 
   if (!Array.isArray(operand)) throw new CommandError("BadValue", "$all needs an array");
   if (operand.length === 0) return () => false;
   const tests = operand.map((item) => {
-    if (isPlainObject(item) && Object.keys(item)[0] === "$elemMatch") return elemMatchPredicate(item.$elemMatch, options);
+    if (isPlainObject(item) && Object.keys(item)[0] === "$elemMatch")
+      return elemMatchPredicate(item.$elemMatch, options);
     if (isPlainObject(item) && Object.keys(item)[0]?.startsWith("$")) {
       throw new CommandError("BadValue", "no $ expressions in $all");
     }
@@ -408,7 +414,8 @@ function elemMatchPredicate(operand: unknown, options: MatchOptions): LeavesPred
   if (!isPlainObject(operand)) throw new CommandError("BadValue", "$elemMatch needs an Object");
   const keys = Object.keys(operand);
   const onValues =
-    keys.length > 0 && keys.every((key) => key.startsWith("$") && !["$and", "$or", "$nor", "$expr"].includes(key));
+    keys.length > 0 &&
+    keys.every((key) => key.startsWith("$") && !["$and", "$or", "$nor", "$expr"].includes(key));
   let element: (value: unknown) => boolean;
   if (onValues) {
     const test = compileOperators(operand, options);
@@ -452,7 +459,8 @@ function modPredicate(operand: unknown): LeavesPredicate {
 function bitsPredicate(operator: string, operand: unknown): LeavesPredicate {
   let positions: number[];
   if (typeof operand === "number") {
-    if (!Number.isInteger(operand) || operand < 0) throw new CommandError("BadValue", `${operator} needs a non-negative integer mask`);
+    if (!Number.isInteger(operand) || operand < 0)
+      throw new CommandError("BadValue", `${operator} needs a non-negative integer mask`);
     positions = [];
     for (let bit = 0; bit < 53; bit++) if (Math.floor(operand / 2 ** bit) % 2 === 1) positions.push(bit);
   } else if (Array.isArray(operand) && operand.every((p) => Number.isInteger(p) && p >= 0)) {
@@ -493,7 +501,8 @@ function toRegExp(value: unknown): RegExp {
 }
 
 function regexFrom(pattern: unknown, options: unknown): RegExp {
-  if (options !== undefined && typeof options !== "string") throw new CommandError("BadValue", "$options has to be a string");
+  if (options !== undefined && typeof options !== "string")
+    throw new CommandError("BadValue", "$options has to be a string");
   let source: string;
   let flags = "";
   if (pattern instanceof RegExp) {
@@ -532,7 +541,6 @@ function regexPredicate(pattern: RegExp): LeavesPredicate {
 /** Explicit `$eq: /re/` matches only stored regular expressions equal to it, as in MongoDB. */
 function regexValuePredicate(operand: unknown): LeavesPredicate {
   const expected = toRegExp(operand);
-  const test = (value: unknown) =>
-    isRegExp(value) && compareValues(toRegExp(value), expected) === 0;
+  const test = (value: unknown) => isRegExp(value) && compareValues(toRegExp(value), expected) === 0;
   return (leaves) => leaves.some((leaf) => leaf !== MISSING && anyValue(leaf, test));
 }

@@ -16,10 +16,16 @@ export function parseSort(sort: unknown): SortSpec | undefined {
   const spec: SortSpec = [];
   for (const [field, direction] of Object.entries(sort)) {
     if (isPlainObject(direction)) {
-      throw new CommandError("CommandNotSupported", "$meta sorts need $text, which the embedded store does not support");
+      throw new CommandError(
+        "CommandNotSupported",
+        "$meta sorts need $text, which the embedded store does not support",
+      );
     }
     if (direction !== 1 && direction !== -1) {
-      throw new CommandError("BadValue", "$sort key ordering must be 1 (for ascending) or -1 (for descending)");
+      throw new CommandError(
+        "BadValue",
+        "$sort key ordering must be 1 (for ascending) or -1 (for descending)",
+      );
     }
     spec.push([field, direction]);
   }
@@ -63,8 +69,12 @@ export function planQuery(collection: Collection, request: PlanRequest): Plan {
   const conditions = fieldConditions(request.filter);
   const natural = naturalDirection(sort);
   const hinted = resolveHint(collection, request.hint);
-  if (hinted === "natural") return { kind: "collscan", direction: hintedNaturalDirection(request.hint), sorted: !sort };
-  if (hinted) return indexPlan(hinted, conditions, sort, request.collation) ?? fullIndexPlan(hinted, sort, request.collation);
+  if (hinted === "natural")
+    return { kind: "collscan", direction: hintedNaturalDirection(request.hint), sorted: !sort };
+  if (hinted)
+    return (
+      indexPlan(hinted, conditions, sort, request.collation) ?? fullIndexPlan(hinted, sort, request.collation)
+    );
   if (natural) return { kind: "collscan", direction: natural, sorted: true };
 
   let best: { plan: Plan; cost: number } = {
@@ -77,7 +87,8 @@ export function planQuery(collection: Collection, request: PlanRequest): Plan {
     if (!plan) continue;
     const keys = plan.intervals.reduce(
       (total, interval) =>
-        total + index.countBetween({ key: interval.low, inclusive: true }, { key: interval.high, inclusive: true }),
+        total +
+        index.countBetween({ key: interval.low, inclusive: true }, { key: interval.high, inclusive: true }),
       0,
     );
     const cost = (plan.sorted ? keys : keys * 3) + plan.intervals.length;
@@ -96,7 +107,10 @@ function hintedNaturalDirection(hint: unknown): 1 | -1 {
 }
 
 /** The hinted index, "natural", or undefined when there is no hint. Unknown indexes are BadValue, as in MongoDB. */
-export function resolveHint(collection: Collection | undefined, hint: unknown): Index | "natural" | undefined {
+export function resolveHint(
+  collection: Collection | undefined,
+  hint: unknown,
+): Index | "natural" | undefined {
   if (hint === undefined || hint === null || hint === "") return undefined;
   if (isPlainObject(hint) && Object.keys(hint).length === 0) return undefined;
   if (isPlainObject(hint) && "$natural" in hint) return "natural";
@@ -153,7 +167,11 @@ function isBoundable(value: unknown): boolean {
  * collation is the query's (otherwise "a" and "A" may or may not be one key). On a multikey field
  * two range conditions may be met by different elements, so only one side is used.
  */
-function boundsFor(conditions: unknown[], multikey: boolean, stringsAllowed: boolean): FieldBounds | undefined {
+function boundsFor(
+  conditions: unknown[],
+  multikey: boolean,
+  stringsAllowed: boolean,
+): FieldBounds | undefined {
   const bounds: FieldBounds = {};
   const usable = (value: unknown) => isBoundable(value) && (stringsAllowed || typeof value !== "string");
   let bounded = false;
@@ -164,18 +182,25 @@ function boundsFor(conditions: unknown[], multikey: boolean, stringsAllowed: boo
       if (operator === "$eq" && usable(operand)) {
         bounds.points = intersectPoints(bounds.points, [operand]);
         bounded = true;
-      } else if (operator === "$in" && Array.isArray(operand) && operand.length > 0 && operand.every(usable)) {
+      } else if (
+        operator === "$in" &&
+        Array.isArray(operand) &&
+        operand.length > 0 &&
+        operand.every(usable)
+      ) {
         bounds.points = intersectPoints(bounds.points, operand);
         bounded = true;
       } else if ((operator === "$gt" || operator === "$gte") && usable(operand)) {
         if (multikey && (bounds.low || bounds.high || bounds.points)) continue;
         const inclusive = operator === "$gte";
-        if (!bounds.low || compareValues(operand, bounds.low.value) > 0) bounds.low = { value: operand, inclusive };
+        if (!bounds.low || compareValues(operand, bounds.low.value) > 0)
+          bounds.low = { value: operand, inclusive };
         bounded = true;
       } else if ((operator === "$lt" || operator === "$lte") && usable(operand)) {
         if (multikey && (bounds.low || bounds.high || bounds.points)) continue;
         const inclusive = operator === "$lte";
-        if (!bounds.high || compareValues(operand, bounds.high.value) < 0) bounds.high = { value: operand, inclusive };
+        if (!bounds.high || compareValues(operand, bounds.high.value) < 0)
+          bounds.high = { value: operand, inclusive };
         bounded = true;
       }
     }
@@ -190,8 +215,10 @@ function boundsFor(conditions: unknown[], multikey: boolean, stringsAllowed: boo
     delete bounds.high;
   }
   // A range is bracketed by the type of its bound: `$gt: 5` stops before the first string.
-  if (bounds.low && !bounds.high) bounds.high = { value: new TypeEdge(typeRank(bounds.low.value), 1), inclusive: true };
-  if (bounds.high && !bounds.low) bounds.low = { value: new TypeEdge(typeRank(bounds.high.value), -1), inclusive: true };
+  if (bounds.low && !bounds.high)
+    bounds.high = { value: new TypeEdge(typeRank(bounds.low.value), 1), inclusive: true };
+  if (bounds.high && !bounds.low)
+    bounds.low = { value: new TypeEdge(typeRank(bounds.high.value), -1), inclusive: true };
   return bounds;
 }
 
@@ -264,7 +291,9 @@ function sortOrder(
   const pinned = (field: string, position: number) =>
     (perField[position]?.points?.length ?? 0) === 1 ||
     (conditions.get(field) ?? []).some((condition) => isBoundable(condition));
-  const wanted = sort.filter(([field]) => !index.fields.includes(field) || !pinned(field, index.fields.indexOf(field)));
+  const wanted = sort.filter(
+    ([field]) => !index.fields.includes(field) || !pinned(field, index.fields.indexOf(field)),
+  );
   if (wanted.length === 0) return 1;
   let position = 0;
   let direction: 1 | -1 | undefined;
@@ -372,7 +401,8 @@ export class CandidateSource {
     for (;;) {
       if (!this.scan) {
         if (this.intervalIndex >= plan.intervals.length) return undefined;
-        const position = plan.direction === 1 ? this.intervalIndex : plan.intervals.length - 1 - this.intervalIndex;
+        const position =
+          plan.direction === 1 ? this.intervalIndex : plan.intervals.length - 1 - this.intervalIndex;
         const interval = plan.intervals[position] as Interval;
         this.scan = this.intervalScan(plan.index, interval, plan.direction);
       }
@@ -410,4 +440,3 @@ export class CandidateSource {
     };
   }
 }
-

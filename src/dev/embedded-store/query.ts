@@ -195,7 +195,10 @@ export async function matchingRecords(
   const snapshot = collection.snapshot();
   const plan = planQuery(snapshot, request);
   const source = new CandidateSource(snapshot, plan);
-  const matcher = compileMatcher(request.filter, { collation: request.collation, variables: request.variables });
+  const matcher = compileMatcher(request.filter, {
+    collation: request.collation,
+    variables: request.variables,
+  });
   const slice = new TimeSlice();
   const found: Array<{ rid: number; doc: Doc }> = [];
   for (let doc = source.next(); doc; doc = source.next()) {
@@ -206,7 +209,11 @@ export async function matchingRecords(
   }
   if (!first || found.length <= 1) return found;
   const byDoc = new Map(found.map((entry) => [entry.doc, entry]));
-  const winner = sortDocs(found.map((entry) => entry.doc), request.sort ?? [], request.collation)[0] as Doc;
+  const winner = sortDocs(
+    found.map((entry) => entry.doc),
+    request.sort ?? [],
+    request.collation,
+  )[0] as Doc;
   return [byDoc.get(winner) as { rid: number; doc: Doc }];
 }
 
@@ -354,7 +361,11 @@ export function runPipeline(docs: Doc[], pipeline: Doc[], env: PipelineEnvironme
     if (name === "$out" || name === "$merge") {
       throw new CommandError("BadValue", `${name} can only be the final stage in the pipeline`);
     }
-    if (env.collation && !COLLATION_SAFE_STAGES.has(name) && !(name === "$project" && isPlainProjection(stage.$project))) {
+    if (
+      env.collation &&
+      !COLLATION_SAFE_STAGES.has(name) &&
+      !(name === "$project" && isPlainProjection(stage.$project))
+    ) {
       throw unsupported(`the ${name} stage with a non-simple collation`);
     }
   }
@@ -371,14 +382,21 @@ export function runPipeline(docs: Doc[], pipeline: Doc[], env: PipelineEnvironme
 function isPlainProjection(projection: unknown): boolean {
   return (
     isPlainObject(projection) &&
-    Object.values(projection).every((value) => value === 0 || value === 1 || value === true || value === false)
+    Object.values(projection).every(
+      (value) => value === 0 || value === 1 || value === true || value === false,
+    )
   );
 }
 
 /** mingo's operators, with `$match` and `$sort` replaced by this store's (see `runPipeline`). */
 function pipelineContext(collation: Collation | undefined): Context {
-  const $match = (collection: LazyIterator, expr: unknown, options: { variables?: Doc; local?: { variables?: Doc } }) => {
-    if (!isPlainObject(expr)) throw new CommandError("BadValue", "the match filter must be an expression in an object");
+  const $match = (
+    collection: LazyIterator,
+    expr: unknown,
+    options: { variables?: Doc; local?: { variables?: Doc } },
+  ) => {
+    if (!isPlainObject(expr))
+      throw new CommandError("BadValue", "the match filter must be an expression in an object");
     const variables = { ...options.variables, ...options.local?.variables };
     const matcher = compileMatcher(expr, { collation, variables });
     return collection.filter((doc) => matcher.test(doc as Doc));
@@ -404,12 +422,16 @@ function pipelineContext(collation: Collation | undefined): Context {
  */
 export function parseLet(raw: unknown): Doc | undefined {
   if (raw === undefined || raw === null) return undefined;
-  if (!isPlainObject(raw)) throw new CommandError("TypeMismatch", "BSON field 'let' is the wrong type, expected type 'object'");
+  if (!isPlainObject(raw))
+    throw new CommandError("TypeMismatch", "BSON field 'let' is the wrong type, expected type 'object'");
   const variables: Doc = {};
   const context = pipelineContext(undefined);
   for (const [name, expression] of Object.entries(raw)) {
     if (!/^[a-z\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*$/.test(name)) {
-      throw new CommandError("FailedToParse", `'${name}' starts with an invalid character for a user variable name`);
+      throw new CommandError(
+        "FailedToParse",
+        `'${name}' starts with an invalid character for a user variable name`,
+      );
     }
     variables[name] = evalExpr({}, expression, { ...mingoOptions, context, variables } as Options);
   }
@@ -428,7 +450,11 @@ export function evaluateVariables(raw: Doc, doc: Doc): Doc {
 }
 
 /** `distinct`: array values contribute their elements; duplicates (under the collation) collapse. */
-export function distinctValues(docs: Iterable<Doc>, path: string, collation: Collation | undefined): unknown[] {
+export function distinctValues(
+  docs: Iterable<Doc>,
+  path: string,
+  collation: Collation | undefined,
+): unknown[] {
   const seen = new BTree<unknown, true>((a, b) => compareValues(a, b, collation));
   const values: unknown[] = [];
   for (const doc of docs) {

@@ -106,13 +106,25 @@ export class Transaction implements DataView, LockOwner {
         before,
         after: copy.findById(id)?.doc,
       }));
-      changes.push({ db: copy.db, name: copy.name, options: copy.options, indexes: copy.indexSpecs(), writes });
+      changes.push({
+        db: copy.db,
+        name: copy.name,
+        options: copy.options,
+        indexes: copy.indexSpecs(),
+        writes,
+      });
     }
     for (const ns of this.created) {
       const copy = this.copies.get(ns);
       if (copy && !this.written.has(ns)) {
         // An empty collection created in the transaction still exists after it.
-        changes.push({ db: copy.db, name: copy.name, options: copy.options, indexes: copy.indexSpecs(), writes: [] });
+        changes.push({
+          db: copy.db,
+          name: copy.name,
+          options: copy.options,
+          indexes: copy.indexSpecs(),
+          writes: [],
+        });
       }
     }
     try {
@@ -200,7 +212,12 @@ export class SessionRegistry {
     }
     if (body.startTransaction === true) {
       if (txnNumber === session.txnNumber) {
-        throw new CommandError("NoSuchTransaction", `Transaction ${txnNumber} has already been started`, {}, TRANSIENT);
+        throw new CommandError(
+          "NoSuchTransaction",
+          `Transaction ${txnNumber} has already been started`,
+          {},
+          TRANSIENT,
+        );
       }
       // A newer txnNumber implicitly abandons whatever the session had open before.
       if (session.transaction) this.finish(session, "aborted");
@@ -267,7 +284,8 @@ export class SessionRegistry {
 
   /** Aborts every open transaction (store shutdown). */
   abortAll(): void {
-    for (const session of this.sessions.values()) if (session.outcome === "active") this.finish(session, "aborted");
+    for (const session of this.sessions.values())
+      if (session.outcome === "active") this.finish(session, "aborted");
   }
 
   private sessionFor(body: Doc): SessionState {

@@ -20,14 +20,7 @@ export interface UpdateContext {
 }
 
 /** Stages MongoDB allows in an update pipeline. */
-const UPDATE_STAGES = new Set([
-  "$addFields",
-  "$set",
-  "$project",
-  "$unset",
-  "$replaceRoot",
-  "$replaceWith",
-]);
+const UPDATE_STAGES = new Set(["$addFields", "$set", "$project", "$unset", "$replaceRoot", "$replaceWith"]);
 
 /** Update operators that compare values, which mingo would do without the collation. */
 const COMPARING_OPERATORS = ["$addToSet", "$pull", "$pullAll", "$min", "$max"];
@@ -37,7 +30,10 @@ export function parseUpdateSpec(value: unknown): UpdateSpec {
     for (const stage of value) {
       const name = Object.keys(stage)[0] ?? "";
       if (Object.keys(stage).length !== 1 || !UPDATE_STAGES.has(name)) {
-        throw new CommandError("InvalidOptions", `${name || "An empty stage"} is not allowed to be used within an update`);
+        throw new CommandError(
+          "InvalidOptions",
+          `${name || "An empty stage"} is not allowed to be used within an update`,
+        );
       }
     }
     return value;
@@ -203,7 +199,8 @@ function pipelineUpdate(current: Doc, pipeline: Doc[], context: UpdateContext): 
     variables: context.variables,
     resolve: () => [],
   })[0];
-  if (!isPlainObject(result)) throw new CommandError("BadValue", "an update pipeline must produce a document");
+  if (!isPlainObject(result))
+    throw new CommandError("BadValue", "an update pipeline must produce a document");
   if (result._id === undefined && current._id !== undefined) {
     const { _id: _missing, ...rest } = result;
     return { _id: current._id, ...rest };

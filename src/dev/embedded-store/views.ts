@@ -25,7 +25,10 @@ export function resolveNamespace(data: DataView, db: string, name: string): Reso
   let current: Collection | undefined = first;
   for (let depth = 0; current?.view; depth++) {
     if (depth >= MAX_VIEW_DEPTH) {
-      throw new CommandError("ViewDepthLimitExceeded", `View depth too deep or view cycle detected; maximum depth is ${MAX_VIEW_DEPTH}`);
+      throw new CommandError(
+        "ViewDepthLimitExceeded",
+        `View depth too deep or view cycle detected; maximum depth is ${MAX_VIEW_DEPTH}`,
+      );
     }
     pipelines.unshift(current.view.pipeline);
     current = data.collection(db, current.view.viewOn);
@@ -50,5 +53,7 @@ export function viewCollation(view: Collection, requested: unknown): Collation |
 
 function matchesSpec(collation: Collation | undefined, requested: Doc): boolean {
   if (!collation) return false;
-  return Object.entries(requested).every(([key, value]) => JSON.stringify(collation.spec[key]) === JSON.stringify(value));
+  return Object.entries(requested).every(
+    ([key, value]) => JSON.stringify(collation.spec[key]) === JSON.stringify(value),
+  );
 }

@@ -38,7 +38,13 @@ function listDatabases(context: CommandContext): Doc {
   return { databases: listed, totalSize, totalSizeMb: Math.floor(totalSize / 1024 / 1024), ok: 1 };
 }
 
-const LIST_COLLECTIONS_FIELDS = new Set(["filter", "nameOnly", "authorizedCollections", "cursor", "includePendingDrops"]);
+const LIST_COLLECTIONS_FIELDS = new Set([
+  "filter",
+  "nameOnly",
+  "authorizedCollections",
+  "cursor",
+  "includePendingDrops",
+]);
 
 /** Collections and views (`type: "view"`, read-only, with their definition), as MongoDB lists them. */
 function listCollections(context: CommandContext): Promise<Doc> {
@@ -86,7 +92,16 @@ const CREATE_FIELDS = new Set([
   "flags",
 ]);
 /** Collection kinds whose behaviour (size caps, buckets, encryption, validation…) the store does not have. */
-const CREATE_UNSUPPORTED = ["capped", "timeseries", "clusteredIndex", "expireAfterSeconds", "encryptedFields", "changeStreamPreAndPostImages", "validator", "recordIdsReplicated"];
+const CREATE_UNSUPPORTED = [
+  "capped",
+  "timeseries",
+  "clusteredIndex",
+  "expireAfterSeconds",
+  "encryptedFields",
+  "changeStreamPreAndPostImages",
+  "validator",
+  "recordIdsReplicated",
+];
 
 /** The options `create` stores (and `listCollections` shows), validated; a view also needs its definition. */
 export function parseCreateOptions(body: Doc): Doc {
@@ -96,8 +111,12 @@ export function parseCreateOptions(body: Doc): Doc {
     if (CREATE_FIELDS.has(key)) options[key] = value;
   }
   // An empty validator (what some tools send) validates nothing: nothing to refuse.
-  if (isPlainObject(options.validator) && Object.keys(options.validator).length === 0) delete options.validator;
-  if (isPlainObject(options.changeStreamPreAndPostImages) && options.changeStreamPreAndPostImages.enabled === false) {
+  if (isPlainObject(options.validator) && Object.keys(options.validator).length === 0)
+    delete options.validator;
+  if (
+    isPlainObject(options.changeStreamPreAndPostImages) &&
+    options.changeStreamPreAndPostImages.enabled === false
+  ) {
     delete options.changeStreamPreAndPostImages;
   }
   refuseUnsupported(options, "create", CREATE_UNSUPPORTED);
@@ -138,7 +157,10 @@ function create(context: CommandContext): Doc {
   const options = parseCreateOptions(context.body);
   if (context.transaction) {
     if (options.viewOn !== undefined) {
-      throw new CommandError("OperationNotSupportedInTransaction", "Cannot create a view in a multi-document transaction.");
+      throw new CommandError(
+        "OperationNotSupportedInTransaction",
+        "Cannot create a view in a multi-document transaction.",
+      );
     }
     context.transaction.createCollection(context.db, name, options);
   } else {
@@ -205,11 +227,20 @@ function collMod(context: CommandContext): Doc {
   if (!collection) throw new CommandError("NamespaceNotFound", `ns does not exist: ${db}.${name}`);
   const reply: Doc = { ok: 1 };
   if (body.viewOn !== undefined || body.pipeline !== undefined) {
-    if (!collection.view) throw new CommandError("InvalidOptions", `option viewOn and pipeline are only supported on views`);
+    if (!collection.view)
+      throw new CommandError("InvalidOptions", `option viewOn and pipeline are only supported on views`);
     if (body.viewOn === undefined || body.pipeline === undefined) {
-      throw new CommandError("InvalidOptions", "Must specify both 'viewOn' and 'pipeline' when modifying a view");
+      throw new CommandError(
+        "InvalidOptions",
+        "Must specify both 'viewOn' and 'pipeline' when modifying a view",
+      );
     }
-    const options = parseCreateOptions({ create: name, viewOn: body.viewOn, pipeline: body.pipeline, ...(collection.options.collation ? { collation: collection.options.collation } : {}) });
+    const options = parseCreateOptions({
+      create: name,
+      viewOn: body.viewOn,
+      pipeline: body.pipeline,
+      ...(collection.options.collation ? { collation: collection.options.collation } : {}),
+    });
     catalog.redefine(db, name, options);
   }
   if (body.index !== undefined) {
@@ -225,7 +256,11 @@ function collMod(context: CommandContext): Doc {
         : isPlainObject(index.keyPattern)
           ? collection.findIndexByKey(index.keyPattern)
           : undefined;
-    if (!target) throw new CommandError("IndexNotFound", `cannot find index ${JSON.stringify(index.name ?? index.keyPattern)} for ns ${collection.ns}`);
+    if (!target)
+      throw new CommandError(
+        "IndexNotFound",
+        `cannot find index ${JSON.stringify(index.name ?? index.keyPattern)} for ns ${collection.ns}`,
+      );
     if (index.expireAfterSeconds !== undefined && target.spec.expireAfterSeconds === undefined) {
       throw new CommandError("InvalidOptions", "no expireAfterSeconds field to update");
     }
@@ -258,8 +293,13 @@ function collMod(context: CommandContext): Doc {
 function collStats(context: CommandContext): Doc {
   const name = collectionName(context.body);
   const collection = context.engine.catalog.collection(context.db, name);
-  if (!collection) throw new CommandError("NamespaceNotFound", `Collection [${context.db}.${name}] not found.`);
-  if (collection.view) throw new CommandError("CommandNotSupportedOnView", `Namespace ${collection.ns} is a view, not a collection`);
+  if (!collection)
+    throw new CommandError("NamespaceNotFound", `Collection [${context.db}.${name}] not found.`);
+  if (collection.view)
+    throw new CommandError(
+      "CommandNotSupportedOnView",
+      `Namespace ${collection.ns} is a view, not a collection`,
+    );
   const size = dataSize(collection);
   const specs = collection.indexSpecs();
   return {

@@ -3,7 +3,13 @@ import { CommandError } from "../errors";
 import { compileMatcher } from "../match";
 import { parseSort } from "../planner";
 import { matchingRecords, parseLet, projector } from "../query";
-import { assertCollationSafe, parseUpdateSpec, type UpdateContext, updatedDocument, upsertDocument } from "../updates";
+import {
+  assertCollationSafe,
+  parseUpdateSpec,
+  type UpdateContext,
+  updatedDocument,
+  upsertDocument,
+} from "../updates";
 import {
   checkCommandFields,
   collectionName,
@@ -58,7 +64,10 @@ async function findAndModify(context: CommandContext): Promise<Doc> {
   const name = collectionName(body);
   const existing = context.data.collection(context.db, name);
   if (existing?.view) {
-    throw new CommandError("CommandNotSupportedOnView", `Namespace ${existing.ns} is a view, not a collection`);
+    throw new CommandError(
+      "CommandNotSupportedOnView",
+      `Namespace ${existing.ns} is a view, not a collection`,
+    );
   }
   const variables = parseLet(body.let);
   const collation = effectiveCollation(body.collation, existing);
@@ -66,7 +75,8 @@ async function findAndModify(context: CommandContext): Promise<Doc> {
   const request = { filter, sort, hint: body.hint, collation, variables };
   const matcher = compileMatcher(filter, { collation, variables });
   const project = projector(fields, filter, variables);
-  const shown = (doc: Doc | undefined): Doc | null => (doc === undefined ? null : (project([doc])[0] ?? null));
+  const shown = (doc: Doc | undefined): Doc | null =>
+    doc === undefined ? null : (project([doc])[0] ?? null);
   const spec = remove ? undefined : parseUpdateSpec(body.update);
   const updateContext: UpdateContext = {
     filter,

@@ -70,7 +70,14 @@ const TAKES_WRITE_CONCERN = new Set([
   "commitTransaction",
   "abortTransaction",
 ]);
-const REFUSES_WRITE_CONCERN = new Set(["find", "getMore", "count", "distinct", "listCollections", "listIndexes"]);
+const REFUSES_WRITE_CONCERN = new Set([
+  "find",
+  "getMore",
+  "count",
+  "distinct",
+  "listCollections",
+  "listIndexes",
+]);
 
 const READ_CONCERN_LEVELS = new Set(["local", "majority", "linearizable", "available", "snapshot"]);
 
@@ -96,7 +103,10 @@ export async function runCommand(
     if (transaction) checkTransactionStatement(name, body);
     else checkReadConcern(body.readConcern);
     const maxTimeMS = body.maxTimeMS;
-    if (maxTimeMS !== undefined && (typeof maxTimeMS !== "number" || maxTimeMS < 0 || !Number.isInteger(maxTimeMS))) {
+    if (
+      maxTimeMS !== undefined &&
+      (typeof maxTimeMS !== "number" || maxTimeMS < 0 || !Number.isInteger(maxTimeMS))
+    ) {
       throw new CommandError("BadValue", "maxTimeMS must be a non-negative integer");
     }
     const deadline = typeof maxTimeMS === "number" && maxTimeMS > 0 ? Date.now() + maxTimeMS : undefined;
@@ -118,7 +128,8 @@ export async function runCommand(
  */
 function checkWriteConcern(command: string, raw: unknown): Doc | undefined {
   if (raw === undefined) return undefined;
-  if (REFUSES_WRITE_CONCERN.has(command)) throw new CommandError("InvalidOptions", "Command does not support writeConcern");
+  if (REFUSES_WRITE_CONCERN.has(command))
+    throw new CommandError("InvalidOptions", "Command does not support writeConcern");
   if (!TAKES_WRITE_CONCERN.has(command)) return undefined;
   if (!isPlainObject(raw)) throw new CommandError("FailedToParse", "writeConcern must be an object");
   const { w, j, wtimeout } = raw;
@@ -132,10 +143,18 @@ function checkWriteConcern(command: string, raw: unknown): Doc | undefined {
   if (w === undefined || w === "majority") return undefined;
   if (typeof w === "number") {
     if (!Number.isInteger(w) || w < 0 || w > 50) {
-      throw new CommandError("FailedToParse", "w has to be a non-negative number and not greater than 50; or a string");
+      throw new CommandError(
+        "FailedToParse",
+        "w has to be a non-negative number and not greater than 50; or a string",
+      );
     }
     if (w <= 1) return undefined;
-    return { code: 100, codeName: "UnsatisfiableWriteConcern", errmsg: "Not enough data-bearing nodes", errInfo };
+    return {
+      code: 100,
+      codeName: "UnsatisfiableWriteConcern",
+      errmsg: "Not enough data-bearing nodes",
+      errInfo,
+    };
   }
   if (typeof w === "string") {
     return {
@@ -160,19 +179,28 @@ function checkReadConcern(raw: unknown): void {
 /** Transaction rules MongoDB enforces per statement. */
 function checkTransactionStatement(command: string, body: Doc): void {
   if (!ALLOWED_IN_TRANSACTION.has(command)) {
-    throw new CommandError("OperationNotSupportedInTransaction", `Cannot run '${command}' in a multi-document transaction.`);
+    throw new CommandError(
+      "OperationNotSupportedInTransaction",
+      `Cannot run '${command}' in a multi-document transaction.`,
+    );
   }
   if (body.writeConcern !== undefined) {
     throw new CommandError("InvalidOptions", "Cannot set write concern after starting a transaction.");
   }
   if (body.readConcern !== undefined) {
     if (body.startTransaction !== true) {
-      throw new CommandError("InvalidOptions", "Only the first command in a transaction may specify a readConcern");
+      throw new CommandError(
+        "InvalidOptions",
+        "Only the first command in a transaction may specify a readConcern",
+      );
     }
     checkReadConcern(body.readConcern);
     const level = (body.readConcern as Doc).level;
     if (level !== undefined && !["local", "majority", "snapshot"].includes(level as string)) {
-      throw new CommandError("InvalidOptions", `The readConcern level must be either 'local' (default), 'majority' or 'snapshot' in order to run in a transaction`);
+      throw new CommandError(
+        "InvalidOptions",
+        `The readConcern level must be either 'local' (default), 'majority' or 'snapshot' in order to run in a transaction`,
+      );
     }
   }
 }

@@ -1,19 +1,39 @@
 import { type Doc, isPlainObject } from "../documents";
 import { CommandError } from "../errors";
 import { type IndexSpec, parseIndexSpec } from "../indexes";
-import { checkCommandFields, collectionName, docArrayField, docField, numberField, refuseUnsupported } from "./args";
+import {
+  checkCommandFields,
+  collectionName,
+  docArrayField,
+  docField,
+  numberField,
+  refuseUnsupported,
+} from "./args";
 import type { CommandContext, CommandHandler } from "./context";
 
-const CREATE_INDEXES_FIELDS = new Set(["indexes", "commitQuorum", "ignoreUnknownIndexOptions", "isTimeseriesNamespace", "returnOnStart"]);
+const CREATE_INDEXES_FIELDS = new Set([
+  "indexes",
+  "commitQuorum",
+  "ignoreUnknownIndexOptions",
+  "isTimeseriesNamespace",
+  "returnOnStart",
+]);
 
 /** All requested indexes are built or none: a failure (e.g. E11000 on existing data) removes the ones just added. */
 function createIndexes(context: CommandContext): Doc {
   checkCommandFields(context.body, "createIndexes", CREATE_INDEXES_FIELDS);
-  refuseUnsupported(context.body, "createIndexes", ["ignoreUnknownIndexOptions", "isTimeseriesNamespace", "returnOnStart"]);
+  refuseUnsupported(context.body, "createIndexes", [
+    "ignoreUnknownIndexOptions",
+    "isTimeseriesNamespace",
+    "returnOnStart",
+  ]);
   const name = collectionName(context.body);
   const existing = context.data.collection(context.db, name);
   if (existing?.view) {
-    throw new CommandError("CommandNotSupportedOnView", `Namespace ${existing.ns} is a view, not a collection`);
+    throw new CommandError(
+      "CommandNotSupportedOnView",
+      `Namespace ${existing.ns} is a view, not a collection`,
+    );
   }
   if (context.transaction && existing && !context.transaction.createdHere(existing)) {
     throw new CommandError(
@@ -22,7 +42,9 @@ function createIndexes(context: CommandContext): Doc {
     );
   }
   const collection = existing ?? context.data.collectionForWrite(context.db, name);
-  const specs: IndexSpec[] = docArrayField(context.body, "indexes").map((raw) => parseIndexSpec(raw, collection.collation));
+  const specs: IndexSpec[] = docArrayField(context.body, "indexes").map((raw) =>
+    parseIndexSpec(raw, collection.collation),
+  );
   const numIndexesBefore = collection.indexSpecs().length;
   const created: string[] = [];
   try {
@@ -44,12 +66,20 @@ function createIndexes(context: CommandContext): Doc {
 }
 
 async function listIndexes(context: CommandContext): Promise<Doc> {
-  checkCommandFields(context.body, "listIndexes", new Set(["cursor", "includeBuildUUIDs", "includeIndexBuildInfo", "collectionUUID"]));
+  checkCommandFields(
+    context.body,
+    "listIndexes",
+    new Set(["cursor", "includeBuildUUIDs", "includeIndexBuildInfo", "collectionUUID"]),
+  );
   const name = collectionName(context.body);
   const collection = context.engine.catalog.collection(context.db, name);
   // mongoose relies on this code to tell "no collection yet" from a real failure.
   if (!collection) throw new CommandError("NamespaceNotFound", `ns does not exist: ${context.db}.${name}`);
-  if (collection.view) throw new CommandError("CommandNotSupportedOnView", `Namespace ${collection.ns} is a view, not a collection`);
+  if (collection.view)
+    throw new CommandError(
+      "CommandNotSupportedOnView",
+      `Namespace ${collection.ns} is a view, not a collection`,
+    );
   const batchSize = numberField(docField(context.body, "cursor") ?? {}, "batchSize");
   const page = await context.engine.cursors.openArray(collection.ns, collection.indexSpecs(), { batchSize });
   return { cursor: { id: page.id, ns: page.ns, firstBatch: page.batch }, ok: 1 };
@@ -61,7 +91,11 @@ function dropIndexes(context: CommandContext): Doc {
   const name = collectionName(context.body);
   const collection = context.engine.catalog.collection(context.db, name);
   if (!collection) throw new CommandError("NamespaceNotFound", `ns not found ${context.db}.${name}`);
-  if (collection.view) throw new CommandError("CommandNotSupportedOnView", `Namespace ${collection.ns} is a view, not a collection`);
+  if (collection.view)
+    throw new CommandError(
+      "CommandNotSupportedOnView",
+      `Namespace ${collection.ns} is a view, not a collection`,
+    );
   const nIndexesWas = collection.indexSpecs().length;
   const target = context.body.index;
   if (target === "*") {
@@ -75,7 +109,10 @@ function dropIndexes(context: CommandContext): Doc {
     if (!index) throw new CommandError("IndexNotFound", "can't find index with key");
     collection.dropIndex(index.name);
   } else {
-    throw new CommandError("TypeMismatch", "'index' must be a name, a key pattern, an array of names or \"*\"");
+    throw new CommandError(
+      "TypeMismatch",
+      "'index' must be a name, a key pattern, an array of names or \"*\"",
+    );
   }
   return { nIndexesWas, ok: 1 };
 }

@@ -36,7 +36,8 @@ export async function writeStage(
 function parseTarget(raw: unknown, stage: string, db: string): Target {
   if (typeof raw === "string" && raw.length > 0) return { db, coll: raw };
   if (isPlainObject(raw)) {
-    for (const key of Object.keys(raw)) if (key !== "db" && key !== "coll") throw unknownField(`${stage}.${key}`);
+    for (const key of Object.keys(raw))
+      if (key !== "db" && key !== "coll") throw unknownField(`${stage}.${key}`);
     if (typeof raw.coll !== "string" || raw.coll.length === 0) {
       throw new CommandError("FailedToParse", `${stage} needs a 'coll' string`);
     }
@@ -50,7 +51,10 @@ async function out(context: CommandContext, spec: unknown, results: Doc[]): Prom
   const { catalog } = context.engine;
   const existing = catalog.collection(target.db, target.coll);
   if (existing?.view) {
-    throw new CommandError("CommandNotSupportedOnView", `Namespace ${target.db}.${target.coll} is a view, not a collection`);
+    throw new CommandError(
+      "CommandNotSupportedOnView",
+      `Namespace ${target.db}.${target.coll} is a view, not a collection`,
+    );
   }
   // Built aside and swapped in whole: readers see the old contents or the new, never a mix.
   const replacement = new Collection(target.db, target.coll, existing?.options ?? {}, BUILD_OBSERVER);
@@ -83,16 +87,28 @@ async function merge(
   }
   const whenMatched = options.whenMatched ?? "merge";
   const whenNotMatched = options.whenNotMatched ?? "insert";
-  if (!Array.isArray(whenMatched) && !["replace", "keepExisting", "merge", "fail"].includes(whenMatched as string)) {
-    throw new CommandError("BadValue", `Enumeration value '${String(whenMatched)}' for field 'whenMatched' is not a valid value.`);
+  if (
+    !Array.isArray(whenMatched) &&
+    !["replace", "keepExisting", "merge", "fail"].includes(whenMatched as string)
+  ) {
+    throw new CommandError(
+      "BadValue",
+      `Enumeration value '${String(whenMatched)}' for field 'whenMatched' is not a valid value.`,
+    );
   }
   if (!["insert", "discard", "fail"].includes(whenNotMatched as string)) {
-    throw new CommandError("BadValue", `Enumeration value '${String(whenNotMatched)}' for field 'whenNotMatched' is not a valid value.`);
+    throw new CommandError(
+      "BadValue",
+      `Enumeration value '${String(whenNotMatched)}' for field 'whenNotMatched' is not a valid value.`,
+    );
   }
   const { catalog } = context.engine;
   const existing = catalog.collection(target.db, target.coll);
   if (existing?.view) {
-    throw new CommandError("CommandNotSupportedOnView", `Namespace ${target.db}.${target.coll} is a view, not a collection`);
+    throw new CommandError(
+      "CommandNotSupportedOnView",
+      `Namespace ${target.db}.${target.coll} is a view, not a collection`,
+    );
   }
   const onIsId = on.length === 1 && on[0] === "_id";
   if (!onIsId) {
@@ -125,15 +141,22 @@ async function merge(
       if (!match) {
         if (whenNotMatched === "insert") collection.insert(withLeadingId(cloneDoc(result)));
         else if (whenNotMatched === "fail") {
-          throw new CommandError("Location13113", "$merge could not find a matching document in the target collection for at least one document in the source collection");
+          throw new CommandError(
+            "Location13113",
+            "$merge could not find a matching document in the target collection for at least one document in the source collection",
+          );
         }
         return;
       }
       if (whenMatched === "keepExisting") return;
       if (whenMatched === "fail") {
-        throw new CommandError("DuplicateKey", `E11000 duplicate key error collection: ${collection.ns} $merge whenMatched: "fail"`, {
-          keyValue: Object.fromEntries((on as string[]).map((field, i) => [field, key[i]])),
-        });
+        throw new CommandError(
+          "DuplicateKey",
+          `E11000 duplicate key error collection: ${collection.ns} $merge whenMatched: "fail"`,
+          {
+            keyValue: Object.fromEntries((on as string[]).map((field, i) => [field, key[i]])),
+          },
+        );
       }
       let next: Doc;
       if (whenMatched === "replace") next = { ...cloneDoc(result), _id: match.doc._id };
@@ -146,20 +169,30 @@ async function merge(
         if (next._id === undefined) next = { _id: match.doc._id, ...next };
       }
       if (!equalValues(next._id, match.doc._id)) {
-        throw new CommandError("ImmutableField", "$merge failed to update the matching document, did you attempt to modify the _id or the shard key?");
+        throw new CommandError(
+          "ImmutableField",
+          "$merge failed to update the matching document, did you attempt to modify the _id or the shard key?",
+        );
       }
       collection.replace(match.rid, next);
     });
   }
 }
 
-function findByFields(collection: Collection, fields: string[], values: unknown[], collation: Collation | undefined) {
+function findByFields(
+  collection: Collection,
+  fields: string[],
+  values: unknown[],
+  collation: Collation | undefined,
+) {
   if (fields.length === 1 && fields[0] === "_id") return collection.findById(values[0]);
   for (const [rid, doc] of collection.entries()) {
-    if (fields.every((field, i) => {
-      const found = valuesAtPath(doc, field);
-      return found.length === 1 && equalValues(found[0], values[i], collation);
-    })) {
+    if (
+      fields.every((field, i) => {
+        const found = valuesAtPath(doc, field);
+        return found.length === 1 && equalValues(found[0], values[i], collation);
+      })
+    ) {
       return { rid, doc };
     }
   }

@@ -86,18 +86,29 @@ async function find(context: CommandContext): Promise<Doc> {
   const owner = context.transaction;
   const open = (source: QueryRunner | Doc[]) =>
     Array.isArray(source)
-      ? context.engine.cursors.openArray(ns, source, { batchSize: batchSize ?? DEFAULT_FIRST_BATCH, singleBatch: body.singleBatch === true, owner })
-      : context.engine.cursors.open(ns, source, { batchSize: batchSize ?? DEFAULT_FIRST_BATCH, singleBatch: body.singleBatch === true, owner });
+      ? context.engine.cursors.openArray(ns, source, {
+          batchSize: batchSize ?? DEFAULT_FIRST_BATCH,
+          singleBatch: body.singleBatch === true,
+          owner,
+        })
+      : context.engine.cursors.open(ns, source, {
+          batchSize: batchSize ?? DEFAULT_FIRST_BATCH,
+          singleBatch: body.singleBatch === true,
+          owner,
+        });
 
   let page;
   if (resolved.view) {
     const collation = viewCollation(resolved.view, body.collation);
     const pipeline: Doc[] = [...resolved.pipeline, { $match: filter }];
-    if (body.sort !== undefined && isPlainObject(body.sort) && Object.keys(body.sort).length > 0) pipeline.push({ $sort: body.sort });
+    if (body.sort !== undefined && isPlainObject(body.sort) && Object.keys(body.sort).length > 0)
+      pipeline.push({ $sort: body.sort });
     if (skip) pipeline.push({ $skip: skip });
     if (limit) pipeline.push({ $limit: limit });
     if (projection && Object.keys(projection).length > 0) pipeline.push({ $project: projection });
-    page = await open(await readThroughPipeline(context, resolved.collection, pipeline, collation, variables));
+    page = await open(
+      await readThroughPipeline(context, resolved.collection, pipeline, collation, variables),
+    );
   } else {
     const collection = resolved.collection;
     const collation = effectiveCollation(body.collation, collection);
@@ -120,7 +131,13 @@ async function find(context: CommandContext): Promise<Doc> {
   return { cursor: { firstBatch: page.batch, id: page.id, ns: page.ns }, ok: 1 };
 }
 
-const GET_MORE_FIELDS = new Set(["collection", "batchSize", "term", "lastKnownCommittedOpTime", "includeQueryStatsMetrics"]);
+const GET_MORE_FIELDS = new Set([
+  "collection",
+  "batchSize",
+  "term",
+  "lastKnownCommittedOpTime",
+  "includeQueryStatsMetrics",
+]);
 
 async function getMore(context: CommandContext): Promise<Doc> {
   checkCommandFields(context.body, "getMore", GET_MORE_FIELDS);
@@ -161,7 +178,15 @@ async function count(context: CommandContext): Promise<Doc> {
   let matched: number;
   if (resolved.view) {
     const collation = viewCollation(resolved.view, body.collation);
-    matched = (await readThroughPipeline(context, resolved.collection, [...resolved.pipeline, { $match: filter }], collation, undefined)).length;
+    matched = (
+      await readThroughPipeline(
+        context,
+        resolved.collection,
+        [...resolved.pipeline, { $match: filter }],
+        collation,
+        undefined,
+      )
+    ).length;
   } else if (!resolved.collection) {
     matched = 0;
   } else {
@@ -177,7 +202,12 @@ async function count(context: CommandContext): Promise<Doc> {
   return { n: limit > 0 ? Math.min(n, limit) : n, ok: 1 };
 }
 
-async function countMatches(collection: Collection, filter: Doc, collation: Collation | undefined, hint: unknown): Promise<number> {
+async function countMatches(
+  collection: Collection,
+  filter: Doc,
+  collation: Collation | undefined,
+  hint: unknown,
+): Promise<number> {
   const plan = planQuery(collection, { filter, hint, collation });
   const source = new CandidateSource(collection, plan);
   const matcher = compileMatcher(filter, { collation });
@@ -190,19 +220,37 @@ async function countMatches(collection: Collection, filter: Doc, collation: Coll
   return n;
 }
 
-const DISTINCT_FIELDS = new Set(["key", "query", "collation", "hint", "mirrored", "sampleId", "encryptionInformation"]);
+const DISTINCT_FIELDS = new Set([
+  "key",
+  "query",
+  "collation",
+  "hint",
+  "mirrored",
+  "sampleId",
+  "encryptionInformation",
+]);
 
 async function distinct(context: CommandContext): Promise<Doc> {
   const { body, db } = context;
   checkCommandFields(body, "distinct", DISTINCT_FIELDS);
   const name = collectionName(body);
   const key = body.key;
-  if (typeof key !== "string") throw new CommandError("TypeMismatch", "BSON field 'distinct.key' is the wrong type, expected type 'string'");
+  if (typeof key !== "string")
+    throw new CommandError(
+      "TypeMismatch",
+      "BSON field 'distinct.key' is the wrong type, expected type 'string'",
+    );
   const filter = filterField(body, "query");
   const resolved = resolveNamespace(context.data, db, name);
   if (resolved.view) {
     const collation = viewCollation(resolved.view, body.collation);
-    const docs = await readThroughPipeline(context, resolved.collection, [...resolved.pipeline, { $match: filter }], collation, undefined);
+    const docs = await readThroughPipeline(
+      context,
+      resolved.collection,
+      [...resolved.pipeline, { $match: filter }],
+      collation,
+      undefined,
+    );
     return { values: distinctValues(docs, key, collation), ok: 1 };
   }
   const collection = resolved.collection;
@@ -250,13 +298,28 @@ const AGGREGATE_FIELDS = new Set([
 async function aggregate(context: CommandContext): Promise<Doc> {
   const { body, db } = context;
   checkCommandFields(body, "aggregate", AGGREGATE_FIELDS);
-  refuseUnsupported(body, "aggregate", ["exchange", "needsMerge", "fromMongos", "$_passthroughToShard", "$_externalDataSources", "collectionUUID", "runtimeConstants", "$_resumeAfter", "$_requestResumeToken", "$_requestReshardingResumeToken", "encryptionInformation"]);
+  refuseUnsupported(body, "aggregate", [
+    "exchange",
+    "needsMerge",
+    "fromMongos",
+    "$_passthroughToShard",
+    "$_externalDataSources",
+    "collectionUUID",
+    "runtimeConstants",
+    "$_resumeAfter",
+    "$_requestResumeToken",
+    "$_requestReshardingResumeToken",
+    "encryptionInformation",
+  ]);
   const cursorOptions = docField(body, "cursor");
   if (body.explain !== undefined && body.explain !== false) {
     throw new CommandError("CommandNotSupported", "explain is not supported by the embedded store");
   }
   if (!cursorOptions) {
-    throw new CommandError("FailedToParse", "The 'cursor' option is required, except for aggregate with the explain argument");
+    throw new CommandError(
+      "FailedToParse",
+      "The 'cursor' option is required, except for aggregate with the explain argument",
+    );
   }
   const batchSize = countField(cursorOptions, "batchSize", "aggregate.cursor");
   let pipeline = docArrayField(body, "pipeline");
@@ -265,7 +328,10 @@ async function aggregate(context: CommandContext): Promise<Doc> {
   const writer = last && ("$out" in last || "$merge" in last) ? last : undefined;
   if (writer) {
     if (context.transaction) {
-      throw new CommandError("OperationNotSupportedInTransaction", `${Object.keys(writer)[0]} cannot be used in a transaction`);
+      throw new CommandError(
+        "OperationNotSupportedInTransaction",
+        `${Object.keys(writer)[0]} cannot be used in a transaction`,
+      );
     }
     pipeline = pipeline.slice(0, -1);
   }
@@ -275,25 +341,45 @@ async function aggregate(context: CommandContext): Promise<Doc> {
   let collation: Collation | undefined;
   if (body.aggregate === 1) {
     collation = effectiveCollation(body.collation, undefined);
-    results = runPipeline([], pipeline, { collation, variables, resolve: (foreign) => resolveDocs(context.data, db, foreign) });
+    results = runPipeline([], pipeline, {
+      collation,
+      variables,
+      resolve: (foreign) => resolveDocs(context.data, db, foreign),
+    });
   } else {
     const name = collectionName(body);
     ns = `${db}.${name}`;
     const resolved = resolveNamespace(context.data, db, name);
     if (resolved.view) {
       collation = viewCollation(resolved.view, body.collation);
-      results = await readThroughPipeline(context, resolved.collection, [...resolved.pipeline, ...pipeline], collation, variables);
+      results = await readThroughPipeline(
+        context,
+        resolved.collection,
+        [...resolved.pipeline, ...pipeline],
+        collation,
+        variables,
+      );
     } else {
       collation = effectiveCollation(body.collation, resolved.collection);
       if (resolved.collection) resolveHint(resolved.collection, body.hint);
-      results = await readThroughPipeline(context, resolved.collection, pipeline, collation, variables, body.hint);
+      results = await readThroughPipeline(
+        context,
+        resolved.collection,
+        pipeline,
+        collation,
+        variables,
+        body.hint,
+      );
     }
   }
   if (writer) {
     await writeStage(context, writer, results, { collation, variables });
     results = [];
   }
-  const page = await context.engine.cursors.openArray(ns, results, { batchSize: batchSize ?? DEFAULT_FIRST_BATCH, owner: context.transaction });
+  const page = await context.engine.cursors.openArray(ns, results, {
+    batchSize: batchSize ?? DEFAULT_FIRST_BATCH,
+    owner: context.transaction,
+  });
   return { cursor: { firstBatch: page.batch, id: page.id, ns: page.ns }, ok: 1 };
 }
 
@@ -310,7 +396,7 @@ async function readThroughPipeline(
   hint?: unknown,
 ): Promise<Doc[]> {
   let stages = pipeline;
-  let source: Doc[] = [];
+  const source: Doc[] = [];
   if (collection) {
     const snapshot = collection.snapshot();
     const first = stages[0]?.$match;
@@ -338,7 +424,10 @@ function resolveDocs(data: DataView, db: string, name: string): Doc[] {
   const resolved = resolveNamespace(data, db, name);
   const docs = resolved.collection?.all() ?? [];
   if (!resolved.view || resolved.pipeline.length === 0) return docs;
-  return runPipeline(docs, resolved.pipeline, { collation: resolved.view.collation, resolve: (foreign) => resolveDocs(data, db, foreign) });
+  return runPipeline(docs, resolved.pipeline, {
+    collation: resolved.view.collation,
+    resolve: (foreign) => resolveDocs(data, db, foreign),
+  });
 }
 
 export const readCommands: Record<string, CommandHandler> = {

@@ -8,7 +8,10 @@ import type { CommandContext } from "./context";
  * must change nothing before it throws (the collection checks locks before writing). With
  * `maxTimeMS`, giving up is MaxTimeMSExpired (50), as in MongoDB.
  */
-export async function retryWhileLocked<T>(context: CommandContext, attempt: () => T | Promise<T>): Promise<T> {
+export async function retryWhileLocked<T>(
+  context: CommandContext,
+  attempt: () => T | Promise<T>,
+): Promise<T> {
   for (;;) {
     try {
       return await attempt();

@@ -1,6 +1,6 @@
 import type { Collection } from "../collection";
-import { type Doc, isPlainObject, withLeadingId } from "../documents";
-import { CommandError, missingField, unsupported } from "../errors";
+import { type Doc, withLeadingId } from "../documents";
+import { CommandError, missingField } from "../errors";
 import { compileMatcher } from "../match";
 import { parseSort } from "../planner";
 import { matchingRecords, parseLet } from "../query";
@@ -54,7 +54,12 @@ const UPDATE_STATEMENT_FIELDS = new Set([
   "$_allowShardKeyUpdatesWithoutFullShardKeyInQuery",
 ]);
 const DELETE_STATEMENT_FIELDS = new Set(["q", "limit", "hint", "collation", "sampleId"]);
-const UNSUPPORTED_WRITE_OPTIONS = ["collectionUUID", "encryptionInformation", "isTimeseriesNamespace", "runtimeConstants"];
+const UNSUPPORTED_WRITE_OPTIONS = [
+  "collectionUUID",
+  "encryptionInformation",
+  "isTimeseriesNamespace",
+  "runtimeConstants",
+];
 
 /** Failures that end the whole command (and a transaction) rather than one statement. */
 const COMMAND_LEVEL = new Set(["WriteConflict", "MaxTimeMSExpired", "NoSuchTransaction"]);
@@ -88,7 +93,10 @@ function withWriteErrors(reply: Doc, writeErrors: Doc[]): Doc {
 /** Writes to a view are refused for the whole command, as in MongoDB (166). */
 function assertNotView(collection: Collection | undefined): void {
   if (collection?.view) {
-    throw new CommandError("CommandNotSupportedOnView", `Namespace ${collection.ns} is a view, not a collection`);
+    throw new CommandError(
+      "CommandNotSupportedOnView",
+      `Namespace ${collection.ns} is a view, not a collection`,
+    );
   }
 }
 
@@ -156,7 +164,8 @@ async function updateStatement(
   }
   if (multi && sort) throw new CommandError("InvalidOptions", "Cannot specify sort with multi=true");
   const constants = docField(statement, "c");
-  const variables = constants || commandVariables ? { ...commandVariables, ...parseLet(constants) } : undefined;
+  const variables =
+    constants || commandVariables ? { ...commandVariables, ...parseLet(constants) } : undefined;
   const existing = context.data.collection(context.db, name);
   const updateContext: UpdateContext = {
     filter,
@@ -258,5 +267,3 @@ async function remove(context: CommandContext): Promise<Doc> {
 }
 
 export const writeCommands: Record<string, CommandHandler> = { insert, update, delete: remove };
-
-export { isPlainObject, unsupported };
