@@ -43,6 +43,8 @@ export const ErrorCode = {
   Location40415: 40415,
   /** IDL: a numeric field outside its allowed range (`limit: -1`). */
   Location51024: 51024,
+  /** An aggregation expression names a `$$variable` nobody defined. */
+  Location17276: 17276,
   /** $merge: no unique index on the `on` fields. */
   Location51183: 51183,
   /** $merge: a result lacks an `on` field. */

@@ -369,7 +369,9 @@ function padKey(index: Index, prefix: unknown[], side: "before" | "after"): Inde
 
 /**
  * Walks a plan's candidates lazily over a (frozen) collection: record ids through the index
- * intervals in order, each document once, or the records in natural order.
+ * intervals in order, each document once, or the records in natural order. With `live`, each
+ * document is fetched from there as it is now (skipped if deleted), as a MongoDB cursor fetches
+ * each document when it reaches it: a subscriber who left while a campaign streams is not sent to.
  */
 export class CandidateSource {
   private readonly seen: Set<number> | undefined;
@@ -384,6 +386,7 @@ export class CandidateSource {
   constructor(
     private readonly collection: Collection,
     private readonly plan: Plan,
+    private readonly live?: Collection,
   ) {
     if (plan.kind === "collscan") this.records = collection.scanRecords(plan.direction);
     else this.seen = plan.index.multikey ? new Set() : undefined;
@@ -391,11 +394,14 @@ export class CandidateSource {
 
   next(): Doc | undefined {
     if (this.records) {
-      const entry = this.records.next();
-      if (!entry) return undefined;
-      this.examined++;
-      this.lastRecordId = entry[0];
-      return entry[1];
+      for (;;) {
+        const entry = this.records.next();
+        if (!entry) return undefined;
+        this.examined++;
+        this.lastRecordId = entry[0];
+        const doc = this.live ? this.live.byRecordId(entry[0]) : entry[1];
+        if (doc) return doc;
+      }
     }
     const plan = this.plan as Extract<Plan, { kind: "ixscan" }>;
     for (;;) {
@@ -418,7 +424,7 @@ export class CandidateSource {
         if (this.seen.has(rid)) continue;
         this.seen.add(rid);
       }
-      const doc = this.collection.byRecordId(rid);
+      const doc = (this.live ?? this.collection).byRecordId(rid);
       if (doc) {
         this.lastRecordId = rid;
         return doc;

@@ -79,6 +79,8 @@ export class QueryRunner {
   constructor(
     collection: Collection,
     private readonly shape: FindShape,
+    /** Where documents are fetched from as the cursor reaches them (see `CandidateSource`). */
+    live?: Collection,
     plan: Plan = planQuery(collection, {
       filter: shape.filter,
       sort: shape.sort,
@@ -86,7 +88,7 @@ export class QueryRunner {
       collation: shape.collation,
     }),
   ) {
-    this.source = new CandidateSource(collection, plan);
+    this.source = new CandidateSource(collection, plan, live);
     this.matcher = compileMatcher(shape.filter, { collation: shape.collation, variables: shape.variables });
     this.project = projector(shape.projection, shape.filter, shape.variables);
     this.toSkip = shape.skip ?? 0;
@@ -344,11 +346,65 @@ export interface PipelineEnvironment {
   resolve(name: string): Doc[];
 }
 
-/**
- * Stages whose string comparisons this store can make follow a collation. With a non-simple
- * collation any other stage is refused: mingo would compare strings binarily.
- */
+/** Stages that never compare strings, or whose comparisons this store makes follow a collation. */
 const COLLATION_SAFE_STAGES = new Set(["$match", "$sort", "$limit", "$skip", "$count", "$unset"]);
+/** Stages that are safe under a collation when their expressions compare nothing. */
+const EXPRESSION_STAGES = new Set(["$project", "$addFields", "$set", "$replaceRoot", "$replaceWith"]);
+/** Expression operators and accumulators that compare or deduplicate values. */
+const COMPARING = new Set([
+  "$eq",
+  "$ne",
+  "$gt",
+  "$gte",
+  "$lt",
+  "$lte",
+  "$cmp",
+  "$in",
+  "$indexOfArray",
+  "$setEquals",
+  "$setIntersection",
+  "$setUnion",
+  "$setDifference",
+  "$setIsSubset",
+  "$max",
+  "$min",
+  "$maxN",
+  "$minN",
+  "$addToSet",
+  "$sortArray",
+  "$top",
+  "$topN",
+  "$bottom",
+  "$bottomN",
+  "$strcasecmp",
+]);
+
+function comparesValues(expression: unknown): boolean {
+  if (Array.isArray(expression)) return expression.some(comparesValues);
+  if (!isPlainObject(expression)) return false;
+  return Object.entries(expression).some(([key, value]) => COMPARING.has(key) || comparesValues(value));
+}
+
+function refersToFields(expression: unknown): boolean {
+  if (typeof expression === "string") return expression.startsWith("$");
+  if (Array.isArray(expression)) return expression.some(refersToFields);
+  if (isPlainObject(expression)) return Object.values(expression).some(refersToFields);
+  return false;
+}
+
+/**
+ * Whether a stage gives the same answer with and without a collation, or follows it here: with a
+ * non-simple collation anything else is refused, since mingo compares strings binarily.
+ */
+function collationSafe(name: string, spec: unknown): boolean {
+  if (COLLATION_SAFE_STAGES.has(name)) return true;
+  if (EXPRESSION_STAGES.has(name)) return !comparesValues(spec);
+  if (name === "$group" && isPlainObject(spec)) {
+    // Grouping by a constant (countDocuments does) compares no keys.
+    return !refersToFields(spec._id) && !comparesValues(spec);
+  }
+  return false;
+}
 
 /**
  * Runs a pipeline over copies of `docs` with mingo, except `$match` and `$sort`, which use this
@@ -361,11 +417,7 @@ export function runPipeline(docs: Doc[], pipeline: Doc[], env: PipelineEnvironme
     if (name === "$out" || name === "$merge") {
       throw new CommandError("BadValue", `${name} can only be the final stage in the pipeline`);
     }
-    if (
-      env.collation &&
-      !COLLATION_SAFE_STAGES.has(name) &&
-      !(name === "$project" && isPlainProjection(stage.$project))
-    ) {
+    if (env.collation && !collationSafe(name, stage[name])) {
       throw unsupported(`the ${name} stage with a non-simple collation`);
     }
   }
@@ -377,15 +429,6 @@ export function runPipeline(docs: Doc[], pipeline: Doc[], env: PipelineEnvironme
     collectionResolver: (name: string) => env.resolve(name).map(cloneDoc),
   } as Options);
   return aggregator.run(docs.map(cloneDoc)) as Doc[];
-}
-
-function isPlainProjection(projection: unknown): boolean {
-  return (
-    isPlainObject(projection) &&
-    Object.values(projection).every(
-      (value) => value === 0 || value === 1 || value === true || value === false,
-    )
-  );
 }
 
 /** mingo's operators, with `$match` and `$sort` replaced by this store's (see `runPipeline`). */

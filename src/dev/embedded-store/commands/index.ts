@@ -210,6 +210,8 @@ function errorReply(engine: Engine, command: string, error: unknown): Doc {
   // mingo rejects malformed queries, pipelines and operators, and a bad `$regex` fails to compile:
   // the client's mistake, reported as such.
   if (error instanceof MingoError || error instanceof SyntaxError) {
+    if (error.message.startsWith("Use of undefined variable"))
+      return new CommandError("Location17276", error.message).toReply();
     return new CommandError("BadValue", error.message).toReply();
   }
   if (error instanceof LockWait) {

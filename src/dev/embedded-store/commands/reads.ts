@@ -115,16 +115,20 @@ async function find(context: CommandContext): Promise<Doc> {
     if (!collection) {
       page = await open([]);
     } else {
-      const runner = new QueryRunner(collection.snapshot(), {
-        filter,
-        sort,
-        skip,
-        limit,
-        projection,
-        hint: body.hint,
-        collation,
-        variables,
-      });
+      const runner = new QueryRunner(
+        collection.snapshot(),
+        {
+          filter,
+          sort,
+          skip,
+          limit,
+          projection,
+          hint: body.hint,
+          collation,
+          variables,
+        },
+        collection,
+      );
       page = await open(runner);
     }
   }
