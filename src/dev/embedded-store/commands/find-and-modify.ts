@@ -88,10 +88,18 @@ async function findAndModify(context: CommandContext): Promise<Doc> {
 
   return retryWhileLocked(context, async () => {
     const collection = context.data.collection(context.db, name);
-    const [found] = collection ? await matchingRecords(collection, request, true) : [];
-    // The read may have yielded: take the document as it is now, if it still matches.
-    const current = found && collection?.byRecordId(found.rid);
-    const target = current && (current === found.doc || matcher.test(current)) ? current : undefined;
+    let found: { rid: number; doc: Doc } | undefined;
+    let target: Doc | undefined;
+    while (collection) {
+      [found] = await matchingRecords(collection, request, true);
+      if (!found) break;
+      // The read may have yielded: take the document as it is now, or look again.
+      const current = collection.byRecordId(found.rid);
+      if (current && (current === found.doc || matcher.test(current))) {
+        target = current;
+        break;
+      }
+    }
     if (remove) {
       if (target && found) collection?.remove(found.rid);
       return { lastErrorObject: { n: target ? 1 : 0 }, value: shown(target), ok: 1 };

@@ -3,7 +3,7 @@ import { type Doc, withLeadingId } from "../documents";
 import { CommandError, missingField } from "../errors";
 import { compileMatcher } from "../match";
 import { parseSort } from "../planner";
-import { matchingRecords, parseLet } from "../query";
+import { matchingRecords, parseLet, TimeSlice } from "../query";
 import {
   assertCollationSafe,
   isReplacement,
@@ -74,7 +74,10 @@ async function runStatements(
   run: (statement: Doc, index: number) => Promise<void>,
 ): Promise<Doc[]> {
   const writeErrors: Doc[] = [];
+  // A large insertMany must not hold the store: other clients get turns between statements.
+  const slice = new TimeSlice();
   for (const [index, statement] of statements.entries()) {
+    await slice.check();
     try {
       await run(statement, index);
     } catch (error) {
@@ -179,16 +182,16 @@ async function updateStatement(
 
   if (!multi) {
     return retryWhileLocked(context, async () => {
-      const collection = context.data.collection(context.db, name);
-      const [target] = collection ? await matchingRecords(collection, request, true) : [];
-      if (target && collection) {
-        // The read may have yielded: work on the document as it is now, if it still matches.
+      for (;;) {
+        const collection = context.data.collection(context.db, name);
+        const [target] = collection ? await matchingRecords(collection, request, true) : [];
+        if (!target || !collection) break;
+        // The read may have yielded: work on the document as it is now, or look again.
         const current = collection.byRecordId(target.rid);
-        if (current && (current === target.doc || matcher.test(current))) {
-          const next = updatedDocument(current, spec, updateContext);
-          if (next) collection.replace(target.rid, next);
-          return { n: 1, nModified: next ? 1 : 0 };
-        }
+        if (!current || (current !== target.doc && !matcher.test(current))) continue;
+        const next = updatedDocument(current, spec, updateContext);
+        if (next) collection.replace(target.rid, next);
+        return { n: 1, nModified: next ? 1 : 0 };
       }
       if (!upsert) return { n: 0, nModified: 0 };
       const doc = upsertDocument(filter, spec, updateContext);
@@ -201,7 +204,9 @@ async function updateStatement(
   const targets = collection ? await matchingRecords(collection, request, false) : [];
   let n = 0;
   let nModified = 0;
+  const slice = new TimeSlice();
   for (const target of targets) {
+    await slice.check();
     await retryWhileLocked(context, () => {
       const current = collection?.byRecordId(target.rid);
       if (!collection || !current || (current !== target.doc && !matcher.test(current))) return;
@@ -248,14 +253,20 @@ async function remove(context: CommandContext): Promise<Doc> {
     const matcher = compileMatcher(filter, { collation, variables });
     if (limit === 1) {
       n += await retryWhileLocked(context, async () => {
-        const [target] = await matchingRecords(collection, request, true);
-        const current = target && collection.byRecordId(target.rid);
-        if (!target || !current || (current !== target.doc && !matcher.test(current))) return 0;
-        return collection.remove(target.rid) ? 1 : 0;
+        for (;;) {
+          const [target] = await matchingRecords(collection, request, true);
+          if (!target) return 0;
+          // Changed while the read yielded: look again.
+          const current = collection.byRecordId(target.rid);
+          if (!current || (current !== target.doc && !matcher.test(current))) continue;
+          return collection.remove(target.rid) ? 1 : 0;
+        }
       });
       return;
     }
+    const slice = new TimeSlice();
     for (const target of await matchingRecords(collection, request, false)) {
+      await slice.check();
       await retryWhileLocked(context, () => {
         const current = collection.byRecordId(target.rid);
         if (!current || (current !== target.doc && !matcher.test(current))) return;
