@@ -14,7 +14,9 @@ export type Logger = (msg: string, fields?: Record<string, unknown>) => void;
 export class Engine {
   readonly catalog = new Catalog();
   readonly cursors = new CursorRegistry();
-  readonly sessions = new SessionRegistry(this.catalog);
+  readonly sessions = new SessionRegistry(this.catalog, (transaction) =>
+    this.cursors.dropOwnedBy(transaction),
+  );
   /** MongoDB's `failCommand` test fail point (see failpoints.ts). */
   readonly failPoints = new FailPoints();
   readonly startedAt = new Date();
@@ -25,7 +27,8 @@ export class Engine {
 
   constructor(readonly log: Logger) {}
 
-  execute(request: Request, connection: ConnectionInfo): Doc {
+  /** Runs one decoded request; resolves to its reply (failures included), never rejects. */
+  async execute(request: Request, connection: ConnectionInfo): Promise<Doc> {
     if (request.unsupported)
       return new CommandError("UnsupportedOpQueryCommand", request.unsupported).toReply();
     return runCommand(this, request.command, request.db, connection);
