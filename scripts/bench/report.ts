@@ -102,7 +102,13 @@ export interface TargetCheck {
 export interface Summary {
   phases: PhaseSummary[];
   /** Per service and traffic: the highest open-loop rate that kept up, over runs. */
-  highestSustainedRate: Array<{ target: string; traffic: TrafficKind; rate: Spread | null }>;
+  highestSustainedRate: Array<{
+    target: string;
+    traffic: TrafficKind;
+    rate: Spread | null;
+    /** In every run the highest rate tried kept up: the service could do more than the sweep asked. */
+    atTopOfSweep: boolean;
+  }>;
   unsupported: string[];
   targets: TargetCheck[];
 }
@@ -198,16 +204,21 @@ export function summarize(runs: RunReport[]): Summary {
     }
     for (const traffic of ["new", "returning"] as const) {
       const perRun = runs.map((run) => {
-        const sustained = measuredPhases(run.targets.find((t) => t.label === label))
-          .filter((p) => p.traffic === traffic && p.mode === "open" && p.keepsUp)
-          .map((p) => p.rate!);
-        const tried = measuredPhases(run.targets.find((t) => t.label === label)).some(
+        const open = measuredPhases(run.targets.find((t) => t.label === label)).filter(
           (p) => p.traffic === traffic && p.mode === "open",
         );
-        return tried ? Math.max(0, ...sustained) : null;
+        if (open.length === 0) return null;
+        const sustained = Math.max(0, ...open.filter((p) => p.keepsUp).map((p) => p.rate!));
+        return { sustained, top: sustained === Math.max(...open.map((p) => p.rate!)) };
       });
-      if (perRun.some((value) => value !== null))
-        highestSustainedRate.push({ target: label, traffic, rate: spread(perRun) });
+      if (perRun.some((value) => value !== null)) {
+        highestSustainedRate.push({
+          target: label,
+          traffic,
+          rate: spread(perRun.map((value) => value?.sustained)),
+          atTopOfSweep: perRun.every((value) => value === null || value.top),
+        });
+      }
     }
   }
   return { phases, highestSustainedRate, unsupported, targets: checkTargets(phases) };
@@ -373,7 +384,8 @@ export function renderReport(report: BenchReport): string {
           const found = summary.highestSustainedRate.find(
             (h) => h.target === target && h.traffic === traffic,
           );
-          return cell(found ? { value: found.rate, toEcho: null } : undefined, 0);
+          const rendered = cell(found ? { value: found.rate, toEcho: null } : undefined, 0);
+          return found?.atTopOfSweep ? `≥ ${rendered} (the highest rate tried)` : rendered;
         }),
       ]),
     ),
