@@ -66,6 +66,8 @@ const echoEntry = path.join(__dirname, "bench/echo-bot.js");
 const accessToken = "bench-access-token";
 /** Keeps each returning user under the bot's 30 messages a minute (a fixed window) with room to spare. */
 const USER_SPACING_SECONDS = 2.4;
+/** The rate issue 11's latency targets are stated at. */
+const TARGET_RATE = 300;
 /** Closed loops are pre-signed as if they ran this fast; beyond it the generator signs as it goes. */
 const PRESIGN_RATE = 1_500;
 
@@ -488,7 +490,8 @@ async function benchTarget(
       let stopReason: string | undefined;
       for (const rate of options.rates) {
         const key = `open ${rate}/s`;
-        if (stopReason) {
+        // Issue 11's targets are stated at 300 events/s: that rate is measured even after an overload.
+        if (stopReason && rate !== TARGET_RATE) {
           phases.push(skipped(key, traffic, stopReason));
           continue;
         }

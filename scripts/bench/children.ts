@@ -7,7 +7,11 @@ import readline from "node:readline";
 /** A forked helper (fake LINE, load generator) that answers IPC messages. */
 export class Helper<Request, Reply extends { type: string }> {
   private readonly received: Reply[] = [];
-  private readonly waiters: Array<{ type: string; resolve: (reply: Reply) => void }> = [];
+  private readonly waiters: Array<{
+    type: string;
+    resolve: (reply: Reply) => void;
+    reject: (error: Error) => void;
+  }> = [];
   private exitError: Error | undefined;
 
   private constructor(readonly child: ChildProcess) {
@@ -18,6 +22,7 @@ export class Helper<Request, Reply extends { type: string }> {
     });
     child.once("exit", (code, signal) => {
       this.exitError = new Error(`${path.basename(String(child.spawnargs[1]))} exited (${code ?? signal})`);
+      for (const waiter of this.waiters.splice(0)) waiter.reject(this.exitError);
     });
   }
 
@@ -47,10 +52,7 @@ export class Helper<Request, Reply extends { type: string }> {
     const index = this.received.findIndex((message) => message.type === type);
     if (index >= 0) return Promise.resolve(this.received.splice(index, 1)[0]!);
     if (this.exitError) return Promise.reject(this.exitError);
-    return new Promise((resolve, reject) => {
-      this.waiters.push({ type, resolve });
-      this.child.once("exit", () => reject(this.exitError));
-    });
+    return new Promise((resolve, reject) => this.waiters.push({ type, resolve, reject }));
   }
 
   async ask(message: Request, replyType: string): Promise<Reply> {

@@ -105,6 +105,8 @@ const TURN_TIMEOUT_MS = 10_000;
 const START_LEAD_MS = 500;
 /** A drain that saw no reply for this long while replies are owed has stalled: give up early. */
 const DRAIN_STALL_MS = 20_000;
+/** Once nothing is owed, the drain ends after this long without a reply of the phase. */
+const SETTLE_MS = 1_000;
 const ACK_ERROR = -1;
 const ACK_TIMEOUT = -2;
 
@@ -457,12 +459,12 @@ class Generator {
         record.strayReplies++;
         continue;
       }
+      this.lastReplyAt = wallMs();
       if (record.replyAt[parsed.seq]! > 0) {
         record.duplicateReplies++;
         continue;
       }
       record.replyAt[parsed.seq] = Number(line.slice(space + 1));
-      this.lastReplyAt = wallMs();
       this.waiting.get(parsed.seq)?.();
     }
   }
@@ -481,7 +483,10 @@ class Generator {
         oldestOwed++;
       const now = wallMs();
       const owed = oldestOwed < record.count || this.inFlight.size > 0;
-      if (!owed || now - startedAt > limitMs || now - this.lastReplyAt > DRAIN_STALL_MS) return now;
+      // Events LINE gave up on (timeouts) may still be answered: let those replies land here too,
+      // rather than in the next phase, whose CPU figures they would inflate.
+      const settled = !owed && now - this.lastReplyAt > SETTLE_MS;
+      if (settled || now - startedAt > limitMs || now - this.lastReplyAt > DRAIN_STALL_MS) return now;
       await sleep(50);
     }
   }
