@@ -11,7 +11,7 @@ import { loadGeography } from "./geo";
 import { createEvidenceStore, ensureEvidenceIndexes } from "./tips/evidence";
 import { TipService } from "./tips/tip-service";
 import { upgradeStoredTips } from "./tips/upgrade";
-import { citizenActions, myReports } from "./tips/citizen-actions";
+import { citizenActions, myReports } from "./conversation/citizen-actions";
 import { buildOfficers } from "./officers";
 import { buildAwareness } from "./awareness";
 import { authorize } from "./admin/auth";

@@ -1,4 +1,4 @@
-import { normalizeThaiDigits } from "../parsers/thai-digits";
+import { normalizeThaiDigits } from "../../i18n/thai-digits";
 import type { InputKind } from "../flow";
 import { isSkipWord } from "./text-checks";
 

@@ -1,4 +1,4 @@
-import { normalizeThaiDigits } from "./thai-digits";
+import { normalizeThaiDigits } from "../../i18n/thai-digits";
 
 /**
  * What a citizen's answer to "when did it happen?" means.

@@ -1,17 +1,17 @@
 import type { messagingApi } from "@line/bot-sdk";
-import type { Answers, TextRef } from "../conversation/flow";
-import type { ActionContext, FlowAction } from "../conversation/engine";
-import type { IncidentDate } from "../conversation/inputs/incident-date";
-import { formatThaiOrEnglishDate } from "../conversation/inputs/incident-date";
-import type { Place } from "../conversation/inputs/place";
-import { evidenceLocations, storedEvidenceIds, type EvidenceList } from "../conversation/inputs/evidence";
-import { citizenLimits, type RateLimiter } from "../conversation/rate-limit";
+import type { Answers, TextRef } from "./flow";
+import type { ActionContext, FlowAction } from "./engine";
+import type { IncidentDate } from "./inputs/incident-date";
+import { formatThaiOrEnglishDate } from "./inputs/incident-date";
+import type { Place } from "./inputs/place";
+import { evidenceLocations, storedEvidenceIds, type EvidenceList } from "./inputs/evidence";
+import { citizenLimits, type RateLimiter } from "./rate-limit";
 import type { Locale, TextArgs, Translator } from "../i18n";
 import type { Message } from "../line/gateway";
 import { textMessage } from "../line/messages";
-import { commandPostback } from "../conversation/postback";
-import type { Tip, TipCategory } from "./tip";
-import type { TipService } from "./tip-service";
+import { commandPostback } from "./postback";
+import type { Tip, TipCategory } from "../tips/tip";
+import type { TipService } from "../tips/tip-service";
 
 export interface CitizenActionDeps {
   tips: TipService;
