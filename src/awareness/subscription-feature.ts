@@ -3,7 +3,15 @@ import type { Feature } from "../events/router";
 import type { Turn } from "../line/turn";
 import type { Logger } from "../log";
 import type { LineGateway, Message } from "../line/gateway";
-import { localeFromLanguageTag, isLocale, type Locale, type TextArgs, type Translator } from "../i18n";
+import {
+  defaultLocale,
+  isLocale,
+  localeFromLanguageTag,
+  otherLocale,
+  type Locale,
+  type TextArgs,
+  type Translator,
+} from "../i18n";
 import { postbackButton, textMessage, withQuickReplies, type QuickReplyButton } from "../line/messages";
 import { commandPostback, parsePostback } from "../conversation/postback";
 import type { SubscriberDocument, SubscriberStore } from "./subscribers";
@@ -70,12 +78,12 @@ export class SubscriptionFeature implements Feature {
     }
     const existing = await subscribers.get(key);
     if (intent.kind === "follow") {
-      const locale = (await this.profileLocale(userId)) ?? existing?.locale ?? "th";
+      const locale = (await this.profileLocale(userId)) ?? existing?.locale ?? defaultLocale;
       const subscriber = await subscribers.followed(key, locale, now);
       turn.say(...this.greeting(subscriber.locale));
       return;
     }
-    const locale = existing?.locale ?? (await this.profileLocale(userId)) ?? "th";
+    const locale = existing?.locale ?? (await this.profileLocale(userId)) ?? defaultLocale;
     switch (intent.kind) {
       case "subscribe": {
         const { wasActive, subscriber } = await subscribers.subscribe(key, userId, locale, now);
@@ -170,12 +178,7 @@ export class SubscriptionFeature implements Feature {
     const locale = subscriber.locale;
     return withQuickReplies(before, [
       this.button(locale, "awareness-choice-topics", awarenessCommands.topics),
-      this.button(
-        locale,
-        "awareness-choice-language",
-        awarenessCommands.language,
-        locale === "th" ? "en" : "th",
-      ),
+      this.button(locale, "awareness-choice-language", awarenessCommands.language, otherLocale(locale)),
       this.button(locale, "awareness-choice-unsubscribe", awarenessCommands.unsubscribe),
       this.button(locale, "awareness-choice-menu", "menu"),
     ]);

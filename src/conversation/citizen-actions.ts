@@ -6,7 +6,8 @@ import { formatThaiOrEnglishDate } from "./inputs/incident-date";
 import type { Place } from "./inputs/place";
 import { evidenceLocations, storedEvidenceIds, type EvidenceList } from "./inputs/evidence";
 import { citizenLimits, type RateLimiter } from "./rate-limit";
-import type { Locale, TextArgs, Translator } from "../i18n";
+import { nameIn, type Locale, type TextArgs, type Translator } from "../i18n";
+import { bangkokDate } from "../i18n/bangkok-time";
 import type { Message } from "../line/gateway";
 import { textMessage } from "../line/messages";
 import { commandPostback } from "./postback";
@@ -107,7 +108,7 @@ function handlerText(deps: CitizenActionDeps, tip: Tip, handler: TipHandlerInfo,
   const args: TextArgs = {
     days,
     place: deps.placeName?.(tip, locale) ?? "",
-    office: handler.region ? (locale === "th" ? handler.region.nameTh : handler.region.nameEn) : "",
+    office: handler.region ? nameIn(locale, handler.region) : "",
   };
   return deps.texts.t(locale, `receipt-handled-${handler.level}`, args);
 }
@@ -267,6 +268,5 @@ export async function myReports(
 }
 
 export function formatDay(date: Date, locale: Locale): string {
-  const iso = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Bangkok" }).format(date);
-  return formatThaiOrEnglishDate(iso, locale);
+  return formatThaiOrEnglishDate(bangkokDate(date), locale);
 }

@@ -4,7 +4,14 @@ import type { Turn } from "../line/turn";
 import type { Logger } from "../log";
 import type { LineGateway, Message } from "../line/gateway";
 import type { Pseudonymizer } from "../crypto/pseudonym";
-import { localeFromLanguageTag, type Locale, type TextArgs, type Translator } from "../i18n";
+import {
+  defaultLocale,
+  localeFromLanguageTag,
+  otherLocale,
+  type Locale,
+  type TextArgs,
+  type Translator,
+} from "../i18n";
 import { commandPostback } from "./postback";
 import { postbackButton, textMessage, withQuickReplies } from "../line/messages";
 import { commandFrom, type Command } from "./commands";
@@ -67,7 +74,7 @@ export class CitizenChat implements Feature {
 
     const { state, check } = await store.readCounting(key, now, citizenLimits.messages);
     const known = state.locale;
-    const locale = known ?? (await this.profileLocale(userId)) ?? "th";
+    const locale = known ?? (await this.profileLocale(userId)) ?? defaultLocale;
     if (!check.allowed) {
       if (check.firstRefusal) turn.say(this.text(locale, "limit-messages"));
       return;
@@ -78,7 +85,7 @@ export class CitizenChat implements Feature {
     // A newly learned language is kept with the next save; saving now would outdate the buttons just drawn.
     if (outcome.save || (!known && !outcome.state.flow)) await store.write(outcome.state, now);
     if (state.flow && !outcome.state.flow && outcome.cancelled) await this.deps.discardDraft(key);
-    const shownMenu = known ?? "th"; // everyone starts with the default (Thai) rich menu
+    const shownMenu = known ?? defaultLocale; // everyone starts with the default (Thai) rich menu
     if (outcome.state.locale && outcome.state.locale !== shownMenu)
       await this.deps.richMenus?.showCitizenMenu(userId, outcome.state.locale);
     turn.say(...outcome.messages);
@@ -89,7 +96,7 @@ export class CitizenChat implements Feature {
     event: webhook.Event,
     context: TurnContext,
   ): Promise<StepOutcome & { cancelled?: boolean }> {
-    const locale = state.locale ?? "th";
+    const locale = state.locale ?? defaultLocale;
     if (event.type === "follow") return this.idle(state, [this.text(locale, "welcome")]);
     const input = userInputFrom(event);
     const command = commandFrom(input);
@@ -104,7 +111,7 @@ export class CitizenChat implements Feature {
     context: TurnContext,
   ): Promise<StepOutcome & { cancelled?: boolean }> {
     const { engine } = this.deps;
-    const locale = state.locale ?? "th";
+    const locale = state.locale ?? defaultLocale;
     switch (command?.name) {
       case "cancel":
         return {
@@ -125,7 +132,7 @@ export class CitizenChat implements Feature {
       case "quiz":
         return engine.reprompt(state, [this.text(locale, "flow-in-progress")], context);
       case "language": {
-        const next = command.locale ?? (locale === "th" ? "en" : "th");
+        const next = command.locale ?? otherLocale(locale);
         return engine.redraw({ ...state, locale: next }, [this.text(next, "language-changed")], context);
       }
       default:
@@ -140,7 +147,7 @@ export class CitizenChat implements Feature {
     context: TurnContext,
   ): Promise<StepOutcome> {
     const { engine, limiter } = this.deps;
-    const locale = state.locale ?? "th";
+    const locale = state.locale ?? defaultLocale;
     switch (command?.name) {
       case "report": {
         const underLimit = await limiter.peek(state.key, citizenLimits.tipsPerDay, context.now);
@@ -162,7 +169,7 @@ export class CitizenChat implements Feature {
         );
       }
       case "language": {
-        const next = command.locale ?? (locale === "th" ? "en" : "th");
+        const next = command.locale ?? otherLocale(locale);
         return {
           save: true,
           state: { ...state, locale: next },
@@ -212,7 +219,7 @@ export class CitizenChat implements Feature {
   }
 
   private idle(state: ConversationState, messages: Message[]): StepOutcome {
-    return { save: false, state, messages: this.menu(state.locale ?? "th", messages) };
+    return { save: false, state, messages: this.menu(state.locale ?? defaultLocale, messages) };
   }
 
   /** The main menu as quick replies, attached to the last message. */
@@ -224,7 +231,7 @@ export class CitizenChat implements Feature {
       postbackButton(t("menu-status"), commandPostback("status")),
       postbackButton(t("menu-my-reports"), commandPostback("my-reports")),
       ...(this.deps.menuExtras?.(locale) ?? []).map((extra) => postbackButton(extra.label, extra.data)),
-      postbackButton(t("menu-language"), commandPostback("language", locale === "th" ? "en" : "th")),
+      postbackButton(t("menu-language"), commandPostback("language", otherLocale(locale))),
       postbackButton(t("menu-help"), commandPostback("help")),
     ]);
   }

@@ -1,5 +1,5 @@
 import type { Message } from "../line/gateway";
-import type { Locale, TextArgs, Translator } from "../i18n";
+import { defaultLocale, type Locale, type TextArgs, type Translator } from "../i18n";
 import {
   clip,
   datePickerButton,
@@ -103,7 +103,7 @@ export class ConversationEngine {
     const flow = this.flow(active.id);
     const step = flow.steps[active.step]!;
     const current: ConversationState = { ...state, flow: active };
-    const locale = state.locale ?? "th";
+    const locale = state.locale ?? defaultLocale;
     // The form changed under this draft: the input was meant for a question that is gone, so ask anew.
     if (active !== state.flow) return this.moveTo(current, [this.text(locale, "flow-updated")], context);
 
@@ -155,7 +155,7 @@ export class ConversationEngine {
     if (!previous)
       return this.reprompt(
         { ...state, flow: active },
-        [this.text(state.locale ?? "th", "back-at-start")],
+        [this.text(state.locale ?? defaultLocale, "back-at-start")],
         context,
       );
     return this.moveTo(
@@ -182,7 +182,7 @@ export class ConversationEngine {
     context: TurnContext,
   ): Promise<StepOutcome> {
     const active = state.flow!;
-    const locale = state.locale ?? "th";
+    const locale = state.locale ?? defaultLocale;
     const choice =
       input.kind === "choice" ? input.value : input.kind === "text" ? reviewWord(input.text) : undefined;
     if (choice === "submit") return this.finish(state, step.submit, [], context);
@@ -201,7 +201,7 @@ export class ConversationEngine {
   ): Promise<StepOutcome> {
     const action = this.actions[actionName];
     if (!action) throw new Error(`flow action "${actionName}" is not registered`);
-    const locale = state.locale ?? "th";
+    const locale = state.locale ?? defaultLocale;
     const result = await action(state.flow!.answers, {
       key: state.key,
       userId: context.userId,
@@ -227,7 +227,7 @@ export class ConversationEngine {
     const active = state.flow!;
     const flow = this.flow(active.id);
     const step = flow.steps[active.step]!;
-    const locale = state.locale ?? "th";
+    const locale = state.locale ?? defaultLocale;
     const t = (key: string, args?: TextArgs) => this.texts.t(locale, key, args);
     const button = (value: string) => answerPostback(active.id, active.step, revision, value);
     if (step.kind === "review") {
@@ -255,7 +255,7 @@ export class ConversationEngine {
   private choicesOnly(state: ConversationState, said: Message[], context: TurnContext): Message[] {
     const active = state.flow!;
     const step = this.flow(active.id).steps[active.step] as AskStep;
-    const locale = state.locale ?? "th";
+    const locale = state.locale ?? defaultLocale;
     return withQuickReplies(said, [
       ...this.stepButtons(step, active, locale, state.revision + 1, context),
       ...this.navigationButtons(active, locale),

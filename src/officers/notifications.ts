@@ -1,4 +1,4 @@
-import { isLocale, type Locale } from "../i18n";
+import { defaultLocale, isLocale, type Locale } from "../i18n";
 import type { Sealer } from "../crypto/sealer";
 import type { Message } from "../line/gateway";
 import { clip, postbackButton, textMessage, withQuickReplies } from "../line/messages";
@@ -45,7 +45,7 @@ export function notificationRenderer(deps: RendererDeps): Renderer {
     if (target.type === "group") {
       const group = await directory.group(target.id);
       if (!group || group.status !== "active") return { skip: "recipient-inactive" };
-      return { to: directory.openGroupChat(group), locale: "th", audience: "group" };
+      return { to: directory.openGroupChat(group), locale: defaultLocale, audience: "group" };
     }
     if (target.type === "officer") {
       const officer = await directory.officer(target.id);
@@ -56,7 +56,7 @@ export function notificationRenderer(deps: RendererDeps): Renderer {
     if (!contact) return { skip: "no-reporter-contact" };
     return {
       to: deps.sealer.openText(contact.userId, "reporter_contacts.userId"),
-      locale: isLocale(contact.locale) ? contact.locale : "th",
+      locale: isLocale(contact.locale) ? contact.locale : defaultLocale,
       audience: "officer",
     };
   }

@@ -1,6 +1,8 @@
 import { parseIncidentDate, parseIsoDatePickerValue, type ParsedDate } from "../parsers/date";
 import type { InputKind, InputResult } from "../flow";
 import { readText } from "./text-checks";
+import { bangkokDate } from "../../i18n/bangkok-time";
+import { dateLocaleTag, type Locale } from "../../i18n";
 
 export type IncidentDate =
   { kind: "exact"; date: string } | { kind: "approximate"; text: string } | { kind: "unknown" };
@@ -63,17 +65,13 @@ function fromParsed(parsed: ParsedDate): InputResult<IncidentDate> {
 }
 
 /** "26 สิงหาคม 2563" in Thai (Buddhist era, as Thai readers expect), "26 August 2020" in English. */
-export function formatThaiOrEnglishDate(isoDate: string, locale: string): string {
+export function formatThaiOrEnglishDate(isoDate: string, locale: Locale): string {
   const date = new Date(`${isoDate}T00:00:00Z`);
-  const tag = locale === "th" ? "th-TH-u-ca-buddhist" : "en-GB";
+  const tag = dateLocaleTag(locale);
   return new Intl.DateTimeFormat(tag, {
     day: "numeric",
     month: "long",
     year: "numeric",
     timeZone: "UTC",
   }).format(date);
-}
-
-function bangkokDate(now: Date): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Bangkok" }).format(now);
 }

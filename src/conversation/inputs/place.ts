@@ -1,5 +1,6 @@
 import type { Message } from "../../line/gateway";
 import type { District, Geography, Province } from "../../geo";
+import { nameIn, type Locale } from "../../i18n";
 import type {
   FollowUp,
   FormatContext,
@@ -389,12 +390,12 @@ export function describeTipPlace(
   tip: { provinceId: string | null; districtId: string | null },
   geography: Pick<Geography, "findDistrict" | "findProvince">,
   t: (key: string, args?: Record<string, string | number>) => string,
-  locale: string,
+  locale: Locale,
 ): string {
   const district = tip.districtId ? geography.findDistrict(tip.districtId) : undefined;
   if (district) return t("place-district-name", districtArgs(district, geography));
   const province = tip.provinceId ? geography.findProvince(tip.provinceId) : undefined;
-  if (province) return locale === "th" ? province.nameTh : province.nameEn;
+  if (province) return nameIn(locale, province);
   return t("place-reported-area");
 }
 
@@ -411,7 +412,7 @@ function formatPlace(value: Place, { t, locale, services }: FormatContext): stri
     }
     case "province": {
       const province = geography.findProvince(value.provinceId);
-      return province ? (locale === "th" ? province.nameTh : province.nameEn) : value.provinceId;
+      return province ? nameIn(locale, province) : value.provinceId;
     }
     case "outside":
       return t("place-outside-label");
@@ -445,7 +446,7 @@ function districtPicker(
           wrap: true,
         },
         ...page.map((district) => {
-          const name = locale === "th" ? district.nameTh : district.nameEn;
+          const name = nameIn(locale, district);
           return {
             type: "button" as const,
             style: "secondary" as const,

@@ -1,7 +1,9 @@
 /**
- * Campaign times are Bangkok wall-clock times. Asia/Bangkok has been UTC+7 all year since 1920 (no
- * daylight saving), so local days and minutes are a fixed offset away from UTC — no time-zone
- * database is needed for quiet hours or for walking a cron schedule day by day.
+ * The office's clock. Every date and time a person reads (incident dates, deadlines, campaign
+ * schedules, "try again at 14:05") is Bangkok wall-clock time, and this is the one place that says so.
+ * Asia/Bangkok has been UTC+7 all year since 1920 (no daylight saving), so local days and minutes are a
+ * fixed offset away from UTC — no time-zone database is needed for quiet hours or for walking a cron
+ * schedule day by day.
  */
 export const bangkokTimeZone = "Asia/Bangkok";
 const offsetMs = 7 * 3_600_000;
@@ -28,4 +30,14 @@ export function parseClockTime(value: string): number | undefined {
 /** The Bangkok wall-clock time of an instant, e.g. "2026-09-01 10:00", for operator output. */
 export function formatBangkok(at: Date): string {
   return new Date(at.getTime() + offsetMs).toISOString().slice(0, 16).replace("T", " ");
+}
+
+/** The Bangkok calendar day of an instant as "YYYY-MM-DD" (what date pickers and day formatting take). */
+export function bangkokDate(at: Date): string {
+  return new Date(at.getTime() + offsetMs).toISOString().slice(0, 10);
+}
+
+/** The Bangkok wall-clock time of an instant as "HH:MM" (24-hour, as Thai official texts write it). */
+export function bangkokClock(at: Date): string {
+  return new Date(at.getTime() + offsetMs).toISOString().slice(11, 16);
 }
