@@ -12,6 +12,7 @@ export const reporterReplyFlow = defineFlow({
   version: 1,
   start: "answer",
   cancelled: "reply-cancelled",
+  confirmLeaving: true,
   steps: {
     answer: {
       kind: "ask",

@@ -1,15 +1,15 @@
-import type { messagingApi } from "@line/bot-sdk";
-import type { Answers, TextRef } from "./flow";
+import type { Answers } from "./flow";
 import type { ActionContext, FlowAction } from "./engine";
 import type { IncidentDate } from "./inputs/incident-date";
-import { formatThaiOrEnglishDate } from "./inputs/incident-date";
 import type { Place } from "./inputs/place";
 import { evidenceLocations, storedEvidenceIds, type EvidenceList } from "./inputs/evidence";
-import { citizenLimits, type RateLimiter } from "./rate-limit";
+import { citizenLimits, retryTimeArgs, type RateLimiter } from "./rate-limit";
 import { nameIn, type Locale, type TextArgs, type Translator } from "../i18n";
-import { bangkokDate } from "../i18n/bangkok-time";
+import { formatBangkokDay } from "../i18n/bangkok-time";
 import type { Message } from "../line/gateway";
 import { textMessage } from "../line/messages";
+import { receiptCard, statusCard } from "../line/citizen-cards";
+import { promptMessages, type CardButton, type PromptButton } from "../line/prompts";
 import { commandPostback } from "./postback";
 import type { Tip, TipCategory } from "../tips/tip";
 import type { TipService } from "../tips/tip-service";
@@ -20,32 +20,86 @@ export interface CitizenActionDeps {
   limiter: RateLimiter;
   /** How long a closed report stays in "my reports" (its link to the reporter expires then). */
   closedReportsListedForMs: number;
-  /** Officer messages meant for the reporter, shown on a status check (officers module). */
-  reporterMessages?: (tip: Tip, locale: Locale) => Promise<string[]>;
+  /** Officers' questions to the reporter, shown on a status check (officers module). */
+  reporterQuestions?: (tip: Tip) => Promise<ReporterQuestion[]>;
   /** Who handles a tip (officers module); without it the reporter is promised nothing. */
   handlerOf?: (tip: Tip) => Promise<TipHandlerInfo>;
   /** Names the tip's district or province in the receipt ("อำเภอสันทราย จังหวัดเชียงใหม่"). */
   placeName?: (tip: Tip, locale: Locale) => string;
 }
 
-/** See Officers.handlerOf; declared here so tips do not depend on the officers module. */
+/** See Officers.handlerOf; declared here so this module does not depend on the officers module. */
 export interface TipHandlerInfo {
   level: "district" | "province" | "region" | "national" | "unstaffed";
   region?: { nameTh: string; nameEn: string };
 }
 
-/** The report and status flows' named actions. */
-export function citizenActions(deps: CitizenActionDeps): Record<string, FlowAction> {
+/** An officer's question as the reporter sees it at a status check. */
+export interface ReporterQuestion {
+  text: string;
+  at: Date;
+  /** The reporter has answered since it was asked (see reporter-relay.ts). */
+  answered: boolean;
+}
+
+/** What the citizen's chat does with tips: submit one, check one, list one's own. */
+export interface CitizenActions {
+  /** The report and status flows' named actions: "report-declined", "submit-tip", "show-status". */
+  actions: Record<string, FlowAction>;
+  /** A status check by tracking code: typed on its own, from the status flow, or a button carrying it. */
+  status(code: string, who: { key: string; locale: Locale; now: Date }): Promise<Message[]>;
+  /** "My reports": the pseudonym's recent reports, each with a button to its status. */
+  myReports(reporter: string, locale: Locale): Promise<Message[]>;
+}
+
+/** How many reports "my reports" offers a status button for (quick replies leave room for the menu). */
+const reportButtons = 8;
+
+export function citizenActions(deps: CitizenActionDeps): CitizenActions {
+  const t = (locale: Locale, key: string, args?: TextArgs) => deps.texts.t(locale, key, args);
+
+  async function status(code: string, who: { key: string; locale: Locale; now: Date }): Promise<Message[]> {
+    const tip = await deps.tips.findByCode(code);
+    if (tip) return [await statusMessage(deps, tip, who.locale)];
+    const check = await deps.limiter.hit(who.key, citizenLimits.wrongCodes, who.now);
+    return check.allowed
+      ? [textMessage(t(who.locale, "status-not-found", { code }))]
+      : [
+          textMessage(
+            t(who.locale, "limit-wrong-codes", retryTimeArgs(citizenLimits.wrongCodes, who.now, who.locale)),
+          ),
+        ];
+  }
+
+  async function myReports(reporter: string, locale: Locale): Promise<Message[]> {
+    const tips = await deps.tips.listForReporter(reporter, 10);
+    const days = Math.max(1, Math.round(deps.closedReportsListedForMs / 86_400_000));
+    if (tips.length === 0) return [textMessage(t(locale, "my-reports-empty", { days }))];
+    const lines = tips.map((tip) =>
+      t(locale, "my-reports-line", {
+        code: tip.code,
+        status: t(locale, `tip-status-${tip.status}`),
+        date: formatBangkokDay(tip.receivedAt, locale),
+      }),
+    );
+    const text = [t(locale, "my-reports-title"), ...lines, "", t(locale, "my-reports-closed-note", { days })];
+    const buttons = tips.slice(0, reportButtons).map((tip): PromptButton => ({
+      kind: "postback",
+      label: tip.code,
+      data: commandPostback("status", tip.code),
+      displayText: t(locale, "status-check-display", { code: tip.code }),
+    }));
+    return promptMessages([textMessage(text.join("\n"))], buttons);
+  }
+
   return {
-    "report-declined": async () => ({ key: "report-declined" }),
-    "submit-tip": (answers, context) => submitTip(deps, answers, context),
-    "show-status": async (answers, context) => {
-      const code = answers.code as string;
-      const tip = await deps.tips.findByCode(code);
-      if (tip) return [await statusCard(deps, tip, context.locale)];
-      const check = await deps.limiter.hit(context.key, citizenLimits.wrongCodes, context.now);
-      return check.allowed ? { key: "status-not-found", args: { code } } : { key: "limit-wrong-codes" };
+    actions: {
+      "report-declined": async () => ({ key: "report-declined" }),
+      "submit-tip": (answers, context) => submitTip(deps, answers, context),
+      "show-status": (answers, context) => status(String(answers.code), context),
     },
+    status,
+    myReports,
   };
 }
 
@@ -65,7 +119,7 @@ async function submitTip(
   const tip = await deps.tips.submit(
     {
       reporter: context.key,
-      draftStartedAt: context.flow.startedAt,
+      draftStartedAt: context.startedAt,
       category: answers.category as TipCategory,
       agencyType: answers.agencyType as string,
       provinceId: placed?.provinceId ?? null,
@@ -88,15 +142,29 @@ async function submitTip(
   );
   await deps.limiter.hit(context.key, citizenLimits.tipsPerDay, context.now);
   const handler = (await deps.handlerOf?.(tip)) ?? { level: "unstaffed" as const };
-  return [
-    receiptCard(
-      deps.texts,
-      tip,
-      context.locale,
-      wantsUpdates,
-      handlerText(deps, tip, handler, context.locale),
-    ),
-  ];
+  return [receipt(deps, tip, context.locale, wantsUpdates, handler)];
+}
+
+/** The receipt: the tracking code large, a copy button, who handles it, what happens next, and its status. */
+function receipt(
+  deps: CitizenActionDeps,
+  tip: Tip,
+  locale: Locale,
+  wantsUpdates: boolean,
+  handler: TipHandlerInfo,
+): Message {
+  const t = (key: string, args?: TextArgs) => deps.texts.t(locale, key, args);
+  return receiptCard({
+    altText: t("receipt-alt", { code: tip.code }),
+    title: t("receipt-title"),
+    codeLabel: t("receipt-code-label"),
+    code: tip.code,
+    handledBy: handlerText(deps, tip, handler, locale),
+    next: t(wantsUpdates ? "receipt-next-updates" : "receipt-next-anonymous"),
+    howToCheck: t("receipt-how-to-check"),
+    copyLabel: t("receipt-copy"),
+    buttons: [statusButton(deps, tip, locale, "receipt-check")],
+  });
 }
 
 /**
@@ -104,132 +172,51 @@ async function submitTip(
  * when someone enrolled will get it (their deadline reminders keep it).
  */
 function handlerText(deps: CitizenActionDeps, tip: Tip, handler: TipHandlerInfo, locale: Locale): string {
-  const days = Math.max(1, Math.round((tip.acknowledgeBy.getTime() - tip.receivedAt.getTime()) / 86_400_000));
   const args: TextArgs = {
-    days,
+    days: daysBetween(tip.receivedAt, tip.acknowledgeBy),
     place: deps.placeName?.(tip, locale) ?? "",
     office: handler.region ? nameIn(locale, handler.region) : "",
   };
   return deps.texts.t(locale, `receipt-handled-${handler.level}`, args);
 }
 
-/** The receipt: the tracking code large, a copy button, who handles it, and what happens next. */
-export function receiptCard(
-  texts: Translator,
-  tip: Tip,
-  locale: Locale,
-  wantsUpdates: boolean,
-  handledBy?: string,
-): messagingApi.FlexMessage {
-  const t = (key: string, args?: TextArgs) => texts.t(locale, key, args);
-  return {
-    type: "flex",
-    altText: t("receipt-alt", { code: tip.code }),
-    contents: {
-      type: "bubble",
-      body: {
-        type: "box",
-        layout: "vertical",
-        spacing: "md",
-        contents: [
-          { type: "text", text: t("receipt-title"), weight: "bold", size: "lg", wrap: true },
-          { type: "text", text: t("receipt-code-label"), size: "sm", color: "#666666" },
-          { type: "text", text: tip.code, weight: "bold", size: "xl", color: "#1a7f37" },
-          ...(handledBy ? [{ type: "text" as const, text: handledBy, size: "sm" as const, wrap: true }] : []),
-          {
-            type: "text",
-            text: t(wantsUpdates ? "receipt-next-updates" : "receipt-next-anonymous"),
-            size: "sm",
-            wrap: true,
-          },
-          { type: "text", text: t("receipt-how-to-check"), size: "sm", wrap: true, color: "#666666" },
-        ],
-      },
-      footer: {
-        type: "box",
-        layout: "vertical",
-        contents: [
-          {
-            type: "button",
-            style: "primary",
-            action: { type: "clipboard", label: t("receipt-copy"), clipboardText: tip.code },
-          },
-        ],
-      },
-    },
-  };
-}
-
-async function statusCard(
-  deps: CitizenActionDeps,
-  tip: Tip,
-  locale: Locale,
-): Promise<messagingApi.FlexMessage> {
+/** A report's status, officers' questions (answered ones marked), and what can be done next. */
+async function statusMessage(deps: CitizenActionDeps, tip: Tip, locale: Locale): Promise<Message> {
   const t = (key: string, args?: TextArgs) => deps.texts.t(locale, key, args);
   const last = tip.history.at(-1);
-  const messages = (await deps.reporterMessages?.(tip, locale)) ?? [];
-  const rows: messagingApi.FlexComponent[] = [
-    { type: "text", text: t("status-title", { code: tip.code }), weight: "bold", size: "md", wrap: true },
-    {
-      type: "text",
-      text: t(`tip-status-${tip.status}`),
-      weight: "bold",
-      size: "xl",
-      color: "#1a7f37",
-      wrap: true,
-    },
-    {
-      type: "text",
-      text: t("status-received-on", { date: formatDay(tip.receivedAt, locale) }),
-      size: "sm",
-      wrap: true,
-    },
-    {
-      type: "text",
-      text: t("status-updated-on", { date: formatDay(last?.at ?? tip.receivedAt, locale) }),
-      size: "sm",
-      wrap: true,
-    },
-    {
-      type: "text",
-      text: t(await statusExplanationKey(deps, tip)),
-      size: "sm",
-      wrap: true,
-      color: "#666666",
-    },
-  ];
-  for (const message of messages.slice(-3)) {
-    rows.push({ type: "separator" }, { type: "text", text: message, size: "sm", wrap: true });
-  }
-  // Officers' questions can be answered from here, also by reporters who did not opt in to pushes;
-  // a closed case takes no more answers, so it offers no button that would only be refused.
-  const footer: messagingApi.FlexBox | undefined =
-    messages.length > 0 && tip.status !== "closed"
-      ? {
-          type: "box",
-          layout: "vertical",
-          contents: [
-            {
-              type: "button",
-              style: "primary",
-              action: {
-                type: "postback",
-                label: t("reply-button-answer"),
-                data: commandPostback("reply", tip.code),
-                displayText: t("reply-button-answer"),
-              },
-            },
-          ],
-        }
-      : undefined;
-  return {
-    type: "flex",
+  const questions = ((await deps.reporterQuestions?.(tip)) ?? []).slice(-3);
+  const open = questions.some((question) => !question.answered);
+  const buttons: CardButton[] = [];
+  // A closed case takes no more answers, so it offers no button that would only be refused.
+  if (open && tip.status !== "closed")
+    buttons.push({
+      label: t("reply-button-answer"),
+      data: commandPostback("reply", tip.code),
+    });
+  buttons.push(statusButton(deps, tip, locale, "status-refresh"));
+  return statusCard({
     altText: t("status-alt", { code: tip.code, status: t(`tip-status-${tip.status}`) }),
-    contents: {
-      type: "bubble",
-      body: { type: "box", layout: "vertical", spacing: "sm", contents: rows },
-      ...(footer ? { footer } : {}),
-    },
+    title: t("status-title", { code: tip.code }),
+    status: t(`tip-status-${tip.status}`),
+    dates: [
+      t("status-received-on", { date: formatBangkokDay(tip.receivedAt, locale) }),
+      t("status-updated-on", { date: formatBangkokDay(last?.at ?? tip.receivedAt, locale) }),
+    ],
+    explanation: t(await statusExplanationKey(deps, tip), statusExplanationArgs(tip, locale)),
+    questions: questions.map((question) => ({
+      text: t("status-question", { date: formatBangkokDay(question.at, locale), question: question.text }),
+      state: t(question.answered ? "status-question-answered" : "status-question-open"),
+      answered: question.answered,
+    })),
+    buttons,
+  });
+}
+
+function statusButton(deps: CitizenActionDeps, tip: Tip, locale: Locale, label: string): CardButton {
+  return {
+    label: deps.texts.t(locale, label),
+    data: commandPostback("status", tip.code),
+    displayText: deps.texts.t(locale, "status-check-display", { code: tip.code }),
   };
 }
 
@@ -243,30 +230,19 @@ async function statusExplanationKey(deps: CitizenActionDeps, tip: Tip): Promise<
 }
 
 /**
- * "My reports": the pseudonym's recent tips, newest first. A closed report drops off the list when
- * its link to the reporter expires; the answer says so, and that its tracking code still works.
+ * The dates a status explanation promises ("acknowledged by…", "feedback by…"), from the tip's own
+ * deadlines rather than numbers written in the texts. Officers' status pushes use the same words.
  */
-export async function myReports(
-  deps: CitizenActionDeps,
-  reporter: string,
+export function statusExplanationArgs(
+  tip: Pick<Tip, "acknowledgeBy" | "feedbackBy">,
   locale: Locale,
-): Promise<Message[] | TextRef> {
-  const tips = await deps.tips.listForReporter(reporter, 10);
-  const days = Math.max(1, Math.round(deps.closedReportsListedForMs / 86_400_000));
-  if (tips.length === 0) return { key: "my-reports-empty", args: { days } };
-  const t = (key: string, args?: TextArgs) => deps.texts.t(locale, key, args);
-  const lines = tips.map((tip) =>
-    t("my-reports-line", {
-      code: tip.code,
-      status: t(`tip-status-${tip.status}`),
-      date: formatDay(tip.receivedAt, locale),
-    }),
-  );
-  return [
-    textMessage(`${t("my-reports-title")}\n${lines.join("\n")}\n\n${t("my-reports-closed-note", { days })}`),
-  ];
+): TextArgs {
+  return {
+    acknowledgeBy: formatBangkokDay(tip.acknowledgeBy, locale),
+    feedbackBy: tip.feedbackBy ? formatBangkokDay(tip.feedbackBy, locale) : "-",
+  };
 }
 
-export function formatDay(date: Date, locale: Locale): string {
-  return formatThaiOrEnglishDate(bangkokDate(date), locale);
+function daysBetween(from: Date, to: Date): number {
+  return Math.max(1, Math.round((to.getTime() - from.getTime()) / 86_400_000));
 }

@@ -1,3 +1,5 @@
+import { dateLocaleTag, type Locale } from "./index";
+
 /**
  * The office's clock. Every date and time a person reads (incident dates, deadlines, campaign
  * schedules, "try again at 14:05") is Bangkok wall-clock time, and this is the one place that says so.
@@ -40,4 +42,19 @@ export function bangkokDate(at: Date): string {
 /** The Bangkok wall-clock time of an instant as "HH:MM" (24-hour, as Thai official texts write it). */
 export function bangkokClock(at: Date): string {
   return new Date(at.getTime() + offsetMs).toISOString().slice(11, 16);
+}
+
+/** A calendar day ("YYYY-MM-DD") as its reader writes it: "26 สิงหาคม 2563" (Buddhist era), "26 August 2020". */
+export function formatCalendarDay(isoDate: string, locale: Locale): string {
+  return new Intl.DateTimeFormat(dateLocaleTag(locale), {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  }).format(new Date(`${isoDate}T00:00:00Z`));
+}
+
+/** The Bangkok day of an instant as its reader writes it. */
+export function formatBangkokDay(at: Date, locale: Locale): string {
+  return formatCalendarDay(bangkokDate(at), locale);
 }

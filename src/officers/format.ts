@@ -2,9 +2,8 @@ import { dateLocaleTag, nameIn, type Locale, type TextArgs, type Translator } fr
 import type { Geography } from "../geo";
 import type { EvidenceLocation, Tip, TipDetails } from "../tips/tip";
 import type { Scope } from "./scope";
-import { formatThaiOrEnglishDate } from "../conversation/inputs/incident-date";
 import { districtArgs } from "../conversation/inputs/place";
-import { bangkokTimeZone } from "../i18n/bangkok-time";
+import { bangkokTimeZone, formatCalendarDay } from "../i18n/bangkok-time";
 
 /**
  * Officer-facing wording of case fields, reusing the citizen texts for categories, agency types and
@@ -78,7 +77,7 @@ export class CaseFormatter {
 
   incidentDate(details: TipDetails, locale: Locale): string {
     const when = details.incidentDate;
-    if (when.kind === "exact") return formatThaiOrEnglishDate(when.date, locale);
+    if (when.kind === "exact") return formatCalendarDay(when.date, locale);
     if (when.kind === "approximate") return when.text;
     return this.t(locale, "review-date-unknown");
   }

@@ -3,6 +3,7 @@ import type { Sealer } from "../crypto/sealer";
 import type { Message } from "../line/gateway";
 import { clip, postbackButton, textMessage, withQuickReplies } from "../line/messages";
 import { commandPostback } from "../conversation/postback";
+import { statusExplanationArgs } from "../conversation/citizen-actions";
 import type { Tip } from "../tips/tip";
 import type { TipService } from "../tips/tip-service";
 import { caseCard, type CardAudience } from "./cards";
@@ -92,15 +93,25 @@ export function notificationRenderer(deps: RendererDeps): Renderer {
       }
       case "reporter-status": {
         const status = String(notification.params?.status ?? tip.status) as Tip["status"];
-        return [
-          textMessage(
-            f.t(locale, "reply-status-update", {
-              code: tip.code,
-              status: f.status(status, locale),
-              explained: f.t(locale, `tip-status-${status}-explained`),
-            }),
-          ),
-        ];
+        // The update leads somewhere: the report's status, with its questions and buttons.
+        return withQuickReplies(
+          [
+            textMessage(
+              f.t(locale, "reply-status-update", {
+                code: tip.code,
+                status: f.status(status, locale),
+                explained: f.t(locale, `tip-status-${status}-explained`, statusExplanationArgs(tip, locale)),
+              }),
+            ),
+          ],
+          [
+            postbackButton(
+              f.t(locale, "receipt-check"),
+              commandPostback("status", tip.code),
+              f.t(locale, "status-check-display", { code: tip.code }),
+            ),
+          ],
+        );
       }
       case "reporter-answer": {
         // Groups learn only that there is an answer; its text goes to officers in 1:1.

@@ -1,15 +1,9 @@
 import type { Message } from "../../line/gateway";
 import type { District, Geography, Province } from "../../geo";
 import { nameIn, type Locale } from "../../i18n";
-import type {
-  FollowUp,
-  FormatContext,
-  InputKind,
-  InputResult,
-  InputServices,
-  QuickChoice,
-  StepInput,
-} from "../flow";
+import type { Vocabulary } from "../../i18n/vocabulary";
+import { buttonCarousel } from "../../line/prompts";
+import type { FollowUp, FormatContext, InputKind, InputResult, QuickChoice, StepInput } from "../flow";
 import { readText } from "./text-checks";
 
 /**
@@ -60,22 +54,6 @@ export interface ExactLocation extends SharedLocation {
 
 /** Quick replies leave room for "back" and "cancel" within LINE's 13. */
 const MAX_CANDIDATE_BUTTONS = 11;
-/** Carousel pages of district buttons (LINE allows 12 bubbles). */
-const DISTRICTS_PER_PAGE = 9;
-const MAX_PAGES = 12;
-
-// Typed words for the follow-up buttons, beside the buttons' own labels in both languages.
-const yesWords = /^(ใช่|ถูก|ถูกต้อง|ใช่แล้ว|ถูกต้องแล้ว|yes|y|correct|right|ok)$/i;
-const noWords = /^(ไม่|ไม่ใช่|ไม่ถูก|ไม่ถูกต้อง|ผิด|no|n|wrong|incorrect|not right)$/i;
-const districtOnlyWords =
-  /^(เฉพาะอำเภอ|บันทึกเฉพาะอำเภอ|บันทึกเฉพาะเขต|เฉพาะเขต|ไม่แนบ|district only|only the district)$/i;
-const includeWords = /^(แนบตำแหน่ง|แนบตำแหน่งที่แน่นอน|แนบพิกัด|include|include location|include exact location)$/i;
-const titleWords = /^(ใช้ชื่อสถานที่|ใช้ชื่อสถานที่นี้|use place name|use the place name)$/i;
-const unknownDistrictWords = /^(ไม่ทราบ|ไม่ทราบอำเภอ|ไม่รู้|ไม่แน่ใจ|not sure|don't know|unknown)$/i;
-
-function geographyOf(services: InputServices): Geography {
-  return services.geography as Geography;
-}
 
 /**
  * Where it happened: a district typed by name (any of the country's 928, prefixes, typos and
@@ -115,12 +93,18 @@ export function place(): InputKind<Place> {
       "place-candidate-province",
       "place-candidate-district",
       "place-district-name",
+      "words-place-correct",
+      "words-place-wrong",
+      "words-place-district-only",
+      "words-place-include",
+      "words-place-use-title",
+      "words-place-unknown-district",
     ],
-    parse: (input, { services, current }) =>
-      parsePlace(input, current as Place | undefined, geographyOf(services)),
-    choices: ({ current, services }) => placeChoices(current as Place | undefined, geographyOf(services)),
-    extraMessages: (context) => [districtPicker(context, geographyOf(context.services).quickPickProvinces)],
-    followUp: (value, services) => followUpFor(value as Place | undefined, geographyOf(services)),
+    parse: (input, { services, current, words }) =>
+      parsePlace(input, current as Place | undefined, services.geography, words),
+    choices: ({ current, services }) => placeChoices(current as Place | undefined, services.geography),
+    extraMessages: (context) => [districtPicker(context, context.services.geography.quickPickProvinces)],
+    followUp: (value, services) => followUpFor(value as Place | undefined, services.geography),
     format(value, context) {
       return formatPlace(value, context);
     },
@@ -132,10 +116,11 @@ export function parsePlace(
   input: StepInput,
   currentValue: Place | undefined,
   geography: Geography,
+  words: Vocabulary,
 ): InputResult<Place> {
   const pending = currentValue?.kind === "pending" ? currentValue : undefined;
   if (pending) {
-    const answered = answerFollowUp(pending, input, geography);
+    const answered = answerFollowUp(pending, input, geography, words);
     if (answered) return answered;
   }
   if (input.kind === "choice") {
@@ -162,7 +147,7 @@ export function parsePlace(
   const text = readText(input, { min: 2, max: 200 });
   if (!text.ok)
     return { ok: false, error: { key: pending ? "input-place-follow-up" : "input-place-expected" } };
-  if (unknownDistrictWords.test(text.text.trim())) return { ok: true, value: { kind: "outside" } };
+  if (words.says(text.text, "words-place-unknown-district")) return { ok: true, value: { kind: "outside" } };
   return fromTypedName(geography, text.text, pending);
 }
 
@@ -197,14 +182,16 @@ function answerFollowUp(
   pending: PendingPlace,
   input: StepInput,
   geography: Geography,
+  words: Vocabulary,
 ): InputResult<Place> | undefined {
   const tapped = input.kind === "choice" ? input.value : undefined;
   const typed = input.kind === "text" ? input.text.trim() : undefined;
+  const says = (key: string) => typed !== undefined && words.says(typed, key);
   switch (pending.stage) {
     case "confirm": {
-      if (tapped === "correct" || (typed && yesWords.test(typed)))
+      if (tapped === "correct" || says("words-place-correct"))
         return { ok: true, stay: true, value: { ...pending, stage: "exact" } };
-      if (tapped === "wrong" || (typed && noWords.test(typed)))
+      if (tapped === "wrong" || says("words-place-wrong"))
         return { ok: true, stay: true, value: { kind: "pending", stage: "retype" } };
       return undefined;
     }
@@ -212,13 +199,13 @@ function answerFollowUp(
       const district = geography.findDistrict(pending.districtId);
       if (!district) return { ok: true, stay: true, value: { kind: "pending", stage: "retype" } };
       // "Yes" here is taken as the safe default: only the district.
-      if (tapped === "district-only" || (typed && (districtOnlyWords.test(typed) || yesWords.test(typed))))
+      if (tapped === "district-only" || says("words-place-district-only") || says("words-place-correct"))
         return done(district);
-      if (typed && noWords.test(typed))
+      if (says("words-place-wrong"))
         return { ok: true, stay: true, value: { kind: "pending", stage: "retype" } };
-      if (tapped === "include" || (typed && includeWords.test(typed)))
+      if (tapped === "include" || says("words-place-include"))
         return done(district, { exact: { ...pending.shared, reporterConfirmed: true } });
-      if (pending.shared.title && (tapped === "title" || (typed && titleWords.test(typed))))
+      if (pending.shared.title && (tapped === "title" || says("words-place-use-title")))
         return done(district, { description: pending.shared.title });
       if (input.kind !== "text") return undefined;
       // Anything else typed here describes the place; the coordinates are not kept.
@@ -244,7 +231,7 @@ function answerFollowUp(
       return undefined;
     }
     case "province": {
-      if (tapped === "province-only" || (typed && unknownDistrictWords.test(typed)))
+      if (tapped === "province-only" || says("words-place-unknown-district"))
         return { ok: true, value: { kind: "province", provinceId: pending.provinceId } };
       if (!typed) return undefined;
       // "เมือง" for Lampang: a name inside the province the citizen named first.
@@ -400,7 +387,7 @@ export function describeTipPlace(
 }
 
 function formatPlace(value: Place, { t, locale, services }: FormatContext): string {
-  const geography = geographyOf(services);
+  const { geography } = services;
   switch (value.kind) {
     case "district": {
       const district = geography.findDistrict(value.districtId);
@@ -426,56 +413,12 @@ function districtPicker(
   { t, locale, button }: FormatContext & { button: (value: string) => string },
   provinces: readonly Province[],
 ): Message {
-  const districts = provinces.flatMap((province) => province.districts);
-  const pages: District[][] = [];
-  for (let i = 0; i < districts.length; i += DISTRICTS_PER_PAGE)
-    pages.push(districts.slice(i, i + DISTRICTS_PER_PAGE));
-  const bubbles = pages.slice(0, MAX_PAGES - 1).map((page) => ({
-    type: "bubble" as const,
-    size: "kilo" as const,
-    body: {
-      type: "box" as const,
-      layout: "vertical" as const,
-      spacing: "xs" as const,
-      contents: [
-        {
-          type: "text" as const,
-          text: t("place-picker-title"),
-          weight: "bold" as const,
-          size: "sm" as const,
-          wrap: true,
-        },
-        ...page.map((district) => {
-          const name = nameIn(locale, district);
-          return {
-            type: "button" as const,
-            style: "secondary" as const,
-            height: "sm" as const,
-            action: {
-              type: "postback" as const,
-              label: name.slice(0, 40),
-              data: button(district.id),
-              displayText: name,
-            },
-          };
-        }),
-      ],
-    },
-  }));
-  // The last page says how to reach the rest of the country.
-  bubbles.push({
-    type: "bubble",
-    size: "kilo",
-    body: {
-      type: "box",
-      layout: "vertical",
-      spacing: "xs",
-      contents: [{ type: "text", text: t("place-picker-more"), weight: "bold", size: "sm", wrap: true }],
-    },
+  return buttonCarousel({
+    title: t("place-picker-title"),
+    buttons: provinces
+      .flatMap((province) => province.districts)
+      .map((district) => ({ label: nameIn(locale, district), data: button(district.id) })),
+    // The last page says how to reach the rest of the country.
+    closing: t("place-picker-more"),
   });
-  return {
-    type: "flex",
-    altText: t("place-picker-title"),
-    contents: { type: "carousel", contents: bubbles },
-  };
 }
