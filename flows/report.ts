@@ -4,7 +4,7 @@ import { yesNo } from "../src/conversation/inputs/yes-no";
 import { freeText } from "../src/conversation/inputs/free-text";
 import { place, type Place } from "../src/conversation/inputs/place";
 import { incidentDate } from "../src/conversation/inputs/incident-date";
-import { evidence } from "../src/conversation/inputs/evidence";
+import { evidence, evidenceCount } from "../src/conversation/inputs/evidence";
 import { phone } from "../src/conversation/inputs/phone";
 
 /**
@@ -128,6 +128,8 @@ export const reportFlow = defineFlow({
     evidence: {
       kind: "ask",
       prompt: "report-evidence",
+      // The prompt names the button on screen: "no evidence" before the first item, "done" after it.
+      promptArgs: (answers) => ({ count: evidenceCount(answers.evidence) }),
       reviewLabel: "review-evidence",
       input: evidence({ max: 10, locations: true }),
       next: "updates",

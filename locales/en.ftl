@@ -186,7 +186,10 @@ report-narrative = Please describe what you saw: what happened, how, and any amo
 review-narrative = What happened
 report-people = Who was involved (names, positions)? If you do not know, please choose "Skip".
 review-people = People involved
-report-evidence = Do you have evidence? You may send up to 10 photos, videos, voice messages or files, one at a time. If you have none, please choose "No evidence".
+report-evidence = Do you have evidence? You may send up to 10 photos, videos, voice messages or files, one at a time. { $count ->
+    [0] If you have none, please choose "{ choice-evidence-none }".
+   *[other] When you have sent everything, please choose "{ choice-evidence-done }".
+}
 review-evidence = Evidence
 report-updates = Would you like to receive progress updates and officers' questions in this LINE chat?
     Officers will not know who you are, whichever you choose. If you decline, you can check progress yourself with your tracking code.
@@ -210,9 +213,8 @@ receipt-handled-national = No local office for { $place } is enrolled yet, so yo
 receipt-handled-unstaffed = No officer is enrolled yet to receive reports for { $place }. Your report is recorded in the national queue, but we cannot yet say when it will be acknowledged. Please check its status with your tracking code.
 receipt-next-updates = Updates and questions from officers will come to this chat; officers will not know who you are.
 receipt-next-anonymous = We will not send you messages. Please check progress with this code.
-receipt-how-to-check = You can check progress at any time: choose "Check this report", or type the code in the chat.
+receipt-how-to-check = You can check progress at any time with the button below, or by typing the code in the chat.
 receipt-copy = Copy code
-receipt-check = Check this report
 
 ## Status
 status-ask-code = Please type or paste the tracking code you received with your report.
@@ -224,7 +226,7 @@ status-title = Report { $code }
 status-alt = Report { $code }: { $status }
 status-received-on = Received on { $date }
 status-updated-on = Last updated on { $date }
-status-refresh = Latest status
+status-button = Check { $code }
 status-check-display = Status of report { $code }
 status-question = Question from an officer ({ $date }): { $question }
 status-question-answered = ✓ You have answered this question.

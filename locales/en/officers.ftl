@@ -143,7 +143,10 @@ reply-button-answer = Answer
 reply-status-update = Update on your report { $code }: { $status }
     { $explained }
 reply-ask-answer = Please type your answer about report { $code } (up to 2,000 characters).
-reply-ask-evidence = Do you have further evidence? You may send up to 5 photos, videos, audio recordings or files. If you have none, please choose "No evidence".
+reply-ask-evidence = Do you have further evidence? You may send up to 5 photos, videos, audio recordings or files. { $count ->
+    [0] If you have none, please choose "{ choice-evidence-none }".
+   *[other] When you have sent everything, please choose "{ choice-evidence-done }".
+}
 reply-sent = Your answer about report { $code } was passed to the officers. Thank you.
 reply-not-found = This is not one of the reports you made, so the answer cannot be sent.
 reply-case-closed = This report is closed, so no more answers can be added.

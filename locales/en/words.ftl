@@ -23,7 +23,9 @@ words-command-report =
 words-command-status =
     status
     check status
+    check
     track
+    status of report
 words-command-my-reports =
     my reports
 words-command-quiz =

@@ -163,7 +163,7 @@ function receipt(
     next: t(wantsUpdates ? "receipt-next-updates" : "receipt-next-anonymous"),
     howToCheck: t("receipt-how-to-check"),
     copyLabel: t("receipt-copy"),
-    buttons: [statusButton(deps, tip, locale, "receipt-check")],
+    buttons: [statusButton(deps, tip, locale)],
   });
 }
 
@@ -193,7 +193,7 @@ async function statusMessage(deps: CitizenActionDeps, tip: Tip, locale: Locale):
       label: t("reply-button-answer"),
       data: commandPostback("reply", tip.code),
     });
-  buttons.push(statusButton(deps, tip, locale, "status-refresh"));
+  buttons.push(statusButton(deps, tip, locale));
   return statusCard({
     altText: t("status-alt", { code: tip.code, status: t(`tip-status-${tip.status}`) }),
     title: t("status-title", { code: tip.code }),
@@ -212,9 +212,10 @@ async function statusMessage(deps: CitizenActionDeps, tip: Tip, locale: Locale):
   });
 }
 
-function statusButton(deps: CitizenActionDeps, tip: Tip, locale: Locale, label: string): CardButton {
+/** "ดูสถานะ TK-…": the code is in the label, so typing what the button says checks the same report. */
+function statusButton(deps: CitizenActionDeps, tip: Tip, locale: Locale): CardButton {
   return {
-    label: deps.texts.t(locale, label),
+    label: deps.texts.t(locale, "status-button", { code: tip.code }),
     data: commandPostback("status", tip.code),
     displayText: deps.texts.t(locale, "status-check-display", { code: tip.code }),
   };

@@ -1,5 +1,6 @@
 import { isLocale, type Locale } from "../i18n";
 import type { Vocabulary } from "../i18n/vocabulary";
+import { normalizeTrackingCode } from "../tips/tracking-code";
 import { parsePostback } from "./postback";
 import type { UserInput } from "./user-input";
 
@@ -61,6 +62,22 @@ const typedCommands: Array<{ keys: string[]; command: Command }> = [
   { keys: ["words-command-thai"], command: { name: "language", locale: "th" } },
 ];
 
+/** A tracking code as shown ("TK-ABCD-EFGH-JKMN") or typed with spaces, inside a longer message. */
+const codeInText = /TK[\s-]*(?:[0-9A-Z\u0e50-\u0e59][\s-]*){12}/iu;
+
+/**
+ * "ดูสถานะ TK-…" — a status word and a tracking code in one message, which is what the status
+ * buttons under a receipt or a status say. A code alone is not a command: in a flow it may be the
+ * answer (the status flow asks for one); outside one it is a status check anyway.
+ */
+function statusWithCode(text: string, words: Vocabulary): Command | undefined {
+  const found = codeInText.exec(text);
+  const code = found ? normalizeTrackingCode(found[0]) : null;
+  if (!found || !code) return undefined;
+  const rest = text.replace(found[0], " ");
+  return words.says(rest, "words-command-status") ? { name: "status", code } : undefined;
+}
+
 const isSimpleCommand = (name: string): name is SimpleCommand =>
   (simpleCommands as readonly string[]).includes(name);
 
@@ -70,7 +87,8 @@ const isSimpleCommand = (name: string): name is SimpleCommand =>
  */
 export function commandFrom(input: UserInput, words: Vocabulary): Command | undefined {
   if (input.kind === "text") {
-    return typedCommands.find(({ keys }) => keys.some((key) => words.says(input.text, key)))?.command;
+    const typed = typedCommands.find(({ keys }) => keys.some((key) => words.says(input.text, key)))?.command;
+    return typed ?? statusWithCode(input.text, words);
   }
   if (input.kind !== "postback") return undefined;
   const postback = parsePostback(input.data);

@@ -106,7 +106,7 @@ export function notificationRenderer(deps: RendererDeps): Renderer {
           ],
           [
             postbackButton(
-              f.t(locale, "receipt-check"),
+              f.t(locale, "status-button", { code: tip.code }),
               commandPostback("status", tip.code),
               f.t(locale, "status-check-display", { code: tip.code }),
             ),

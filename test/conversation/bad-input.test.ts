@@ -71,7 +71,9 @@ describe("bad input at every step of the report flow", () => {
   for (const { step, answer } of path) {
     describe(`at step "${step}"`, () => {
       const stepDefinition = reportFlow.steps[step]!;
-      const prompt = () => harness.service.context.texts.t("th", stepDefinition.prompt).split("\n")[0]!;
+      const promptArgs = stepDefinition.kind === "ask" ? stepDefinition.promptArgs?.({}) : undefined;
+      const prompt = () =>
+        harness.service.context.texts.t("th", stepDefinition.prompt, promptArgs).split("\n")[0]!;
 
       test.each(badInputs(step))(
         "when the citizen sends %s, then the step is asked again and the draft is unchanged",

@@ -167,6 +167,11 @@ export class TestUser {
     return this.lastBatch;
   }
 
+  /** Looks at an earlier answer again as the latest (a test that put the conversation back where it was). */
+  rewindTo(messages: Message[]): void {
+    this.lastBatch = messages;
+  }
+
   /** Takes what arrived since the last look, if anything did, as the latest answer (e.g. after a retried event). */
   catchUp(): Message[] {
     const all = this.received();

@@ -26,6 +26,11 @@ export function isLocationEvidence(item: EvidenceList[number]): item is Location
   return item.kind === "location";
 }
 
+/** How many items a draft's evidence answer holds (none before the step is answered). */
+export function evidenceCount(value: unknown): number {
+  return Array.isArray(value) ? value.length : 0;
+}
+
 /** The ids of the stored files (what is attached to the tip). */
 export function storedEvidenceIds(list: EvidenceList | undefined): string[] {
   return (list ?? []).flatMap((item) => (isLocationEvidence(item) ? [] : [item.id]));

@@ -301,18 +301,38 @@ function placeChoices(current: Place | undefined, geography: Geography): QuickCh
 
 /** A button for one of several districts: by province when that tells them apart, else by name. */
 function candidateChoice(district: District, geography: Geography, byName: boolean): QuickChoice {
-  const province = geography.findProvince(district.provinceId);
   return {
     kind: "answer",
     value: `district:${district.id}`,
     label: byName ? "place-candidate-district" : "place-candidate-province",
-    labelArgs: {
-      districtTh: district.nameTh,
-      districtEn: district.nameEn,
-      provinceTh: province?.nameTh ?? district.provinceId,
-      provinceEn: province?.nameEn ?? district.provinceId,
-    },
+    labelArgs: candidateArgs(district, geography),
   };
+}
+
+function candidateArgs(district: District, geography: Pick<Geography, "findProvince">) {
+  const province = geography.findProvince(district.provinceId);
+  return {
+    districtTh: district.nameTh,
+    districtEn: district.nameEn,
+    provinceTh: province?.nameTh ?? district.provinceId,
+    provinceEn: province?.nameEn ?? district.provinceId,
+  };
+}
+
+const sharedNames = new WeakMap<Geography, Map<string, boolean>>();
+
+/** Whether the district's name, typed alone, fits other districts too (remembered: the pilot's list is drawn often). */
+function sharesItsName(geography: Geography, district: District, locale: Locale): boolean {
+  const known = sharedNames.get(geography) ?? new Map<string, boolean>();
+  sharedNames.set(geography, known);
+  const key = `${district.id}:${locale}`;
+  let shared = known.get(key);
+  if (shared === undefined) {
+    const match = geography.matchPlace(nameIn(locale, district));
+    shared = match.kind !== "district" || match.district.id !== district.id;
+    known.set(key, shared);
+  }
+  return shared;
 }
 
 function followUpFor(value: Place | undefined, geography: Geography): FollowUp | undefined {
@@ -410,14 +430,22 @@ function formatPlace(value: Place, { t, locale, services }: FormatContext): stri
 
 /** Districts as a carousel of buttons (a province has up to 50, beyond LINE's 13 quick replies). */
 function districtPicker(
-  { t, locale, button }: FormatContext & { button: (value: string) => string },
+  { t, locale, button, services }: FormatContext & { button: (value: string) => string },
   provinces: readonly Province[],
 ): Message {
+  const { geography } = services;
   return buttonCarousel({
     title: t("place-picker-title"),
     buttons: provinces
       .flatMap((province) => province.districts)
-      .map((district) => ({ label: nameIn(locale, district), data: button(district.id) })),
+      .map((district) => ({
+        // A name other provinces share ("จอมทอง") carries its province, so that typing the label
+        // names this district, as tapping it does, while typing the bare name still asks which.
+        label: sharesItsName(geography, district, locale)
+          ? t("place-candidate-district", candidateArgs(district, geography))
+          : nameIn(locale, district),
+        data: button(district.id),
+      })),
     // The last page says how to reach the rest of the country.
     closing: t("place-picker-more"),
   });
