@@ -5,7 +5,8 @@
  * state twice: once the button is tapped, once its label is typed, and the two outcomes (the state
  * the bot saved and what it answered) must be the same. Buttons that only the phone can act on (the
  * map, the calendar) are told so when typed, and nothing changes. At every step, a wrong answer is
- * also checked to name no button that is not on screen, and every tap to be echoed in the chat.
+ * also checked to name no button that is not on screen, every tap to be echoed in the chat, and
+ * every text on a card to wrap.
  */
 import type { messagingApi } from "@line/bot-sdk";
 import sharp from "sharp";
@@ -116,6 +117,20 @@ describe("typing a shown label is the same as tapping it", () => {
         label: button.label,
         echo: expect.any(String),
       });
+
+    // Every text on a card wraps: a long label or answer is never cut off on a phone.
+    const unwrapped: string[] = [];
+    const walkTexts = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walkTexts);
+      else if (node && typeof node === "object") {
+        const record = node as Record<string, unknown>;
+        if (record.type === "text" && typeof record.text === "string" && record.wrap !== true)
+          unwrapped.push(record.text);
+        Object.values(record).forEach(walkTexts);
+      }
+    };
+    walkTexts(screen.filter((message) => message.type === "flex"));
+    expect({ where, unwrapped }).toEqual({ where, unwrapped: [] });
 
     // A wrong answer names only buttons that are on screen.
     await user.sendsSticker();

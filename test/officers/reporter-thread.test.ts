@@ -76,4 +76,31 @@ describe("anonymous two-way thread", () => {
     ).toContain("หลักฐานเพิ่ม 1 รายการ");
     expect((await env.officers.cases.load(tip._id.toHexString()))?.evidenceCount).toBe(1);
   });
+
+  test("when the reporter has answered, then the status check marks the question answered and offers no answer button", async () => {
+    const { citizen, tip } = await citizenReports(env, { optIn: false });
+    await ask(tip.ref, "ท่านจำเลขทะเบียนรถได้หรือไม่");
+    await citizen.says(tip.code);
+    expect(citizen.lastText()).toContain(citizen.t("status-question-open"));
+    expect(citizen.cardButtons().map((button) => button.label)).toContain(citizen.t("reply-button-answer"));
+
+    await citizen.tapsCardButton(citizen.t("reply-button-answer"));
+    await citizen.says("จำได้ว่าเป็นรถกระบะสีขาว ทะเบียนเชียงใหม่");
+    await citizen.tapsLabel("choice-evidence-none");
+    expect(citizen.lastText()).toContain(citizen.t("reply-sent", { code: tip.code }));
+
+    await citizen.says(tip.code);
+    expect(citizen.lastText()).toContain(citizen.t("status-question-answered"));
+    expect(citizen.lastText()).not.toContain(citizen.t("status-question-open"));
+    expect(citizen.cardButtons().map((button) => button.label)).not.toContain(
+      citizen.t("reply-button-answer"),
+    );
+  });
+
+  test("when 'answer' is typed while one report has a question waiting, then the reply starts for that report", async () => {
+    const { citizen, tip } = await citizenReports(env, { optIn: true });
+    await ask(tip.ref, "เหตุการณ์เกิดขึ้นเวลาใด");
+    await citizen.says(citizen.t("reply-button-answer"));
+    expect(citizen.lastText()).toContain(citizen.t("reply-ask-answer", { code: tip.code }));
+  });
 });
