@@ -3,6 +3,7 @@ import path from "node:path";
 import { loadConfig, ConfigError, type Config } from "./config";
 import { createLogger, type Logger } from "./log";
 import { startService, type Service } from "./service";
+import { runWorkers, servesRequests } from "./cluster";
 
 /**
  * The composition root. In local mode (no LINE credentials and/or no MONGODB_URI) it first starts the
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel });
+  if (!servesRequests(config)) return runWorkers(config, logger);
   const stops: Array<() => Promise<void>> = [];
   const shutdown = onceAsync(async (signal: string) => {
     logger.info({ signal }, "shutting down");
@@ -48,7 +50,12 @@ async function main(): Promise<void> {
 
   const service = await startLocalOrProduction(config, logger, stops);
   logger.info(
-    { port: service.port, localLine: config.localLine, embeddedStore: config.embeddedStore },
+    {
+      port: service.port,
+      localLine: config.localLine,
+      embeddedStore: config.embeddedStore,
+      pid: process.pid,
+    },
     "ready",
   );
 }
