@@ -86,3 +86,35 @@ test("when collection stats are asked, then the document count is reported", asy
 
   expect(stats).toMatchObject({ count: 2, ok: 1 });
 });
+
+test("when a collection is renamed, then its documents and indexes move and the old name is gone", async () => {
+  const source = db.collection("rename_source");
+  await source.createIndex({ code: 1 }, { unique: true });
+  await source.insertMany([{ code: "A" }, { code: "B" }]);
+
+  await source.rename("rename_target");
+
+  const target = db.collection("rename_target");
+  expect((await target.find().sort({ code: 1 }).toArray()).map((doc) => doc.code)).toEqual(["A", "B"]);
+  expect((await target.listIndexes().toArray()).map((index) => index.name)).toEqual(["_id_", "code_1"]);
+  expect(await db.listCollections({ name: "rename_source" }).toArray()).toEqual([]);
+});
+
+test("when a rename targets an existing collection, then it fails with NamespaceExists (48) unless dropTarget is set", async () => {
+  await db.collection("rename_from").insertOne({ from: true });
+  await db.collection("rename_onto").insertOne({ onto: true });
+
+  await expect(db.renameCollection("rename_from", "rename_onto")).rejects.toMatchObject({ code: 48 });
+  await db.renameCollection("rename_from", "rename_onto", { dropTarget: true });
+
+  expect(
+    await db
+      .collection("rename_onto")
+      .find({}, { projection: { _id: 0 } })
+      .toArray(),
+  ).toEqual([{ from: true }]);
+});
+
+test("when a missing collection is renamed, then it fails with NamespaceNotFound (26)", async () => {
+  await expect(db.renameCollection("rename_missing", "rename_anything")).rejects.toMatchObject({ code: 26 });
+});
