@@ -118,3 +118,36 @@ test("when a rename targets an existing collection, then it fails with Namespace
 test("when a missing collection is renamed, then it fails with NamespaceNotFound (26)", async () => {
   await expect(db.renameCollection("rename_missing", "rename_anything")).rejects.toMatchObject({ code: 26 });
 });
+
+test("when a collection an open transaction wrote to is renamed, then the rename waits for the commit and carries its write", async () => {
+  await db.collection("rename_busy").insertOne({ before: true });
+  const session = client.startSession();
+  try {
+    session.startTransaction();
+    await db.collection("rename_busy").insertOne({ inTransaction: true }, { session });
+    let renamed = false;
+    const rename = db.renameCollection("rename_busy", "rename_after_commit").then(() => (renamed = true));
+
+    // As in MongoDB, DDL on a collection in use by a transaction waits behind it.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(renamed).toBe(false);
+    await session.commitTransaction();
+    await rename;
+  } finally {
+    await session.endSession();
+  }
+
+  const moved = await db
+    .collection("rename_after_commit")
+    .find({}, { projection: { _id: 0 } })
+    .toArray();
+  expect(moved).toEqual([{ before: true }, { inTransaction: true }]);
+});
+
+test("when renameCollection is sent to a database other than admin, then it is refused with Unauthorized (13)", async () => {
+  await db.collection("rename_elsewhere").insertOne({ n: 1 });
+
+  await expect(
+    db.command({ renameCollection: `${db.databaseName}.rename_elsewhere`, to: `${db.databaseName}.x` }),
+  ).rejects.toMatchObject({ code: 13 });
+});
