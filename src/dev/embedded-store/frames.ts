@@ -17,10 +17,12 @@ import type { Doc } from "./documents";
  */
 
 const MAGIC = Buffer.from("TLJ1", "latin1");
+/** Magic, length and checksum in front of every payload. */
 export const FRAME_HEADER_BYTES = 12;
 /** Larger than any record the store writes (a 16 MiB document plus its envelope); a bigger length is damage. */
 const MAX_PAYLOAD_BYTES = 48 * 1024 * 1024;
 
+/** One record as it goes to disk: checksummed, so a torn or damaged record is recognised on reading. */
 export function encodeFrame(record: Doc): Buffer {
   const payload = BSON.serialize(record, { ignoreUndefined: true });
   const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);

@@ -37,6 +37,7 @@ export interface CatalogImage {
   }>;
 }
 
+/** Must run in one synchronous step with the journal's rotation, so the image and the new generation meet exactly. */
 export function captureImage(catalog: Catalog): CatalogImage {
   return {
     collections: catalog.allCollections().map((collection) => ({
