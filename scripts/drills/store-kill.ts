@@ -154,7 +154,16 @@ async function storeTarget(settings: Settings, command: string[]): Promise<Targe
   for (let kill = 1; kill <= settings.storeKills; kill++) {
     const stop = { stopped: false };
     const writers = Array.from({ length: settings.writers }, (_, w) => book.write(client, w, stop));
-    await sleep(between(settings.random, settings.killAfterMs.min, settings.killAfterMs.max));
+    const instant = between(settings.random, settings.killAfterMs.min, settings.killAfterMs.max);
+    if (kill % 4 === 0) {
+      // Every fourth kill is aimed at a compaction: as soon as one starts (or after 5 s if none
+      // does), so crashes also land between capture, snapshot rename and cleanup.
+      const compacting = (record: Record<string, unknown>) =>
+        record.msg === "embedded store compacting" || undefined;
+      await child.waitForLine(compacting, Math.max(instant, 5000));
+    } else {
+      await sleep(instant);
+    }
     await killHard(child.process);
     stop.stopped = true;
     await Promise.allSettled(writers);
@@ -193,6 +202,7 @@ interface StoreChild {
   process: ChildProcess;
   uri: string;
   lines: string[];
+  waitForLine: SpawnedChild["waitForLine"];
 }
 
 async function startStore(
@@ -210,7 +220,7 @@ async function startStore(
     child.process.kill("SIGKILL");
     return undefined;
   }
-  return { process: child.process, uri: listening, lines: child.lines };
+  return { process: child.process, uri: listening, lines: child.lines, waitForLine: child.waitForLine };
 }
 
 function connect(uri: string): Promise<MongoClient> {
@@ -235,6 +245,7 @@ class StoreBook {
     compactions: 0,
     tornTailsDropped: 0,
     killsDuringCompaction: 0,
+    outReports: 0,
   });
   private readonly events = new Map<string, EventState>();
   private readonly presentByWriter = new Map<number, string[]>();
@@ -343,6 +354,7 @@ class StoreBook {
       .aggregate([{ $set: { report: seq } }, { $out: "accounts_report" }])
       .toArray();
     this.reportAcked = seq;
+    (this.report.outReports as number)++;
     this.acknowledge(`report:${seq}`);
   }
 
@@ -425,13 +437,18 @@ class StoreBook {
     }
   }
 
-  /** Compactions and dropped torn tails, from the store's log lines. */
+  /** Compactions, kills that came during one, and dropped torn tails, from one store process's log lines. */
   countLogLines(lines: string[]): void {
+    let started = 0;
+    let saved = 0;
     for (const line of lines.splice(0)) {
-      if (line.includes('"embedded store saved a snapshot"')) (this.report.compactions as number)++;
+      if (line.includes('"embedded store compacting"')) started++;
+      if (line.includes('"embedded store saved a snapshot"')) saved++;
       if (line.includes('"embedded store dropped a torn journal tail"'))
         (this.report.tornTailsDropped as number)++;
     }
+    (this.report.compactions as number) += saved;
+    if (started > saved) (this.report.killsDuringCompaction as number)++;
   }
 
   private acknowledge(unit: string): void {

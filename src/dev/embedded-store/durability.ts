@@ -167,6 +167,7 @@ export class Durability {
     const rotatedAt = this.writer.appendedSequence;
     const generation = this.writer.rotate();
     const image = captureImage(this.catalog);
+    log("embedded store compacting", { journalGeneration: generation });
     this.capturedAt = rotatedAt;
     this.replayedUnsnapshotted = false;
     this.generations.push(generation);
