@@ -4,10 +4,12 @@
  * fsynced), at several numbers of concurrent clients; and how many writes shared each fsync (group
  * commit). The store runs as its own process, as a reliability drill or a second service would use it.
  *
- *   BENCH_STORE_DOCS=20000 BENCH_STORE_CLIENTS=1,8,32,64 npm run bench:store
+ *   BENCH_STORE_DOCS=20000 BENCH_STORE_CLIENTS=1,8,32,64 BENCH_STORE_ROUNDS=1 npm run bench:store
  *
  * Numbers move with the machine's load: compare the two columns of one run, not runs on
- * different days. docs/EMBEDDED-STORE.md ("Durability") records a run.
+ * different days. With BENCH_STORE_ROUNDS=n each row alternates memory and journal runs n times
+ * and reports the medians, which a shared machine's bursts disturb less. docs/EMBEDDED-STORE.md
+ * ("Durability") records a run.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -19,6 +21,7 @@ import { MongoClient } from "mongodb";
 
 const docs = Number(process.env.BENCH_STORE_DOCS ?? 20_000);
 const clientCounts = (process.env.BENCH_STORE_CLIENTS ?? "1,8,32,64").split(",").map(Number);
+const rounds = Math.max(1, Number(process.env.BENCH_STORE_ROUNDS ?? 1));
 const storeScript = join(__dirname, "embedded-store.js");
 
 interface Measurement {
@@ -98,24 +101,39 @@ function parse(line: string): unknown {
 }
 
 async function main(): Promise<void> {
-  console.log(`acknowledged insertOne, ${docs} documents per run, store in its own process`);
+  const each = rounds > 1 ? `, median of ${rounds} alternating rounds` : "";
+  console.log(`acknowledged insertOne, ${docs} documents per run, store in its own process${each}`);
   console.log("clients  memory ins/s  journal ins/s  journal/memory  writes per fsync");
   for (const clients of clientCounts) {
-    const memory = await measure(clients, false);
-    const journal = await measure(clients, true);
-    const stats = journal.journal;
-    // Each insert is one frame; the warm-up and index creation are in the counts too, as are their fsyncs.
-    const perFsync = stats && stats.batches > 0 ? (stats.frames / stats.batches).toFixed(1) : "?";
+    const memory: number[] = [];
+    const journal: number[] = [];
+    const perFsync: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      memory.push((await measure(clients, false)).insertsPerSecond);
+      const journaled = await measure(clients, true);
+      journal.push(journaled.insertsPerSecond);
+      // Each insert is one frame; the warm-up and index creation are in the counts too, as are their fsyncs.
+      const stats = journaled.journal;
+      if (stats && stats.batches > 0) perFsync.push(stats.frames / stats.batches);
+    }
     console.log(
       [
         String(clients).padStart(7),
-        memory.insertsPerSecond.toFixed(0).padStart(12),
-        journal.insertsPerSecond.toFixed(0).padStart(13),
-        (journal.insertsPerSecond / memory.insertsPerSecond).toFixed(2).padStart(14),
-        perFsync.padStart(16),
+        median(memory).toFixed(0).padStart(12),
+        median(journal).toFixed(0).padStart(13),
+        (median(journal) / median(memory)).toFixed(2).padStart(14),
+        (perFsync.length > 0 ? median(perFsync).toFixed(1) : "?").padStart(16),
       ].join("  "),
     );
   }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 main().catch((error: unknown) => {
