@@ -28,6 +28,8 @@ describeEmbedded("embedded store under kill -9", () => {
       localCommand: fromSource("src/main.ts"),
     });
 
+    // On a failure, say why (each corrupt start's reason and the child's last output lines).
+    if (!result.ok) console.error(JSON.stringify(result.details, null, 2));
     const details = result.details as Record<
       string,
       { kills: number; corruptStarts: number; acknowledged: number }
