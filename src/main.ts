@@ -1,5 +1,4 @@
 import "dotenv/config";
-import path from "node:path";
 import { loadConfig, ConfigError, type Config } from "./config";
 import { createLogger, type Logger } from "./log";
 import { startService, type Service } from "./service";
@@ -69,8 +68,17 @@ async function startLocalOrProduction(
     const { startEmbeddedStore } = await import("./dev/embedded-store/index.js");
     const store = await startEmbeddedStore({
       port: config.embeddedDbPort ?? 0,
-      snapshotPath: path.join(config.dataDir, "store.snapshot"),
+      dataDir: config.dataDir,
       log: (msg, fields) => logger.info({ component: "embedded-store", ...fields }, msg),
+      // A store that cannot journal refuses every command: the bot would run on, answering 503s
+      // for ever. Exiting says so loudly, and a restart recovers from what is on disk.
+      onJournalFailure: (error) => {
+        logger.fatal(
+          { component: "embedded-store", err: error },
+          "embedded store cannot write its journal; exiting so a restart recovers from disk",
+        );
+        process.exit(70); // EX_SOFTWARE
+      },
     });
     stops.push(() => store.stop());
     config = { ...config, mongodbUri: `${store.uri}tipline` };
