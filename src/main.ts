@@ -23,12 +23,16 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   if (!servesRequests(config)) return runWorkers(config, logger);
   const stops: Array<() => Promise<void>> = [];
+  // A signal during start-up waits for it to finish (or fail): stopping half-built parts from under
+  // it would fail the start instead of stopping cleanly.
+  let startup: Promise<unknown> = Promise.resolve();
   const shutdown = onceAsync(async (signal: string) => {
     logger.info({ signal }, "shutting down");
     const timer = setTimeout(() => {
       logger.error("shutdown took too long; exiting");
       process.exit(1);
     }, config.shutdownGraceMs + 5_000);
+    await startup.catch(() => undefined);
     for (const stop of stops.reverse()) {
       await stop().catch((error: unknown) => logger.error({ err: error }, "shutdown step failed"));
     }
@@ -47,7 +51,9 @@ async function main(): Promise<void> {
     );
   });
 
-  const service = await startLocalOrProduction(config, logger, stops);
+  const starting = startLocalOrProduction(config, logger, stops);
+  startup = starting;
+  const service = await starting;
   logger.info(
     {
       port: service.port,
