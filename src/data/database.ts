@@ -95,3 +95,17 @@ export function driverCollection<T extends mongo.Document>(model: Model<T>): mon
   if (!db) throw new Error(`${model.modelName}: the database connection is not open`);
   return db.collection<T>(model.collection.collectionName);
 }
+
+/**
+ * The statement errors of a failed bulk write (index in the batch and error code), or undefined when
+ * the command itself failed (no statement ran: the database away, a timeout).
+ */
+export function bulkStatementErrors(error: unknown): Array<{ index: number; code?: number }> | undefined {
+  const writeErrors = (error as { writeErrors?: unknown } | null)?.writeErrors;
+  const list: unknown[] = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+  if (list.length === 0) return undefined;
+  return list.map((entry) => {
+    const e = entry as { index?: number; code?: number; err?: { index?: number; code?: number } };
+    return { index: e.index ?? e.err?.index ?? -1, code: e.code ?? e.err?.code };
+  });
+}

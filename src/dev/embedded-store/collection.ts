@@ -14,7 +14,7 @@ import {
 
 /**
  * Told about every change to a collection before and after it happens. The catalogue uses it to
- * count changes for snapshots and to keep writers off documents an open transaction has written;
+ * keep writers off documents an open transaction has written and to journal committed changes;
  * a transaction's private copy uses it to claim each document it writes.
  */
 export interface WriteObserver {
@@ -22,8 +22,20 @@ export interface WriteObserver {
   beforeWrite(collection: Collection, id: unknown, before: Doc | undefined): void;
   /** `after` is undefined for a delete. */
   afterWrite?(collection: Collection, id: unknown, after: Doc | undefined): void;
+  /** Before an index is added, dropped or modified. */
   indexesChanged(collection: Collection): void;
+  /** After an index change, described so that repeating it on the same collection repeats the change. */
+  afterIndexChange?(collection: Collection, change: IndexChange): void;
 }
+
+/** An index change as the journal records it. */
+export type IndexChange =
+  | { op: "createIndex"; spec: IndexSpec }
+  | { op: "dropIndex"; name: string }
+  | { op: "modifyIndex"; name: string; changes: IndexModification };
+
+/** What collMod may change on an existing index. */
+export type IndexModification = Pick<IndexSpec, "expireAfterSeconds" | "hidden">;
 
 /** What a view stores instead of documents: it is read through its pipeline over `viewOn`. */
 export interface ViewDefinition {
@@ -66,9 +78,11 @@ export class Collection {
     readonly options: Doc,
     private readonly observe: WriteObserver,
     state?: CollectionState,
+    /** Kept when a collection is re-created from the journal or a snapshot, as MongoDB keeps it. */
+    uuid?: UUID,
   ) {
     this.meta = state?.meta ?? {
-      uuid: new UUID(),
+      uuid: uuid ?? new UUID(),
       collation: options.collation ? parseCollation(options.collation) : undefined,
       view:
         typeof options.viewOn === "string"
@@ -94,6 +108,19 @@ export class Collection {
   /** A frozen copy sharing every document and tree node; `observe` hears about its writes. */
   fork(observe: WriteObserver): Collection {
     return new Collection(this.db, this.name, this.options, observe, {
+      meta: this.meta,
+      records: this.records.snapshot(),
+      indexes: this.indexes.map((index) => index.snapshot()),
+      nextRecordId: this.nextRecordId,
+    });
+  }
+
+  /**
+   * The same collection (uuid, documents, indexes) under another name, for renameCollection. It
+   * starts from frozen copies, so a writer still holding this object cannot change the new one.
+   */
+  renamed(db: string, name: string): Collection {
+    return new Collection(db, name, this.options, this.observe, {
       meta: this.meta,
       records: this.records.snapshot(),
       indexes: this.indexes.map((index) => index.snapshot()),
@@ -237,6 +264,7 @@ export class Collection {
     }
     this.observe.indexesChanged(this);
     this.indexes.push(index);
+    this.observe.afterIndexChange?.(this, { op: "createIndex", spec });
     return "created";
   }
 
@@ -246,10 +274,11 @@ export class Collection {
     if (position < 0) throw new CommandError("IndexNotFound", `index not found with name [${name}]`);
     this.observe.indexesChanged(this);
     this.indexes.splice(position, 1);
+    this.observe.afterIndexChange?.(this, { op: "dropIndex", name });
   }
 
   /** collMod: changes an index's TTL or visibility in place (its keys stay the same). */
-  modifyIndex(name: string, changes: Pick<IndexSpec, "expireAfterSeconds" | "hidden">): IndexSpec {
+  modifyIndex(name: string, changes: IndexModification): IndexSpec {
     const position = this.indexes.findIndex((index) => index.name === name);
     if (position < 0) throw new CommandError("IndexNotFound", `cannot find index ${name} for ns ${this.ns}`);
     const index = this.indexes[position] as Index;
@@ -259,6 +288,7 @@ export class Collection {
     if (changes.hidden === false) delete spec.hidden;
     this.observe.indexesChanged(this);
     this.indexes[position] = index.withSpec(spec);
+    this.observe.afterIndexChange?.(this, { op: "modifyIndex", name, changes });
     return spec;
   }
 

@@ -92,6 +92,14 @@ export class WireServer {
       return;
     }
     if (!request.expectsReply || socket.destroyed) return;
+    try {
+      // Nothing is acknowledged, and nothing that may have read it is answered, before it is on disk.
+      await this.engine.untilDurable();
+    } catch (error) {
+      const errmsg = `the write could not be made durable: ${(error as Error).message}`;
+      reply = { ok: 0, errmsg, code: 1, codeName: "InternalError" };
+    }
+    if (socket.destroyed) return;
     let encoded: Buffer;
     try {
       encoded = encodeReply(request, reply);

@@ -95,7 +95,7 @@ export class Transaction implements DataView, LockOwner {
     written.set(key, { id, before });
   }
 
-  /** Applies every change at once (see `Catalog.applyTransaction`), then releases the claims. */
+  /** Applies every change at once, as one journal entry (see `Catalog.applyTransaction`), then releases the claims. */
   commit(): void {
     const changes: TransactionChanges[] = [];
     for (const [ns, written] of this.written) {
@@ -129,11 +129,6 @@ export class Transaction implements DataView, LockOwner {
     }
     try {
       this.catalog.applyTransaction(this, changes);
-      for (const change of changes) {
-        if (change.writes.length === 0 && !this.catalog.collection(change.db, change.name)) {
-          this.catalog.create(change.db, change.name, change.options, change.indexes);
-        }
-      }
     } catch (error) {
       // A unique key someone else committed after our snapshot: the retry will see it.
       if (error instanceof CommandError && error.codeName === "DuplicateKey") throw writeConflict();

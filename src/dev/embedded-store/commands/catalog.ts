@@ -1,4 +1,5 @@
 import { BSON } from "bson";
+import { LockWait } from "../catalog";
 import { parseCollation } from "../collation";
 import type { Collection } from "../collection";
 import { type Doc, isPlainObject } from "../documents";
@@ -7,6 +8,7 @@ import { ID_INDEX_SPEC } from "../indexes";
 import { compileMatcher } from "../match";
 import { checkCommandFields, collectionName, docField, numberField, refuseUnsupported } from "./args";
 import type { CommandContext, CommandHandler } from "./context";
+import { retryWhileLocked } from "./waits";
 
 function dataSize(collection: Collection): number {
   return collection.all().reduce((total, doc) => total + BSON.calculateObjectSize(doc), 0);
@@ -178,6 +180,41 @@ function drop(context: CommandContext): Doc {
   return { nIndexesWas: dropped.indexSpecs().length, ns: dropped.ns, ok: 1 };
 }
 
+/**
+ * `{ renameCollection: "db.from", to: "db.to", dropTarget }`, which MongoDB accepts only on
+ * `admin`. Like MongoDB's, it waits for open transactions that wrote to either collection.
+ */
+async function renameCollection(context: CommandContext): Promise<Doc> {
+  const { body } = context;
+  checkCommandFields(body, "renameCollection", new Set(["to", "dropTarget", "stayTemp"]));
+  if (context.db !== "admin") {
+    throw new CommandError("Unauthorized", "renameCollection may only be run against the admin database.");
+  }
+  if (body.dropTarget !== undefined && typeof body.dropTarget !== "boolean") {
+    throw unsupported("renameCollection.dropTarget other than a boolean");
+  }
+  const [db, name] = splitNamespace(body.renameCollection, "renameCollection");
+  const [toDb, toName] = splitNamespace(body.to, "to");
+  const { catalog } = context.engine;
+  await retryWhileLocked(context, () => {
+    const owner = catalog.locks.ownerIn(`${db}.${name}`) ?? catalog.locks.ownerIn(`${toDb}.${toName}`);
+    if (owner) throw new LockWait(owner);
+    catalog.rename(db, name, toDb, toName, body.dropTarget === true);
+  });
+  return { ok: 1 };
+}
+
+function splitNamespace(value: unknown, field: string): [string, string] {
+  const dot = typeof value === "string" ? value.indexOf(".") : -1;
+  if (typeof value !== "string" || dot <= 0 || dot === value.length - 1) {
+    throw new CommandError(
+      "InvalidNamespace",
+      `Invalid namespace specified for '${field}': '${String(value)}'`,
+    );
+  }
+  return [value.slice(0, dot), value.slice(dot + 1)];
+}
+
 const COLL_MOD_FIELDS = new Set([
   "index",
   "validator",
@@ -340,6 +377,7 @@ export const catalogCommands: Record<string, CommandHandler> = {
   listCollections,
   create,
   drop,
+  renameCollection,
   collMod,
   collStats,
   dbStats,

@@ -64,6 +64,7 @@ const TAKES_WRITE_CONCERN = new Set([
   "create",
   "drop",
   "dropDatabase",
+  "renameCollection",
   "createIndexes",
   "dropIndexes",
   "deleteIndexes",

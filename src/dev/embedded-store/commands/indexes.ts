@@ -41,28 +41,31 @@ function createIndexes(context: CommandContext): Doc {
       `Cannot create new indexes on existing collection ${existing.ns} in a multi-document transaction.`,
     );
   }
-  const collection = existing ?? context.data.collectionForWrite(context.db, name);
-  const specs: IndexSpec[] = docArrayField(context.body, "indexes").map((raw) =>
-    parseIndexSpec(raw, collection.collation),
-  );
-  const numIndexesBefore = collection.indexSpecs().length;
-  const created: string[] = [];
-  try {
-    for (const spec of specs) {
-      if (collection.createIndex(spec) === "created") created.push(spec.name);
+  // One journal entry: a crash leaves all the requested indexes or none.
+  return context.engine.catalog.atomically(() => {
+    const collection = existing ?? context.data.collectionForWrite(context.db, name);
+    const specs: IndexSpec[] = docArrayField(context.body, "indexes").map((raw) =>
+      parseIndexSpec(raw, collection.collation),
+    );
+    const numIndexesBefore = collection.indexSpecs().length;
+    const created: string[] = [];
+    try {
+      for (const spec of specs) {
+        if (collection.createIndex(spec) === "created") created.push(spec.name);
+      }
+    } catch (error) {
+      for (const indexName of created) collection.dropIndex(indexName);
+      if (!existing && !context.transaction) context.engine.catalog.drop(context.db, name);
+      throw error;
     }
-  } catch (error) {
-    for (const indexName of created) collection.dropIndex(indexName);
-    if (!existing && !context.transaction) context.engine.catalog.drop(context.db, name);
-    throw error;
-  }
-  return {
-    createdCollectionAutomatically: !existing,
-    numIndexesBefore,
-    numIndexesAfter: collection.indexSpecs().length,
-    ...(created.length === 0 ? { note: "all indexes already exist" } : {}),
-    ok: 1,
-  };
+    return {
+      createdCollectionAutomatically: !existing,
+      numIndexesBefore,
+      numIndexesAfter: collection.indexSpecs().length,
+      ...(created.length === 0 ? { note: "all indexes already exist" } : {}),
+      ok: 1,
+    };
+  });
 }
 
 async function listIndexes(context: CommandContext): Promise<Doc> {
