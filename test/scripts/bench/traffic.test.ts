@@ -21,7 +21,7 @@ describe("the benchmark's traffic", () => {
 
   /** The start of a prompt as the bot words it in Thai (prompts may end with arguments). */
   const promptStart = (key: string) =>
-    harness.service.context.texts.t("th", key).split("\n")[0]!.slice(0, 20);
+    harness.service.context.texts.t("th", key, { count: 0 }).split("\n")[0]!.slice(0, 20);
 
   test("when a returning user sends the script's answers, then every one is accepted and the report moves on, round after round", async () => {
     const user = new TestUser(harness);
