@@ -31,7 +31,10 @@ export interface InboxRecord {
   answer?: string;
   redelivered: boolean;
   lastError?: string;
-  /** For a dead letter: whether it failed before its effects were applied or after ("deliver"). */
+  /**
+   * Where the latest failure happened; for a dead letter, where it failed for good. A recorded answer
+   * without a failed delivery on record means whoever applied the event stopped while sending it.
+   */
   failedAt?: TurnStage;
   /** TTL: processed ids are kept only long enough to recognise redeliveries. */
   expiresAt?: Date;
@@ -175,16 +178,16 @@ export class Inbox {
       { _id: id },
       {
         $set: { status: "done", expiresAt: new Date(now.getTime() + retentionMs) },
-        $unset: { payload: 1, answer: 1, lastError: 1 },
+        $unset: { payload: 1, answer: 1, lastError: 1, failedAt: 1 },
       },
     );
   }
 
-  /** A transient failure: the event stays at the head of its chat until `retryAt`. */
-  async markRetry(id: string, reason: string, retryAt: Date): Promise<void> {
+  /** A transient failure at `stage`: the event stays at the head of its chat until `retryAt`. */
+  async markRetry(id: string, reason: string, stage: TurnStage, retryAt: Date): Promise<void> {
     await this.collection.updateOne(
       { _id: id },
-      { $set: { notBefore: retryAt, lastError: reason }, $inc: { attempts: 1 } },
+      { $set: { notBefore: retryAt, lastError: reason, failedAt: stage }, $inc: { attempts: 1 } },
     );
   }
 

@@ -176,6 +176,9 @@ export class EventProcessor {
 
     let answer = inbox.openAnswer(record);
     const resend = answer !== undefined;
+    // Applied earlier and no failed delivery on record: whoever applied it stopped while sending the
+    // answer (killed, or lost its lease), so LINE may have it although nobody here knows.
+    const interrupted = resend && record.failedAt !== "deliver";
     if (answer === undefined) {
       try {
         answer = await transactions.run(async () => {
@@ -193,6 +196,7 @@ export class EventProcessor {
         await deliver(event, record._id, answer, {
           purpose: "turn",
           resend,
+          interrupted,
           receivedAt: record.receivedAt,
           now: this.now(),
         });
@@ -231,7 +235,12 @@ export class EventProcessor {
     if (failure.kind === "transient" && !expired) {
       const delayMs = Math.min(this.maxRetryDelayMs, 1000 * 2 ** (attempts - 1));
       logger.warn({ ...fields, retryInMs: delayMs }, "event failed; will retry");
-      await inbox.markRetry(record._id, errorName(failure.cause), new Date(now.getTime() + delayMs));
+      await inbox.markRetry(
+        record._id,
+        errorName(failure.cause),
+        failure.stage,
+        new Date(now.getTime() + delayMs),
+      );
       return false;
     }
     logger.error({ ...fields, deadLetter: true }, "event failed for good; dead-lettered");
@@ -250,6 +259,7 @@ export class EventProcessor {
       await deliver(event, record._id, apology(locale), {
         purpose: "apology",
         resend: false,
+        interrupted: false,
         receivedAt: record.receivedAt,
         now: this.now(),
       });

@@ -49,6 +49,12 @@ export interface DeliveryAttempt {
   purpose: "turn" | "apology";
   /** The answer was recorded earlier and an earlier attempt may have delivered it. */
   resend: boolean;
+  /**
+   * A re-send after the attempt that recorded it stopped mid-way (a crash) rather than failing: that
+   * attempt was sending the answer, so a reply token LINE now calls invalid was spent by it, however
+   * long ago — by the time another process retries, the token's minute has usually passed.
+   */
+  interrupted: boolean;
   /** When the webhook carrying the event arrived here. */
   receivedAt: Date;
   now: Date;
@@ -58,7 +64,9 @@ export interface DeliveryAttempt {
  * Sends an event's answer: as a reply while the token is good; if it is spent or expired (an event
  * processed late, or an answer re-sent after a failure), a 1:1 chat gets it by push keyed by the
  * event id, so a second attempt is answered 409 by LINE instead of being delivered twice. A re-send
- * whose token LINE rejects within the token's lifetime was delivered by the earlier attempt: no push.
+ * whose token LINE rejects within the token's lifetime, or after a crash cut the earlier attempt
+ * short, was delivered by that attempt: no push (a crash between the commit and the reply leaving
+ * loses the answer instead; that gap is far shorter than the reply's round trip).
  * Groups and standby mode get no push: that would be unsolicited.
  */
 export async function deliverAnswer(
@@ -78,7 +86,9 @@ export async function deliverAnswer(
       return;
     } catch (error) {
       if (!(error instanceof InvalidReplyTokenError)) throw error;
-      if (attempt.resend && attempt.now.getTime() - attempt.receivedAt.getTime() < surelyUnexpiredMs) {
+      const spentByUs =
+        attempt.interrupted || attempt.now.getTime() - attempt.receivedAt.getTime() < surelyUnexpiredMs;
+      if (attempt.resend && spentByUs) {
         logger.info({ eventId }, "reply token used by the earlier attempt: the answer was delivered");
         return;
       }

@@ -207,3 +207,45 @@ describe("when LINE delivered a reply but its answer to the bot was lost", () =>
     expect(batchesTo(citizen.userId, before)).toHaveLength(1);
   });
 });
+
+describe("when the bot is killed while LINE holds its reply", () => {
+  test("then the answer re-sent after the restart, past the token's minute, is not pushed a second time", async () => {
+    const citizen = new TestUser(env.harness);
+    // The reply lands and the process dies before it marks the event done (here: the mark fails and
+    // a restart forgets what was delivered). After a real kill the restarted process waits out the
+    // dead one's chat lease (a minute), so the token has expired by the time it re-sends.
+    await failCommand(
+      env.harness.database.uri,
+      { skip: 1 },
+      {
+        failCommands: ["update"],
+        errorCode: exceededTimeLimit,
+        namespace: `${env.harness.database.dbName}.webhook_events`,
+      },
+    );
+    const before = env.harness.platform.deliveries().length;
+    await citizen.says("แจ้งเบาะแส");
+    await failCommand(env.harness.database.uri, "off");
+    await env.harness.restart();
+    env.harness.clock.advance(70_000);
+    await env.harness.service.processor.scheduleDueWork();
+    await env.settle();
+
+    const answers = batchesTo(citizen.userId, before);
+    expect(answers.map((answer) => answer.via)).toEqual(["reply"]);
+  });
+
+  test("then an answer whose reply LINE refused is still pushed once its token has expired", async () => {
+    const citizen = new TestUser(env.harness);
+    // Five 500s that deliver nothing: the delivery failed (on record), it was not cut short.
+    env.harness.platform.failNext("POST /v2/bot/message/reply", 500, 5);
+    const before = env.harness.platform.deliveries().length;
+    await citizen.says("แจ้งเบาะแส");
+    env.harness.clock.advance(70_000);
+    await env.harness.service.processor.scheduleDueWork();
+    await env.settle();
+
+    const answers = batchesTo(citizen.userId, before);
+    expect(answers.map((answer) => answer.via)).toEqual(["push"]);
+  });
+});
