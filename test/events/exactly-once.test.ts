@@ -1,3 +1,4 @@
+import sharp from "sharp";
 import { parseOfficerPostback } from "../../src/officers/postback";
 import { exceededTimeLimit, failCommand } from "../support/fail-points";
 import { TestUser, textOf } from "../support/test-user";
@@ -247,5 +248,42 @@ describe("when the bot is killed while LINE holds its reply", () => {
 
     const answers = batchesTo(citizen.userId, before);
     expect(answers.map((answer) => answer.via)).toEqual(["push"]);
+  });
+});
+
+describe("when LINE fails the download of a photo (after the gateway's retries)", () => {
+  test("then the turn is retried, the photo stored once and the citizen told it was received", async () => {
+    const citizen = new TestUser(env.harness);
+    await citizen.says("แจ้งเบาะแส");
+    await citizen.tapsButton("ยินยอม เริ่มเลย");
+    await citizen.tapsButton("รับ/ให้สินบน");
+    await citizen.tapsButton("อปท. (อบต./เทศบาล)");
+    await citizen.says("อบต.สันทรายหลวง");
+    await citizen.says("สันทราย");
+    await citizen.says("เมื่อวาน");
+    await citizen.says("ปลัดเรียกเงินสามพันบาทเพื่อเร่งออกใบอนุญาตก่อสร้างให้เร็วขึ้น");
+    await citizen.tapsButton("ข้าม");
+    expect(citizen.lastText()).toContain(t("report-evidence"));
+
+    env.harness.platform.failNext("GET /v2/bot/message/{messageId}/content", 500, 5);
+    const before = env.harness.platform.deliveries().length;
+    const photo = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#336699" } })
+      .jpeg()
+      .toBuffer();
+    await citizen.sendsImage(photo);
+    expect(batchesTo(citizen.userId, before)).toHaveLength(0); // waiting for its retry, not "send it again"
+    await retry();
+
+    const answers = batchesTo(citizen.userId, before);
+    expect(answers).toHaveLength(1);
+    expect(answers[0]!.messages.map(textOf).join("\n")).toContain(
+      t("evidence-received", { count: 1, max: 10 }),
+    );
+    const stored = await env.harness.service.context.connection
+      .collection("evidence.files")
+      .countDocuments({
+        "metadata.owner": env.harness.service.context.pseudonym("reporter", citizen.userId),
+      });
+    expect(stored).toBe(1);
   });
 });
