@@ -152,12 +152,16 @@ export async function account(world: World, a: AccountOptions): Promise<DrillRes
     byStatus[String(attempt.status)] = (byStatus[String(attempt.status)] ?? 0) + 1;
   const away = a.databaseAway ?? [];
   const down = world.bot.downtimes.map((window) => ({ from: window.from, to: window.to ?? Date.now() }));
-  const misplaced = attempts.filter((attempt) => {
-    if (typeof attempt.status === "number")
-      return attempt.status >= 300 && !(attempt.status === 503 && away.some((w) => overlaps(attempt, w)));
+  // Anything but 2xx and 503 is a wrong answer, and so is a refused connection while the bot was up.
+  const wrong = attempts.filter((attempt) => {
+    if (typeof attempt.status === "number") return attempt.status >= 300 && attempt.status !== 503;
     if (attempt.status === "could_not_connect") return !down.some((w) => overlaps(attempt, w));
     return false;
   });
+  // A 503 with the database up means the inbox write took over its 1.5 s bound: a slow machine.
+  const misplaced503 = attempts.filter(
+    (attempt) => attempt.status === 503 && !away.some((w) => overlaps(attempt, w)),
+  );
   const timeouts = attempts.filter((attempt) => attempt.status === "request_timeout");
   const answered503 = attempts.filter((attempt) => attempt.status === 503);
   const max503Ms = Math.max(0, ...answered503.map((attempt) => attempt.ms));
@@ -192,12 +196,21 @@ export async function account(world: World, a: AccountOptions): Promise<DrillRes
       detail: `${events.unacknowledged} never got a 2xx`,
     },
     {
-      name: "503 only while the database was away, other answers 2xx, refused connections only while the bot was down",
-      ok: misplaced.length === 0,
-      detail: misplaced
+      name: "every webhook answered 2xx or 503, refused connections only while the bot was down",
+      ok: wrong.length === 0,
+      detail: wrong
         .slice(0, 5)
         .map((attempt) => `${attempt.status} at ${new Date(attempt.at).toISOString()}`)
         .join("; "),
+    },
+    {
+      name: "503 only while the database was away",
+      ok: misplaced503.length === 0,
+      detail: misplaced503
+        .slice(0, 5)
+        .map((attempt) => `503 at ${new Date(attempt.at).toISOString()} after ${attempt.ms} ms`)
+        .join("; "),
+      speed: true,
     },
     {
       name: "every webhook answered within LINE's 2 s (503s included)",

@@ -45,6 +45,7 @@ describe("fault drills (fast set)", () => {
       const result = results.find((candidate) => candidate.drill === name);
       if (!result) throw new Error(`no result for ${name}:\n${output}`);
       const failed = result.checks.filter((check) => !check.ok && !check.speed);
+      if (failed.length > 0) console.error(output); // the drills' own report says what happened
       expect({ drill: name, failed }).toEqual({ drill: name, failed: [] });
       expect(result.counts.sent).toBeGreaterThan(0);
       expect(result.counts.lost).toBe(0);

@@ -174,8 +174,9 @@ export class DrillLine {
   /**
    * A signed body exactly as given (hostile shapes the platform's builders would not make). No
    * redelivery: it tells what the bot answered this one request. `signature` overrides a good one.
+   * The wait is generous by default: a refusal is judged by its status, not by LINE's 2 seconds.
    */
-  async postRaw(body: string | Buffer, signature?: string): Promise<WebhookAttempt> {
+  async postRaw(body: string | Buffer, signature?: string, timeoutMs = 30_000): Promise<WebhookAttempt> {
     const started = Date.now();
     const webhookUrl = `${this.botUrl}/webhook`;
     try {
@@ -186,7 +187,7 @@ export class DrillLine {
           "x-line-signature": signature ?? this.sign(body),
         },
         body,
-        signal: AbortSignal.timeout(2_000),
+        signal: AbortSignal.timeout(timeoutMs),
       });
       await response.arrayBuffer();
       return { at: started, ms: Date.now() - started, status: response.status, redelivery: false };
