@@ -30,6 +30,11 @@ export interface InboxRecord {
    */
   answer?: string;
   redelivered: boolean;
+  /**
+   * When a reply carrying the answer left for LINE. With an answer but no outcome on record, it says
+   * whether a process that died meanwhile may have delivered it (reply has no retry key).
+   */
+  replySentAt?: Date;
   lastError?: string;
   /**
    * Where the latest failure happened; for a dead letter, where it failed for good. A recorded answer
@@ -54,6 +59,7 @@ export function inboxModel(connection: Connection): Model<InboxRecord> {
       payload: String,
       answer: String,
       redelivered: { type: Boolean, default: false },
+      replySentAt: Date,
       lastError: String,
       failedAt: String,
       expiresAt: Date,
@@ -172,13 +178,18 @@ export class Inbox {
     if (result.matchedCount === 0) throw new EventAlreadyAppliedError();
   }
 
+  /** A reply with the recorded answer has left for LINE (see `replySentAt`). */
+  async markReplySent(id: string, now = new Date()): Promise<void> {
+    await this.collection.updateOne({ _id: id, status: "pending" }, { $set: { replySentAt: now } });
+  }
+
   /** Delivered (or nothing to deliver): only the id stays, to recognise redeliveries. */
   async markDone(id: string, retentionMs: number, now = new Date()): Promise<void> {
     await this.collection.updateOne(
       { _id: id },
       {
         $set: { status: "done", expiresAt: new Date(now.getTime() + retentionMs) },
-        $unset: { payload: 1, answer: 1, lastError: 1, failedAt: 1 },
+        $unset: { payload: 1, answer: 1, lastError: 1, failedAt: 1, replySentAt: 1 },
       },
     );
   }

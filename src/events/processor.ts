@@ -176,9 +176,9 @@ export class EventProcessor {
 
     let answer = inbox.openAnswer(record);
     const resend = answer !== undefined;
-    // Applied earlier and no failed delivery on record: whoever applied it stopped while sending the
-    // answer (killed, or lost its lease), so LINE may have it although nobody here knows.
-    const interrupted = resend && record.failedAt !== "deliver";
+    // Its reply had left for LINE and no outcome was recorded: the process sending it died (or lost
+    // its lease) mid-send, so LINE may have delivered it although nobody here knows.
+    const interrupted = resend && record.replySentAt !== undefined && record.failedAt !== "deliver";
     if (answer === undefined) {
       try {
         answer = await transactions.run(async () => {
@@ -199,6 +199,12 @@ export class EventProcessor {
           interrupted,
           receivedAt: record.receivedAt,
           now: this.now(),
+          // Best effort, not awaited: a crash before it lands is the one gap left (see deliverAnswer).
+          onReplySent: () => {
+            inbox.markReplySent(record._id, this.now()).catch((error: unknown) => {
+              logger.warn({ eventId: record._id, error: errorName(error) }, "could not note a reply as sent");
+            });
+          },
         });
         this.delivered.add(record._id);
       } catch (error) {

@@ -50,11 +50,13 @@ export interface DeliveryAttempt {
   /** The answer was recorded earlier and an earlier attempt may have delivered it. */
   resend: boolean;
   /**
-   * A re-send after the attempt that recorded it stopped mid-way (a crash) rather than failing: that
-   * attempt was sending the answer, so a reply token LINE now calls invalid was spent by it, however
-   * long ago — by the time another process retries, the token's minute has usually passed.
+   * A re-send after an attempt whose reply had left for LINE stopped without an outcome (the process
+   * was killed): a reply token LINE now calls invalid was spent by that attempt, however long ago —
+   * by the time another process retries, the token's minute has usually passed.
    */
   interrupted: boolean;
+  /** Told when a reply's request has left for LINE, so a crash after it can be recognised later. */
+  onReplySent?: () => void;
   /** When the webhook carrying the event arrived here. */
   receivedAt: Date;
   now: Date;
@@ -64,9 +66,9 @@ export interface DeliveryAttempt {
  * Sends an event's answer: as a reply while the token is good; if it is spent or expired (an event
  * processed late, or an answer re-sent after a failure), a 1:1 chat gets it by push keyed by the
  * event id, so a second attempt is answered 409 by LINE instead of being delivered twice. A re-send
- * whose token LINE rejects within the token's lifetime, or after a crash cut the earlier attempt
- * short, was delivered by that attempt: no push (a crash between the commit and the reply leaving
- * loses the answer instead; that gap is far shorter than the reply's round trip).
+ * whose token LINE rejects within the token's lifetime, or after a crash cut short an attempt whose
+ * reply had already left, was delivered by that attempt: no push. (Killed between the reply leaving
+ * and that being recorded — one database write — the answer can still be pushed a second time.)
  * Groups and standby mode get no push: that would be unsolicited.
  */
 export async function deliverAnswer(
@@ -82,7 +84,7 @@ export async function deliverAnswer(
   const replyToken = "replyToken" in event ? event.replyToken : undefined;
   if (replyToken) {
     try {
-      await line.reply(replyToken, messages);
+      await line.reply(replyToken, messages, attempt.onReplySent);
       return;
     } catch (error) {
       if (!(error instanceof InvalidReplyTokenError)) throw error;
