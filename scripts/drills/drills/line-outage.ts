@@ -32,6 +32,8 @@ export function lineOutage(status: number, outageMs: number): Drill {
       try {
         const prepared = options.fast ? undefined : await prepareCampaign(world, 12_000);
         const campaign = prepared && new CampaignTracker(world, prepared.userIds);
+        // A download takes a moment at LINE, so the one the outage starts with meets it too.
+        world.line.setLatency("content", 300);
         await world.bot.start();
         const group = await enrollGroup(world);
         const notifications = new NotificationTracker(world, [group]);
