@@ -6,6 +6,7 @@
  */
 import { AuditLog, type AuditOutcome } from "../src/officers/audit";
 import { normalizeTrackingCode } from "../src/tips/tracking-code";
+import { minuteIso } from "../src/tips/coarse-time";
 import { parseCommandLine, print, runMain, UsageError, type ScriptRun } from "./lib/cli";
 
 export const usage = `usage:
@@ -54,7 +55,11 @@ export const run: ScriptRun = async (argv, context) => {
   if (values.json) {
     print(
       context.stdout,
-      JSON.stringify({ total, items: items.map(({ _id: _id, ...entry }) => entry) }, null, 2),
+      JSON.stringify(
+        { total, items: items.map(({ _id: _id, ...entry }) => ({ ...entry, at: minuteIso(entry.at) })) },
+        null,
+        2,
+      ),
     );
     return 0;
   }
@@ -66,7 +71,7 @@ export const run: ScriptRun = async (argv, context) => {
       : "";
     print(
       context.stdout,
-      `${entry.at.toISOString()}  ${entry.outcome.padEnd(9)} ${entry.action.padEnd(22)} ${entry.tipCode ?? "-"}  ${entry.actor}  ${entry.channel}${entry.reason ? ` reason=${entry.reason}` : ""}${details}`,
+      `${minuteIso(entry.at)}  ${entry.outcome.padEnd(9)} ${entry.action.padEnd(22)} ${entry.tipCode ?? "-"}  ${entry.actor}  ${entry.channel}${entry.reason ? ` reason=${entry.reason}` : ""}${details}`,
     );
   }
   print(context.stderr, `${items.length} of ${total} entries`);

@@ -2,25 +2,28 @@
  * Campaign delivery benchmark (not a test). Build first, then:
  *
  *   node --expose-gc dist/scripts/bench-delivery.js [--sizes 50000,100000,200000] [--rate 150]
- *                                                    [--mongodb-uri URI]
+ *                                                    [--runs 3] [--mongodb-uri URI]
  *
  * For each size it seeds that many subscribers (sealed user ids, as in production), creates a
  * campaign run and delivers it against the fake LINE platform with the production settings
- * (batches of 500, the multicast token bucket at --rate, 32 batches in flight), then prints:
+ * (batches of 500, the multicast token bucket at --rate, 32 batches in flight), `--runs` times,
+ * and prints every run and the median of each column:
  *
- *   efficiency   LINE's bound (subscribers / 500 / rate seconds) divided by the measured time,
- *                from the claim of the run to its end; "steady" is the same from the first to the
- *                last multicast (it leaves out the database's time to open the cursor)
- *   RSS growth   peak resident memory during delivery minus the level before it, and per 100k
- *   loop p99     event-loop delay of the delivering process (what a webhook acknowledgement
- *                handled by this process would wait for)
- *   db ack p99   a small insert every 100 ms during delivery (the inbox write a webhook
- *                acknowledgement needs), so a database that stalls under the delivery shows up
+ *   efficiency    LINE's bound (subscribers / 500 / rate seconds) divided by the measured time,
+ *                 from the claim of the run to its end; "steady" is the same from the first to the
+ *                 last multicast (it leaves out the time to the first batch)
+ *   first batch   from the start of the run to the first multicast reaching the platform
+ *   stall         the longest a concurrent client waited for a small insert during the run (the
+ *                 inbox write a webhook acknowledgement needs), and its p99
+ *   store RSS     the store process: resident memory after seeding, and its growth during the
+ *                 delivery (total and per 100,000 subscribers)
+ *   loop p99      event-loop delay of the delivering process
  *
- * The embedded store (unless --mongodb-uri is given) and the fake platform run in a child process,
- * so the numbers are those of the delivering process alone. Nothing here talks to the real LINE.
+ * Four processes, so no number includes another component's work: this one delivers; the embedded
+ * store (unless --mongodb-uri is given), the fake platform and the probing client each run in a
+ * child. Nothing here talks to the real LINE.
  */
-import { fork } from "node:child_process";
+import { type ChildProcess, fork } from "node:child_process";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import type { Config } from "../src/config";
@@ -34,11 +37,8 @@ import type { SubscriberDocument } from "../src/awareness/subscribers";
 const channelSecret = "bench-channel-secret";
 const channelAccessToken = "bench-channel-access-token";
 const mb = 1024 * 1024;
-
-interface Endpoints {
-  storeUri: string;
-  lineUrl: string;
-}
+/** How often the probing client inserts: fine enough to see a stall of a few milliseconds. */
+const PROBE_INTERVAL_MS = 5;
 
 interface Row {
   subscribers: number;
@@ -46,83 +46,80 @@ interface Row {
   boundSeconds: number;
   efficiency: number;
   steadyEfficiency: number;
-  rssGrowthMb: number;
+  /** From the start of the run to the first multicast arriving at the platform. */
+  firstBatchSeconds: number;
+  stallMaxMs: number;
+  stallP99Ms: number;
+  storeRssMb: number;
+  storeRssGrowthMb: number;
   loopP99Ms: number;
-  dbAckP99Ms: number;
-  dbAckMaxMs: number;
-  recipients: number;
   /** CPU time of the delivering process over the delivery's wall time. */
   cpuPercent: number;
-  /** From the claim of the run to the first confirmed batch (mostly the database opening the cursor). */
-  firstBatchSeconds: number;
+  recipients: number;
+}
+
+/** Wall-clock milliseconds with sub-millisecond precision, comparable across processes. */
+function now(): number {
+  return performance.timeOrigin + performance.now();
 }
 
 async function main(): Promise<void> {
-  if (process.env.BENCH_ROLE === "platform") return servePlatform();
+  const role = process.env.BENCH_ROLE;
+  if (role === "platform") return servePlatform();
+  if (role === "store") return serveStore();
+  if (role === "probe") return serveProbe();
   const { values } = parseArgs({
     options: {
       sizes: { type: "string", default: "50000,100000,200000" },
       rate: { type: "string", default: "150" },
+      runs: { type: "string", default: "3" },
       "mongodb-uri": { type: "string" },
     },
   });
   const sizes = values.sizes.split(",").map((size) => Number(size.trim()));
   const rate = Number(values.rate);
+  const runs = Number(values.runs);
   if (sizes.some((size) => !Number.isInteger(size) || size <= 0))
     throw new Error("--sizes must be positive integers");
+  if (!Number.isInteger(runs) || runs <= 0) throw new Error("--runs must be a positive integer");
 
-  const child = fork(__filename, [], {
-    env: { ...process.env, BENCH_ROLE: "platform", BENCH_EXTERNAL_DB: values["mongodb-uri"] ?? "" },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  const endpoints = await new Promise<Endpoints>((resolve, reject) => {
-    child.once("message", (message) => resolve(message as Endpoints));
-    child.once("exit", (code) => reject(new Error(`platform process exited (${code})`)));
-  });
+  const external = values["mongodb-uri"];
+  const store = external ? undefined : await child("store");
+  const storeUri = external ?? (await ask<{ uri: string }>(store!, { type: "uri" })).uri;
+  const platform = await child("platform");
+  const lineUrl = (await ask<{ url: string }>(platform, { type: "url" })).url;
+  const probe = await child("probe");
   if (typeof global.gc !== "function")
     console.error("note: run with --expose-gc for steadier memory figures");
   console.error(`LINE bound at ${rate} multicasts/s: ${rate * 500} recipients/s`);
 
   const rows: Row[] = [];
   try {
-    for (const size of sizes) rows.push(await benchOnce(size, rate, endpoints, child));
+    for (const size of sizes) {
+      for (let run = 1; run <= runs; run++) {
+        console.error(`\n${size} subscribers, run ${run}/${runs}`);
+        rows.push(await benchOnce(size, rate, { storeUri, lineUrl, store, platform, probe }));
+      }
+    }
   } finally {
-    child.send("stop");
+    for (const worker of [store, platform, probe]) worker?.send({ type: "stop" });
   }
-  console.log("");
-  console.log(
-    "subscribers  seconds  bound s  efficiency  steady  first batch s  RSS growth MB  per 100k MB  cpu %  loop p99 ms  db ack p99/max ms  delivered",
-  );
-  for (const row of rows) {
-    console.log(
-      [
-        String(row.subscribers).padStart(11),
-        row.seconds.toFixed(2).padStart(8),
-        row.boundSeconds.toFixed(2).padStart(8),
-        row.efficiency.toFixed(3).padStart(11),
-        row.steadyEfficiency.toFixed(3).padStart(7),
-        row.firstBatchSeconds.toFixed(2).padStart(14),
-        row.rssGrowthMb.toFixed(1).padStart(14),
-        ((row.rssGrowthMb / row.subscribers) * 100_000).toFixed(1).padStart(12),
-        row.cpuPercent.toFixed(0).padStart(6),
-        row.loopP99Ms.toFixed(1).padStart(12),
-        `${row.dbAckP99Ms.toFixed(1)}/${row.dbAckMaxMs.toFixed(1)}`.padStart(18),
-        String(row.recipients).padStart(10),
-      ].join(" "),
-    );
-  }
+  printTable(rows, sizes);
 }
 
-async function benchOnce(
-  size: number,
-  rate: number,
-  endpoints: Endpoints,
-  child: ReturnType<typeof fork>,
-): Promise<Row> {
-  const config = benchConfig(endpoints);
+interface Processes {
+  storeUri: string;
+  lineUrl: string;
+  store: ChildProcess | undefined;
+  platform: ChildProcess;
+  probe: ChildProcess;
+}
+
+async function benchOnce(size: number, rate: number, processes: Processes): Promise<Row> {
+  const config = benchConfig(processes.storeUri, processes.lineUrl);
   const logger = createLogger({ level: "warn", destination: process.stderr });
   const dbName = `bench_${size}_${Date.now()}`;
-  const uri = `${endpoints.storeUri.replace(/\/[^/]*$/, "")}/${dbName}`;
+  const uri = `${processes.storeUri.replace(/\/[^/]*$/, "")}/${dbName}`;
   const { context, close } = await openStandaloneContext({
     config,
     mongodbUri: uri,
@@ -132,7 +129,7 @@ async function benchOnce(
   const awareness = buildAwareness(context, { startJobs: false, rateLimiter: multicastBucket(rate) });
   await prepareIndexes(context);
   try {
-    console.error(`\n${size} subscribers: seeding…`);
+    console.error("  seeding…");
     await seed(awareness.subscribers, size);
     await awareness.campaigns.save({
       id: "bench",
@@ -141,75 +138,71 @@ async function benchOnce(
       content: { th: [{ type: "text", text: "ทดสอบ" }], en: [{ type: "text", text: "Benchmark" }] },
     });
     const runKey = await awareness.campaigns.createManualRun("bench");
-    await requestCount(child, "reset");
+    await ask(processes.platform, { type: "reset" });
 
     global.gc?.();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const baseline = process.memoryUsage().rss;
-    let peak = baseline;
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const storeBefore = processes.store
+      ? await ask<{ rss: number }>(processes.store, { type: "mark" })
+      : { rss: 0 };
+    await ask(processes.probe, { type: "start", uri });
     const loop = monitorEventLoopDelay({ resolution: 5 });
     loop.enable();
-    const acks: number[] = [];
-    const probe = context.connection.collection("bench_probe");
-    let probing = true;
-    const prober = (async () => {
-      while (probing) {
-        const started = performance.now();
-        await probe.insertOne({ at: new Date() });
-        acks.push(performance.now() - started);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    })();
 
-    let firstBatchAt: number | undefined;
+    let firstProgressAt: number | undefined;
     let lastBatchAt = 0;
     const cpuBefore = process.cpuUsage();
-    const started = performance.now();
+    const started = now();
     let lastPrint = started;
     const result = await awareness.scheduler.deliverNow(runKey, {
       onProgress: ({ counts }) => {
-        const now = performance.now();
-        firstBatchAt ??= now;
-        lastBatchAt = now;
-        if (now - lastPrint > 1_000) {
-          lastPrint = now;
+        const at = now();
+        firstProgressAt ??= at;
+        lastBatchAt = at;
+        if (at - lastPrint > 1_000) {
+          lastPrint = at;
           console.error(`  sent ${counts.sent}/${size}`);
         }
       },
     });
-    const seconds = (performance.now() - started) / 1000;
+    const ended = now();
+    const seconds = (ended - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
-    const cpuPercent = ((cpu.user + cpu.system) / 1e6 / seconds) * 100;
-    const firstBatchSeconds = ((firstBatchAt ?? started) - started) / 1000;
-    probing = false;
-    await prober;
-    clearInterval(sampler);
     loop.disable();
-    const recipients = await requestCount(child, "count");
+    const probed = await ask<{ maxMs: number; p99Ms: number; count: number }>(processes.probe, {
+      type: "stop",
+    });
+    const storeAfter = processes.store
+      ? await ask<{ peak: number }>(processes.store, { type: "report" })
+      : { peak: 0 };
+    const platform = await ask<{ recipients: number; firstMulticastAt: number | null }>(processes.platform, {
+      type: "count",
+    });
     if (result.outcome !== "done" || result.counts.sent !== size) {
       console.error(
         `  warning: outcome ${result.outcome}, sent ${"counts" in result ? result.counts.sent : 0} of ${size}`,
       );
     }
+    console.error(`  probe: ${probed.count} inserts during the run`);
 
     const boundSeconds = size / 500 / rate;
+    const firstAt = platform.firstMulticastAt ?? firstProgressAt ?? started;
     // First to last response covers all batches but one interval: add it back for a fair bound.
-    const steadySeconds = (lastBatchAt - (firstBatchAt ?? started)) / 1000 + 1 / rate;
-    acks.sort((a, b) => a - b);
+    const steadySeconds = (lastBatchAt - (firstProgressAt ?? started)) / 1000 + 1 / rate;
     return {
       subscribers: size,
       seconds,
       boundSeconds,
       efficiency: boundSeconds / seconds,
       steadyEfficiency: Math.min(1, boundSeconds / steadySeconds),
-      rssGrowthMb: (peak - baseline) / mb,
+      firstBatchSeconds: (firstAt - started) / 1000,
+      stallMaxMs: probed.maxMs,
+      stallP99Ms: probed.p99Ms,
+      storeRssMb: storeBefore.rss / mb,
+      storeRssGrowthMb: Math.max(0, storeAfter.peak - storeBefore.rss) / mb,
       loopP99Ms: loop.percentile(99) / 1e6,
-      dbAckP99Ms: acks[Math.min(acks.length - 1, Math.floor(acks.length * 0.99))] ?? 0,
-      dbAckMaxMs: acks.at(-1) ?? 0,
-      recipients,
-      cpuPercent,
-      firstBatchSeconds,
+      cpuPercent: ((cpu.user + cpu.system) / 1e6 / seconds) * 100,
+      recipients: platform.recipients,
     };
   } finally {
     await context.connection.dropDatabase().catch(() => undefined);
@@ -218,12 +211,47 @@ async function benchOnce(
   }
 }
 
+const columns: Array<[string, (row: Row) => string]> = [
+  ["subscribers", (row) => String(row.subscribers)],
+  ["seconds", (row) => row.seconds.toFixed(2)],
+  ["bound s", (row) => row.boundSeconds.toFixed(2)],
+  ["efficiency", (row) => row.efficiency.toFixed(3)],
+  ["steady", (row) => row.steadyEfficiency.toFixed(3)],
+  ["first batch s", (row) => row.firstBatchSeconds.toFixed(3)],
+  ["stall max ms", (row) => row.stallMaxMs.toFixed(1)],
+  ["stall p99 ms", (row) => row.stallP99Ms.toFixed(1)],
+  ["store RSS MB", (row) => row.storeRssMb.toFixed(0)],
+  ["RSS growth MB", (row) => row.storeRssGrowthMb.toFixed(1)],
+  ["per 100k MB", (row) => ((row.storeRssGrowthMb / row.subscribers) * 100_000).toFixed(1)],
+  ["loop p99 ms", (row) => row.loopP99Ms.toFixed(1)],
+  ["cpu %", (row) => row.cpuPercent.toFixed(0)],
+  ["delivered", (row) => String(row.recipients)],
+];
+
+function printTable(rows: Row[], sizes: number[]): void {
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padStart(columns[i]![0].length)).join("  ");
+  console.log("");
+  console.log(columns.map(([title]) => title).join("  "));
+  for (const row of rows) console.log(line(columns.map(([, cell]) => cell(row))));
+  console.log("\nmedian per size:");
+  for (const size of sizes) {
+    const runs = rows.filter((row) => row.subscribers === size);
+    const median = Object.fromEntries(
+      Object.keys(runs[0]!).map((key) => {
+        const values = runs.map((row) => row[key as keyof Row]).sort((a, b) => a - b);
+        return [key, values[Math.floor(values.length / 2)]];
+      }),
+    ) as unknown as Row;
+    console.log(line(columns.map(([, cell]) => cell(median))));
+  }
+}
+
 /** Seeds active subscribers in chunks, user ids sealed as the feature stores them. */
 async function seed(
   subscribers: ReturnType<typeof buildAwareness>["subscribers"],
   size: number,
 ): Promise<void> {
-  const now = new Date();
+  const at = new Date();
   for (let offset = 0; offset < size; offset += 5_000) {
     const docs: SubscriberDocument[] = [];
     for (let i = offset; i < Math.min(size, offset + 5_000); i++) {
@@ -234,57 +262,77 @@ async function seed(
         locale: i % 5 === 0 ? "en" : "th",
         topics: ["knowledge"],
         userId: subscribers.sealUserId(userId),
-        createdAt: now,
-        updatedAt: now,
+        createdAt: at,
+        updatedAt: at,
       });
     }
     await subscribers.model.collection.insertMany(docs as never[], { ordered: false });
   }
 }
 
-function benchConfig(endpoints: Endpoints): Config {
+function benchConfig(storeUri: string, lineUrl: string): Config {
   return loadConfig({
     NODE_ENV: "test",
     LOG_LEVEL: "warn",
     LINE_CHANNEL_SECRET: channelSecret,
     LINE_CHANNEL_ACCESS_TOKEN: channelAccessToken,
-    LINE_API_BASE_URL: endpoints.lineUrl,
-    LINE_DATA_API_BASE_URL: endpoints.lineUrl,
-    MONGODB_URI: endpoints.storeUri,
+    LINE_API_BASE_URL: lineUrl,
+    LINE_DATA_API_BASE_URL: lineUrl,
+    MONGODB_URI: storeUri,
     DATA_ENCRYPTION_KEYS: `bench:${"33".repeat(32)}`,
     DATA_ENCRYPTION_KEY_ID: "bench",
     PSEUDONYM_KEY: "44".repeat(32),
   });
 }
 
-/** Asks the platform process how many multicast recipients it accepted (or to reset the count). */
-function requestCount(child: ReturnType<typeof fork>, request: "count" | "reset"): Promise<number> {
-  return new Promise((resolve) => {
-    const onMessage = (message: unknown) => {
-      if (typeof message === "object" && message !== null && "recipients" in message) {
-        child.off("message", onMessage);
-        const { recipients, cpuMs } = message as { recipients: number; cpuMs?: number };
-        if (cpuMs !== undefined) console.error(`  store + platform process: ${Math.round(cpuMs)} ms CPU`);
-        resolve(recipients);
-      }
-    };
-    child.on("message", onMessage);
-    child.send(request);
+type Message = { type: string; uri?: string };
+
+/** Starts this script again in another role and waits until it is listening. */
+function child(role: "store" | "platform" | "probe"): Promise<ChildProcess> {
+  const process_ = fork(__filename, [], {
+    env: { ...process.env, BENCH_ROLE: role },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  return new Promise((resolve, reject) => {
+    process_.once("message", () => resolve(process_));
+    process_.once("exit", (code) => reject(new Error(`${role} process exited (${code})`)));
   });
 }
 
-/** The child process: the embedded store (unless an external database was given) and the fake LINE platform. */
+/** One request/reply over the IPC channel (each child answers every message with one reply). */
+function ask<T = unknown>(target: ChildProcess, message: Message): Promise<T> {
+  return new Promise((resolve) => {
+    target.once("message", (reply) => resolve(reply as T));
+    target.send(message);
+  });
+}
+
+/** The store's process: reports its resident memory, sampled every 20 ms between mark and report. */
+async function serveStore(): Promise<void> {
+  const { startEmbeddedStore } = await import("../src/dev/embedded-store/index.js");
+  const store = await startEmbeddedStore();
+  let peak = 0;
+  let sampler: NodeJS.Timeout | undefined;
+  process.on("message", (message: Message) => {
+    if (message.type === "uri") process.send!({ uri: `${store.uri}bench` });
+    else if (message.type === "mark") {
+      global.gc?.();
+      const rss = process.memoryUsage().rss;
+      peak = rss;
+      clearInterval(sampler);
+      sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+      process.send!({ rss });
+    } else if (message.type === "report") {
+      clearInterval(sampler);
+      process.send!({ peak: Math.max(peak, process.memoryUsage().rss) });
+    } else if (message.type === "stop") void store.stop().then(() => process.exit(0));
+  });
+  process.send!({ ready: true });
+}
+
+/** The fake LINE platform: counts multicast recipients and notes when the first multicast arrived. */
 async function servePlatform(): Promise<void> {
   const { createFakeLinePlatform } = await import("../src/dev/line-platform/index.js");
-  const external = process.env.BENCH_EXTERNAL_DB;
-  let storeUri = external ?? "";
-  let stopStore = async () => undefined as void;
-  if (!external) {
-    const { startEmbeddedStore } = await import("../src/dev/embedded-store/index.js");
-    const store = await startEmbeddedStore();
-    storeUri = `${store.uri}bench`;
-    stopStore = () => store.stop();
-  }
   // Deliveries and calls are only counted: keeping 200,000 delivery records would measure the fake, not us.
   const platform = createFakeLinePlatform({
     channelSecret,
@@ -293,25 +341,69 @@ async function servePlatform(): Promise<void> {
     maxRecordedCalls: 1,
   });
   let recipients = 0;
-  let cpuSince = process.cpuUsage();
+  let firstMulticastAt: number | null = null;
   platform.on("call", (call) => {
-    if (call.endpoint === "POST /v2/bot/message/multicast" && call.status === 200)
+    if (call.endpoint === "POST /v2/bot/message/multicast" && call.status === 200) {
+      firstMulticastAt ??= now();
       recipients += (call.body as { to: string[] }).to.length;
-  });
-  const lineUrl = await platform.listen(0);
-  process.on("message", (message) => {
-    if (message === "reset") {
-      recipients = 0;
-      cpuSince = process.cpuUsage();
-      process.send!({ recipients });
-    } else if (message === "count") {
-      const cpu = process.cpuUsage(cpuSince);
-      process.send!({ recipients, cpuMs: (cpu.user + cpu.system) / 1000 });
-    } else if (message === "stop") {
-      void Promise.all([platform.close(), stopStore()]).then(() => process.exit(0));
     }
   });
-  process.send!({ storeUri, lineUrl } satisfies Endpoints);
+  const url = await platform.listen(0);
+  process.on("message", (message: Message) => {
+    if (message.type === "url") process.send!({ url });
+    else if (message.type === "reset") {
+      recipients = 0;
+      firstMulticastAt = null;
+      process.send!({ ok: true });
+    } else if (message.type === "count") process.send!({ recipients, firstMulticastAt });
+    else if (message.type === "stop") void platform.close().then(() => process.exit(0));
+  });
+  process.send!({ ready: true });
+}
+
+/**
+ * Another client of the database, in its own process, inserting one small document every few
+ * milliseconds and timing each acknowledgement: how long the store keeps other clients waiting.
+ */
+async function serveProbe(): Promise<void> {
+  const { MongoClient } = await import("mongodb");
+  let client: InstanceType<typeof MongoClient> | undefined;
+  let running: Promise<number[]> | undefined;
+  let probing = false;
+  process.on("message", (message: Message) => {
+    void (async () => {
+      if (message.type === "start") {
+        client = await MongoClient.connect(message.uri!);
+        const probe = client.db().collection("bench_probe");
+        await probe.insertOne({ warm: true });
+        probing = true;
+        running = (async () => {
+          const latencies: number[] = [];
+          while (probing) {
+            const sent = performance.now();
+            await probe.insertOne({ at: new Date() });
+            latencies.push(performance.now() - sent);
+            await new Promise((resolve) => setTimeout(resolve, PROBE_INTERVAL_MS));
+          }
+          return latencies;
+        })();
+        process.send!({ ok: true });
+      } else if (message.type === "stop") {
+        probing = false;
+        const latencies = ((await running) ?? []).sort((a, b) => a - b);
+        await client?.close();
+        process.send!({
+          maxMs: latencies.at(-1) ?? 0,
+          p99Ms: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? 0,
+          count: latencies.length,
+        });
+        if (!running) process.exit(0);
+        running = undefined;
+      }
+    })();
+  });
+  process.on("disconnect", () => process.exit(0));
+  process.send!({ ready: true });
 }
 
 main().catch((error: unknown) => {

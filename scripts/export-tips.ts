@@ -19,7 +19,7 @@ import { scopeFromArgs, scopeOptions } from "./lib/scope-args";
 
 export const usage = `usage:
   export-tips --from YYYY-MM-DD --to YYYY-MM-DD --out PATH_PREFIX [--format csv|json|both]
-              [--province ID]... [--district ID]... [--category C]... [--status S] [--details]
+              [--province ID]... [--district ID]... [--region ID]... [--category C]... [--status S] [--details]
   Dates are Bangkok days; --to is exclusive. Writes PATH_PREFIX.csv and/or PATH_PREFIX.json.`;
 
 export const run: ScriptRun = async (argv, context) => {
@@ -49,7 +49,11 @@ export const run: ScriptRun = async (argv, context) => {
     ...(scope.categories.length > 0 && { category: { $in: scope.categories } }),
   };
   const places: QueryFilter<Tip>[] = [];
-  if (scope.provinceIds.length > 0) places.push({ provinceId: { $in: scope.provinceIds } });
+  const regionProvinces = (scope.regionIds ?? []).flatMap(
+    (id) => geography.findRegion(id)?.provinceIds ?? [],
+  );
+  const provinceIds = [...scope.provinceIds, ...regionProvinces];
+  if (provinceIds.length > 0) places.push({ provinceId: { $in: provinceIds } });
   if (scope.districtIds.length > 0) places.push({ districtId: { $in: scope.districtIds } });
   if (places.length > 0) filter.$or = places;
 

@@ -27,7 +27,7 @@ import {
 import { describeScopeForOperator, scopeFromArgs, scopeOptions } from "./lib/scope-args";
 
 export const usage = `usage:
-  officers create-code --role officer|supervisor|admin (--district ID | --province ID | --everywhere | --fallback)...
+  officers create-code --role officer|supervisor|admin (--district ID | --province ID | --region ID | --everywhere | --fallback)...
                        [--category C]... [--label TEXT] [--expires 7d] [--count N] [--json]
   officers list [--json]            enrolled officers and groups (ids, roles, scopes — never LINE ids)
   officers codes [--json]           enrollment codes and whether they are used or expired
@@ -128,13 +128,14 @@ export const run: ScriptRun = async (argv, context) => {
       if (districtId && !district) throw new UsageError(`unknown district "${districtId}"`);
       const category = (values.category?.[0] ?? "other") as TipCategory;
       if (!tipCategories.includes(category)) throw new UsageError(`unknown category "${category}"`);
-      const route = await new CaseRouter(context.connection, directory).routeFor({
+      const route = await new CaseRouter(context.connection, directory, geography).routeFor({
         provinceId: district?.provinceId ?? values.province?.[0] ?? null,
         districtId: district?.id ?? null,
         category,
       });
       const result = {
         fallback: route.fallback,
+        level: route.level,
         groups: route.groups.map((g) => g._id),
         officers: route.officers.map((o) => o._id),
       };
@@ -143,7 +144,7 @@ export const run: ScriptRun = async (argv, context) => {
         return 0;
       }
       out(
-        `${route.fallback ? "fallback route" : "routed by scope"}: ${result.groups.length} group(s), ${result.officers.length} officer(s)`,
+        `${route.fallback ? "fallback route" : "routed by scope"} (${route.level}): ${result.groups.length} group(s), ${result.officers.length} officer(s)`,
       );
       for (const id of result.groups) out(`  group   ${id}`);
       for (const id of result.officers) out(`  officer ${id}`);

@@ -10,10 +10,16 @@ import { CitizenChat } from "./conversation/citizen-chat";
 import { loadGeography } from "./geo";
 import { createEvidenceStore, ensureEvidenceIndexes } from "./tips/evidence";
 import { TipService } from "./tips/tip-service";
-import { citizenActions, myReports } from "./tips/citizen-actions";
+import { upgradeStoredTips } from "./tips/upgrade";
+import { citizenActions } from "./conversation/citizen-actions";
+import { Vocabulary } from "./i18n/vocabulary";
 import { buildOfficers } from "./officers";
 import { buildAwareness } from "./awareness";
 import { authorize } from "./admin/auth";
+import { describeTipPlace } from "./conversation/inputs/place";
+import type { Tip } from "./tips/tip";
+import type { Locale } from "./i18n";
+import { RichMenuLinks } from "./rich-menu/links";
 
 /**
  * Builds the bot's features from the shared context. Flows are validated here, so a flow naming a
@@ -30,6 +36,7 @@ export interface BuiltFeatures {
 export async function buildFeatures(context: ServiceContext, startJobs: boolean): Promise<BuiltFeatures> {
   const { connection, sealer, line, texts, logger, pseudonym, config, now } = context;
   const geography = loadGeography();
+  const richMenus = new RichMenuLinks(line, logger);
   const evidence = createEvidenceStore({
     connection,
     sealer,
@@ -38,11 +45,12 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
     messageKey: (messageId) => pseudonym("evidence-message", messageId),
   });
   await ensureEvidenceIndexes(connection);
+  await upgradeStoredTips(connection, config);
   const tips = new TipService(connection, sealer, config.deadlines, (ids, owner, tipId) =>
     evidence.attachToTip(ids, owner, tipId),
   );
   // Officers hook tip submission (routed notifications) and contribute the reporter-reply flow.
-  const officers = buildOfficers(context, { tips, evidence, geography, startJobs });
+  const officers = buildOfficers(context, { tips, evidence, geography, startJobs, richMenus });
   // Awareness owns follow/unfollow and subscriptions, and contributes the integrity quiz.
   const awareness = buildAwareness(context, { startJobs, multicastPerSecond: config.awarenessMulticastRate });
   const limiter = new RateLimiter(rateCounterModel(connection));
@@ -50,8 +58,17 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
     draftTtlMs: config.draftTtlMs,
     preferenceTtlMs: 180 * 86_400_000,
   });
-  const actionDeps = { tips, texts, limiter, reporterMessages: officers.reporterMessages };
-  const actions = { ...citizenActions(actionDeps), ...officers.actions, ...awareness.actions };
+  const citizen = citizenActions({
+    tips,
+    texts,
+    limiter,
+    reporterQuestions: officers.reporterQuestions,
+    handlerOf: officers.handlerOf,
+    placeName: (tip: Tip, locale: Locale) =>
+      describeTipPlace(tip, geography, (key, args) => texts.t(locale, key, args), locale),
+    closedReportsListedForMs: config.contactRetentionAfterCloseMs,
+  });
+  const actions = { ...citizen.actions, ...officers.actions, ...awareness.actions };
   const allFlows = [...flows, ...officers.flows, awareness.quizFlow];
   validateFlows(
     allFlows,
@@ -59,7 +76,14 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
     (key) => texts.has("th", key) && texts.has("en", key),
   );
 
-  const engine = new ConversationEngine(allFlows, actions, texts, { geography, evidence });
+  const words = new Vocabulary(texts);
+  const engine = new ConversationEngine({
+    flows: allFlows,
+    actions,
+    texts,
+    services: { geography, evidence },
+    words,
+  });
   const citizenChat = new CitizenChat({
     engine,
     store,
@@ -69,9 +93,12 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
     pseudonym,
     logger,
     now,
-    actions,
-    myReports: (reporter, locale) => myReports(actionDeps, reporter, locale),
+    words,
+    citizen,
+    replyRefusal: officers.replyRefusal,
+    awaitingAnswer: officers.awaitingAnswer,
     menuExtras: awareness.menuExtras,
+    richMenus,
     discardDraft: async (owner) => {
       await evidence.discardDraft(owner);
     },

@@ -8,7 +8,7 @@ import type { Config } from "./config";
 import type { Logger } from "./log";
 import { createSealer, type Sealer } from "./crypto/sealer";
 import { createPseudonymizer, type Pseudonymizer } from "./crypto/pseudonym";
-import { connectDatabase, databaseReachable, ensureIndexes } from "./data/database";
+import { connectDatabase, databaseReachable, ensureIndexes, requireTransactions } from "./data/database";
 import { createLeases, leaseModel, type Leases } from "./jobs/leases";
 import { JobScheduler } from "./jobs/scheduler";
 import { Inbox, inboxModel } from "./events/inbox";
@@ -81,6 +81,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   const instanceId = randomUUID();
 
   const connection = await connectDatabase(config.mongodbUri, logger);
+  await requireTransactions(connection);
   const sealer = createSealer(config.encryption.keys, config.encryption.currentKeyId);
   const pseudonym = createPseudonymizer(config.pseudonymKey);
   const line = new LineGateway({

@@ -37,7 +37,7 @@ export async function openScriptContext(): Promise<ScriptContext & { close(): Pr
   const config = loadConfig();
   if (!config.mongodbUri) {
     throw new UsageError(
-      "MONGODB_URI is not set. In local mode, start the service with EMBEDDED_DB_PORT=27018 and use MONGODB_URI=mongodb://127.0.0.1:27018/tipline",
+      "MONGODB_URI is not set. In local mode, start the service with EMBEDDED_DB_PORT=27999 and use MONGODB_URI=mongodb://127.0.0.1:27999/tipline",
     );
   }
   const connection = await mongoose

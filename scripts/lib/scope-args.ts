@@ -7,6 +7,7 @@ import { UsageError } from "./cli";
 export const scopeOptions = {
   province: { type: "string", multiple: true },
   district: { type: "string", multiple: true },
+  region: { type: "string", multiple: true },
   category: { type: "string", multiple: true },
   everywhere: { type: "boolean" },
   fallback: { type: "boolean" },
@@ -15,6 +16,7 @@ export const scopeOptions = {
 export interface ScopeValues {
   province?: string[];
   district?: string[];
+  region?: string[];
   category?: string[];
   everywhere?: boolean;
   fallback?: boolean;
@@ -36,11 +38,17 @@ export function scopeFromArgs(
       .filter(Boolean);
   const provinceIds = split(values.province);
   const districtIds = split(values.district);
+  const regionIds = split(values.region);
   const categories = split(values.category);
   for (const id of provinceIds)
     if (!geography.provinces.some((p) => p.id === id)) throw new UsageError(`unknown province "${id}"`);
   for (const id of districtIds)
     if (!geography.findDistrict(id)) throw new UsageError(`unknown district "${id}"`);
+  for (const id of regionIds)
+    if (!geography.findRegion(id))
+      throw new UsageError(
+        `unknown region "${id}" (one of ${geography.regions.map((r) => r.id).join(", ")})`,
+      );
   for (const category of categories) {
     if (!tipCategories.includes(category as TipCategory))
       throw new UsageError(`unknown category "${category}" (one of ${tipCategories.join(", ")})`);
@@ -49,6 +57,7 @@ export function scopeFromArgs(
     everywhere: Boolean(values.everywhere),
     provinceIds,
     districtIds,
+    regionIds,
     categories: categories as TipCategory[],
     fallback: Boolean(values.fallback),
   };
@@ -57,9 +66,10 @@ export function scopeFromArgs(
     !scope.everywhere &&
     !scope.fallback &&
     provinceIds.length === 0 &&
-    districtIds.length === 0
+    districtIds.length === 0 &&
+    regionIds.length === 0
   ) {
-    throw new UsageError("give a scope: --province, --district, --everywhere and/or --fallback");
+    throw new UsageError("give a scope: --province, --district, --region, --everywhere and/or --fallback");
   }
   return scope;
 }
@@ -69,6 +79,7 @@ export function describeScopeForOperator(scope: Scope): string {
   if (scope.everywhere) parts.push("everywhere");
   if (scope.provinceIds.length > 0) parts.push(`provinces=${scope.provinceIds.join(",")}`);
   if (scope.districtIds.length > 0) parts.push(`districts=${scope.districtIds.join(",")}`);
+  if (scope.regionIds?.length) parts.push(`regions=${scope.regionIds.join(",")}`);
   if (scope.fallback) parts.push("fallback");
   parts.push(scope.categories.length > 0 ? `categories=${scope.categories.join(",")}` : "all categories");
   return parts.join(" ");

@@ -3,6 +3,7 @@ import type { Writable } from "node:stream";
 import type { Model, QueryFilter } from "mongoose";
 import type { Geography } from "../geo";
 import type { Tip, TipDetails } from "../tips/tip";
+import { minuteIso } from "../tips/coarse-time";
 
 export interface ExportSinks {
   csv?: Writable;
@@ -43,7 +44,7 @@ type Row = Record<string, string | number | boolean | null>;
 /**
  * Streams tips to CSV and/or JSON with a cursor, so memory stays flat however large the period.
  * Rows hold case facts only: no reporter contact, no LINE id, no phone number, no shared location,
- * not even whether the reporter asked for updates.
+ * not even whether the reporter asked for updates; times are whole minutes (coarse-time.ts).
  */
 export async function exportTips(
   tips: Model<Tip>,
@@ -81,12 +82,12 @@ function toRow(tip: Tip, options: ExportOptions): Row {
     province_id: tip.provinceId,
     district_id: tip.districtId,
     district_name: district?.nameTh ?? null,
-    received_at: iso(tip.receivedAt),
-    acknowledged_at: iso(tip.acknowledgedAt),
-    acknowledge_by: iso(tip.acknowledgeBy),
+    received_at: minuteIso(tip.receivedAt),
+    acknowledged_at: minuteIso(tip.acknowledgedAt),
+    acknowledge_by: minuteIso(tip.acknowledgeBy),
     acknowledged_on_time: tip.acknowledgedAt ? tip.acknowledgedAt <= tip.acknowledgeBy : null,
-    feedback_by: iso(tip.feedbackBy),
-    closed_at: iso(tip.closedAt),
+    feedback_by: minuteIso(tip.feedbackBy),
+    closed_at: minuteIso(tip.closedAt),
     close_reason: tip.closeReason ?? null,
     evidence_count: tip.evidenceCount,
   };
@@ -101,10 +102,6 @@ function toRow(tip: Tip, options: ExportOptions): Row {
     people: details.people,
     narrative: details.narrative,
   };
-}
-
-function iso(date: Date | undefined): string | null {
-  return date ? date.toISOString() : null;
 }
 
 /** RFC 4180 quoting, and a leading apostrophe on text a spreadsheet would run as a formula. */

@@ -5,6 +5,7 @@ import { HttpError } from "../http/errors";
 import { tipCategories, tipStatuses, type Tip } from "../tips/tip";
 import type { TipService } from "../tips/tip-service";
 import { normalizeTrackingCode } from "../tips/tracking-code";
+import { minuteIso } from "../tips/coarse-time";
 import type { AuditLog } from "../officers/audit";
 import type { CaseOutcome, CaseService } from "../officers/cases";
 import type { EvidenceLinks } from "../officers/evidence-links";
@@ -101,7 +102,7 @@ export function adminApiRouter(deps: AdminApiDeps): Router {
       ...tipSummary(tip),
       history: tip.history.map((entry) => ({
         status: entry.status,
-        at: entry.at,
+        at: minuteIso(entry.at),
         actor: entry.actor,
         ...(entry.reason && { reason: entry.reason }),
       })),
@@ -111,27 +112,29 @@ export function adminApiRouter(deps: AdminApiDeps): Router {
         people: details.people,
         incidentDate: details.incidentDate,
         placeDescription: details.placeDescription,
-        ...(details.location?.address && { locationAddress: details.location.address }),
+        // Only ever present because the reporter chose to include it; marked so.
+        ...(details.location && { exactLocation: { ...details.location, reporterConfirmed: true } }),
+        ...(details.evidenceLocations?.length && { evidenceLocations: details.evidenceLocations }),
         // Given by the reporter for officers to call back; it is their choice, never their LINE identity.
         contactPhone: details.contactPhone,
       },
       evidence: evidence.map((item) => ({
-        id: item.id,
+        id: item.ref,
         kind: item.kind,
         contentType: item.contentType,
         size: item.size,
         metadataStripped: item.metadataStripped,
         originalSha256: item.originalSha256,
-        receivedAt: item.receivedAt,
-        url: deps.links.url(item.id, { kind: "token", id: req.admin!.tokenId }, now),
+        receivedAt: minuteIso(item.receivedAt),
+        url: deps.links.url(item.ref, { kind: "token", id: req.admin!.tokenId }, now),
       })),
-      evidenceUrlsExpireAt: new Date(now.getTime() + deps.links.ttlMs),
+      evidenceUrlsExpireAt: minuteIso(new Date(now.getTime() + deps.links.ttlMs)),
       thread: thread.map((message) => ({
         direction: message.direction,
         author: message.author,
         text: message.text,
         evidenceCount: message.evidenceIds.length,
-        at: message.at,
+        at: minuteIso(message.at),
       })),
     });
   });
@@ -186,7 +189,7 @@ export function adminApiRouter(deps: AdminApiDeps): Router {
     });
     res.json({
       items: items.map((entry) => ({
-        at: entry.at,
+        at: minuteIso(entry.at),
         actor: entry.actor,
         action: entry.action,
         channel: entry.channel,
@@ -205,10 +208,13 @@ export function adminApiRouter(deps: AdminApiDeps): Router {
     return deps.router.accessFilter(req.admin!.role, req.admin!.scope);
   }
 
-  /** A tip by tracking code or id. Tips outside the token's scope answer 404 as well (checked by the use case). */
+  /**
+   * A tip by tracking code or public ref (an old ObjectId finds nothing). Tips outside the token's
+   * scope answer 404 as well (checked by the use case).
+   */
   async function findTip(ref: string): Promise<Tip> {
     const code = normalizeTrackingCode(ref);
-    const tip = code ? await deps.tips.findByCode(code) : await deps.cases.load(ref);
+    const tip = code ? await deps.tips.findByCode(code) : await deps.tips.findByRef(ref);
     if (!tip) throw new HttpError(404, "tip not found");
     return tip;
   }
@@ -254,10 +260,13 @@ function failure(outcome: Exclude<CaseOutcome<unknown>, { ok: true }>): HttpErro
   );
 }
 
-/** What lists show of a tip: case facts, never reporter data (no contact, locale or opt-in flag). */
+/**
+ * What lists show of a tip: case facts, never reporter data (no contact, locale or opt-in flag).
+ * Times are whole minutes, whatever precision an older record was stored with (coarse-time.ts).
+ */
 export function tipSummary(tip: Tip) {
   return {
-    id: tip._id.toHexString(),
+    id: tip.ref,
     code: tip.code,
     status: tip.status,
     category: tip.category,
@@ -265,11 +274,11 @@ export function tipSummary(tip: Tip) {
     provinceId: tip.provinceId,
     districtId: tip.districtId,
     evidenceCount: tip.evidenceCount,
-    receivedAt: tip.receivedAt,
-    acknowledgeBy: tip.acknowledgeBy,
-    acknowledgedAt: tip.acknowledgedAt ?? null,
-    feedbackBy: tip.feedbackBy ?? null,
-    closedAt: tip.closedAt ?? null,
+    receivedAt: minuteIso(tip.receivedAt),
+    acknowledgeBy: minuteIso(tip.acknowledgeBy),
+    acknowledgedAt: minuteIso(tip.acknowledgedAt),
+    feedbackBy: minuteIso(tip.feedbackBy),
+    closedAt: minuteIso(tip.closedAt),
     closeReason: tip.closeReason ?? null,
     assignedTo: tip.assignedTo ?? null,
   };

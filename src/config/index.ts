@@ -12,6 +12,8 @@ export interface EncryptionKey {
 export interface Config {
   env: Environment["NODE_ENV"];
   port: number;
+  /** Service processes sharing the port (node:cluster); needs MONGODB_URI and real LINE credentials. */
+  workers: number;
   publicBaseUrl?: string;
   logLevel: Environment["LOG_LEVEL"];
   logPretty: boolean;
@@ -94,6 +96,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (Boolean(env.DATA_ENCRYPTION_KEYS) !== Boolean(env.DATA_ENCRYPTION_KEY_ID)) {
     problems.push("DATA_ENCRYPTION_KEY_ID: set it together with DATA_ENCRYPTION_KEYS");
   }
+  if (env.WORKERS > 1 && (!env.MONGODB_URI || !env.LINE_CHANNEL_ACCESS_TOKEN)) {
+    problems.push(
+      "WORKERS: more than 1 needs MONGODB_URI and LINE credentials (local mode runs in one process)",
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = path.resolve(env.DATA_DIR);
@@ -110,6 +117,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   return {
     env: env.NODE_ENV,
     port: env.PORT,
+    workers: env.WORKERS,
     publicBaseUrl: env.PUBLIC_BASE_URL,
     logLevel: env.LOG_LEVEL,
     logPretty: env.LOG_PRETTY ?? false,

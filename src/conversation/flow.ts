@@ -1,5 +1,8 @@
 import type { Message } from "../line/gateway";
 import type { Locale, TextArgs } from "../i18n";
+import type { Vocabulary } from "../i18n/vocabulary";
+import type { Geography } from "../geo";
+import type { EvidenceStore } from "../tips/evidence";
 import type { UserInput } from "./user-input";
 
 /** A button offered with a prompt (LINE quick reply). Labels are locale keys. */
@@ -25,7 +28,7 @@ export interface TextRef {
   args?: TextArgs;
 }
 
-/** Services an input kind may use while parsing; provided by the engine's host. */
+/** What an input kind gets while parsing one answer. */
 export interface InputContext {
   locale: Locale;
   now: Date;
@@ -34,12 +37,18 @@ export interface InputContext {
   /** The value already given at this step (evidence accumulates). */
   current: unknown;
   services: InputServices;
+  /** What typed words mean (locales/<lang>/words.ftl and every button label, in every language). */
+  words: Vocabulary;
   showLoading: () => Promise<void>;
 }
 
-/** Open-ended so input kinds can declare what they need without the engine knowing them. */
+/**
+ * The domain services input kinds use, provided by the composition root: the country's districts (the
+ * place step, locations sent as evidence) and the evidence store (media downloaded as they arrive).
+ */
 export interface InputServices {
-  [name: string]: unknown;
+  geography: Geography;
+  evidence: Pick<EvidenceStore, "storeFromLine">;
 }
 
 export interface FormatContext {
@@ -58,11 +67,25 @@ export interface InputKind<T = unknown> {
   choices(context: { now: Date; current: unknown; services: InputServices }): QuickChoice[];
   /** Messages shown before the prompt text (e.g. a district picker). */
   extraMessages?(context: FormatContext & { button: (value: string) => string }): Message[];
+  /**
+   * A question the kind still has to ask before its answer is complete ("อำเภอสันทราย: ถูกต้องหรือไม่"
+   * after a shared location). While the step's value is such a pending answer, the engine asks this
+   * instead of the step's prompt and extra messages, keeps the step open, and never follows the
+   * step's transition with it — a draft migrated by a deploy stops here too.
+   */
+  followUp?(value: unknown, services: InputServices): FollowUp | undefined;
   format(value: T, context: FormatContext): string;
   /** Whether "skip" is offered and accepted. */
   readonly optional?: boolean;
   /** Locale keys this kind uses, for the unused-key check. */
   readonly textKeys: readonly string[];
+}
+
+/** See {@link InputKind.followUp}. */
+export interface FollowUp {
+  prompt: TextRef;
+  /** Messages shown before the question (e.g. the districts of the province the citizen named). */
+  extraMessages?(context: FormatContext & { button: (value: string) => string }): Message[];
 }
 
 export type Answers = Record<string, unknown>;
@@ -103,6 +126,11 @@ export interface FlowDefinition {
   steps: Record<string, Step>;
   /** Locale key of the message shown when the citizen cancels. */
   cancelled: string;
+  /**
+   * Leaving it loses the citizen's work (a half-filled report): a command that would start something
+   * else asks first. Flows without it (a status check, the quiz) simply give way.
+   */
+  confirmLeaving?: boolean;
 }
 
 export function defineFlow(flow: FlowDefinition): FlowDefinition {

@@ -29,6 +29,22 @@ export async function connectDatabase(uri: string, logger: Logger): Promise<Conn
   return connection;
 }
 
+/**
+ * Every webhook event is processed in a transaction (see unit-of-work.ts), which MongoDB offers on
+ * replica sets and sharded clusters only. A standalone server is refused at start-up with a clear
+ * reason rather than failing every event later.
+ */
+export async function requireTransactions(connection: Connection): Promise<void> {
+  if (!connection.db) throw new Error("the database connection is not open");
+  const hello = (await connection.db.admin().command({ hello: 1 })) as { setName?: string; msg?: string };
+  if (!hello.setName && hello.msg !== "isdbgrid") {
+    throw new Error(
+      "MONGODB_URI points at a standalone MongoDB server: the bot needs transactions, so use a replica set " +
+        "(a one-member replica set is enough for development: mongod --replSet rs0, then rs.initiate()) or Atlas",
+    );
+  }
+}
+
 export async function ensureIndexes(connection: Connection): Promise<void> {
   for (const model of Object.values(connection.models)) {
     await model.createCollection().catch((error: { code?: number }) => {
@@ -78,4 +94,18 @@ export function driverCollection<T extends mongo.Document>(model: Model<T>): mon
   const db = model.db.db;
   if (!db) throw new Error(`${model.modelName}: the database connection is not open`);
   return db.collection<T>(model.collection.collectionName);
+}
+
+/**
+ * The statement errors of a failed bulk write (index in the batch and error code), or undefined when
+ * the command itself failed (no statement ran: the database away, a timeout).
+ */
+export function bulkStatementErrors(error: unknown): Array<{ index: number; code?: number }> | undefined {
+  const writeErrors = (error as { writeErrors?: unknown } | null)?.writeErrors;
+  const list: unknown[] = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+  if (list.length === 0) return undefined;
+  return list.map((entry) => {
+    const e = entry as { index?: number; code?: number; err?: { index?: number; code?: number } };
+    return { index: e.index ?? e.err?.index ?? -1, code: e.code ?? e.err?.code };
+  });
 }

@@ -1,9 +1,15 @@
 import net from "node:net";
+import { messagingApi } from "@line/bot-sdk";
 import type { Config } from "../config";
 import type { Logger } from "../log";
 import { startService, type Service } from "../service";
 import { createFakeLinePlatform } from "./line-platform";
 import { createEmulatorRouter } from "./emulator";
+import { stableId } from "./emulator/chats";
+import { NATIONAL_QUEUE_GROUP_KEY, seedNationalQueue } from "./national-queue";
+import { menus } from "../rich-menu/menus";
+import { committedImage } from "../rich-menu/images";
+import { syncRichMenus } from "../rich-menu/sync";
 
 /**
  * Local mode's LINE: the fake platform is mounted on the bot's own HTTP server (the SDK serves
@@ -28,6 +34,8 @@ export async function startLocalLine(
   );
   stops.push(() => service.stop());
   platform.setWebhookUrl(`${service.url}/webhook`);
+  await seedNationalQueue(service, stableId("C", NATIONAL_QUEUE_GROUP_KEY), logger);
+  await setUpRichMenus(service, config.line.channelAccessToken, base, logger);
   logger.warn(
     {
       url: service.url,
@@ -38,6 +46,26 @@ export async function startLocalLine(
     "local mode: fake LINE platform ready (sign webhooks with this channel secret)",
   );
   return service;
+}
+
+/**
+ * The same sync an operator runs against a real channel (scripts/rich-menu.ts), so the emulator shows
+ * the real menus. A failure is logged, not fatal: the chat works without a menu.
+ */
+async function setUpRichMenus(service: Service, token: string, base: string, logger: Logger): Promise<void> {
+  const texts = service.context.texts;
+  try {
+    const report = await syncRichMenus({
+      api: new messagingApi.MessagingApiClient({ channelAccessToken: token, baseURL: base }),
+      images: new messagingApi.MessagingApiBlobClient({ channelAccessToken: token, baseURL: base }),
+      texts,
+      definitions: menus,
+      imageOf: (menu) => committedImage(menu, texts),
+    });
+    logger.info({ defaultRichMenuId: report.defaultRichMenuId }, "local mode: rich menus set");
+  } catch (error) {
+    logger.warn({ err: error }, "local mode: could not set the rich menus");
+  }
 }
 
 function findFreePort(): Promise<number> {

@@ -3,8 +3,9 @@ import { Schema, type Connection, type Model, type mongo } from "mongoose";
 import type { webhook } from "@line/bot-sdk";
 import type { Sealer } from "../crypto/sealer";
 import type { Pseudonymizer } from "../crypto/pseudonym";
-import { driverCollection, isDuplicateKeyError } from "../data/database";
+import { bulkStatementErrors, driverCollection, isDuplicateKeyError } from "../data/database";
 import { sessionOption } from "../data/unit-of-work";
+import { Batcher } from "../data/batcher";
 import type { Message } from "../line/gateway";
 import type { TurnStage } from "./failures";
 
@@ -116,6 +117,27 @@ export class Inbox {
     return (this.events ??= driverCollection(this.model));
   }
 
+  /** Concurrent webhooks' events go to the database as one insert (see Batcher). */
+  private readonly inserts = new Batcher<InboxRecord[], InsertOutcome>((requests) =>
+    this.insertAll(requests),
+  );
+  /** "Done" marks of many events, as one bulk update. */
+  private readonly doneMarks = new Batcher<{ id: string; expiresAt: Date }, void>(async (marks) => {
+    await this.collection.bulkWrite(
+      marks.map(({ id, expiresAt }) => ({
+        updateOne: {
+          filter: { _id: id },
+          update: {
+            $set: { status: "done", expiresAt },
+            $unset: { payload: 1, answer: 1, lastError: 1, failedAt: 1, replySentAt: 1 },
+          },
+        },
+      })),
+      { ordered: false },
+    );
+    return marks.map(() => undefined);
+  });
+
   /**
    * Stores the events, each once. Bounded by `timeoutMs`: a database that cannot take the write
    * in time gets a DatabaseTimeoutError (→ 503) rather than holding LINE past its 2-second limit.
@@ -124,20 +146,9 @@ export class Inbox {
   async accept(events: webhook.Event[], now = new Date(), timeoutMs = 1_500): Promise<AcceptResult> {
     if (events.length === 0) return { accepted: 0, duplicates: 0, sources: [] };
     const records = events.map((event) => this.toRecord(event, now));
-    let duplicates = 0;
-    try {
-      // Most webhooks carry one event, and insertOne costs the driver much less than a bulk insert.
-      const write: Promise<unknown> =
-        records.length === 1
-          ? this.collection.insertOne(records[0]!)
-          : this.collection.insertMany(records, { ordered: false });
-      await withTimeout(write, timeoutMs);
-    } catch (error) {
-      const writeErrors =
-        records.length === 1 ? (isDuplicateKeyError(error) ? 1 : undefined) : duplicateWriteErrors(error);
-      if (writeErrors === undefined) throw error;
-      duplicates = writeErrors;
-    }
+    const outcome = await withTimeout(this.inserts.run(records), timeoutMs);
+    if ("error" in outcome) throw outcome.error;
+    const { duplicates } = outcome;
     const accepted = records.length - duplicates;
     // A duplicated event's source is still scheduled: harmless, and it covers a redelivery that
     // arrives while the first copy is still pending after a crash.
@@ -185,13 +196,7 @@ export class Inbox {
 
   /** Delivered (or nothing to deliver): only the id stays, to recognise redeliveries. */
   async markDone(id: string, retentionMs: number, now = new Date()): Promise<void> {
-    await this.collection.updateOne(
-      { _id: id },
-      {
-        $set: { status: "done", expiresAt: new Date(now.getTime() + retentionMs) },
-        $unset: { payload: 1, answer: 1, lastError: 1, failedAt: 1, replySentAt: 1 },
-      },
-    );
+    await this.doneMarks.run({ id, expiresAt: new Date(now.getTime() + retentionMs) });
   }
 
   /** A transient failure at `stage`: the event stays at the head of its chat until `retryAt`. */
@@ -260,6 +265,35 @@ export class Inbox {
     return sources.map(String);
   }
 
+  /**
+   * One insert for the events of several webhooks. A duplicate (a redelivery) fails only its own
+   * statement; any other failure of a statement fails the webhook it belongs to, and a failure of the
+   * whole command (the database away) fails them all.
+   */
+  private async insertAll(requests: InboxRecord[][]): Promise<InsertOutcome[]> {
+    const records = requests.flat();
+    let writeErrors: Array<{ index: number; code?: number }> = [];
+    try {
+      if (records.length === 1) await this.collection.insertOne(records[0]!);
+      else await this.collection.insertMany(records, { ordered: false });
+    } catch (error) {
+      if (records.length === 1 && isDuplicateKeyError(error)) writeErrors = [{ index: 0, code: 11000 }];
+      else {
+        const reported = bulkStatementErrors(error);
+        if (!reported) throw error;
+        writeErrors = reported;
+      }
+    }
+    let start = 0;
+    return requests.map((request) => {
+      const mine = writeErrors.filter((e) => e.index >= start && e.index < start + request.length);
+      start += request.length;
+      const failure = mine.find((e) => e.code !== 11000);
+      if (failure) return { error: new Error(`inbox insert failed with code ${String(failure.code)}`) };
+      return { duplicates: mine.length };
+    });
+  }
+
   private toRecord(event: webhook.Event, now: Date): InboxRecord {
     const raw = JSON.stringify(event);
     return {
@@ -309,11 +343,4 @@ async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-/** Number of duplicate-key write errors if every error is one, else undefined (a real failure). */
-function duplicateWriteErrors(error: unknown): number | undefined {
-  const writeErrors = (error as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> })
-    .writeErrors;
-  if (!Array.isArray(writeErrors) || writeErrors.length === 0) return undefined;
-  const allDuplicates = writeErrors.every((e) => (e.code ?? e.err?.code) === 11000);
-  return allDuplicates ? writeErrors.length : undefined;
-}
+type InsertOutcome = { duplicates: number } | { error: Error };

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model, type mongo } from "mongoose";
-import { driverCollection, isDuplicateKeyError } from "../data/database";
+import { bulkStatementErrors, driverCollection } from "../data/database";
+import { Batcher } from "../data/batcher";
 
 interface LeaseDocument {
   _id: string;
@@ -47,23 +48,47 @@ export function createLeases(
 ): Leases {
   let leases: mongo.Collection<LeaseDocument> | undefined;
   const collection = () => (leases ??= driverCollection(model));
+
+  // Every event's processing takes and gives back its chat's lease: many chats' takes (and
+  // releases) made at the same moment go as one bulk command (see Batcher).
+  const takes = new Batcher<{ name: string; ttlMs: number }, boolean>(async (requests) => {
+    const at = now();
+    const operations = requests.map(({ name, ttlMs }) => ({
+      updateOne: {
+        filter: { _id: name, $or: [{ until: { $lte: at } }, { owner }] },
+        // A new hold starts with no recheck asked of it: the last holder's release answered that.
+        update: { $set: { owner, until: new Date(at.getTime() + ttlMs) }, $unset: { recheck: "" as const } },
+        upsert: true,
+      },
+    }));
+    // Not taken = the upsert collided with another instance's live lease (duplicate key).
+    const refused = new Set<number>();
+    try {
+      await collection().bulkWrite(operations, { ordered: false });
+    } catch (error) {
+      const errors = bulkStatementErrors(error);
+      if (!errors || errors.some((e) => e.code !== 11000)) throw error;
+      errors.forEach((e) => refused.add(e.index));
+    }
+    return requests.map((_request, index) => !refused.has(index));
+  });
+  const releases = new Batcher<string, boolean>(async (names) => {
+    // The common case: nobody asked for a recheck, and one delete gives every lease back.
+    const result = await collection().bulkWrite(
+      names.map((name) => ({ deleteOne: { filter: { _id: name, owner, recheck: { $ne: true } } } })),
+      { ordered: false },
+    );
+    if (result.deletedCount === names.length) return names.map(() => false);
+    // Some lease had a recheck asked of it (or was lost): find out which, one by one.
+    return Promise.all(
+      names.map(
+        async (name) => (await collection().findOneAndDelete({ _id: name, owner }))?.recheck === true,
+      ),
+    );
+  });
+
   return {
-    async acquire(name, ttlMs) {
-      const at = now();
-      try {
-        const lease = await collection().findOneAndUpdate(
-          { _id: name, $or: [{ until: { $lte: at } }, { owner }] },
-          // A new hold starts with no recheck asked of it: the last holder's release answered that.
-          { $set: { owner, until: new Date(at.getTime() + ttlMs) }, $unset: { recheck: "" } },
-          { upsert: true, returnDocument: "after" },
-        );
-        return lease?.owner === owner;
-      } catch (error) {
-        // Another instance holds a live lease: the upsert collided with its document.
-        if (isDuplicateKeyError(error)) return false;
-        throw error;
-      }
-    },
+    acquire: (name, ttlMs) => takes.run({ name, ttlMs }),
     async renew(name, ttlMs) {
       const result = await collection().updateOne(
         { _id: name, owner },
@@ -71,10 +96,7 @@ export function createLeases(
       );
       return result.matchedCount === 1;
     },
-    async release(name) {
-      const lease = await collection().findOneAndDelete({ _id: name, owner });
-      return lease?.recheck === true;
-    },
+    release: (name) => releases.run(name),
     async requestRecheck(name) {
       const result = await collection().updateOne(
         { _id: name, owner: { $ne: owner }, until: { $gt: now() } },

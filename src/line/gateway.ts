@@ -121,6 +121,41 @@ export class LineGateway {
     }
   }
 
+  /** The rich menu linked to this user alone; undefined when the user sees the default (LINE answers 404). */
+  async userRichMenu(userId: string): Promise<string | undefined> {
+    const notFound = (error: unknown) => error instanceof HTTPFetchError && error.status === 404;
+    try {
+      const { body } = await this.call(
+        "rich-menu-of-user",
+        () => this.api.get(`/v2/bot/user/${encodeURIComponent(userId)}/richmenu`),
+        notFound,
+      );
+      return (JSON.parse(body) as messagingApi.RichMenuIdResponse).richMenuId;
+    } catch (error) {
+      if (notFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Rich menu alias id → rich menu id, as the channel has them now. */
+  async richMenuAliases(): Promise<Map<string, string>> {
+    const { body } = await this.call("rich-menu-aliases", () => this.api.get("/v2/bot/richmenu/alias/list"));
+    const { aliases } = JSON.parse(body) as messagingApi.RichMenuAliasListResponse;
+    return new Map(aliases.map((alias) => [alias.richMenuAliasId, alias.richMenuId]));
+  }
+
+  async linkRichMenu(userId: string, richMenuId: string): Promise<void> {
+    const path = `/v2/bot/user/${encodeURIComponent(userId)}/richmenu/${encodeURIComponent(richMenuId)}`;
+    await this.call("rich-menu-link", () => this.api.send("POST", path));
+  }
+
+  /** Back to the channel's default menu. */
+  async unlinkRichMenu(userId: string): Promise<void> {
+    await this.call("rich-menu-unlink", () =>
+      this.api.send("DELETE", `/v2/bot/user/${encodeURIComponent(userId)}/richmenu`),
+    );
+  }
+
   /** Content a user sent. 202 means LINE is still preparing (large video/audio); 404/410 mean it is gone. */
   async getContent(messageId: string): Promise<ContentResult> {
     try {
@@ -249,6 +284,11 @@ class JsonApi {
     onSent?: () => void,
   ): Promise<JsonResponse> {
     return this.request("POST", path, JSON.stringify(body), headers, onSent);
+  }
+
+  /** A call with no request body (rich menu link, unlink). */
+  send(method: "POST" | "DELETE", path: string): Promise<JsonResponse> {
+    return this.request(method, path, undefined, {});
   }
 
   /** Paths are absolute: like the SDK, only the base URL's origin counts. */

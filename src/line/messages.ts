@@ -6,14 +6,18 @@ export const limits = {
   textLength: 5000,
   quickReplyItems: 13,
   actionLabel: 20,
+  flexActionLabel: 40,
   postbackData: 300,
   altText: 1500,
+  carouselBubbles: 12,
 } as const;
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
 /** Cuts to `max` grapheme clusters (LINE counts labels that way), with an ellipsis when cut. */
 export function clip(text: string, max: number): string {
+  // A grapheme is at least one UTF-16 unit: a text this short cannot be too long (most labels).
+  if (text.length <= max) return text;
   const graphemes = [...segmenter.segment(text)].map((s) => s.segment);
   return graphemes.length <= max ? text : `${graphemes.slice(0, max - 1).join("")}…`;
 }

@@ -1,4 +1,5 @@
 import { Schema, Types, type Connection, type Model, type QueryFilter } from "mongoose";
+import { minuteObjectId, toMinute } from "../tips/coarse-time";
 
 export type AuditChannel = "line" | "line-group" | "admin-api" | "evidence-url" | "script" | "system";
 export type AuditOutcome = "ok" | "unchanged" | "refused" | "failed";
@@ -83,7 +84,13 @@ export class AuditLog {
   }
 
   async record(entry: NewAuditEntry): Promise<void> {
-    await this.model.create({ ...entry, at: entry.at ?? this.now() });
+    const at = entry.at ?? this.now();
+    // What a reporter did is kept to the minute, id included (coarse-time.ts); staff actions keep the exact time.
+    if (entry.actor === "reporter") {
+      await this.model.create({ ...entry, _id: minuteObjectId(at), at: toMinute(at) });
+      return;
+    }
+    await this.model.create({ ...entry, at });
   }
 
   filter(query: AuditQuery): QueryFilter<AuditEntry> {

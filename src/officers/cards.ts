@@ -111,7 +111,7 @@ function caseButton(
     action: {
       type: "postback",
       label: clip(label, 40),
-      data: officerPostback(verb, tip._id.toHexString()),
+      data: officerPostback(verb, tip.ref),
       displayText: label,
     },
   };
@@ -135,7 +135,12 @@ export function detailMessages(
     row(t("officer-field-agency"), `${details.agencyName} (${f.agencyType(tip, locale)})`),
     row(t("officer-field-district"), f.district(tip, locale)),
     ...(details.placeDescription ? [row(t("officer-field-place"), details.placeDescription)] : []),
-    ...(details.location?.address ? [row(t("officer-field-location"), details.location.address)] : []),
+    ...(details.location
+      ? [row(t("officer-field-location"), f.exactLocation(details.location, locale))]
+      : []),
+    ...(details.evidenceLocations?.length
+      ? [row(t("officer-field-evidence-locations"), f.evidenceLocations(details.evidenceLocations, locale))]
+      : []),
     row(t("officer-field-incident-date"), f.incidentDate(details, locale)),
     row(t("officer-field-people"), details.people ?? notGiven),
     ...(details.contactPhone ? [row(t("officer-field-contact-phone"), details.contactPhone)] : []),
@@ -247,21 +252,18 @@ export function statusMenu(f: CaseFormatter, tip: Tip, locale: Locale, next: Tip
   const buttons = next.map((status) =>
     postbackButton(
       f.t(locale, `officer-set-${status}`),
-      officerPostback(status === "closed" ? "close" : "set", tip._id.toHexString(), { status }),
+      officerPostback(status === "closed" ? "close" : "set", tip.ref, { status }),
     ),
   );
   return withQuickReplies(
     [textMessage(f.t(locale, "officer-status-choose", { code: tip.code }))],
-    [
-      ...buttons,
-      postbackButton(f.t(locale, "officer-button-cancel"), officerPostback("cancel", tip._id.toHexString())),
-    ],
+    [...buttons, postbackButton(f.t(locale, "officer-button-cancel"), officerPostback("cancel", tip.ref))],
   );
 }
 
 /** Asks for a close reason: preset reasons as buttons, or typed text. */
 export function closeReasonPrompt(f: CaseFormatter, tip: Tip, locale: Locale): Message[] {
-  const id = tip._id.toHexString();
+  const id = tip.ref;
   return withQuickReplies(
     [textMessage(f.t(locale, "officer-close-ask-reason", { code: tip.code }))],
     [
@@ -276,7 +278,7 @@ export function closeReasonPrompt(f: CaseFormatter, tip: Tip, locale: Locale): M
 export function cancelButton(f: CaseFormatter, tip: Tip, locale: Locale, text: string): Message[] {
   return withQuickReplies(
     [textMessage(text)],
-    [postbackButton(f.t(locale, "officer-button-cancel"), officerPostback("cancel", tip._id.toHexString()))],
+    [postbackButton(f.t(locale, "officer-button-cancel"), officerPostback("cancel", tip.ref))],
   );
 }
 

@@ -7,6 +7,7 @@ import type { NotificationOutbox } from "./outbox";
 import { caseActions, roleAtLeast, type CaseAction } from "./roles";
 import type { CaseRouter, Principal } from "./routing";
 import type { CaseThread, OpenedMessage, TipMessage } from "./thread";
+import { toMinute } from "../tips/coarse-time";
 
 export const statusOrder: readonly TipStatus[] = [
   "received",
@@ -23,7 +24,17 @@ export function nextStatuses(current: TipStatus): TipStatus[] {
 }
 
 /** Why an actor may not do something: answered to them and written to the audit log. */
-export type Refusal = "not-enrolled" | "revoked" | "role" | "scope" | "private-chat-only" | "unidentified";
+export type Refusal =
+  | "not-enrolled"
+  | "revoked"
+  | "role"
+  | "scope"
+  | "private-chat-only"
+  | "unidentified"
+  /** A case button tapped in a group that is not an enrolled officer group. */
+  | "group-not-enrolled"
+  /** A case button tapped in an officer group whose scope does not cover the case. */
+  | "group-scope";
 
 export type CaseOutcome<T = undefined> =
   | { ok: true; changed: boolean; tip: Tip; value: T }
@@ -56,9 +67,15 @@ export interface CaseView {
 export class CaseService {
   constructor(private readonly deps: CaseServiceDeps) {}
 
+  /** By internal id (officer sessions, evidence files); outside callers name tips by ref or code. */
   async load(tipId: string): Promise<Tip | null> {
     if (!Types.ObjectId.isValid(tipId) || !/^[0-9a-f]{24}$/i.test(tipId)) return null;
     return this.deps.tips.tips.findById(tipId).lean<Tip>().exec();
+  }
+
+  /** By the public ref buttons and the admin API carry. */
+  async loadByRef(ref: string): Promise<Tip | null> {
+    return this.deps.tips.findByRef(ref);
   }
 
   /** The role and scope check, without auditing (callers audit what they then do). */
@@ -102,7 +119,7 @@ export class CaseService {
   async acknowledge(principal: Principal, tip: Tip, channel: AuditChannel): Promise<CaseOutcome> {
     const refusal = await this.check(principal, "acknowledge", tip);
     if (refusal) return this.refuse(principal.actor, "acknowledge", refusal, channel, tip);
-    const now = this.deps.now();
+    const now = toMinute(this.deps.now()); // a tip's times are kept to the minute (coarse-time.ts)
     const updated = await this.deps.tips.tips
       .findOneAndUpdate(
         { _id: tip._id, status: "received" },
@@ -141,7 +158,7 @@ export class CaseService {
     if (!nextStatuses(tip.status).includes(status)) return { ok: false, conflict: "invalid-transition" };
     if (status === "closed" && !reason?.trim()) return { ok: false, conflict: "reason-required" };
 
-    const now = this.deps.now();
+    const now = toMinute(this.deps.now());
     const closing = status === "closed" ? { closedAt: now, closeReason: reason!.trim() } : {};
     const updated = await this.deps.tips.tips
       .findOneAndUpdate(
@@ -165,11 +182,11 @@ export class CaseService {
     await this.audit(principal, action, channel, updated, "ok", { status });
     await this.tellReporterStatus(updated);
     if (status === "closed") {
-      // The way back to the reporter is kept only for a grace period after the case closes (TTL index on deleteAfter).
-      await this.deps.tips.contacts.updateOne(
-        { tipId: tip._id },
-        { $set: { deleteAfter: new Date(now.getTime() + this.deps.contactRetentionAfterCloseMs) } },
-      );
+      // The way back to the reporter, and the link from their pseudonym to the case, are kept only
+      // for a grace period after the case closes (TTL indexes on deleteAfter).
+      const deleteAfter = new Date(updated.closedAt!.getTime() + this.deps.contactRetentionAfterCloseMs);
+      await this.deps.tips.contacts.updateOne({ tipId: tip._id }, { $set: { deleteAfter } });
+      await this.deps.tips.reporterTips.updateOne({ tipId: tip._id }, { $set: { deleteAfter } });
     }
     return { ok: true, changed: true, tip: updated, value: undefined };
   }

@@ -222,10 +222,14 @@ export class OfficerDirectory {
   }
 
   /** Active officers and groups whose scope may cover the tip (the caller confirms with `covers`). */
-  async candidates(tip: RoutedFields): Promise<{ officers: Officer[]; groups: OfficerGroup[] }> {
+  async candidates(
+    tip: RoutedFields,
+    regionId?: string,
+  ): Promise<{ officers: Officer[]; groups: OfficerGroup[] }> {
     const places: QueryFilter<Officer>[] = [{ "scope.everywhere": true }];
     if (tip.provinceId) places.push({ "scope.provinceIds": tip.provinceId });
     if (tip.districtId) places.push({ "scope.districtIds": tip.districtId });
+    if (regionId) places.push({ "scope.regionIds": regionId });
     const filter = { status: "active" as const, $or: places };
     const [officers, groups] = await Promise.all([
       this.officers.find(filter).lean<Officer[]>().exec(),

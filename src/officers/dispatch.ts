@@ -1,6 +1,7 @@
 import type { Logger } from "../log";
 import type { Tip } from "../tips/tip";
 import type { TipService } from "../tips/tip-service";
+import { toMinute } from "../tips/coarse-time";
 import type { NewNotification, NotificationOutbox } from "./outbox";
 import type { CaseRouter, TipRoute } from "./routing";
 
@@ -58,7 +59,7 @@ export class NewTipDispatch {
   async dispatch(tip: Tip): Promise<TipRoute> {
     const route = await this.deps.router.routeFor(tip);
     await this.deps.outbox.enqueue(routeNotifications("new-tip", tip, route));
-    await this.deps.router.record(tip._id, route, this.deps.now());
+    await this.deps.router.record(tip._id, route, toMinute(this.deps.now()));
     this.deps.outbox.kick();
     if (route.groups.length + route.officers.length === 0) {
       this.deps.logger.warn(

@@ -13,7 +13,7 @@ import type { Principal } from "./routing";
 export type LinkHolder = { kind: "officer"; id: string } | { kind: "token"; id: string };
 
 /**
- * Short-lived signed evidence URLs: HMAC-SHA256 over evidence id, expiry and holder with a key
+ * Short-lived signed evidence URLs: HMAC-SHA256 over the evidence's public ref, expiry and holder with a key
  * derived from the configuration. A link is useless after it expires, to anyone but its holder's
  * current rights (re-checked at fetch), and altering any part of it breaks the signature.
  */
@@ -31,11 +31,11 @@ export class EvidenceLinks {
     );
   }
 
-  url(evidenceId: string, holder: LinkHolder, now: Date): string {
+  url(evidenceRef: string, holder: LinkHolder, now: Date): string {
     const exp = String(now.getTime() + this.ttlMs);
     const a = encodeHolder(holder);
-    const sig = this.sign(evidenceId, exp, a);
-    return `${this.baseUrl}/evidence/${evidenceId}?${new URLSearchParams({ exp, a, sig }).toString()}`;
+    const sig = this.sign(evidenceRef, exp, a);
+    return `${this.baseUrl}/evidence/${evidenceRef}?${new URLSearchParams({ exp, a, sig }).toString()}`;
   }
 
   verify(
@@ -77,7 +77,7 @@ function decodeHolder(value: string): LinkHolder | undefined {
 
 export interface EvidenceRouterDeps {
   links: EvidenceLinks;
-  evidence: Pick<EvidenceStore, "open">;
+  evidence: Pick<EvidenceStore, "openByRef">;
   cases: CaseService;
   audit: AuditLog;
   /** The holder's rights now: a revoked officer or token gets a refusal even with a valid link. */
@@ -87,7 +87,7 @@ export interface EvidenceRouterDeps {
 }
 
 /**
- * `GET /evidence/:id?exp=…&a=…&sig=…`: checks the signature, the expiry and the holder's current
+ * `GET /evidence/:ref?exp=…&a=…&sig=…`: checks the signature, the expiry and the holder's current
  * access, then streams the evidence decrypted on the fly. Every fetch, allowed or not, is audited.
  */
 export function evidenceRouter(deps: EvidenceRouterDeps): Router {
@@ -107,7 +107,7 @@ export function evidenceRouter(deps: EvidenceRouterDeps): Router {
         outcome: "refused",
         reason,
         ...(tipId && { tipId }),
-        details: { evidenceId: id.slice(0, 24) },
+        details: { evidenceId: id.slice(0, 32) },
       });
       throw new HttpError(403, "forbidden");
     };
@@ -120,7 +120,7 @@ export function evidenceRouter(deps: EvidenceRouterDeps): Router {
 
     let opened;
     try {
-      opened = await deps.evidence.open(id);
+      opened = await deps.evidence.openByRef(id);
     } catch (error) {
       if (error instanceof EvidenceNotFoundError) throw new HttpError(404, "not found");
       throw error;
@@ -138,20 +138,20 @@ export function evidenceRouter(deps: EvidenceRouterDeps): Router {
       outcome: "ok",
       tipId: tip._id,
       tipCode: tip.code,
-      details: { evidenceId: opened.item.id },
+      details: { evidenceId: opened.item.ref },
     });
     res.setHeader("content-type", opened.item.contentType);
     res.setHeader("cache-control", "private, no-store");
     res.setHeader("x-content-type-options", "nosniff");
     res.setHeader("referrer-policy", "no-referrer");
     // A generic name: the citizen's own file name can identify them.
-    res.setHeader("content-disposition", `inline; filename="evidence-${opened.item.id}"`);
+    res.setHeader("content-disposition", `inline; filename="evidence-${opened.item.ref}"`);
     try {
       await pipeline(opened.stream, res);
     } catch (error) {
       // Decryption is verified at the end of the stream: on failure the response is cut, never completed.
       deps.logger.warn(
-        { evidenceId: opened.item.id, err: { type: (error as Error).name } },
+        { evidenceId: opened.item.ref, err: { type: (error as Error).name } },
         "evidence stream failed",
       );
       res.destroy();

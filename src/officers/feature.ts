@@ -10,10 +10,12 @@ import { localeFromLanguageTag, type Locale, type TextArgs } from "../i18n";
 import { characterCount } from "../conversation/inputs/text-checks";
 import type { Tip } from "../tips/tip";
 import type { TipService } from "../tips/tip-service";
+import { minuteIso } from "../tips/coarse-time";
 import type { AuditChannel, AuditLog } from "./audit";
 import { cancelButton, caseCard, closeReasonPrompt, detailMessages, statusMenu } from "./cards";
 import { nextStatuses, type CaseOutcome, type CaseService, type CaseView, type Refusal } from "./cases";
 import type { OfficerDirectory } from "./directory";
+import type { EnrollmentLockout } from "./enrollment-lockout";
 import type { EvidenceLinks } from "./evidence-links";
 import type { CaseFormatter } from "./format";
 import type { Officer, OfficerSession } from "./models";
@@ -30,11 +32,14 @@ export interface OfficerFeatureDeps {
   format: CaseFormatter;
   links: EvidenceLinks;
   audit: AuditLog;
+  /** Wrong enrollment codes lock the sender (and a group) out for a while. */
+  lockout: EnrollmentLockout;
   line: LineGateway;
   logger: Logger;
   now: () => Date;
   /** How long an officer has to type a question or a close reason. */
   sessionTtlMs?: number;
+  richMenus?: { showOfficerMenu(userId: string, locale: Locale): Promise<void> };
 }
 
 const enrollCommand = /^\/(enroll|ลงทะเบียน)(?:\s+(.*))?$/is;
@@ -112,42 +117,82 @@ export class OfficerFeature implements Feature {
   // ---- enrollment ------------------------------------------------------------------------------
 
   private async enroll(turn: Turn, chat: Chat, code: string): Promise<void> {
-    const { directory, audit, format: f } = this.deps;
+    const { directory, audit } = this.deps;
     const now = this.deps.now();
-    const actor = chat.userId ? `officer:${directory.officerIdFor(chat.userId)}` : "unknown";
+    const officerId = chat.userId ? directory.officerIdFor(chat.userId) : undefined;
+    const actor = officerId ? `officer:${officerId}` : "unknown";
+    const inGroup = chat.kind !== "user";
+    const locale = inGroup ? "th" : ((await this.profileLocale(chat.userId)) ?? "th");
+    if (!code) return turn.say(this.text(locale, "officer-enroll-usage"));
+    // The person is limited wherever they type; a group also on its own, whoever types in it.
+    const groupId = inGroup ? directory.groupIdFor(chat.chatId) : undefined;
+    const keys = [...(officerId ? [`person:${officerId}`] : []), ...(groupId ? [`group:${groupId}`] : [])];
+    const lockedUntil = await this.deps.lockout.lockedUntil(keys, now);
+    if (lockedUntil) return turn.say(this.lockedText(locale, lockedUntil));
+
+    const channel: AuditChannel = inGroup ? "line-group" : "line";
+    const action = inGroup ? "enroll-group" : "enroll";
+    const enrolled = await this.redeem(chat, code, locale, now);
+    if (!enrolled.ok) {
+      await audit.record({ actor, action, channel, outcome: "refused", reason: enrolled.reason });
+      const locks = await this.deps.lockout.miss(keys, now);
+      for (const lock of locks) {
+        await audit.record({
+          actor,
+          action: "enroll-lockout",
+          channel,
+          outcome: "refused",
+          reason: "too-many-attempts",
+          details: {
+            lockedFor: lock.key.startsWith("group:") ? "group" : "person",
+            ...(lock.key.startsWith("group:") && { groupId: groupId! }),
+            lockedUntil: minuteIso(lock.lockedUntil),
+          },
+        });
+      }
+      if (locks.length > 0) return turn.say(this.lockedText(locale, locks.at(-1)!.lockedUntil));
+      return turn.say(this.text(locale, "officer-enroll-invalid"));
+    }
+    await audit.record({ actor, action, channel, outcome: "ok", details: enrolled.details });
+    turn.say(enrolled.reply);
+  }
+
+  /** Redeems the code for the sender (1:1) or the group, with the answer that tells them what they now are. */
+  private async redeem(
+    chat: Chat,
+    code: string,
+    locale: Locale,
+    now: Date,
+  ): Promise<{ ok: false; reason: string } | { ok: true; details: Record<string, string>; reply: Message }> {
+    const { directory, format: f } = this.deps;
     if (chat.kind === "user") {
-      const locale = (await this.profileLocale(chat.userId)) ?? "th";
-      if (!code) return turn.say(this.text(locale, "officer-enroll-usage"));
       const result = await directory.enrollOfficer(chat.userId, code, locale, now);
-      await audit.record({
-        actor,
-        action: "enroll",
-        channel: "line",
-        outcome: result.ok ? "ok" : "refused",
-        ...(!result.ok && { reason: result.reason }),
-        ...(result.ok && { details: { codeId: result.enrolled.codeId, role: result.enrolled.role } }),
-      });
-      if (!result.ok) return turn.say(this.text(locale, "officer-enroll-invalid"));
+      if (!result.ok) return result;
       const officer = result.enrolled;
-      return turn.say(
-        this.text(locale, "officer-enrolled", {
+      await this.deps.richMenus?.showOfficerMenu(chat.userId, locale);
+      return {
+        ok: true,
+        details: { codeId: officer.codeId, role: officer.role },
+        reply: this.text(locale, "officer-enrolled", {
           role: f.role(officer.role, locale),
           scope: f.scope(officer.scope, locale),
         }),
-      );
+      };
     }
-    if (!code) return turn.say(this.text("th", "officer-enroll-usage"));
     const result = await directory.enrollGroup(chat.kind, chat.chatId, code, now);
-    await audit.record({
-      actor,
-      action: "enroll-group",
-      channel: "line-group",
-      outcome: result.ok ? "ok" : "refused",
-      ...(!result.ok && { reason: result.reason }),
-      ...(result.ok && { details: { groupId: result.enrolled._id, codeId: result.enrolled.codeId } }),
-    });
-    if (!result.ok) return turn.say(this.text("th", "officer-enroll-invalid"));
-    turn.say(this.text("th", "officer-group-enrolled", { scope: f.scope(result.enrolled.scope, "th") }));
+    if (!result.ok) return result;
+    const group = result.enrolled;
+    return {
+      ok: true,
+      details: { groupId: group._id, codeId: group.codeId },
+      reply: this.text("th", "officer-group-enrolled", { scope: f.scope(group.scope, "th") }),
+    };
+  }
+
+  /** "Try again after 14:05": the end of the lock, rounded up so the time shown is never too early. */
+  private lockedText(locale: Locale, lockedUntil: Date): Message {
+    const shown = new Date(Math.ceil(lockedUntil.getTime() / 60_000) * 60_000);
+    return this.text(locale, "officer-enroll-locked", { time: this.deps.format.dateTime(shown, locale) });
   }
 
   private async groupLeft(chatId: string): Promise<void> {
@@ -177,9 +222,17 @@ export class OfficerFeature implements Feature {
     const locale =
       officer?.locale ?? (chat.kind === "user" ? ((await this.profileLocale(chat.userId)) ?? "th") : "th");
     if (!postback) return turn.say(this.text(locale, "officer-unknown-button"));
-    const tip = await cases.load(postback.tipId);
+    if (postback === "outdated") return turn.say(this.text(locale, "officer-button-outdated"));
+    const tip = await cases.loadByRef(postback.tipRef);
     const action = verbAction[postback.verb];
 
+    // A button tapped in a group that is not (or no longer) an officer group for this case, e.g. a
+    // forwarded card: whatever the tapper's rights, the answer would tell that group about the case.
+    const groupRefusal = chat.kind === "user" ? undefined : await this.groupRefusal(chat.chatId, tip);
+    if (groupRefusal) {
+      await cases.refuse(actor, action, groupRefusal, channel, tip);
+      return turn.say(this.refusalText(locale, groupRefusal));
+    }
     if (!officer || officer.status !== "active") {
       // LINE documents the tapper's user id in groups for message events only: without it nobody can be checked.
       const refusal: Refusal = !officerId ? "unidentified" : officer ? "revoked" : "not-enrolled";
@@ -225,6 +278,15 @@ export class OfficerFeature implements Feature {
         await this.deps.sessions.deleteOne({ _id: officer._id });
         return turn.say(this.text(locale, "officer-cancelled"));
     }
+  }
+
+  /** Why case buttons may not be used in this group: it is not an active officer group, or not one for this case. */
+  private async groupRefusal(chatId: string, tip: Tip | null): Promise<Refusal | undefined> {
+    const group = await this.deps.directory.groupByChatId(chatId);
+    if (!group || group.status !== "active") return "group-not-enrolled";
+    const members: Principal = { actor: `group:${group._id}`, role: "officer", scope: group.scope };
+    if (tip && !(await this.deps.router.canAccess(members, tip))) return "group-scope";
+    return undefined;
   }
 
   /** Buttons that continue in private: a question, a status choice, a close reason. */
@@ -302,7 +364,7 @@ export class OfficerFeature implements Feature {
     const now = this.deps.now();
     const evidence = view.evidence.map((item) => ({
       item,
-      url: this.deps.links.url(item.id, { kind: "officer", id: officer._id }, now),
+      url: this.deps.links.url(item.ref, { kind: "officer", id: officer._id }, now),
     }));
     return detailMessages(this.deps.format, tip, view.details, locale, evidence, view.thread);
   }

@@ -1,10 +1,9 @@
-import type { Locale, TextArgs, Translator } from "../i18n";
+import { dateLocaleTag, nameIn, type Locale, type TextArgs, type Translator } from "../i18n";
 import type { Geography } from "../geo";
-import type { Tip, TipDetails } from "../tips/tip";
+import type { EvidenceLocation, Tip, TipDetails } from "../tips/tip";
 import type { Scope } from "./scope";
-import { formatThaiOrEnglishDate } from "../conversation/inputs/incident-date";
-
-export const bangkok = "Asia/Bangkok";
+import { districtArgs } from "../conversation/inputs/place";
+import { bangkokTimeZone, formatCalendarDay } from "../i18n/bangkok-time";
 
 /**
  * Officer-facing wording of case fields, reusing the citizen texts for categories, agency types and
@@ -13,7 +12,7 @@ export const bangkok = "Asia/Bangkok";
 export class CaseFormatter {
   constructor(
     private readonly texts: Translator,
-    private readonly geography: Pick<Geography, "findDistrict" | "provinces">,
+    private readonly geography: Pick<Geography, "findDistrict" | "findProvince" | "findRegion" | "provinces">,
   ) {}
 
   t(locale: Locale, key: string, args?: TextArgs): string {
@@ -37,25 +36,48 @@ export class CaseFormatter {
     return this.t(locale, `tip-status-${status}`);
   }
 
-  district(tip: Pick<Tip, "districtId">, locale: Locale): string {
-    if (!tip.districtId) return this.t(locale, "place-outside-label");
+  /** "อำเภอสันทราย จังหวัดเชียงใหม่"; a province-only tip names its province; neither: "district not given". */
+  district(tip: Pick<Tip, "districtId"> & Partial<Pick<Tip, "provinceId">>, locale: Locale): string {
+    const province = tip.provinceId ? this.geography.findProvince(tip.provinceId) : undefined;
+    if (!tip.districtId) {
+      const unknown = this.t(locale, "place-outside-label");
+      return province ? `${nameIn(locale, province)} (${unknown})` : unknown;
+    }
     const district = this.geography.findDistrict(tip.districtId);
     if (!district) return tip.districtId;
-    return locale === "th" ? district.nameTh : district.nameEn;
+    return this.t(locale, "place-district-name", districtArgs(district, this.geography));
   }
 
+  /** A location the reporter chose to include, said to be their choice: "99/1 … (18.84512, 99.03977) · …". */
+  exactLocation(location: NonNullable<TipDetails["location"]>, locale: Locale): string {
+    const point = `${location.latitude.toFixed(5)}, ${location.longitude.toFixed(5)}`;
+    const where = [location.title, location.address].filter(Boolean).join(", ");
+    return this.t(locale, "officer-location-reporter-confirmed", { where: where || point, point });
+  }
+
+  /** Locations sent as evidence: each one's district, and its exact point where the reporter included it. */
+  evidenceLocations(locations: readonly EvidenceLocation[], locale: Locale): string {
+    return locations
+      .map((location) => {
+        const district = this.district({ districtId: location.districtId }, locale);
+        return location.exact ? `${district}: ${this.exactLocation(location.exact, locale)}` : district;
+      })
+      .join("\n");
+  }
+
+  /** Date and time to the minute, never the second (officers' views carry no finer time, coarse-time.ts). */
   dateTime(date: Date, locale: Locale): string {
-    const tag = locale === "th" ? "th-TH-u-ca-buddhist" : "en-GB";
+    const tag = dateLocaleTag(locale);
     return new Intl.DateTimeFormat(tag, {
       dateStyle: "medium",
       timeStyle: "short",
-      timeZone: bangkok,
+      timeZone: bangkokTimeZone,
     }).format(date);
   }
 
   incidentDate(details: TipDetails, locale: Locale): string {
     const when = details.incidentDate;
-    if (when.kind === "exact") return formatThaiOrEnglishDate(when.date, locale);
+    if (when.kind === "exact") return formatCalendarDay(when.date, locale);
     if (when.kind === "approximate") return when.text;
     return this.t(locale, "review-date-unknown");
   }
@@ -68,11 +90,15 @@ export class CaseFormatter {
       const province = this.geography.provinces.find((p) => p.id === id);
       places.push(
         this.t(locale, "officer-scope-province", {
-          name: province ? (locale === "th" ? province.nameTh : province.nameEn) : id,
+          name: province ? nameIn(locale, province) : id,
         }),
       );
     }
     for (const id of scope.districtIds) places.push(this.district({ districtId: id }, locale));
+    for (const id of scope.regionIds ?? []) {
+      const region = this.geography.findRegion(id);
+      places.push(region ? nameIn(locale, region) : id);
+    }
     if (scope.fallback) places.push(this.t(locale, "officer-scope-fallback"));
     const categories =
       scope.categories.length === 0
@@ -89,9 +115,4 @@ export class CaseFormatter {
     const key = `officer-close-reason-${reason}`;
     return this.has(locale, key) ? this.t(locale, key) : reason;
   }
-}
-
-/** The calendar day in Bangkok, "2025-11-25": digests are once per local day. */
-export function bangkokDay(date: Date): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: bangkok }).format(date);
 }

@@ -1,7 +1,6 @@
 import type { Router } from "express";
 import type { ServiceContext } from "../service";
 import type { Feature } from "../events/router";
-import type { Locale } from "../i18n";
 import type { FlowAction } from "../conversation/engine";
 import type { FlowDefinition } from "../conversation/flow";
 import type { Geography } from "../geo";
@@ -14,22 +13,23 @@ import { adminApiRouter } from "../admin/router";
 import { AuditLog } from "./audit";
 import { CaseService, type Refusal } from "./cases";
 import { DeadlineWatch } from "./deadlines";
+import { EnrollmentLockout, enrollmentAttemptModel } from "./enrollment-lockout";
 import { OfficerDirectory } from "./directory";
 import { NewTipDispatch } from "./dispatch";
 import { EvidenceLinks, evidenceRouter, type LinkHolder } from "./evidence-links";
-import { OfficerFeature } from "./feature";
+import { OfficerFeature, type OfficerFeatureDeps } from "./feature";
 import { CaseFormatter } from "./format";
 import { caseAlertModel, officerSessionModel } from "./models";
 import { notificationRenderer } from "./notifications";
 import { NotificationOutbox } from "./outbox";
-import { reporterRelay } from "./reporter-relay";
-import { CaseRouter, officerPrincipal, type Principal } from "./routing";
+import { reporterRelay, type ReporterRelay } from "./reporter-relay";
+import { CaseRouter, officerPrincipal, type Principal, type RouteLevel } from "./routing";
 import { CaseThread } from "./thread";
 
 export interface OfficersDeps {
   tips: TipService;
   evidence: EvidenceStore;
-  geography: Pick<Geography, "findDistrict" | "provinces">;
+  geography: Pick<Geography, "findDistrict" | "findProvince" | "findRegion" | "regionOf" | "provinces">;
   /** Cron jobs (deadlines, digest) and the outbox sweep; tests call the jobs with their own clock. */
   startJobs: boolean;
   /** Reminder lead before each deadline; default 2 days. */
@@ -38,6 +38,14 @@ export interface OfficersDeps {
   evidenceLinkTtlMs?: number;
   /** Outbox retry sweep; default 10 s. */
   sweepIntervalMs?: number;
+  /** Gives an officer the officer rich menu at enrollment. */
+  richMenus?: OfficerFeatureDeps["richMenus"];
+}
+
+/** Who handles a tip: the route's level, and the regional centre when that is who it is. */
+export interface TipHandler {
+  level: RouteLevel;
+  region?: { nameTh: string; nameEn: string };
 }
 
 /** The officers module as the composition root wires it (see docs/OFFICERS.md). */
@@ -46,8 +54,13 @@ export interface Officers {
   feature: Feature;
   /** Admin API (/admin/api) and evidence links (/evidence/:id); mount before other /admin/api routers. */
   routers: Router[];
-  /** For CitizenActionDeps.reporterMessages: officer questions shown at a status check. */
-  reporterMessages: (tip: Tip, locale: Locale) => Promise<string[]>;
+  /** For CitizenActionDeps.reporterQuestions: officer questions shown at a status check. */
+  reporterQuestions: ReporterRelay["reporterQuestions"];
+  /** For CitizenChatDeps: refusing a reply before it is typed, and finding the report a typed "answer" is for. */
+  replyRefusal: ReporterRelay["replyRefusal"];
+  awaitingAnswer: ReporterRelay["awaitingAnswer"];
+  /** For CitizenActionDeps.handlerOf: who handles a tip, so the reporter is told the truth. */
+  handlerOf: (tip: Tip) => Promise<TipHandler>;
   /** Flow actions to merge into the engine's action map ("relay-reporter-reply"). */
   actions: Record<string, FlowAction>;
   /** Flows to add to the engine's flow list ("reporter-reply"). */
@@ -84,7 +97,7 @@ export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Offi
   const log = logger.child({ component: "officers" });
   const format = new CaseFormatter(texts, deps.geography);
   const directory = new OfficerDirectory(connection, sealer, pseudonym);
-  const router = new CaseRouter(connection, directory);
+  const router = new CaseRouter(connection, directory, deps.geography);
   const audit = new AuditLog(connection, now);
   const thread = new CaseThread(connection, sealer);
   const tokens = new AdminTokens(connection);
@@ -139,9 +152,11 @@ export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Offi
     format,
     links,
     audit,
+    lockout: new EnrollmentLockout(enrollmentAttemptModel(connection)),
     line,
     logger: log,
     now,
+    richMenus: deps.richMenus,
   });
 
   /** Current rights of whoever a link was made for. */
@@ -177,7 +192,16 @@ export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Offi
       adminApiRouter({ tokens, tips: deps.tips, cases, router, audit, links, now }),
       evidenceRouter({ links, evidence: deps.evidence, cases, audit, principalOf, now, logger: log }),
     ],
-    reporterMessages: relay.reporterMessages,
+    reporterQuestions: relay.reporterQuestions,
+    replyRefusal: relay.replyRefusal,
+    awaitingAnswer: relay.awaitingAnswer,
+    handlerOf: async (tip) => {
+      // The route recorded at submission is what happened; a tip whose routing failed is routed by the sweep.
+      const level = (await router.routeOf(tip._id))?.level ?? (await router.routeFor(tip)).level;
+      const region =
+        level === "region" && tip.provinceId ? deps.geography.regionOf(tip.provinceId) : undefined;
+      return { level, ...(region ? { region: { nameTh: region.nameTh, nameEn: region.nameEn } } : {}) };
+    },
     actions: { "relay-reporter-reply": relay.relayReporterReply },
     flows: [reporterReplyFlow],
     directory,

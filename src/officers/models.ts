@@ -1,4 +1,5 @@
 import { Schema, Types, type Connection, type Model } from "mongoose";
+import type { RouteLevel } from "./routing";
 import type { Locale } from "../i18n";
 import { officerRoles, type OfficerRole } from "./roles";
 import { scopeFields, type Scope } from "./scope";
@@ -68,6 +69,8 @@ export interface CaseRoute {
   _id: Types.ObjectId;
   recipients: string[];
   fallback: boolean;
+  /** Who handles it, as the reporter was told (absent on routes recorded before levels existed). */
+  level?: RouteLevel;
   routedAt: Date;
 }
 
@@ -172,6 +175,7 @@ export function caseRouteModel(connection: Connection): Model<CaseRoute> {
     {
       recipients: { type: [String], default: [] },
       fallback: { type: Boolean, required: true },
+      level: String,
       routedAt: { type: Date, required: true },
     },
     { collection: "case_routes", versionKey: false },

@@ -4,14 +4,32 @@ import type { Tip } from "../tips/tip";
 import type { OfficerDirectory } from "./directory";
 import { caseRouteModel, type CaseRoute, type Officer, type OfficerGroup } from "./models";
 import { roleAtLeast, type OfficerRole } from "./roles";
-import { coverageFilter, covers, type RoutedFields, type Scope } from "./scope";
+import {
+  coverageFilter,
+  coverageLevel,
+  covers,
+  noRegions,
+  type CoverageLevel,
+  type RegionTable,
+  type RoutedFields,
+  type Scope,
+} from "./scope";
+
+/**
+ * Who handles a tip, as the reporter is told: the most specific office that covers it, the national
+ * queue (nobody's scope covers it; fallback recipients take it), or nobody enrolled at all yet.
+ */
+export type RouteLevel = Exclude<CoverageLevel, "everywhere"> | "national" | "unstaffed";
 
 /** Where a tip goes: the groups and officers to notify, and whether it went by the fallback route. */
 export interface TipRoute {
   groups: OfficerGroup[];
   officers: Officer[];
   fallback: boolean;
+  level: RouteLevel;
 }
+
+const levelOrder: readonly CoverageLevel[] = ["district", "province", "region", "everywhere"];
 
 /** Anyone acting on cases: an officer in LINE or an admin API token. `actor` is what the audit log records. */
 export interface Principal {
@@ -34,8 +52,11 @@ export function officerPrincipal(officer: Officer): Principal {
 export type RecipientKey = `o:${string}` | `g:${string}`;
 
 /**
- * Routing is data: the scopes of enrolled groups and officers. Each tip's route is recorded when it
- * arrives, so "went by fallback" stays true for that tip even after a district office enrolls.
+ * Routing is data: the scopes of enrolled groups and officers, and the regional centres of
+ * src/geo/data/offices.json. A tip reaches every office whose scope covers it — its district's, its
+ * province's, its province's regional centre — and, when none does, the national queue (recipients
+ * flagged `fallback`). Each tip's route is recorded when it arrives, so "went by fallback" stays true
+ * for that tip even after a district office enrolls.
  */
 export class CaseRouter {
   readonly routes: Model<CaseRoute>;
@@ -43,23 +64,37 @@ export class CaseRouter {
   constructor(
     connection: Connection,
     private readonly directory: OfficerDirectory,
+    private readonly regions: RegionTable = noRegions,
   ) {
     this.routes = caseRouteModel(connection);
   }
 
   /** Who covers this tip now (used for new tips and reminders). */
   async routeFor(tip: RoutedFields): Promise<TipRoute> {
-    const candidates = await this.directory.candidates(tip);
-    const groups = candidates.groups.filter((group) => covers(group.scope, tip));
-    const officers = candidates.officers.filter((officer) => covers(officer.scope, tip));
-    if (groups.length > 0 || officers.length > 0) return { groups, officers, fallback: false };
+    const regionId = tip.provinceId ? this.regions.regionOf(tip.provinceId)?.id : undefined;
+    const candidates = await this.directory.candidates(tip, regionId);
+    const levels: CoverageLevel[] = [];
+    const covering = <T extends { scope: Scope }>(recipient: T) => {
+      const level = coverageLevel(recipient.scope, tip, this.regions);
+      if (level) levels.push(level);
+      return level !== undefined;
+    };
+    const groups = candidates.groups.filter(covering);
+    const officers = candidates.officers.filter(covering);
+    if (groups.length > 0 || officers.length > 0) {
+      const best = levelOrder.find((level) => levels.includes(level))!;
+      return { groups, officers, fallback: false, level: best === "everywhere" ? "national" : best };
+    }
     const fallback = await this.directory.fallbackRecipients();
     const byCategory = (scope: Scope) =>
       scope.categories.length === 0 || scope.categories.includes(tip.category);
+    const fallbackGroups = fallback.groups.filter((group) => byCategory(group.scope));
+    const fallbackOfficers = fallback.officers.filter((officer) => byCategory(officer.scope));
     return {
-      groups: fallback.groups.filter((group) => byCategory(group.scope)),
-      officers: fallback.officers.filter((officer) => byCategory(officer.scope)),
+      groups: fallbackGroups,
+      officers: fallbackOfficers,
       fallback: true,
+      level: fallbackGroups.length + fallbackOfficers.length > 0 ? "national" : "unstaffed",
     };
   }
 
@@ -70,6 +105,7 @@ export class CaseRouter {
         _id: tipId,
         recipients: [...route.groups.map((g) => `g:${g._id}`), ...route.officers.map((o) => `o:${o._id}`)],
         fallback: route.fallback,
+        level: route.level,
         routedAt: now,
       });
     } catch (error) {
@@ -84,7 +120,7 @@ export class CaseRouter {
   /** Checked at every tap and request: admins see every case; others their scope, plus fallback-routed cases if they take the fallback. */
   async canAccess(principal: Principal, tip: Pick<Tip, "_id"> & RoutedFields): Promise<boolean> {
     if (roleAtLeast(principal.role, "admin")) return true;
-    if (covers(principal.scope, tip)) return true;
+    if (covers(principal.scope, tip, this.regions)) return true;
     if (!principal.scope.fallback) return false;
     const { categories } = principal.scope;
     if (categories.length > 0 && !categories.includes(tip.category)) return false;
@@ -98,7 +134,7 @@ export class CaseRouter {
   async accessFilter(role: OfficerRole, scope: Scope): Promise<QueryFilter<Tip> | undefined> {
     if (roleAtLeast(role, "admin")) return {};
     const parts: QueryFilter<Tip>[] = [];
-    const covered = coverageFilter(scope);
+    const covered = coverageFilter(scope, this.regions);
     if (covered) parts.push(covered);
     if (scope.fallback) {
       const categories = scope.categories.length > 0 ? { category: { $in: scope.categories } } : {};

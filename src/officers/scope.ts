@@ -15,9 +15,14 @@ export interface Scope {
   provinceIds: string[];
   /** Single districts (อำเภอ), e.g. "cm-san-sai": a district Damrongdhama centre. */
   districtIds: string[];
+  /**
+   * The office's regional centres, e.g. "pacc-5": every province src/geo/data/offices.json puts in
+   * them. Optional: enrollments made before regions existed have none.
+   */
+  regionIds?: string[];
   /** Empty: every category. */
   categories: TipCategory[];
-  /** Also receives tips no other active route covers (outside the pilot area, or no match). */
+  /** The national queue: also receives tips no other active scope covers. */
   fallback: boolean;
 }
 
@@ -25,6 +30,7 @@ export const scopeSchema = z.object({
   everywhere: z.boolean().default(false),
   provinceIds: z.array(z.string().min(1)).default([]),
   districtIds: z.array(z.string().min(1)).default([]),
+  regionIds: z.array(z.string().min(1)).default([]),
   categories: z.array(z.enum(tipCategories)).default([]),
   fallback: z.boolean().default(false),
 });
@@ -34,28 +40,53 @@ export const scopeFields = {
   everywhere: { type: Boolean, required: true, default: false },
   provinceIds: { type: [String], default: [] },
   districtIds: { type: [String], default: [] },
+  regionIds: { type: [String], default: [] },
   categories: { type: [String], default: [] },
   fallback: { type: Boolean, required: true, default: false },
 } as const;
 
 export type RoutedFields = Pick<Tip, "provinceId" | "districtId" | "category">;
 
+/**
+ * Which regional centre handles a province, and which provinces a centre handles: read from
+ * src/geo/data/offices.json, so the office redraws its regions without touching tips or scopes.
+ */
+export interface RegionTable {
+  regionOf(provinceId: string): { id: string } | undefined;
+  findRegion(id: string): { provinceIds: readonly string[] } | undefined;
+}
+
+export const noRegions: RegionTable = { regionOf: () => undefined, findRegion: () => undefined };
+
+/** How a scope covers a tip, most specific first; undefined when it does not (fallback is decided elsewhere). */
+export type CoverageLevel = "district" | "province" | "region" | "everywhere";
+
+export function coverageLevel(
+  scope: Scope,
+  tip: RoutedFields,
+  regions: RegionTable = noRegions,
+): CoverageLevel | undefined {
+  if (scope.categories.length > 0 && !scope.categories.includes(tip.category)) return undefined;
+  if (tip.districtId !== null && scope.districtIds.includes(tip.districtId)) return "district";
+  if (tip.provinceId !== null && scope.provinceIds.includes(tip.provinceId)) return "province";
+  const region = tip.provinceId !== null ? regions.regionOf(tip.provinceId) : undefined;
+  if (region && (scope.regionIds ?? []).includes(region.id)) return "region";
+  return scope.everywhere ? "everywhere" : undefined;
+}
+
 /** True when the scope covers the tip by place and category (fallback routing is decided elsewhere). */
-export function covers(scope: Scope, tip: RoutedFields): boolean {
-  if (scope.categories.length > 0 && !scope.categories.includes(tip.category)) return false;
-  if (scope.everywhere) return true;
-  return (
-    (tip.provinceId !== null && scope.provinceIds.includes(tip.provinceId)) ||
-    (tip.districtId !== null && scope.districtIds.includes(tip.districtId))
-  );
+export function covers(scope: Scope, tip: RoutedFields, regions: RegionTable = noRegions): boolean {
+  return coverageLevel(scope, tip, regions) !== undefined;
 }
 
 /** The tips a scope covers, as a query; undefined when it covers no place at all (fallback-only). */
-export function coverageFilter(scope: Scope): QueryFilter<Tip> | undefined {
+export function coverageFilter(scope: Scope, regions: RegionTable = noRegions): QueryFilter<Tip> | undefined {
   const category = scope.categories.length > 0 ? { category: { $in: scope.categories } } : {};
   if (scope.everywhere) return category;
   const places: QueryFilter<Tip>[] = [];
-  if (scope.provinceIds.length > 0) places.push({ provinceId: { $in: scope.provinceIds } });
+  const regionProvinces = (scope.regionIds ?? []).flatMap((id) => regions.findRegion(id)?.provinceIds ?? []);
+  const provinceIds = [...new Set([...scope.provinceIds, ...regionProvinces])];
+  if (provinceIds.length > 0) places.push({ provinceId: { $in: provinceIds } });
   if (scope.districtIds.length > 0) places.push({ districtId: { $in: scope.districtIds } });
   if (places.length === 0) return undefined;
   return { ...category, $or: places };
@@ -65,6 +96,7 @@ export const allPlaces: Scope = {
   everywhere: true,
   provinceIds: [],
   districtIds: [],
+  regionIds: [],
   categories: [],
   fallback: true,
 };
@@ -75,6 +107,7 @@ export function plainScope(scope: Scope): Scope {
     everywhere: Boolean(scope.everywhere),
     provinceIds: [...scope.provinceIds],
     districtIds: [...scope.districtIds],
+    regionIds: [...(scope.regionIds ?? [])],
     categories: [...scope.categories],
     fallback: Boolean(scope.fallback),
   };

@@ -1,5 +1,6 @@
 import { Schema, Types, type Connection, type Model } from "mongoose";
 import type { Sealer } from "../crypto/sealer";
+import { minuteObjectId, toMinute } from "../tips/coarse-time";
 
 const bodyContext = "tip_messages.body";
 
@@ -15,6 +16,8 @@ export interface TipMessage {
   body: string;
   evidenceIds: string[];
   at: Date;
+  /** A question to the reporter that they have answered since (the minute of the answer). */
+  answeredAt?: Date;
 }
 
 export function tipMessageModel(connection: Connection): Model<TipMessage> {
@@ -26,6 +29,7 @@ export function tipMessageModel(connection: Connection): Model<TipMessage> {
       body: { type: String, required: true },
       evidenceIds: { type: [String], default: [] },
       at: { type: Date, required: true },
+      answeredAt: Date,
     },
     { collection: "tip_messages", versionKey: false },
   );
@@ -40,6 +44,7 @@ export interface OpenedMessage {
   text: string;
   evidenceIds: string[];
   at: Date;
+  answeredAt?: Date;
 }
 
 export class CaseThread {
@@ -57,13 +62,15 @@ export class CaseThread {
     message: { direction: TipMessage["direction"]; author: string; text: string; evidenceIds?: string[] },
     now: Date,
   ): Promise<TipMessage> {
+    // To the minute, id included (coarse-time.ts): a reporter's answer must not carry the second it was sent.
     const created = await this.messages.create({
+      _id: minuteObjectId(now),
       tipId,
       direction: message.direction,
       author: message.author,
       body: this.sealer.seal(message.text, bodyContext),
       evidenceIds: message.evidenceIds ?? [],
-      at: now,
+      at: toMinute(now),
     });
     return created.toObject();
   }
@@ -88,6 +95,27 @@ export class CaseThread {
     return messages.reverse().map((message) => this.open(message));
   }
 
+  /**
+   * The reporter answered: every question still open on the case counts as answered (an answer may
+   * take several questions at once, and their minute-precision times cannot order them finer).
+   */
+  async markQuestionsAnswered(tipId: Types.ObjectId, now: Date): Promise<void> {
+    await this.messages
+      .updateMany(
+        { tipId, direction: "to-reporter", answeredAt: { $exists: false } },
+        { $set: { answeredAt: toMinute(now) } },
+      )
+      .exec();
+  }
+
+  /** Whether an officer's question on the case waits for the reporter's answer. */
+  async hasOpenQuestion(tipId: Types.ObjectId): Promise<boolean> {
+    const open = await this.messages
+      .exists({ tipId, direction: "to-reporter", answeredAt: { $exists: false } })
+      .exec();
+    return open !== null;
+  }
+
   /** Who asked the reporter last: their answer goes back to that officer. */
   async lastAsker(tipId: Types.ObjectId): Promise<string | undefined> {
     const last = await this.messages
@@ -106,6 +134,7 @@ export class CaseThread {
       text: this.sealer.openText(message.body, bodyContext),
       evidenceIds: message.evidenceIds,
       at: message.at,
+      ...(message.answeredAt ? { answeredAt: message.answeredAt } : {}),
     };
   }
 }

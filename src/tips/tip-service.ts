@@ -3,6 +3,8 @@ import type { Connection, Model } from "mongoose";
 import type { Sealer } from "../crypto/sealer";
 import { isDuplicateKeyError } from "../data/database";
 import { generateTrackingCode } from "./tracking-code";
+import { isPublicRef, newPublicRef } from "./public-ref";
+import { minuteObjectId, toMinute } from "./coarse-time";
 import {
   reporterContactModel,
   reporterTipModel,
@@ -62,7 +64,9 @@ export class TipService {
     this.listeners.push(listener);
   }
 
-  async submit(input: NewTip, now: Date): Promise<Tip> {
+  async submit(input: NewTip, submittedAt: Date): Promise<Tip> {
+    // Stored to the minute, ids included: see coarse-time.ts.
+    const now = toMinute(submittedAt);
     const submissionKey = createHash("sha256")
       .update(`${input.reporter}\u0000${input.draftStartedAt.toISOString()}`)
       .digest("hex");
@@ -72,7 +76,9 @@ export class TipService {
     await this.attachEvidence(input.evidenceIds, input.reporter, tip._id.toHexString());
     await this.reporterTips.updateOne(
       { tipId: tip._id },
-      { $setOnInsert: { reporter: input.reporter, tipId: tip._id, createdAt: now } },
+      {
+        $setOnInsert: { _id: minuteObjectId(now), reporter: input.reporter, tipId: tip._id, createdAt: now },
+      },
       { upsert: true },
     );
     if (input.contactUserId) {
@@ -80,6 +86,7 @@ export class TipService {
         { tipId: tip._id },
         {
           $setOnInsert: {
+            _id: minuteObjectId(now),
             tipId: tip._id,
             userId: this.sealer.seal(input.contactUserId, "reporter_contacts.userId"),
             locale: input.reporterLocale,
@@ -95,6 +102,12 @@ export class TipService {
 
   async findByCode(code: string): Promise<Tip | null> {
     return this.tips.findOne({ code }).lean<Tip>().exec();
+  }
+
+  /** A tip by its public ref; anything that is not one finds nothing. */
+  async findByRef(ref: string): Promise<Tip | null> {
+    if (!isPublicRef(ref)) return null;
+    return this.tips.findOne({ ref }).lean<Tip>().exec();
   }
 
   async listForReporter(reporter: string, limit = 10): Promise<Tip[]> {
@@ -118,6 +131,8 @@ export class TipService {
   private async create(input: NewTip, submissionKey: string, now: Date): Promise<Tip> {
     for (let attempt = 0; ; attempt++) {
       const tip = {
+        _id: minuteObjectId(now),
+        ref: newPublicRef(),
         code: generateTrackingCode(),
         submissionKey,
         status: "received" as const,
@@ -140,7 +155,7 @@ export class TipService {
         if (!isDuplicateKeyError(error)) throw error;
         const clash = (error as { keyPattern?: Record<string, unknown> }).keyPattern ?? {};
         if ("submissionKey" in clash) return (await this.tips.findOne({ submissionKey }).lean<Tip>().exec())!;
-        // A tracking-code collision (about 1 in 2^50 per pair): draw another code.
+        // A tracking-code (or ref) collision (about 1 in 2^50 per pair): draw another.
         if (attempt >= 3) throw error;
       }
     }

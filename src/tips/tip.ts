@@ -20,10 +20,27 @@ export interface TipDetails {
   narrative: string;
   people: string | null;
   incidentDate: { kind: "exact"; date: string } | { kind: "approximate"; text: string } | { kind: "unknown" };
-  location?: { latitude: number; longitude: number; address?: string };
+  /**
+   * A shared location's coordinates and address, present only when the reporter explicitly chose to
+   * include them (otherwise only the district is stored); officers see it marked as their choice.
+   */
+  location?: {
+    latitude: number;
+    longitude: number;
+    address?: string;
+    title?: string;
+    reporterConfirmed: true;
+  };
+  /** Locations sent as evidence: their districts, and the exact point only where the reporter included it. */
+  evidenceLocations?: EvidenceLocation[];
   placeDescription: string | null;
   /** A phone number the reporter chose to give officers (opt-in, optional). */
   contactPhone: string | null;
+}
+
+export interface EvidenceLocation {
+  districtId: string | null;
+  exact?: { latitude: number; longitude: number; address?: string; title?: string; reporterConfirmed: true };
 }
 
 export interface TipHistoryEntry {
@@ -41,6 +58,8 @@ export interface TipHistoryEntry {
  */
 export interface Tip {
   _id: Types.ObjectId;
+  /** The id officers' buttons and the admin API use (random, see public-ref.ts); `_id` stays internal. */
+  ref: string;
   code: string;
   /** Idempotency: one draft submitted twice (a retried event) yields one tip. */
   submissionKey: string;
@@ -66,6 +85,7 @@ export interface Tip {
 export function tipModel(connection: Connection): Model<Tip> {
   const schema = new Schema<Tip>(
     {
+      ref: { type: String, required: true },
       code: { type: String, required: true, unique: true },
       submissionKey: { type: String, required: true, unique: true },
       status: { type: String, required: true, enum: tipStatuses },
@@ -88,6 +108,8 @@ export function tipModel(connection: Connection): Model<Tip> {
     },
     { collection: "tips", versionKey: false },
   );
+  // Sparse: tips stored before refs existed get theirs at start-up (see upgrade.ts).
+  schema.index({ ref: 1 }, { unique: true, sparse: true });
   schema.index({ status: 1, receivedAt: -1 });
   schema.index({ provinceId: 1, districtId: 1, category: 1, receivedAt: -1 });
   schema.index({ status: 1, acknowledgeBy: 1 });
@@ -95,11 +117,16 @@ export function tipModel(connection: Connection): Model<Tip> {
   return connection.models.Tip ?? connection.model<Tip>("Tip", schema);
 }
 
-/** Which tips a reporter pseudonym submitted ("my reports"), kept apart from the tips themselves. */
+/**
+ * Which tips a reporter pseudonym submitted ("my reports", answering officers), kept apart from the
+ * tips themselves. It is the one record that ties a tip to its reporter, so it ends with the case:
+ * deleted (TTL) the retention period after the case closes, like the reporter's contact.
+ */
 export interface ReporterTip {
   reporter: string;
   tipId: Types.ObjectId;
   createdAt: Date;
+  deleteAfter?: Date;
 }
 
 export function reporterTipModel(connection: Connection): Model<ReporterTip> {
@@ -108,10 +135,12 @@ export function reporterTipModel(connection: Connection): Model<ReporterTip> {
       reporter: { type: String, required: true },
       tipId: { type: Schema.Types.ObjectId, required: true, unique: true },
       createdAt: { type: Date, required: true },
+      deleteAfter: Date,
     },
     { collection: "reporter_tips", versionKey: false },
   );
   schema.index({ reporter: 1, createdAt: -1 });
+  schema.index({ deleteAfter: 1 }, { expireAfterSeconds: 0 });
   return connection.models.ReporterTip ?? connection.model<ReporterTip>("ReporterTip", schema);
 }
 

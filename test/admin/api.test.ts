@@ -124,6 +124,33 @@ describe("admin API", () => {
     expect((await call(`/admin/api/tips/${fangTip.code}`, tokens.sanSaiOfficer)).status).toBe(404);
   });
 
+  test("when tips are listed, then each is named by its random ref and no ObjectId appears", async () => {
+    const text = await (await call("/admin/api/tips", tokens.admin)).text();
+    const body = JSON.parse(text) as { items: Array<{ id: string; code: string }> };
+    expect(body.items.find((item) => item.code === sanSaiTip.code)?.id).toBe(sanSaiTip.ref);
+    expect(text).not.toMatch(/\b[0-9a-f]{24}\b/);
+  });
+
+  test("when a tip is asked for by its ref, then it is found; by its ObjectId, then the answer is 404", async () => {
+    const byRef = await call(`/admin/api/tips/${sanSaiTip.ref}`, tokens.admin);
+    expect(byRef.status).toBe(200);
+    expect(((await byRef.json()) as { code: string }).code).toBe(sanSaiTip.code);
+    expect((await call(`/admin/api/tips/${sanSaiTip._id.toHexString()}`, tokens.admin)).status).toBe(404);
+  });
+
+  test("when tips are listed and opened and the audit log is read, then every time in the answers is a whole minute", async () => {
+    const answers = await Promise.all(
+      ["/admin/api/tips", `/admin/api/tips/${sanSaiTip.ref}`, "/admin/api/audit"].map(async (path) =>
+        (await call(path, tokens.admin)).text(),
+      ),
+    );
+    const times = answers.flatMap((text) =>
+      [...text.matchAll(/"(\d{4}-\d{2}-\d{2}T[^"]+)"/g)].map((m) => m[1]!),
+    );
+    expect(times.length).toBeGreaterThan(10);
+    expect(times.filter((time) => !time.endsWith(":00.000Z"))).toEqual([]);
+  });
+
   test("when a tip does not exist, then the answer is 404", async () => {
     expect((await call("/admin/api/tips/0123456789abcdef01234567", tokens.admin)).status).toBe(404);
   });

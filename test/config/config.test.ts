@@ -59,6 +59,13 @@ describe("loadConfig", () => {
     expect(problemsOf({ ...production, PORT: "http" })[0]).toMatch(/^PORT:/);
   });
 
+  test("when WORKERS is above 1 in local mode, then the error says several workers need a database and LINE", () => {
+    expect(problemsOf({ NODE_ENV: "development", WORKERS: "2", DATA_DIR: os.tmpdir() })).toEqual([
+      "WORKERS: more than 1 needs MONGODB_URI and LINE credentials (local mode runs in one process)",
+    ]);
+    expect(problemsOf({ ...production, WORKERS: "4" })).toEqual([]);
+  });
+
   test("when development has no keys, then local keys are generated once and reused", () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tipline-config-"));
     const first = loadConfig({ DATA_DIR: dataDir });

@@ -39,38 +39,42 @@ describe("a complete report with photos, a location and a Thai date, with anonym
     thai.user = new TestUser(harness, { language: "th" });
     const u = thai.user;
     await u.says("แจ้งเบาะแส");
-    await u.tapsButton("ยินยอม เริ่มเลย");
-    await u.tapsButton("ผลประโยชน์ทับซ้อน");
-    await u.tapsButton("อำเภอ/จังหวัด");
+    await u.tapsLabel("choice-consent-yes");
+    await u.tapsLabel("category-conflict-of-interest");
+    await u.tapsLabel("agency-district-province");
     await u.says("ที่ว่าการอำเภอเมืองเชียงใหม่");
     await u.sendsLocation(oldCity);
+    await u.tapsLabel("choice-place-correct");
+    await u.tapsLabel("choice-place-district-only");
     await u.says("๒๖ สิงหาคม ๒๕๖๓");
     await u.says("ปลัดอำเภอให้บริษัทของญาติได้งานซ่อมถนนโดยไม่มีการประกวดราคา");
     await u.says("ปลัดอำเภอ");
     await u.sendsImage(thai.gpsPhoto);
     await u.sendsImage(await plainPhoto());
-    await u.tapsButton("เสร็จแล้ว");
-    await u.tapsButton("รับแจ้งความคืบหน้า");
+    await u.tapsLabel("choice-evidence-done");
+    await u.tapsLabel("choice-updates-yes");
     await u.says("081-234-5678");
-    await u.tapsButton("ส่งเรื่อง");
+    await u.tapsLabel("choice-submit");
     thai.code = trackingCodeIn(u.lastText());
 
     english.user = new TestUser(harness, { language: "en" });
     const e = english.user;
     await e.says("report");
-    await e.tapsButton("Agree, start");
-    await e.tapsButton("Extortion");
-    await e.tapsButton("Police");
+    await e.tapsLabel("choice-consent-yes");
+    await e.tapsLabel("category-extortion");
+    await e.tapsLabel("agency-police");
     await e.says("Mae Rim police station");
     await e.sendsLocation({ latitude: 18.9139, longitude: 98.9448, address: "Mae Rim" });
+    await e.tapsLabel("choice-place-correct");
+    await e.tapsLabel("choice-place-district-only");
     await e.says("26/08/2563");
     await e.says("An officer asked drivers for cash instead of issuing fines at a checkpoint.");
-    await e.tapsButton("Skip");
+    await e.tapsLabel("choice-skip");
     await e.sendsImage(await photoWithGps());
     await e.sendsImage(await plainPhoto());
-    await e.tapsButton("Done");
-    await e.tapsButton("No thanks");
-    await e.tapsButton("Submit");
+    await e.tapsLabel("choice-evidence-done");
+    await e.tapsLabel("choice-updates-no");
+    await e.tapsLabel("choice-submit");
     english.code = trackingCodeIn(e.lastText());
   });
   afterAll(async () => {
@@ -110,6 +114,8 @@ describe("a complete report with photos, a location and a Thai date, with anonym
       incidentDate: { kind: "exact", date: "2020-08-26" },
       contactPhone: "0812345678",
     });
+    // The reporter kept only the district: the shared point and address are not stored.
+    expect(JSON.parse(details)).not.toHaveProperty("location");
   });
 
   test("when the stored photo is read back, then it has no EXIF GPS, the GridFS bytes are ciphertext and the original's SHA-256 is kept", async () => {

@@ -1,9 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defaultGeographyDataDir, GeographyDataError, loadGeography } from "../../src/geo/geography";
+import {
+  defaultGeographyDataDir,
+  GeographyDataError,
+  loadGeography,
+  type PlaceMatch,
+} from "../../src/geo/geography";
 
-/** The pilot districts exactly as DESIGN.md lists them, with the RTGS names citizens type in English. */
+/** The pilot districts exactly as DESIGN.md lists them, with the ids stored in tips and officer scopes. */
 const CHIANG_MAI_DISTRICTS: readonly (readonly [id: string, nameTh: string, nameEn: string])[] = [
   ["cm-mueang-chiang-mai", "เมืองเชียงใหม่", "Mueang Chiang Mai"],
   ["cm-chom-thong", "จอมทอง", "Chom Thong"],
@@ -33,13 +38,53 @@ const CHIANG_MAI_DISTRICTS: readonly (readonly [id: string, nameTh: string, name
 ];
 
 const geography = loadGeography();
+const summary = (match: PlaceMatch): string => {
+  switch (match.kind) {
+    case "district":
+      return match.district.id;
+    case "ambiguous":
+      return `ambiguous:${match.candidates.map((d) => d.id).join(",")}`;
+    case "province":
+      return `province:${match.province.id}`;
+    case "none":
+      return "none";
+  }
+};
 
-describe("the pilot data", () => {
-  test("when the geography is loaded, then Chiang Mai is the one province with its 25 districts", () => {
-    expect(geography.provinces.map((p) => p.id)).toEqual(["chiang-mai"]);
-    const chiangMai = geography.provinces[0];
+describe("the whole country", () => {
+  test("when the geography is loaded, then it has Thailand's 77 provinces and 928 districts", () => {
+    expect(geography.provinces).toHaveLength(77);
+    expect(geography.provinces.flatMap((p) => p.districts)).toHaveLength(928);
+  });
+
+  test("when Bangkok is looked up, then it has its 50 khet, and no other province has a khet", () => {
+    const bangkok = geography.findProvince("bangkok");
+    expect(bangkok?.districts).toHaveLength(50);
+    expect(bangkok?.districts.every((d) => d.kind === "khet")).toBe(true);
+    const khetElsewhere = geography.provinces
+      .filter((p) => p.id !== "bangkok")
+      .flatMap((p) => p.districts)
+      .filter((d) => d.kind === "khet");
+    expect(khetElsewhere).toEqual([]);
+  });
+
+  test("when every district is checked, then each has a Thai and an English name and a DOPA code of its province", () => {
+    for (const province of geography.provinces) {
+      for (const district of province.districts) {
+        expect(district.nameTh).toMatch(/^[\u0E00-\u0E7F]/);
+        expect(district.nameEn).toMatch(/^[A-Z]/);
+        expect(district.code.slice(0, 2)).toBe(province.code);
+      }
+    }
+  });
+
+  test("when Chiang Mai is the pilot, then it is the first quick pick", () => {
+    expect(geography.quickPickProvinces.map((p) => p.id)).toEqual(["chiang-mai"]);
+  });
+
+  test("when the pilot province is loaded, then its 25 districts keep the ids tips and scopes already store", () => {
+    const chiangMai = geography.findProvince("chiang-mai");
     expect(chiangMai?.nameTh).toBe("เชียงใหม่");
-    expect(chiangMai?.nameEn).toBe("Chiang Mai");
     expect(chiangMai?.districts.map((d) => d.id).sort()).toEqual(
       CHIANG_MAI_DISTRICTS.map(([id]) => id).sort(),
     );
@@ -57,32 +102,34 @@ describe("the pilot data", () => {
     },
   );
 
-  test.each(CHIANG_MAI_DISTRICTS)(
-    "when a location is shared at the centre of %s, then that district is found",
-    (id) => {
-      const centre = geography.findDistrict(id)?.centre;
-      expect(geography.locateDistrict(centre?.lat ?? NaN, centre?.lng ?? NaN)?.id).toBe(id);
-    },
-  );
-
-  test("when an unknown id is looked up, then nothing is found", () => {
-    expect(geography.findDistrict("cm-atlantis")).toBeUndefined();
+  test("when every province is placed in the regional centres, then each is in at most one and only Bangkok is in none", () => {
+    const inNone = geography.provinces.filter((p) => !geography.regionOf(p.id)).map((p) => p.id);
+    expect(inNone).toEqual(["bangkok"]);
+    expect(geography.regionOf("lampang")?.id).toBe("pacc-5");
+    expect(geography.regionOf("chiang-mai")?.id).toBe("pacc-5");
   });
 });
 
-describe("matchDistrictName", () => {
-  test.each(CHIANG_MAI_DISTRICTS)(
-    "when the citizen types the Thai name of %s, then it is matched",
-    (id, th) => {
-      expect(geography.matchDistrictName(th)?.id).toBe(id);
-    },
-  );
+describe("matchPlace", () => {
+  test.each([
+    ["อำเภอเมืองลำปาง", "lampang-mueang-lampang"],
+    ["Mueang Lampang", "lampang-mueang-lampang"],
+    ["เมืองลำปาง", "lampang-mueang-lampang"],
+    ["อ.เมือง จ.ลำปาง", "lampang-mueang-lampang"],
+    ["Muang Lampang", "lampang-mueang-lampang"],
+    ["เมืองลำปง", "lampang-mueang-lampang"],
+  ])("when the citizen types %j, then Mueang Lampang is accepted", (text, id) => {
+    expect(summary(geography.matchPlace(text))).toBe(id);
+  });
 
   test.each(CHIANG_MAI_DISTRICTS)(
-    "when the citizen types the English name of %s, then it is matched",
-    (id, _th, en) => {
-      expect(geography.matchDistrictName(en)?.id).toBe(id);
-      expect(geography.matchDistrictName(en.toUpperCase())?.id).toBe(id);
+    "when the citizen types the Thai or English name of %s, then it is matched",
+    (id, th, en) => {
+      expect(geography.matchDistrictName(th)?.id ?? "ambiguous").toBe(
+        id === "cm-chom-thong" ? "ambiguous" : id,
+      );
+      expect(geography.matchDistrictName(`${en}, Chiang Mai`)?.id).toBe(id);
+      expect(geography.matchDistrictName(`${en.toUpperCase()} CHIANG MAI`)?.id).toBe(id);
     },
   );
 
@@ -92,22 +139,33 @@ describe("matchDistrictName", () => {
     ["อำเภอสันทราย", "cm-san-sai"],
     ["อำเภอ สันทราย จังหวัดเชียงใหม่", "cm-san-sai"],
     ["ต.หนองหาร อ.สันทราย จ.เชียงใหม่", "cm-san-sai"],
+    ["๙๙/๑ หมู่ ๓ ซอยร่มเย็น ต.หนองหาร อ.สันทราย จ.เชียงใหม่ ๕๐๒๙๐", "cm-san-sai"],
+    ["สันทรายเชียงใหม่", "cm-san-sai"],
+    ["san sai chiang mai", "cm-san-sai"],
     ["sansai", "cm-san-sai"],
-    ["San Sai", "cm-san-sai"],
     ["san sai district", "cm-san-sai"],
     ["Amphoe San Sai, Chiang Mai", "cm-san-sai"],
     ["สัน ทราย", "cm-san-sai"],
-    ["เมือง", "cm-mueang-chiang-mai"],
-    ["อ.เมือง", "cm-mueang-chiang-mai"],
+    ["สัน\u200bทราย", "cm-san-sai"],
     ["อำเภอเมืองเชียงใหม่", "cm-mueang-chiang-mai"],
-    ["Muang", "cm-mueang-chiang-mai"],
     ["เเม่ริม", "cm-mae-rim"],
     ["สันกําแพง", "cm-san-kamphaeng"],
     ["Hod", "cm-hot"],
     ["Om Koi", "cm-omkoi"],
     ["Kanlayani Watthana", "cm-galyani-vadhana"],
-  ])("when the citizen types %s, then %s is matched", (text, id) => {
-    expect(geography.matchDistrictName(text)?.id).toBe(id);
+    ["เขตจอมทอง", "bangkok-chom-thong"],
+    ["Chom Thong, Bangkok", "bangkok-chom-thong"],
+    ["อ.จอมทอง", "cm-chom-thong"],
+    ["จอมทอง เชียงใหม่", "cm-chom-thong"],
+    ["เขต บางรัก", "bangkok-bang-rak"],
+    ["Khet Bang Rak", "bangkok-bang-rak"],
+    ["หาดใหญ่", "songkhla-hat-yai"],
+    ["Hua Hin", "prachuap-khiri-khan-hua-hin"],
+    ["พัทยา", "chon-buri-bang-lamung"],
+    ["อ.เมือง จ.อยุธยา", "phra-nakhon-si-ayutthaya-phra-nakhon-si-ayutthaya"],
+    ["เมืองโคราช", "nakhon-ratchasima-mueang-nakhon-ratchasima"],
+  ])("when the citizen types %j, then %s is matched", (text, id) => {
+    expect(summary(geography.matchPlace(text))).toBe(id);
   });
 
   test.each([
@@ -118,19 +176,50 @@ describe("matchDistrictName", () => {
     ["Samoen", "cm-samoeng", "a dropped final letter"],
     ["Chaing Dao", "cm-chiang-dao", "a common English misspelling"],
     ["แม่แตล", "cm-mae-taeng", "a wrong final consonant"],
+    ["ป้อมปราบศัตรูพาย", "bangkok-pom-prap-sattruphai", "a wrong vowel in a long name"],
+    ["Pom Prab Satru Pai", "bangkok-pom-prap-sattruphai", "a loose romanisation"],
   ])("when the citizen types %s (%s), then %s is still matched", (text, id) => {
-    expect(geography.matchDistrictName(text)?.id).toBe(id);
+    expect(summary(geography.matchPlace(text))).toBe(id);
+  });
+
+  test.each([
+    ["จอมทอง", ["cm-chom-thong", "bangkok-chom-thong"], "in Chiang Mai and Bangkok, the pilot first"],
+    [
+      "Bang Sai",
+      ["phra-nakhon-si-ayutthaya-bang-sai", "phra-nakhon-si-ayutthaya-bang-sai-1413"],
+      "two districts of one province",
+    ],
+    ["Mae Oi", ["cm-mae-ai", "cm-mae-on"], "a typo equally close to two names"],
+  ])("when the citizen types %j, then the candidates %j are asked about (%s)", (text, ids) => {
+    expect(summary(geography.matchPlace(text))).toBe(`ambiguous:${ids.join(",")}`);
+  });
+
+  test("when the citizen types เมือง alone, then every province's capital district is a candidate, the pilot's first", () => {
+    const match = geography.matchPlace("อ.เมือง");
+    expect(match.kind).toBe("ambiguous");
+    const candidates = match.kind === "ambiguous" ? match.candidates : [];
+    expect(candidates).toHaveLength(76); // every province but Bangkok
+    expect(candidates[0]?.id).toBe("cm-mueang-chiang-mai");
+  });
+
+  test.each([
+    ["ลำปาง", "lampang"],
+    ["จังหวัดลำปาง", "lampang"],
+    ["Lampnag", "lampang"],
+    ["กรุงเทพ", "bangkok"],
+    ["เชียงใหม่", "chiang-mai"],
+    ["Korat", "nakhon-ratchasima"],
+  ])("when the citizen types only the province %j, then the province is recognised", (text, id) => {
+    expect(summary(geography.matchPlace(text))).toBe(`province:${id}`);
   });
 
   test.each([
     ["", "nothing"],
-    ["เชียงใหม่", "the province, not a district"],
-    ["กรุงเทพ", "a place outside the pilot"],
     ["hello", "an unrelated word"],
     ["ฮอต", "a one-letter typo in a three-letter name"],
-    ["Mae Oi", "a typo equally close to Mae Ai and Mae On"],
-  ])("when the citizen types %j (%s), then no district is matched", (text) => {
-    expect(geography.matchDistrictName(text)).toBeUndefined();
+    ["ที่บ้าน", "no place at all"],
+  ])("when the citizen types %j (%s), then no place is matched", (text) => {
+    expect(summary(geography.matchPlace(text))).toBe("none");
   });
 });
 
@@ -141,105 +230,74 @@ describe("locateDistrict", () => {
     [18.7668, 98.9626, "cm-mueang-chiang-mai", "Chiang Mai airport"],
     [19.9178, 99.2131, "cm-fang", "Fang town"],
     [17.7983, 98.3583, "cm-omkoi", "Omkoi town"],
+    [18.29, 99.492, "lampang-mueang-lampang", "Lampang town"],
+    [13.7563, 100.5018, "bangkok-phra-nakhon", "Sanam Luang, Bangkok"],
+    [7.0086, 100.4747, "songkhla-hat-yai", "Hat Yai"],
   ])("when the citizen shares %d, %d, then %s is found (%s)", (lat, lng, id) => {
     expect(geography.locateDistrict(lat, lng)?.id).toBe(id);
   });
 
   test.each([
-    [13.7563, 100.5018, "Bangkok"],
-    [19.3013, 97.9685, "Mae Hong Son town, west of the bbox"],
-    [17.3, 99.6, "a corner of the bbox in Lampang, far from every district centre"],
+    [35.68, 139.69, "Tokyo"],
+    [10.0, 95.0, "the Andaman Sea, far from any coast"],
     [Number.NaN, 99, "a broken location"],
-  ])("when the citizen shares %d, %d (%s), then it is outside the pilot area", (lat, lng) => {
+  ])("when the citizen shares %d, %d (%s), then no district is found", (lat, lng) => {
     expect(geography.locateDistrict(lat, lng)).toBeUndefined();
   });
 });
 
 describe("loadGeography", () => {
   let dir: string;
-  const pilotFile = readFileSync(join(defaultGeographyDataDir(), "chiang-mai.json"), "utf8");
-  const lamphun = {
-    id: "lamphun",
-    nameTh: "ลำพูน",
-    nameEn: "Lamphun",
-    bbox: { minLat: 17.2, maxLat: 18.9, minLng: 98.5, maxLng: 99.4 },
-    districts: [
-      {
-        id: "lp-mueang-lamphun",
-        nameTh: "เมืองลำพูน",
-        nameEn: "Mueang Lamphun",
-        centre: { lat: 18.58, lng: 99.01 },
-      },
-    ],
+  const dataDir = defaultGeographyDataDir();
+  const lampangFile = join(dataDir, "provinces", "52-lampang.json");
+  const lampang = JSON.parse(readFileSync(lampangFile, "utf8")) as Record<string, unknown> & {
+    districts: Array<Record<string, unknown>>;
   };
+  const offices = readFileSync(join(dataDir, "offices.json"), "utf8");
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "geography-"));
+    cpSync(dataDir, dir, { recursive: true });
   });
   afterEach(() => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test("when no folder is given, then the pilot data is found from the repository root", () => {
+  test("when no folder is given, then the data is found from the repository root", () => {
     expect(defaultGeographyDataDir()).toMatch(/src[/\\]geo[/\\]data$/);
   });
 
-  test("when a second province file is added, then its districts are loaded with no code change", () => {
-    writeFileSync(join(dir, "chiang-mai.json"), pilotFile);
-    writeFileSync(join(dir, "lamphun.json"), JSON.stringify(lamphun));
-    const both = loadGeography(dir);
-    expect(both.provinces.map((p) => p.id)).toEqual(["chiang-mai", "lamphun"]);
-    expect(both.findDistrict("lp-mueang-lamphun")?.provinceId).toBe("lamphun");
-    expect(both.matchDistrictName("เมืองลำพูน")?.id).toBe("lp-mueang-lamphun");
-    expect(both.locateDistrict(18.575, 99.008)?.id).toBe("lp-mueang-lamphun");
+  test("when a copy of the data is loaded, then it is the same country", () => {
+    expect(loadGeography(dir).provinces).toHaveLength(77);
   });
 
-  test("when two provinces both know a district as เมือง, then เมือง alone is ambiguous", () => {
-    writeFileSync(join(dir, "chiang-mai.json"), pilotFile);
-    const withAlias = { ...lamphun, districts: [{ ...lamphun.districts[0], aliases: ["เมือง"] }] };
-    writeFileSync(join(dir, "lamphun.json"), JSON.stringify(withAlias));
-    expect(loadGeography(dir).matchDistrictName("เมือง")).toBeUndefined();
-  });
-
+  const district0 = lampang.districts[0]!;
   test.each([
     ["not JSON", "{ this is not json", /not readable JSON/],
-    ["a missing field", JSON.stringify({ ...lamphun, nameEn: undefined }), /nameEn/],
-    ["an unknown field", JSON.stringify({ ...lamphun, capital: "Lamphun" }), /capital/],
-    ["an id with capitals", JSON.stringify({ ...lamphun, id: "Lamphun" }), /id: must be lower-case/],
+    ["a missing field", JSON.stringify({ ...lampang, nameEn: undefined }), /nameEn/],
+    ["an unknown field", JSON.stringify({ ...lampang, capital: "Lampang" }), /capital/],
+    ["an id with capitals", JSON.stringify({ ...lampang, id: "Lampang" }), /id: must be lower-case/],
     [
       "a latitude out of range",
-      JSON.stringify({ ...lamphun, bbox: { ...lamphun.bbox, maxLat: 95 } }),
-      /bbox\.maxLat/,
+      JSON.stringify({ ...lampang, districts: [{ ...district0, points: [[95, 99]] }] }),
+      /districts\.0\.points/,
     ],
-    [
-      "an inverted bbox",
-      JSON.stringify({ ...lamphun, bbox: { ...lamphun.bbox, minLat: 19 } }),
-      /min must be below/,
-    ],
-    ["no districts", JSON.stringify({ ...lamphun, districts: [] }), /districts/],
-    [
-      "a centre outside the bbox",
-      JSON.stringify({
-        ...lamphun,
-        districts: [{ ...lamphun.districts[0], centre: { lat: 13.75, lng: 100.5 } }],
-      }),
-      /outside the province bbox/,
-    ],
+    ["no districts", JSON.stringify({ ...lampang, districts: [] }), /districts/],
     [
       "a district listed twice",
-      JSON.stringify({ ...lamphun, districts: [lamphun.districts[0], lamphun.districts[0]] }),
+      JSON.stringify({ ...lampang, districts: [district0, district0] }),
       /appears twice/,
     ],
     [
-      "two districts with the same name",
+      "two districts with the same Thai name",
       JSON.stringify({
-        ...lamphun,
-        districts: [lamphun.districts[0], { ...lamphun.districts[0], id: "lp-other", nameTh: "อื่น" }],
+        ...lampang,
+        districts: [district0, { ...district0, id: "lampang-other", code: "5299" }],
       }),
       /share the name/,
     ],
-  ])("when a data file has %s, then start-up fails naming the file", (_case, content, problem) => {
-    const file = join(dir, "lamphun.json");
+  ])("when a province file has %s, then start-up fails naming the file", (_case, content, problem) => {
+    const file = join(dir, "provinces", "52-lampang.json");
     writeFileSync(file, content);
     expect(() => loadGeography(dir)).toThrow(GeographyDataError);
     expect(() => loadGeography(dir)).toThrow(file);
@@ -247,17 +305,31 @@ describe("loadGeography", () => {
   });
 
   test("when a district id is used by two files, then start-up fails naming both files", () => {
-    writeFileSync(join(dir, "a.json"), JSON.stringify(lamphun));
-    writeFileSync(join(dir, "b.json"), JSON.stringify({ ...lamphun, id: "lamphun-copy" }));
-    expect(() => loadGeography(dir)).toThrow(/b\.json.*lp-mueang-lamphun.*a\.json/);
+    writeFileSync(join(dir, "provinces", "99-copy.json"), JSON.stringify({ ...lampang, id: "lampang-copy" }));
+    expect(() => loadGeography(dir)).toThrow(/99-copy\.json.*lampang-mueang-lampang.*52-lampang\.json/);
   });
 
-  test("when the folder holds no data files, then start-up fails", () => {
-    writeFileSync(join(dir, "README.md"), "not data");
-    expect(() => loadGeography(dir)).toThrow(/No geography data files/);
+  test.each([
+    [
+      "an unknown quick-pick province",
+      (o: Record<string, unknown>) => ({ ...o, quickPickProvinces: ["atlantis"] }),
+      /atlantis/,
+    ],
+    [
+      "a province in two regional centres",
+      (o: { regionalCentres: { centres: Array<{ provinceIds: string[] }> } }) => {
+        o.regionalCentres.centres[0]!.provinceIds.push("lampang");
+        return o;
+      },
+      /lampang.*both/,
+    ],
+  ])("when offices.json has %s, then start-up fails", (_case, change, problem) => {
+    writeFileSync(join(dir, "offices.json"), JSON.stringify(change(JSON.parse(offices))));
+    expect(() => loadGeography(dir)).toThrow(problem);
   });
 
-  test("when the folder does not exist, then start-up fails naming it", () => {
-    expect(() => loadGeography(join(dir, "missing"))).toThrow(/Cannot read the geography data folder/);
+  test("when the province folder holds no data files, then start-up fails", () => {
+    rmSync(join(dir, "provinces"), { recursive: true });
+    expect(() => loadGeography(dir)).toThrow(/Cannot read the geography data folder/);
   });
 });

@@ -68,7 +68,7 @@ describe("deadline reminders and escalations", () => {
   });
 
   test("when the case is acknowledged, then the feedback reminder fires 2 days before the feedback deadline", async () => {
-    await officer.taps(officerPostback("ack", tip._id.toHexString()));
+    await officer.taps(officerPostback("ack", tip.ref));
     const acknowledged = await env.officers.cases.load(tip._id.toHexString());
     const feedbackBy = acknowledged!.feedbackBy!.getTime();
     await runDeadlinesAt(feedbackBy - received - 3 * day);

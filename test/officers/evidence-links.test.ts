@@ -20,7 +20,7 @@ describe("signed evidence URLs", () => {
   /** The link as the officer got it, fetched from this test's service (PUBLIC_BASE_URL has no port here). */
   const fetchLink = (url: URL) => fetch(`${env.harness.service.url}${url.pathname}${url.search}`);
   const freshLink = async (chat: TestChat): Promise<URL> => {
-    const messages = await chat.taps(officerPostback("view", tip._id.toHexString()));
+    const messages = await chat.taps(officerPostback("view", tip.ref));
     const uri = urisIn(messages).find((candidate) => candidate.includes("/evidence/"));
     if (!uri) throw new Error(`no evidence link in: ${chat.lastText()}`);
     return new URL(uri);

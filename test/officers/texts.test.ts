@@ -25,9 +25,16 @@ const sources = ["src/officers", "src/admin", "flows/reporter-reply.ts"]
 
 /** Keys built at run time from a value: every member of the family must exist. */
 const dynamicFamilies = [
-  ...["not-enrolled", "revoked", "role", "scope", "private-chat-only", "unidentified"].map(
-    (r) => `officer-refused-${r}`,
-  ),
+  ...[
+    "not-enrolled",
+    "revoked",
+    "role",
+    "scope",
+    "private-chat-only",
+    "unidentified",
+    "group-not-enrolled",
+    "group-scope",
+  ].map((r) => `officer-refused-${r}`),
   ...officerRoles.map((role) => `officer-role-${role}`),
   ...closeReasons.map((reason) => `officer-close-reason-${reason}`),
   ...["image", "video", "audio", "file"].map((kind) => `officer-evidence-kind-${kind}`),

@@ -12,6 +12,7 @@ describe("scripts/export-tips", () => {
   let sanSai: Tip;
   const reporterUserId = `U${"ab".repeat(16)}`;
   const phone = "0812345678";
+  let submit: (districtId: string | null, at: string, narrative: string) => Promise<Tip>;
 
   beforeAll(async () => {
     env = await startScriptEnvironment();
@@ -22,7 +23,7 @@ describe("scripts/export-tips", () => {
       env.context.config.deadlines,
       async () => 0,
     );
-    const submit = (districtId: string | null, at: string, narrative: string) =>
+    submit = (districtId, at, narrative) =>
       tips.submit(
         {
           reporter: `reporter-${narrative.length}-${at}`,
@@ -36,7 +37,7 @@ describe("scripts/export-tips", () => {
             narrative,
             people: '=HYPERLINK("x")',
             incidentDate: { kind: "exact", date: "2025-10-01" },
-            location: { latitude: 18.85, longitude: 99.04, address: "บ้านเลขที่ 9" },
+            location: { latitude: 18.85, longitude: 99.04, address: "บ้านเลขที่ 9", reporterConfirmed: true },
             placeDescription: null,
             contactPhone: phone,
           },
@@ -68,6 +69,33 @@ describe("scripts/export-tips", () => {
     expect(rows).toEqual([expect.objectContaining({ code: sanSai.code, district_name: "สันทราย" })]);
     const csv = fs.readFileSync(`${out}.csv`, "utf8");
     expect(csv.trim().split("\r\n")).toHaveLength(2);
+  });
+
+  test("when tips are exported, then every time is a whole minute, also for a record stored to the millisecond", async () => {
+    const legacy = await submit("cm-fang", "2024-10-07T03:04:05.678Z", "เรื่องที่บันทึกไว้ก่อนปัดเวลา");
+    // An earlier version stored exact times: put them back as it would have.
+    await env.context.connection.collection("tips").updateOne(
+      { _id: legacy._id },
+      {
+        $set: {
+          receivedAt: new Date("2024-10-07T03:04:05.678Z"),
+          acknowledgedAt: new Date("2024-10-08T09:10:11.123Z"),
+          acknowledgeBy: new Date("2024-10-14T03:04:05.678Z"),
+        },
+      },
+    );
+    const out = path.join(dir, "minutes");
+    await run(["--from", "2024-10-01", "--to", "2024-11-01", "--out", out], env.context);
+    const rows = JSON.parse(fs.readFileSync(`${out}.json`, "utf8")) as Array<Record<string, unknown>>;
+    const times = rows.flatMap((row) =>
+      ["received_at", "acknowledged_at", "acknowledge_by", "feedback_by", "closed_at"]
+        .map((column) => row[column])
+        .filter((value): value is string => typeof value === "string"),
+    );
+    expect(times).toContain("2024-10-07T03:04:00.000Z");
+    expect(times).toContain("2024-10-08T09:10:00.000Z");
+    expect(times.filter((time) => !time.endsWith(":00.000Z"))).toEqual([]);
+    expect(fs.readFileSync(`${out}.csv`, "utf8")).not.toMatch(/:0[1-9]\.|:[1-5]\d\.|\.\d*[1-9]\d*Z/);
   });
 
   test("when tips are exported with details, then no reporter identity is in the files", async () => {

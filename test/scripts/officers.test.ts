@@ -110,6 +110,7 @@ describe("scripts/officers", () => {
     // The province-wide supervisor enrolled above covers สันทราย; the revoked officer no longer counts.
     expect(JSON.parse(env.stdout())).toEqual({
       fallback: false,
+      level: "province",
       groups: [],
       officers: [directory.officerIdFor("U3333")],
     });

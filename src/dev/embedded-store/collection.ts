@@ -1,5 +1,7 @@
 import { UUID } from "bson";
-import { type Doc, formatKeyValue, isObjectId, isPlainObject, valueKey } from "./documents";
+import { BTree } from "./btree";
+import { type Collation, parseCollation } from "./collation";
+import { type Doc, formatKeyValue, valueKey } from "./documents";
 import { CommandError } from "./errors";
 import {
   ID_INDEX_NAME,
@@ -9,37 +11,66 @@ import {
   sameIndexOptions,
   sameKeyPattern,
 } from "./indexes";
-import { compileFilter } from "./query";
 
 /**
- * Told about every change before it happens. The catalogue uses it to know a snapshot is due; a
- * transaction uses `beforeWrite` to remember each document's pre-image for its commit check.
+ * Told about every change to a collection before and after it happens. The catalogue uses it to
+ * keep writers off documents an open transaction has written and to journal committed changes;
+ * a transaction's private copy uses it to claim each document it writes.
  */
 export interface WriteObserver {
-  /** `before` is undefined for an insert. */
-  beforeWrite(docKey: string, before: Doc | undefined): void;
-  indexesChanged(): void;
+  /** `before` is undefined for an insert. Throwing stops the write before anything changed. */
+  beforeWrite(collection: Collection, id: unknown, before: Doc | undefined): void;
+  /** `after` is undefined for a delete. */
+  afterWrite?(collection: Collection, id: unknown, after: Doc | undefined): void;
+  /** Before an index is added, dropped or modified. */
+  indexesChanged(collection: Collection): void;
+  /** After an index change, described so that repeating it on the same collection repeats the change. */
+  afterIndexChange?(collection: Collection, change: IndexChange): void;
+}
+
+/** An index change as the journal records it. */
+export type IndexChange =
+  | { op: "createIndex"; spec: IndexSpec }
+  | { op: "dropIndex"; name: string }
+  | { op: "modifyIndex"; name: string; changes: IndexModification };
+
+/** What collMod may change on an existing index. */
+export type IndexModification = Pick<IndexSpec, "expireAfterSeconds" | "hidden">;
+
+/** What a view stores instead of documents: it is read through its pipeline over `viewOn`. */
+export interface ViewDefinition {
+  viewOn: string;
+  pipeline: Doc[];
+}
+
+/** Parsed once per collection and shared by all its copies (forks are made for every transaction). */
+interface CollectionMeta {
+  uuid: UUID;
+  collation: Collation | undefined;
+  view: ViewDefinition | undefined;
 }
 
 export interface CollectionState {
-  uuid: UUID;
-  docs: Map<string, Doc>;
+  meta: CollectionMeta;
+  records: BTree<number, Doc>;
   indexes: Index[];
-  /** Each document's place in natural order, so index lookups can return results in that order. */
-  positions: Map<string, number>;
+  nextRecordId: number;
 }
 
 /**
- * One collection: documents in insertion (natural) order keyed by `_id`, and its indexes. All
- * writes go through `insert`, `replace` and `remove`, which enforce unique indexes before
- * touching anything, so a failed write leaves the collection as it was.
+ * One collection: documents under record ids in insertion (natural) order, and its indexes (the
+ * first is `_id`'s). All writes go through `insert`, `replace` and `remove`, which check every
+ * unique index before touching anything, so a failed write leaves the collection as it was.
  */
 export class Collection {
-  private readonly docs: Map<string, Doc>;
-  private readonly indexes: Index[];
-  private readonly positions: Map<string, number>;
-  private lastPosition = 0;
   readonly uuid: UUID;
+  /** The collection's default collation (`create` with `collation`), used when an operation names none. */
+  readonly collation: Collation | undefined;
+  readonly view: ViewDefinition | undefined;
+  private readonly meta: CollectionMeta;
+  private readonly records: BTree<number, Doc>;
+  private readonly indexes: Index[];
+  private nextRecordId: number;
 
   constructor(
     readonly db: string,
@@ -47,12 +78,23 @@ export class Collection {
     readonly options: Doc,
     private readonly observe: WriteObserver,
     state?: CollectionState,
+    /** Kept when a collection is re-created from the journal or a snapshot, as MongoDB keeps it. */
+    uuid?: UUID,
   ) {
-    this.uuid = state?.uuid ?? new UUID();
-    this.docs = state?.docs ?? new Map();
-    this.indexes = state?.indexes ?? [new Index(ID_INDEX_SPEC)];
-    this.positions = state?.positions ?? new Map();
-    for (const position of this.positions.values()) this.lastPosition = Math.max(this.lastPosition, position);
+    this.meta = state?.meta ?? {
+      uuid: uuid ?? new UUID(),
+      collation: options.collation ? parseCollation(options.collation) : undefined,
+      view:
+        typeof options.viewOn === "string"
+          ? { viewOn: options.viewOn, pipeline: (options.pipeline as Doc[] | undefined) ?? [] }
+          : undefined,
+    };
+    this.uuid = this.meta.uuid;
+    this.collation = this.meta.collation;
+    this.view = this.meta.view;
+    this.records = state?.records ?? new BTree<number, Doc>((a, b) => a - b);
+    this.indexes = state?.indexes ?? (this.view ? [] : [new Index(this.idIndexSpec())]);
+    this.nextRecordId = state?.nextRecordId ?? 1;
   }
 
   get ns(): string {
@@ -60,94 +102,111 @@ export class Collection {
   }
 
   get count(): number {
-    return this.docs.size;
+    return this.records.size;
   }
 
-  /** A copy sharing the (immutable) documents, for a transaction's private view. */
+  /** A frozen copy sharing every document and tree node; `observe` hears about its writes. */
   fork(observe: WriteObserver): Collection {
     return new Collection(this.db, this.name, this.options, observe, {
-      uuid: this.uuid,
-      docs: new Map(this.docs),
-      indexes: this.indexes.map((index) => index.clone()),
-      positions: new Map(this.positions),
+      meta: this.meta,
+      records: this.records.snapshot(),
+      indexes: this.indexes.map((index) => index.snapshot()),
+      nextRecordId: this.nextRecordId,
     });
   }
 
-  get(docKey: string): Doc | undefined {
-    return this.docs.get(docKey);
+  /**
+   * The same collection (uuid, documents, indexes) under another name, for renameCollection. It
+   * starts from frozen copies, so a writer still holding this object cannot change the new one.
+   */
+  renamed(db: string, name: string): Collection {
+    return new Collection(db, name, this.options, this.observe, {
+      meta: this.meta,
+      records: this.records.snapshot(),
+      indexes: this.indexes.map((index) => index.snapshot()),
+      nextRecordId: this.nextRecordId,
+    });
+  }
+
+  /** A read-only frozen copy, for cursors that outlive a command or yield in between. */
+  snapshot(): Collection {
+    return this.fork(READ_ONLY);
+  }
+
+  get idIndex(): Index {
+    return this.indexes[0] as Index;
+  }
+
+  /** The document with this `_id` (compared under the collection's collation), and its record id. */
+  findById(id: unknown): { rid: number; doc: Doc } | undefined {
+    const found = this.idIndex.scan({ key: [id, -Infinity], inclusive: true }, 1).next();
+    if (!found) return undefined;
+    const [key, rid] = found;
+    if (this.idIndex.compareKeys([key[0], 0], [id, 0]) !== 0) return undefined;
+    const doc = this.records.get(rid);
+    return doc ? { rid, doc } : undefined;
+  }
+
+  byRecordId(rid: number): Doc | undefined {
+    return this.records.get(rid);
+  }
+
+  /** Record ids and documents in natural order (or reverse), from a record id on. */
+  scanRecords(direction: 1 | -1, from?: number) {
+    return this.records.cursor(from === undefined ? undefined : { key: from, inclusive: true }, direction);
   }
 
   all(): Doc[] {
-    return [...this.docs.values()];
+    const docs: Doc[] = [];
+    for (const [, doc] of this.records.entries()) docs.push(doc);
+    return docs;
   }
 
-  entries(): IterableIterator<[string, Doc]> {
-    return this.docs.entries();
+  entries(): IterableIterator<[number, Doc]> {
+    return this.records.entries();
   }
 
-  /**
-   * Documents matching a query filter, in natural order. An equality on `_id` or on the leading
-   * field of an index narrows the candidates first; everything else scans the collection.
-   */
-  match(filter: Doc): Doc[] {
-    const keys = Object.keys(filter);
-    if (keys.length === 0) return this.all();
-    const candidates = this.candidates(filter);
-    if (keys.length === 1 && keys[0] === "_id" && candidates) return candidates;
-    const query = compileFilter(filter);
-    return (candidates ?? this.all()).filter((doc) => query.test(doc));
+  /** Stores a new document (`_id` set). Throws a duplicate-key error instead of storing. Returns its record id. */
+  insert(doc: Doc): number {
+    this.assertWritable();
+    const rid = this.nextRecordId;
+    this.assertUnique(doc, rid);
+    this.observe.beforeWrite(this, doc._id, undefined);
+    this.nextRecordId++;
+    for (const index of this.indexes) index.add(doc, rid);
+    this.records.set(rid, doc);
+    this.observe.afterWrite?.(this, doc._id, doc);
+    return rid;
   }
 
-  /** A superset of the documents `filter` matches, in natural order, or undefined when only a scan will do. */
-  private candidates(filter: Doc): Doc[] | undefined {
-    const id = equalityValue(filter._id);
-    if (id !== undefined) {
-      const doc = this.docs.get(valueKey(id));
-      return doc ? [doc] : [];
-    }
-    let fewest: ReadonlySet<string> | undefined;
-    for (const index of this.indexes) {
-      const field = index.leadingField;
-      const value = field === undefined ? undefined : equalityValue(filter[field]);
-      const docKeys = value === undefined ? undefined : index.documentsWith(value);
-      if (docKeys && (!fewest || docKeys.size < fewest.size)) fewest = docKeys;
-    }
-    // Sorting a large share of the collection back into natural order costs more than a scan.
-    if (!fewest || fewest.size > this.docs.size / 2) return undefined;
-    return [...fewest]
-      .sort((a, b) => (this.positions.get(a) ?? 0) - (this.positions.get(b) ?? 0))
-      .map((docKey) => this.docs.get(docKey) as Doc);
-  }
-
-  /** Stores a new document; `doc._id` must be set. Throws a duplicate-key error instead of storing. */
-  insert(doc: Doc): void {
-    const docKey = valueKey(doc._id);
-    if (this.docs.has(docKey)) throw this.duplicateKey(ID_INDEX_SPEC, { _id: doc._id });
-    this.assertUnique(doc, docKey);
-    this.observe.beforeWrite(docKey, undefined);
-    for (const index of this.indexes) index.add(doc, docKey);
-    this.docs.set(docKey, doc);
-    this.positions.set(docKey, ++this.lastPosition);
+  /** Puts a removed document back under its old record id (undo of a failed commit), unchecked. */
+  restore(rid: number, doc: Doc): void {
+    this.observe.beforeWrite(this, doc._id, undefined);
+    for (const index of this.indexes) index.add(doc, rid);
+    this.records.set(rid, doc);
+    this.observe.afterWrite?.(this, doc._id, doc);
   }
 
   /** Swaps in a new version of an existing document (same `_id`), keeping its natural position. */
-  replace(docKey: string, doc: Doc): void {
-    const before = this.docs.get(docKey);
+  replace(rid: number, doc: Doc): void {
+    this.assertWritable();
+    const before = this.records.get(rid);
     if (!before) throw new Error(`replace of a missing document in ${this.ns}`);
-    this.assertUnique(doc, docKey);
-    this.observe.beforeWrite(docKey, before);
-    for (const index of this.indexes) index.remove(before, docKey);
-    for (const index of this.indexes) index.add(doc, docKey);
-    this.docs.set(docKey, doc);
+    this.assertUnique(doc, rid);
+    this.observe.beforeWrite(this, before._id, before);
+    for (const index of this.indexes) index.update(before, doc, rid);
+    this.records.set(rid, doc);
+    this.observe.afterWrite?.(this, doc._id, doc);
   }
 
-  remove(docKey: string): boolean {
-    const before = this.docs.get(docKey);
+  remove(rid: number): boolean {
+    this.assertWritable();
+    const before = this.records.get(rid);
     if (!before) return false;
-    this.observe.beforeWrite(docKey, before);
-    for (const index of this.indexes) index.remove(before, docKey);
-    this.docs.delete(docKey);
-    this.positions.delete(docKey);
+    this.observe.beforeWrite(this, before._id, before);
+    for (const index of this.indexes) index.remove(before, rid);
+    this.records.delete(rid);
+    this.observe.afterWrite?.(this, before._id, undefined);
     return true;
   }
 
@@ -155,8 +214,20 @@ export class Collection {
     return this.indexes.map((index) => index.spec);
   }
 
+  indexList(): readonly Index[] {
+    return this.indexes;
+  }
+
   ttlIndexes(): Index[] {
     return this.indexes.filter((index) => index.ttlSeconds !== undefined);
+  }
+
+  findIndexByName(name: string): Index | undefined {
+    return this.indexes.find((index) => index.name === name);
+  }
+
+  findIndexByKey(key: Doc): Index | undefined {
+    return this.indexes.find((index) => valueKey(index.spec.key) === valueKey(key));
   }
 
   /**
@@ -164,6 +235,7 @@ export class Collection {
    * MongoDB's codes; a unique index over existing duplicates fails with E11000 and is not added.
    */
   createIndex(spec: IndexSpec): "created" | "exists" {
+    this.assertWritable();
     for (const existing of this.indexes) {
       const sameKey = sameKeyPattern(existing.spec, spec);
       if (existing.name === spec.name) {
@@ -175,7 +247,8 @@ export class Collection {
       }
       if (
         sameKey &&
-        valueKey(existing.spec.partialFilterExpression) === valueKey(spec.partialFilterExpression)
+        valueKey(existing.spec.partialFilterExpression) === valueKey(spec.partialFilterExpression) &&
+        valueKey(existing.spec.collation) === valueKey(spec.collation)
       ) {
         throw new CommandError(
           "IndexOptionsConflict",
@@ -184,13 +257,14 @@ export class Collection {
       }
     }
     const index = new Index(spec);
-    for (const [docKey, doc] of this.docs) {
-      const conflict = index.findConflict(doc, docKey);
+    for (const [rid, doc] of this.records.entries()) {
+      const conflict = index.findConflict(doc, rid);
       if (conflict) throw this.duplicateKey(spec, conflict);
-      index.add(doc, docKey);
+      index.add(doc, rid);
     }
-    this.observe.indexesChanged();
+    this.observe.indexesChanged(this);
     this.indexes.push(index);
+    this.observe.afterIndexChange?.(this, { op: "createIndex", spec });
     return "created";
   }
 
@@ -198,39 +272,58 @@ export class Collection {
     if (name === ID_INDEX_NAME) throw new CommandError("InvalidOptions", "cannot drop _id index");
     const position = this.indexes.findIndex((index) => index.name === name);
     if (position < 0) throw new CommandError("IndexNotFound", `index not found with name [${name}]`);
-    this.observe.indexesChanged();
+    this.observe.indexesChanged(this);
     this.indexes.splice(position, 1);
+    this.observe.afterIndexChange?.(this, { op: "dropIndex", name });
   }
 
-  findIndexByKey(key: Doc): Index | undefined {
-    return this.indexes.find((index) => valueKey(index.spec.key) === valueKey(key));
+  /** collMod: changes an index's TTL or visibility in place (its keys stay the same). */
+  modifyIndex(name: string, changes: IndexModification): IndexSpec {
+    const position = this.indexes.findIndex((index) => index.name === name);
+    if (position < 0) throw new CommandError("IndexNotFound", `cannot find index ${name} for ns ${this.ns}`);
+    const index = this.indexes[position] as Index;
+    const spec: IndexSpec = { ...index.spec };
+    if (changes.expireAfterSeconds !== undefined) spec.expireAfterSeconds = changes.expireAfterSeconds;
+    if (changes.hidden === true) spec.hidden = true;
+    if (changes.hidden === false) delete spec.hidden;
+    this.observe.indexesChanged(this);
+    this.indexes[position] = index.withSpec(spec);
+    this.observe.afterIndexChange?.(this, { op: "modifyIndex", name, changes });
+    return spec;
   }
 
-  private assertUnique(doc: Doc, docKey: string): void {
+  private idIndexSpec(): IndexSpec {
+    return this.collation ? { ...ID_INDEX_SPEC, collation: this.collation.spec } : ID_INDEX_SPEC;
+  }
+
+  private assertWritable(): void {
+    if (this.view) {
+      throw new CommandError("CommandNotSupportedOnView", `Namespace ${this.ns} is a view, not a collection`);
+    }
+  }
+
+  private assertUnique(doc: Doc, rid: number): void {
     for (const index of this.indexes) {
-      const conflict = index.findConflict(doc, docKey);
+      const conflict = index.findConflict(doc, rid);
       if (conflict) throw this.duplicateKey(index.spec, conflict);
     }
   }
 
   private duplicateKey(spec: IndexSpec, keyValue: Doc): CommandError {
+    const collation = spec.collation ? ` collation: ${JSON.stringify(spec.collation)}` : "";
     return new CommandError(
       "DuplicateKey",
-      `E11000 duplicate key error collection: ${this.ns} index: ${spec.name} dup key: ${formatKeyValue(keyValue)}`,
+      `E11000 duplicate key error collection: ${this.ns} index: ${spec.name}${collation} dup key: ${formatKeyValue(keyValue)}`,
       { keyPattern: spec.key, keyValue },
     );
   }
 }
 
-/**
- * The value an equality condition pins (`value` or `{ $eq: value }`), if it is one an index lookup
- * can answer exactly: a string, number, boolean, Date or ObjectId. null (which also matches missing
- * fields), arrays and embedded documents have subtler equality and are left to a scan.
- */
-function equalityValue(condition: unknown): unknown {
-  const value = isPlainObject(condition) && Object.keys(condition).length === 1 ? condition.$eq : condition;
-  if (typeof value === "string" || typeof value === "boolean") return value;
-  if (typeof value === "number") return Number.isNaN(value) ? undefined : value;
-  if (value instanceof Date || isObjectId(value)) return value;
-  return undefined;
-}
+const READ_ONLY: WriteObserver = {
+  beforeWrite: () => {
+    throw new Error("write to a read-only snapshot");
+  },
+  indexesChanged: () => {
+    throw new Error("index change on a read-only snapshot");
+  },
+};

@@ -1,19 +1,52 @@
 import { BSON, Long } from "bson";
 import type { Doc } from "./documents";
 import { CommandError } from "./errors";
+import { MAX_BATCH_BYTES } from "./query";
 
 /** MongoDB's default first batch. Later batches are bounded by size only, as in MongoDB. */
-const DEFAULT_FIRST_BATCH = 101;
-/** A reply document may not exceed 16 MiB; leave room for the envelope around the batch. */
-const MAX_BATCH_BYTES = 16 * 1024 * 1024 - 64 * 1024;
+export const DEFAULT_FIRST_BATCH = 101;
 /** MongoDB's `cursorTimeoutMillis` default: idle cursors are dropped so abandoned reads do not hold memory. */
 const IDLE_TIMEOUT_MS = 10 * 60 * 1000;
 
+/** Where a cursor's documents come from: computed lazily, batch by batch. */
+export interface BatchSource {
+  nextBatch(maxDocs: number, maxBytes?: number): Promise<Doc[]>;
+  readonly exhausted: boolean;
+}
+
+/** A source over results already in memory (aggregations, catalogue listings). */
+export class ArraySource implements BatchSource {
+  private position = 0;
+
+  constructor(private readonly docs: Doc[]) {}
+
+  get exhausted(): boolean {
+    return this.position >= this.docs.length;
+  }
+
+  async nextBatch(maxDocs: number, maxBytes = MAX_BATCH_BYTES): Promise<Doc[]> {
+    const batch: Doc[] = [];
+    let bytes = 0;
+    while (this.position < this.docs.length && batch.length < maxDocs) {
+      const doc = this.docs[this.position] as Doc;
+      const size = BSON.calculateObjectSize(doc, { ignoreUndefined: true });
+      if (batch.length > 0 && bytes + size > maxBytes) break;
+      batch.push(doc);
+      bytes += size;
+      this.position++;
+    }
+    return batch;
+  }
+}
+
 interface OpenCursor {
   ns: string;
-  docs: Doc[];
-  position: number;
+  source: BatchSource;
   lastUsed: number;
+  /** The transaction it was opened in: getMore must come from the same one, as in MongoDB. */
+  owner: unknown;
+  /** A getMore is running: a second one at the same time is refused. */
+  busy: boolean;
 }
 
 export interface CursorPage {
@@ -23,10 +56,13 @@ export interface CursorPage {
   batch: Doc[];
 }
 
-/**
- * Open cursors. Results are computed in full when the cursor opens (documents are shared, not
- * copied, since stored documents are immutable); getMore hands them out batch by batch.
- */
+export interface OpenOptions {
+  batchSize?: number;
+  singleBatch?: boolean;
+  owner?: unknown;
+}
+
+/** Open cursors, each answering getMore from its source. */
 export class CursorRegistry {
   private readonly cursors = new Map<string, OpenCursor>();
   private lastId = Math.floor(Math.random() * 2 ** 31);
@@ -35,24 +71,44 @@ export class CursorRegistry {
     return this.cursors.size;
   }
 
-  open(ns: string, docs: Doc[], options: { batchSize?: number; singleBatch?: boolean } = {}): CursorPage {
-    const cursor: OpenCursor = { ns, docs, position: 0, lastUsed: Date.now() };
-    const batch = takeBatch(cursor, options.batchSize ?? DEFAULT_FIRST_BATCH);
-    if (options.singleBatch || cursor.position >= docs.length) return { id: Long.ZERO, ns, batch };
+  /** Computes the first batch and keeps the cursor if more may follow. */
+  async open(ns: string, source: BatchSource, options: OpenOptions = {}): Promise<CursorPage> {
+    const batch = await source.nextBatch(options.batchSize ?? DEFAULT_FIRST_BATCH);
+    if (options.singleBatch || source.exhausted) return { id: Long.ZERO, ns, batch };
     const id = Long.fromNumber(++this.lastId);
-    this.cursors.set(id.toString(), cursor);
+    this.cursors.set(id.toString(), { ns, source, lastUsed: Date.now(), owner: options.owner, busy: false });
     return { id, ns, batch };
   }
 
-  next(rawId: unknown, batchSize: number | undefined): CursorPage {
+  /** Convenience for results already in memory. */
+  openArray(ns: string, docs: Doc[], options: OpenOptions = {}): Promise<CursorPage> {
+    return this.open(ns, new ArraySource(docs), options);
+  }
+
+  async next(rawId: unknown, batchSize: number | undefined, owner: unknown): Promise<CursorPage> {
     const id = toLong(rawId);
-    const cursor = this.cursors.get(id.toString());
-    if (!cursor) throw new CommandError("CursorNotFound", `cursor id ${id.toString()} not found`);
-    cursor.lastUsed = Date.now();
-    const batch = takeBatch(cursor, batchSize && batchSize > 0 ? batchSize : Number.MAX_SAFE_INTEGER);
-    if (cursor.position < cursor.docs.length) return { id, ns: cursor.ns, batch };
-    this.cursors.delete(id.toString());
-    return { id: Long.ZERO, ns: cursor.ns, batch };
+    const key = id.toString();
+    const cursor = this.cursors.get(key);
+    if (!cursor) throw new CommandError("CursorNotFound", `cursor id ${key} not found`);
+    if (cursor.owner !== owner) {
+      throw new CommandError(
+        "OperationNotSupportedInTransaction",
+        `Cannot run getMore on cursor ${key}, which was created in a different transaction (or outside one)`,
+      );
+    }
+    if (cursor.busy) throw new CommandError("CursorInUse", `cursor id ${key} is already in use`);
+    cursor.busy = true;
+    try {
+      const batch = await cursor.source.nextBatch(
+        batchSize && batchSize > 0 ? batchSize : Number.MAX_SAFE_INTEGER,
+      );
+      cursor.lastUsed = Date.now();
+      if (!cursor.source.exhausted && this.cursors.has(key)) return { id, ns: cursor.ns, batch };
+      this.cursors.delete(key);
+      return { id: Long.ZERO, ns: cursor.ns, batch };
+    } finally {
+      cursor.busy = false;
+    }
   }
 
   kill(rawIds: unknown[]): { killed: Long[]; notFound: Long[] } {
@@ -67,27 +123,18 @@ export class CursorRegistry {
 
   dropIdle(now: number): void {
     for (const [id, cursor] of this.cursors) {
-      if (now - cursor.lastUsed > IDLE_TIMEOUT_MS) this.cursors.delete(id);
+      if (!cursor.busy && now - cursor.lastUsed > IDLE_TIMEOUT_MS) this.cursors.delete(id);
     }
+  }
+
+  /** Cursors of a transaction end with it. */
+  dropOwnedBy(owner: unknown): void {
+    for (const [id, cursor] of this.cursors) if (cursor.owner === owner) this.cursors.delete(id);
   }
 
   clear(): void {
     this.cursors.clear();
   }
-}
-
-function takeBatch(cursor: OpenCursor, maxDocs: number): Doc[] {
-  const batch: Doc[] = [];
-  let bytes = 0;
-  while (cursor.position < cursor.docs.length && batch.length < maxDocs) {
-    const doc = cursor.docs[cursor.position] as Doc;
-    const size = BSON.calculateObjectSize(doc, { ignoreUndefined: true });
-    if (batch.length > 0 && bytes + size > MAX_BATCH_BYTES) break;
-    batch.push(doc);
-    bytes += size;
-    cursor.position++;
-  }
-  return batch;
 }
 
 /** Incoming ids arrive as numbers (BSON Int64 promoted by the decoder) or as Long when beyond 2^53. */

@@ -67,12 +67,29 @@ export function valueKey(value: unknown): string {
  * `distinct` do: `tags.name` visits each element of `tags`; a numeric part indexes an array.
  */
 export function valuesAtPath(doc: unknown, path: string): unknown[] {
+  return valuesAtParts(doc, path.includes(".") ? path.split(".") : [path]);
+}
+
+/** `valuesAtPath` with the path already split (index keys are extracted for every write). */
+export function valuesAtParts(doc: unknown, parts: readonly string[]): unknown[] {
+  if (parts.length === 1 && isPlainObject(doc)) {
+    const part = parts[0] as string;
+    if (!Object.prototype.hasOwnProperty.call(doc, part)) return [];
+    const value = doc[part];
+    return Array.isArray(value) ? collectArray(value, parts) : [value];
+  }
   const out: unknown[] = [];
-  collect(doc, path.split("."), 0, out);
+  collect(doc, parts, 0, out);
   return out;
 }
 
-function collect(value: unknown, parts: string[], depth: number, out: unknown[]): void {
+function collectArray(value: unknown[], parts: readonly string[]): unknown[] {
+  const out: unknown[] = [];
+  collect(value, parts, 1, out);
+  return out;
+}
+
+function collect(value: unknown, parts: readonly string[], depth: number, out: unknown[]): void {
   const part = parts[depth];
   if (part === undefined) {
     out.push(value);
@@ -98,9 +115,26 @@ export function withLeadingId(doc: Doc): Doc {
   if (doc._id === undefined) return { _id: new ObjectId(), ...doc };
   if (Array.isArray(doc._id)) throw new CommandError("BadValue", "can't use an array for _id");
   if (doc._id instanceof RegExp) throw new CommandError("BadValue", "can't use a regex for _id");
+  const dollar = isPlainObject(doc._id) ? dollarPrefixedField(doc._id) : undefined;
+  if (dollar !== undefined) {
+    throw new CommandError(
+      "DollarPrefixedFieldName",
+      `_id fields may not contain '$'-prefixed fields: ${dollar} is not valid for storage.`,
+    );
+  }
   if (Object.keys(doc)[0] === "_id") return doc;
   const { _id, ...rest } = doc;
   return { _id, ...rest };
+}
+
+/** The first `$`-prefixed field name inside an embedded document (at any depth), if any. */
+function dollarPrefixedField(doc: Doc): string | undefined {
+  for (const [key, value] of Object.entries(doc)) {
+    if (key.startsWith("$")) return key;
+    const nested = isPlainObject(value) ? dollarPrefixedField(value) : undefined;
+    if (nested !== undefined) return nested;
+  }
+  return undefined;
 }
 
 /** MongoDB's shell-like rendering of a key, used in E11000 messages. */

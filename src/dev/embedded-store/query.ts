@@ -1,171 +1,511 @@
-import { Aggregator, Query } from "mingo";
+import { BSON } from "bson";
+import { Query } from "mingo";
+import { Aggregator } from "mingo/aggregator";
+import { Context, evalExpr } from "mingo/core";
+import { Lazy } from "mingo/lazy";
+import type { Iterator as LazyIterator } from "mingo/lazy";
+import * as accumulatorOperators from "mingo/operators/accumulator";
+import * as expressionOperators from "mingo/operators/expression";
+import * as pipelineOperators from "mingo/operators/pipeline";
+import * as projectionOperators from "mingo/operators/projection";
+import * as queryOperators from "mingo/operators/query";
+import * as windowOperators from "mingo/operators/window";
 import type { Options } from "mingo/types";
-import { cloneDoc, type Doc, isPlainObject, valueKey, valuesAtPath } from "./documents";
-import { CommandError } from "./errors";
+import { BTree } from "./btree";
+import type { Collation } from "./collation";
+import type { Collection } from "./collection";
+import { compareValues, sortKeyOf } from "./compare";
+import { cloneDoc, type Doc, isPlainObject, valuesAtPath } from "./documents";
+import { CommandError, unsupported } from "./errors";
+import { compileMatcher, type Matcher } from "./match";
+import { CandidateSource, parseSort, type Plan, planQuery, type SortSpec } from "./planner";
 
-/** The mingo settings shared by queries, projections, pipelines and updates. */
+/** The mingo settings shared by projections, pipelines and updates. */
 export const mingoOptions: Partial<Options> = { idKey: "_id", useStrictMode: true };
 
-/** A compiled query filter. */
-export interface Matcher {
-  test(doc: Doc): boolean;
-}
+/** Yields to the event loop when a command has held it this long, so other clients get their turn. */
+const SLICE_MS = 8;
 
 /**
- * Compiles a filter. mingo's set-up costs far more than its test, so the shapes the application
- * sends on every request are matched directly, with MongoDB's meaning (see `directPredicate`);
- * everything else is mingo's.
+ * Cooperative yielding for long reads: `await slice.check()` every so often returns at once, or,
+ * once `SLICE_MS` have passed, after other connections have been served. Results never depend on
+ * timing: reads walk frozen snapshots, so interleaved writes cannot change what they see.
  */
-export function compileFilter(filter: Doc): Matcher {
-  const test = directPredicate(filter);
-  return test ? { test } : new Query(filter, mingoOptions);
-}
+export class TimeSlice {
+  private started = performance.now();
 
-type Predicate = (doc: Doc) => boolean;
-type Scalar = string | number | boolean | Date;
-
-/**
- * Top-level fields compared with a string, number, boolean or Date (`$eq`, `$ne`, `$in`, and
- * `$gt`/`$gte`/`$lt`/`$lte` for numbers and Dates), combined with `$and`/`$or`. As in MongoDB, a
- * condition on an array field holds if any element satisfies it (each operator on its own), `$ne`
- * holds for a missing field, and a range never matches a value of another type. Undefined for any
- * other shape.
- */
-function directPredicate(filter: Doc): Predicate | undefined {
-  const parts: Predicate[] = [];
-  for (const [key, condition] of Object.entries(filter)) {
-    let part: Predicate | undefined;
-    if (key === "$and" || key === "$or") {
-      const clauses = Array.isArray(condition) && condition.length > 0 ? condition.map(clausePredicate) : [];
-      if (clauses.length === 0 || !clauses.every((clause) => clause !== undefined)) return undefined;
-      const tests = clauses as Predicate[];
-      part = key === "$or" ? (doc) => tests.some((t) => t(doc)) : (doc) => tests.every((t) => t(doc));
-    } else if (!key.startsWith("$") && !key.includes(".")) {
-      part = fieldPredicate(key, condition);
-    }
-    if (!part) return undefined;
-    parts.push(part);
+  async check(): Promise<void> {
+    if (performance.now() - this.started < SLICE_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.started = performance.now();
   }
-  return (doc) => parts.every((part) => part(doc));
-}
-
-function clausePredicate(clause: unknown): Predicate | undefined {
-  return isPlainObject(clause) ? directPredicate(clause) : undefined;
-}
-
-function fieldPredicate(field: string, condition: unknown): Predicate | undefined {
-  const value = (doc: Doc) => (Object.prototype.hasOwnProperty.call(doc, field) ? doc[field] : undefined);
-  if (isScalar(condition)) return (doc) => some(value(doc), (v) => equal(v, condition));
-  if (!isPlainObject(condition) || Object.keys(condition).length === 0) return undefined;
-  const tests: Predicate[] = [];
-  for (const [operator, operand] of Object.entries(condition)) {
-    if ((operator === "$eq" || operator === "$ne") && isScalar(operand)) {
-      const eq = (doc: Doc) => some(value(doc), (v) => equal(v, operand));
-      tests.push(operator === "$eq" ? eq : (doc) => !eq(doc));
-    } else if (operator === "$in" && Array.isArray(operand) && operand.every(isScalar)) {
-      tests.push((doc) => some(value(doc), (v) => operand.some((option) => equal(v, option))));
-    } else if (operator in ranges && (typeof operand === "number" || operand instanceof Date)) {
-      const holds = ranges[operator as keyof typeof ranges];
-      const bound = typeof operand === "number" ? operand : operand.getTime();
-      const comparable = (v: unknown) =>
-        typeof operand === "number" ? typeof v === "number" : v instanceof Date;
-      tests.push((doc) => some(value(doc), (v) => comparable(v) && holds(Number(v), bound)));
-    } else {
-      return undefined;
-    }
-  }
-  return (doc) => tests.every((test) => test(doc));
-}
-
-const ranges = {
-  $gt: (a: number, b: number) => a > b,
-  $gte: (a: number, b: number) => a >= b,
-  $lt: (a: number, b: number) => a < b,
-  $lte: (a: number, b: number) => a <= b,
-};
-
-function isScalar(value: unknown): value is Scalar {
-  if (typeof value === "string" || typeof value === "boolean") return true;
-  if (typeof value === "number") return !Number.isNaN(value);
-  return value instanceof Date && !Number.isNaN(value.getTime());
-}
-
-function equal(actual: unknown, expected: Scalar): boolean {
-  return expected instanceof Date
-    ? actual instanceof Date && actual.getTime() === expected.getTime()
-    : actual === expected;
-}
-
-/** The value itself or, for an array, any of its elements (not nested arrays), as MongoDB matches fields. */
-function some(value: unknown, test: (v: unknown) => boolean): boolean {
-  return test(value) || (Array.isArray(value) && value.some(test));
 }
 
 export interface FindShape {
-  sort?: Doc;
+  filter: Doc;
+  sort?: SortSpec;
   skip?: number;
+  /** 0 or undefined: no limit. */
   limit?: number;
   projection?: Doc;
+  hint?: unknown;
+  collation?: Collation;
+  variables?: Doc;
+}
+
+/** MongoDB's reply size limit, less room for the envelope around a batch. */
+export const MAX_BATCH_BYTES = 16 * 1024 * 1024 - 64 * 1024;
+
+/**
+ * A find, run lazily. When the plan's order is the requested sort (an index serves it, or there is
+ * no sort), candidates are read from a frozen copy of the collection only as far as each batch
+ * needs, so the first batch leaves at once and memory does not grow with the collection. Otherwise
+ * the matches are gathered and sorted on the first batch (a blocking sort, as in MongoDB).
+ */
+export class QueryRunner {
+  private readonly source: CandidateSource;
+  private readonly matcher: Matcher;
+  private readonly project: (docs: Doc[]) => Doc[];
+  private sorted: Doc[] | undefined;
+  private sortedPosition = 0;
+  private toSkip: number;
+  private remaining: number;
+  private pending: Doc[] = [];
+  /** One result read ahead, so the batch that ends the results says so (cursor id 0), as MongoDB's does. */
+  private lookahead: Doc | undefined;
+  private done = false;
+  private readonly needsSort: boolean;
+
+  constructor(
+    collection: Collection,
+    private readonly shape: FindShape,
+    /** Where documents are fetched from as the cursor reaches them (see `CandidateSource`). */
+    live?: Collection,
+    plan: Plan = planQuery(collection, {
+      filter: shape.filter,
+      sort: shape.sort,
+      hint: shape.hint,
+      collation: shape.collation,
+    }),
+  ) {
+    this.source = new CandidateSource(collection, plan, live);
+    this.matcher = compileMatcher(shape.filter, { collation: shape.collation, variables: shape.variables });
+    this.project = projector(shape.projection, shape.filter, shape.variables);
+    this.toSkip = shape.skip ?? 0;
+    this.remaining = shape.limit && shape.limit > 0 ? shape.limit : Infinity;
+    this.needsSort = !plan.sorted;
+  }
+
+  get exhausted(): boolean {
+    return this.done && this.pending.length === 0 && this.lookahead === undefined;
+  }
+
+  private async nextResult(slice: TimeSlice): Promise<Doc | undefined> {
+    if (this.lookahead) {
+      const doc = this.lookahead;
+      this.lookahead = undefined;
+      return doc;
+    }
+    return this.needsSort ? this.nextSorted(slice) : this.nextStreamed(slice);
+  }
+
+  /** Up to `maxDocs` results (fewer only at the end or at the size limit). */
+  async nextBatch(maxDocs: number, maxBytes = MAX_BATCH_BYTES): Promise<Doc[]> {
+    const slice = new TimeSlice();
+    const wanted: Doc[] = [];
+    while (wanted.length + this.pending.length < maxDocs && !this.done) {
+      const doc = await this.nextResult(slice);
+      if (!doc) {
+        this.done = true;
+        break;
+      }
+      wanted.push(doc);
+    }
+    if (!this.done && maxDocs > 0 && this.lookahead === undefined) {
+      this.lookahead = await this.nextResult(slice);
+      if (!this.lookahead) this.done = true;
+    }
+    const batch = [...this.pending, ...this.project(wanted)];
+    this.pending = [];
+    let bytes = 0;
+    for (let i = 0; i < batch.length; i++) {
+      bytes += BSON.calculateObjectSize(batch[i] as Doc, { ignoreUndefined: true });
+      if (i > 0 && bytes > maxBytes) {
+        this.pending = batch.splice(i);
+        break;
+      }
+    }
+    return batch;
+  }
+
+  /** Every remaining result (for commands that answer in one reply). */
+  async all(): Promise<Doc[]> {
+    const results: Doc[] = [];
+    while (!this.exhausted) results.push(...(await this.nextBatch(Number.MAX_SAFE_INTEGER, Infinity)));
+    return results;
+  }
+
+  private async nextStreamed(slice: TimeSlice): Promise<Doc | undefined> {
+    if (this.remaining <= 0) return undefined;
+    for (;;) {
+      const doc = this.source.next();
+      if (!doc) return undefined;
+      if ((this.source.examined & 255) === 0) await slice.check();
+      if (!this.matcher.test(doc)) continue;
+      if (this.toSkip > 0) {
+        this.toSkip--;
+        continue;
+      }
+      this.remaining--;
+      return doc;
+    }
+  }
+
+  private async nextSorted(slice: TimeSlice): Promise<Doc | undefined> {
+    if (!this.sorted) {
+      const matches: Doc[] = [];
+      for (let doc = this.source.next(); doc; doc = this.source.next()) {
+        if ((this.source.examined & 255) === 0) await slice.check();
+        if (this.matcher.test(doc)) matches.push(doc);
+      }
+      const sorted = await sortDocsAsync(matches, this.shape.sort ?? [], this.shape.collation, slice);
+      const end = this.remaining === Infinity ? undefined : this.toSkip + this.remaining;
+      this.sorted = sorted.slice(this.toSkip, end);
+    }
+    return this.sorted[this.sortedPosition++];
+  }
+}
+
+export interface TargetRequest {
+  filter: Doc;
+  sort?: SortSpec;
+  hint?: unknown;
+  collation?: Collation;
+  variables?: Doc;
 }
 
 /**
- * Sorts, pages and projects documents that already matched `filter`. Projection runs last and on
- * copies (mingo's projection writes into its input); the filter is passed again because positional
- * projections (`"items.$": 1`) need it.
+ * The documents a write statement applies to, read from a frozen copy (the read may yield):
+ * every match, or with `first` only the first (by `sort` when given), with their record ids. The
+ * writer re-reads each by record id before changing it.
  */
-export function shapeResults(matches: Doc[], filter: Doc, shape: FindShape): Doc[] {
-  let docs = matches;
-  const sort = sortSpec(shape.sort);
-  if (sort && docs.length > 1) docs = new Query({}, mingoOptions).find<Doc>(docs).sort(sort).all();
-  const skip = shape.skip ?? 0;
-  const limit = Math.abs(shape.limit ?? 0);
-  if (skip > 0 || limit > 0) docs = docs.slice(skip, limit > 0 ? skip + limit : undefined);
-  if (!shape.projection || Object.keys(shape.projection).length === 0) return docs;
-  return new Query(filter, mingoOptions).find<Doc>(docs.map(cloneDoc), shape.projection).all();
-}
-
-/** Keeps real sort keys; `$natural` is the natural order anyway and `$meta` needs `$text`, which is a known gap. */
-function sortSpec(sort: Doc | undefined): Record<string, 1 | -1> | undefined {
-  if (!sort) return undefined;
-  const spec: Record<string, 1 | -1> = {};
-  for (const [field, direction] of Object.entries(sort)) {
-    if (field === "$natural" || typeof direction === "object") continue;
-    if (direction !== 1 && direction !== -1) {
-      throw new CommandError(
-        "BadValue",
-        "$sort key ordering must be 1 (for ascending) or -1 (for descending)",
-      );
-    }
-    spec[field] = direction;
+export async function matchingRecords(
+  collection: Collection,
+  request: TargetRequest,
+  first: boolean,
+): Promise<Array<{ rid: number; doc: Doc }>> {
+  const snapshot = collection.snapshot();
+  const plan = planQuery(snapshot, request);
+  const source = new CandidateSource(snapshot, plan);
+  const matcher = compileMatcher(request.filter, {
+    collation: request.collation,
+    variables: request.variables,
+  });
+  const slice = new TimeSlice();
+  const found: Array<{ rid: number; doc: Doc }> = [];
+  for (let doc = source.next(); doc; doc = source.next()) {
+    if ((source.examined & 255) === 0) await slice.check();
+    if (!matcher.test(doc)) continue;
+    found.push({ rid: source.lastRecordId, doc });
+    if (first && plan.sorted) break;
   }
-  return Object.keys(spec).length > 0 ? spec : undefined;
+  if (!first || found.length <= 1) return found;
+  const byDoc = new Map(found.map((entry) => [entry.doc, entry]));
+  const winner = sortDocs(
+    found.map((entry) => entry.doc),
+    request.sort ?? [],
+    request.collation,
+  )[0] as Doc;
+  return [byDoc.get(winner) as { rid: number; doc: Doc }];
 }
 
-/** Runs a pipeline over copies of `docs`; `resolve` supplies (copied) foreign collections for `$lookup`. */
-export function runPipeline(docs: Doc[], pipeline: Doc[], resolve: (name: string) => Doc[]): Doc[] {
+/** Sort keys for one document, as MongoDB sorts (array fields by their least/greatest element). */
+function sortKeys(doc: Doc, sort: SortSpec, collation: Collation | undefined): unknown[] {
+  return sort.map(([field, direction]) => sortKeyOf(valuesAtPath(doc, field), direction, collation));
+}
+
+function keyComparator(sort: SortSpec, collation: Collation | undefined) {
+  return (a: unknown[], b: unknown[]) => {
+    for (let i = 0; i < sort.length; i++) {
+      const c = compareValues(a[i], b[i], collation) * (sort[i]![1] as number);
+      if (c !== 0) return c;
+    }
+    return 0;
+  };
+}
+
+/** A stable sort of documents by a sort spec. */
+export function sortDocs(docs: Doc[], sort: SortSpec, collation: Collation | undefined): Doc[] {
+  const fields = sort.filter(([field]) => field !== "$natural");
+  if (fields.length === 0 || docs.length < 2) return docs;
+  const keyed = docs.map((doc) => ({ doc, key: sortKeys(doc, fields, collation) }));
+  const compare = keyComparator(fields, collation);
+  keyed.sort((a, b) => compare(a.key, b.key));
+  return keyed.map((entry) => entry.doc);
+}
+
+/** The same sort in slices (sorted runs, then merges) so a large blocking sort lets other clients in. */
+async function sortDocsAsync(
+  docs: Doc[],
+  sort: SortSpec,
+  collation: Collation | undefined,
+  slice: TimeSlice,
+): Promise<Doc[]> {
+  const fields = sort.filter(([field]) => field !== "$natural");
+  if (fields.length === 0 || docs.length < 2) return docs;
+  const compare = keyComparator(fields, collation);
+  const RUN = 4096;
+  let runs: Array<Array<{ doc: Doc; key: unknown[] }>> = [];
+  for (let start = 0; start < docs.length; start += RUN) {
+    const run = docs.slice(start, start + RUN).map((doc) => ({ doc, key: sortKeys(doc, fields, collation) }));
+    run.sort((a, b) => compare(a.key, b.key));
+    runs.push(run);
+    await slice.check();
+  }
+  while (runs.length > 1) {
+    const merged: typeof runs = [];
+    for (let i = 0; i < runs.length; i += 2) {
+      const left = runs[i]!;
+      const right = runs[i + 1];
+      if (!right) {
+        merged.push(left);
+        continue;
+      }
+      const out = new Array<{ doc: Doc; key: unknown[] }>(left.length + right.length);
+      let l = 0;
+      let r = 0;
+      let o = 0;
+      // Left first on ties keeps the sort stable.
+      while (l < left.length && r < right.length) {
+        out[o++] = compare(left[l]!.key, right[r]!.key) <= 0 ? left[l++]! : right[r++]!;
+        if ((o & 4095) === 0) await slice.check();
+      }
+      while (l < left.length) out[o++] = left[l++]!;
+      while (r < right.length) out[o++] = right[r++]!;
+      merged.push(out);
+    }
+    runs = merged;
+  }
+  return (runs[0] ?? []).map((entry) => entry.doc);
+}
+
+/**
+ * How results are projected. Plain inclusions and exclusions of top-level fields (what the
+ * application sends) are picked directly; anything else (dotted paths, `$slice`, `$elemMatch`,
+ * positional `$`, expressions) is mingo's, on copies, since mingo writes into its input.
+ */
+export function projector(projection: Doc | undefined, filter: Doc, variables?: Doc): (docs: Doc[]) => Doc[] {
+  if (!projection || Object.keys(projection).length === 0) return (docs) => docs;
+  const simple = simpleProjection(projection);
+  if (simple) return (docs) => docs.map(simple);
+  const positional = Object.keys(projection).some((field) => field.endsWith(".$"));
+  const query = new Query(positional ? filter : {}, { ...mingoOptions, variables: variables ?? {} });
+  return (docs) => (docs.length === 0 ? docs : query.find<Doc>(docs.map(cloneDoc), projection).all());
+}
+
+function simpleProjection(projection: Doc): ((doc: Doc) => Doc) | undefined {
+  let includeId = true;
+  const fields = new Set<string>();
+  let mode: "include" | "exclude" | undefined;
+  for (const [field, value] of Object.entries(projection)) {
+    if (field.includes(".") || field.startsWith("$")) return undefined;
+    const include = value === 1 || value === true ? true : value === 0 || value === false ? false : undefined;
+    if (include === undefined) return undefined;
+    if (field === "_id") {
+      includeId = include;
+      continue;
+    }
+    const fieldMode = include ? "include" : "exclude";
+    if (mode && mode !== fieldMode) return undefined; // mixed: mingo reports MongoDB's error
+    mode = fieldMode;
+    fields.add(field);
+  }
+  if (mode === "exclude" || mode === undefined) {
+    return (doc) => {
+      const out: Doc = {};
+      for (const key of Object.keys(doc)) {
+        if (fields.has(key) || (key === "_id" && !includeId)) continue;
+        out[key] = doc[key];
+      }
+      return out;
+    };
+  }
+  return (doc) => {
+    const out: Doc = {};
+    for (const key of Object.keys(doc)) {
+      if (fields.has(key) || (key === "_id" && includeId)) out[key] = doc[key];
+    }
+    return out;
+  };
+}
+
+export interface PipelineEnvironment {
+  collation?: Collation;
+  variables?: Doc;
+  /** Documents of another collection of the same database, for `$lookup`, `$unionWith`, `$graphLookup`. */
+  resolve(name: string): Doc[];
+}
+
+/** Stages that never compare strings, or whose comparisons this store makes follow a collation. */
+const COLLATION_SAFE_STAGES = new Set(["$match", "$sort", "$limit", "$skip", "$count", "$unset"]);
+/** Stages that are safe under a collation when their expressions compare nothing. */
+const EXPRESSION_STAGES = new Set(["$project", "$addFields", "$set", "$replaceRoot", "$replaceWith"]);
+/** Expression operators and accumulators that compare or deduplicate values. */
+const COMPARING = new Set([
+  "$eq",
+  "$ne",
+  "$gt",
+  "$gte",
+  "$lt",
+  "$lte",
+  "$cmp",
+  "$in",
+  "$indexOfArray",
+  "$setEquals",
+  "$setIntersection",
+  "$setUnion",
+  "$setDifference",
+  "$setIsSubset",
+  "$max",
+  "$min",
+  "$maxN",
+  "$minN",
+  "$addToSet",
+  "$sortArray",
+  "$top",
+  "$topN",
+  "$bottom",
+  "$bottomN",
+  "$strcasecmp",
+]);
+
+function comparesValues(expression: unknown): boolean {
+  if (Array.isArray(expression)) return expression.some(comparesValues);
+  if (!isPlainObject(expression)) return false;
+  return Object.entries(expression).some(([key, value]) => COMPARING.has(key) || comparesValues(value));
+}
+
+function refersToFields(expression: unknown): boolean {
+  if (typeof expression === "string") return expression.startsWith("$");
+  if (Array.isArray(expression)) return expression.some(refersToFields);
+  if (isPlainObject(expression)) return Object.values(expression).some(refersToFields);
+  return false;
+}
+
+/**
+ * Whether a stage gives the same answer with and without a collation, or follows it here: with a
+ * non-simple collation anything else is refused, since mingo compares strings binarily.
+ */
+function collationSafe(name: string, spec: unknown): boolean {
+  if (COLLATION_SAFE_STAGES.has(name)) return true;
+  if (EXPRESSION_STAGES.has(name)) return !comparesValues(spec);
+  if (name === "$group" && isPlainObject(spec)) {
+    // Grouping by a constant (countDocuments does) compares no keys.
+    return !refersToFields(spec._id) && !comparesValues(spec);
+  }
+  return false;
+}
+
+/**
+ * Runs a pipeline over copies of `docs` with mingo, except `$match` and `$sort`, which use this
+ * store's matcher and order (MongoDB's type order, collation, `let` variables), so a pipeline
+ * agrees with `find`. `$out` and `$merge` are handled by the aggregate command, not here.
+ */
+export function runPipeline(docs: Doc[], pipeline: Doc[], env: PipelineEnvironment): Doc[] {
   for (const stage of pipeline) {
-    const name = Object.keys(stage)[0];
+    const name = Object.keys(stage)[0] ?? "";
     if (name === "$out" || name === "$merge") {
-      throw new CommandError("CommandNotSupported", `${name} is not supported by the embedded store`);
+      throw new CommandError("BadValue", `${name} can only be the final stage in the pipeline`);
+    }
+    if (env.collation && !collationSafe(name, stage[name])) {
+      throw unsupported(`the ${name} stage with a non-simple collation`);
     }
   }
+  const context = pipelineContext(env.collation);
   const aggregator = new Aggregator(pipeline, {
     ...mingoOptions,
-    collectionResolver: (name) => resolve(name).map(cloneDoc),
-  });
+    context,
+    variables: env.variables ?? {},
+    collectionResolver: (name: string) => env.resolve(name).map(cloneDoc),
+  } as Options);
   return aggregator.run(docs.map(cloneDoc)) as Doc[];
 }
 
-/** `distinct`: array values contribute their elements, duplicates (by index-key equality) collapse. */
-export function distinctValues(docs: Doc[], path: string): unknown[] {
-  const seen = new Map<string, unknown>();
+/** mingo's operators, with `$match` and `$sort` replaced by this store's (see `runPipeline`). */
+function pipelineContext(collation: Collation | undefined): Context {
+  const $match = (
+    collection: LazyIterator,
+    expr: unknown,
+    options: { variables?: Doc; local?: { variables?: Doc } },
+  ) => {
+    if (!isPlainObject(expr))
+      throw new CommandError("BadValue", "the match filter must be an expression in an object");
+    const variables = { ...options.variables, ...options.local?.variables };
+    const matcher = compileMatcher(expr, { collation, variables });
+    return collection.filter((doc) => matcher.test(doc as Doc));
+  };
+  const $sort = (collection: LazyIterator, expr: unknown) => {
+    const sort = parseSort(expr);
+    if (!sort) throw new CommandError("BadValue", "$sort stage must have at least one sort key");
+    return collection.transform((docs) => Lazy(sortDocs(docs as Doc[], sort, collation)));
+  };
+  return Context.init({
+    accumulator: accumulatorOperators as never,
+    expression: expressionOperators as never,
+    pipeline: Object.assign({}, pipelineOperators, { $match, $sort }) as never,
+    projection: projectionOperators as never,
+    query: queryOperators as never,
+    window: windowOperators as never,
+  });
+}
+
+/**
+ * `let` variables: each value is an expression evaluated once (`{ $add: [1, 2] }` is 3). Names
+ * follow MongoDB's rule for user variables.
+ */
+export function parseLet(raw: unknown): Doc | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!isPlainObject(raw))
+    throw new CommandError("TypeMismatch", "BSON field 'let' is the wrong type, expected type 'object'");
+  const variables: Doc = {};
+  const context = pipelineContext(undefined);
+  for (const [name, expression] of Object.entries(raw)) {
+    if (!/^[a-z\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*$/.test(name)) {
+      throw new CommandError(
+        "FailedToParse",
+        `'${name}' starts with an invalid character for a user variable name`,
+      );
+    }
+    variables[name] = evalExpr({}, expression, { ...mingoOptions, context, variables } as Options);
+  }
+  return variables;
+}
+
+/** Variables whose values are expressions over one document (`$merge`'s `let`, evaluated per result). */
+export function evaluateVariables(raw: Doc, doc: Doc): Doc {
+  const context = pipelineContext(undefined);
+  return Object.fromEntries(
+    Object.entries(raw).map(([name, expression]) => [
+      name,
+      evalExpr(doc, expression, { ...mingoOptions, context } as Options),
+    ]),
+  );
+}
+
+/** `distinct`: array values contribute their elements; duplicates (under the collation) collapse. */
+export function distinctValues(
+  docs: Iterable<Doc>,
+  path: string,
+  collation: Collation | undefined,
+): unknown[] {
+  const seen = new BTree<unknown, true>((a, b) => compareValues(a, b, collation));
+  const values: unknown[] = [];
   for (const doc of docs) {
     for (const value of valuesAtPath(doc, path)) {
       for (const item of Array.isArray(value) ? value : [value]) {
-        const key = valueKey(item);
-        if (!seen.has(key)) seen.set(key, item);
+        if (seen.set(item, true)) values.push(item);
       }
     }
   }
-  return [...seen.values()];
+  return values;
 }

@@ -3,7 +3,7 @@ import type { Engine, Logger } from "./engine";
 import type { ConnectionInfo } from "./commands";
 import { MalformedMessageError } from "./errors";
 import { CloseConnectionSignal } from "./failpoints";
-import { decodeRequest, encodeReply, frameLength } from "./wire";
+import { decodeRequest, encodeReply, frameLength, type Request } from "./wire";
 
 /**
  * The TCP side: accepts connections, cuts the byte stream into frames and hands each to the
@@ -54,17 +54,17 @@ export class WireServer {
 
     const frames = new FrameAssembler();
     const info: ConnectionInfo = { connectionId };
+    // Commands of one connection run one after another (a reply may wait on a slow one), while
+    // other connections are served in between whenever a command yields.
+    let previous: Promise<void> = Promise.resolve();
     socket.on("data", (chunk: Buffer) => {
       frames.push(chunk);
       try {
         for (let frame = frames.next(); frame; frame = frames.next()) {
-          this.handleFrame(socket, frame, info);
+          const request = decodeRequest(frame);
+          previous = previous.then(() => this.handleRequest(socket, request, info));
         }
       } catch (error) {
-        if (error instanceof CloseConnectionSignal) {
-          socket.destroy(); // what the test asked for: the client sees a network error
-          return;
-        }
         const reason = error instanceof MalformedMessageError ? error.message : "internal error";
         this.log("embedded store closed a connection after a bad frame", { connectionId, reason });
         socket.destroy();
@@ -72,14 +72,34 @@ export class WireServer {
     });
   }
 
-  private handleFrame(socket: net.Socket, frame: Buffer, info: ConnectionInfo): void {
-    const request = decodeRequest(frame);
+  private async handleRequest(socket: net.Socket, request: Request, info: ConnectionInfo): Promise<void> {
+    if (socket.destroyed) return;
     // The handshake names the application (MongoClient's appName): fail points can filter on it.
     const application = (request.command.client as { application?: { name?: unknown } } | undefined)
       ?.application;
     if (typeof application?.name === "string") info.appName = application.name;
-    const reply = this.engine.execute(request, info);
+    let reply: Awaited<ReturnType<Engine["execute"]>>;
+    try {
+      reply = await this.engine.execute(request, info);
+    } catch (error) {
+      // The failCommand fail point asked to hang up: the client sees a network error.
+      if (!(error instanceof CloseConnectionSignal)) {
+        this.log("embedded store closed a connection after an internal error", {
+          connectionId: info.connectionId,
+        });
+      }
+      socket.destroy();
+      return;
+    }
     if (!request.expectsReply || socket.destroyed) return;
+    try {
+      // Nothing is acknowledged, and nothing that may have read it is answered, before it is on disk.
+      await this.engine.untilDurable();
+    } catch (error) {
+      const errmsg = `the write could not be made durable: ${(error as Error).message}`;
+      reply = { ok: 0, errmsg, code: 1, codeName: "InternalError" };
+    }
+    if (socket.destroyed) return;
     let encoded: Buffer;
     try {
       encoded = encodeReply(request, reply);

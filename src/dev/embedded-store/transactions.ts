@@ -1,6 +1,14 @@
 import { Binary } from "bson";
-import { assertValidNamespace, type Catalog, type DataView } from "./catalog";
-import { Collection } from "./collection";
+import {
+  assertValidNamespace,
+  type Catalog,
+  type DataView,
+  type LockOwner,
+  LockTable,
+  type TransactionChanges,
+  type TransactionWrite,
+} from "./catalog";
+import { Collection, type WriteObserver } from "./collection";
 import { type Doc, isPlainObject } from "./documents";
 import { CommandError } from "./errors";
 
@@ -10,114 +18,144 @@ const TRANSACTION_LIFETIME_MS = 60 * 1000;
 const SESSION_IDLE_MS = 30 * 60 * 1000;
 const TRANSIENT = ["TransientTransactionError"];
 
-interface WorkingCopy {
-  /** The committed collection when it was copied; undefined if the transaction created it. */
-  base: Collection | undefined;
-  copy: Collection;
-  /** Each touched document's committed version at copy time (undefined: did not exist). */
-  preImages: Map<string, Doc | undefined>;
-}
-
 /**
- * A transaction works on private copies of the collections it touches (copied on first use, which
- * is cheap because documents are shared), so it reads its own writes and nobody else sees them.
- * Commit checks that no touched document changed underneath (else WriteConflict, which drivers
- * retry) and applies the changes with an undo log, so a commit is all-or-nothing.
+ * A multi-document transaction with snapshot isolation, as in MongoDB. At its first statement it
+ * takes a frozen copy of every collection (O(1) each: the trees share their nodes), so it reads
+ * the data as of that moment plus its own writes, and nobody else sees those until commit.
+ *
+ * Each document it writes is claimed at that statement: if another open transaction has written
+ * it, or someone committed a change to it after the snapshot, the statement fails with
+ * `112 WriteConflict` labelled `TransientTransactionError` (which `withTransaction` retries), as
+ * MongoDB's does. Writes outside transactions wait for the claim to end. So transactions on
+ * different documents never conflict, and commit cannot conflict on documents at all.
  */
-class Transaction implements DataView {
-  private readonly working = new Map<string, WorkingCopy>();
+export class Transaction implements DataView, LockOwner {
   readonly startedAt = Date.now();
+  readonly ended: Promise<void>;
+  private end!: () => void;
+  /** The snapshot: ns → private copy. Collections created by the transaction are added. */
+  private readonly copies: Map<string, Collection>;
+  /** Per namespace: lock key → the document's `_id` and its version in the snapshot. */
+  private readonly written = new Map<string, Map<string, { id: unknown; before: Doc | undefined }>>();
+  private readonly created = new Set<string>();
+  private readonly observer: WriteObserver = {
+    beforeWrite: (collection, id, before) => this.claim(collection, id, before),
+    indexesChanged: () => undefined,
+  };
 
-  constructor(private readonly catalog: Catalog) {}
+  constructor(private readonly catalog: Catalog) {
+    this.ended = new Promise((resolve) => (this.end = resolve));
+    this.copies = catalog.forkAll(this.observer);
+  }
 
   collection(db: string, name: string): Collection | undefined {
-    return this.workingCopy(db, name, false)?.copy;
+    return this.copies.get(`${db}.${name}`);
   }
 
   collectionForWrite(db: string, name: string): Collection {
-    const working = this.workingCopy(db, name, true);
-    if (!working) throw new Error("unreachable: working copy requested with create");
-    return working.copy;
+    return this.collection(db, name) ?? this.createCollection(db, name, {});
   }
 
-  private workingCopy(db: string, name: string, create: boolean): WorkingCopy | undefined {
+  collections(db: string): Collection[] {
+    return [...this.copies.values()].filter((collection) => collection.db === db);
+  }
+
+  /** `create` inside the transaction (allowed since MongoDB 4.4): private until commit. */
+  createCollection(db: string, name: string, options: Doc): Collection {
+    assertValidNamespace(db, name);
     const ns = `${db}.${name}`;
-    const existing = this.working.get(ns);
-    if (existing) return existing;
-    const base = this.catalog.collection(db, name);
-    if (!base && !create) return undefined;
-    const preImages = new Map<string, Doc | undefined>();
-    const observer = {
-      beforeWrite: (docKey: string, before: Doc | undefined) => {
-        if (!preImages.has(docKey)) preImages.set(docKey, before);
-      },
-      indexesChanged: () => undefined,
-    };
-    let copy: Collection;
-    if (base) {
-      copy = base.fork(observer);
-    } else {
-      // A collection the transaction creates stays private until commit adds it to the catalogue.
-      assertValidNamespace(db, name);
-      copy = new Collection(db, name, {}, observer);
+    if (this.copies.has(ns) || this.catalog.collection(db, name)) {
+      throw new CommandError("NamespaceExists", `Collection ${ns} already exists.`);
     }
-    const working = { base, copy, preImages };
-    this.working.set(ns, working);
-    return working;
+    const collection = new Collection(db, name, options, this.observer);
+    this.copies.set(ns, collection);
+    this.created.add(ns);
+    return collection;
   }
 
+  /** Indexes may only be built on collections the transaction itself created, as in MongoDB. */
+  createdHere(collection: Collection): boolean {
+    return this.created.has(collection.ns);
+  }
+
+  private claim(collection: Collection, id: unknown, before: Doc | undefined): void {
+    const key = LockTable.key(collection.ns, id);
+    let written = this.written.get(collection.ns);
+    if (written?.has(key)) return;
+    const holder = this.catalog.locks.holder(key);
+    if (holder && holder !== this) throw writeConflict();
+    // The committed document must still be the one the snapshot holds (identity: documents are immutable).
+    const committed = this.catalog.collection(collection.db, collection.name)?.findById(id)?.doc;
+    if (committed !== before) throw writeConflict();
+    this.catalog.locks.acquire(key, this);
+    if (!written) {
+      written = new Map();
+      this.written.set(collection.ns, written);
+    }
+    written.set(key, { id, before });
+  }
+
+  /** Applies every change at once, as one journal entry (see `Catalog.applyTransaction`), then releases the claims. */
   commit(): void {
-    this.assertNoConflicts();
-    const undo: Array<() => void> = [];
+    const changes: TransactionChanges[] = [];
+    for (const [ns, written] of this.written) {
+      const copy = this.copies.get(ns);
+      if (!copy) continue;
+      const writes: TransactionWrite[] = [...written.values()].map(({ id, before }) => ({
+        id,
+        before,
+        after: copy.findById(id)?.doc,
+      }));
+      changes.push({
+        db: copy.db,
+        name: copy.name,
+        options: copy.options,
+        indexes: copy.indexSpecs(),
+        writes,
+      });
+    }
+    for (const ns of this.created) {
+      const copy = this.copies.get(ns);
+      if (copy && !this.written.has(ns)) {
+        // An empty collection created in the transaction still exists after it.
+        changes.push({
+          db: copy.db,
+          name: copy.name,
+          options: copy.options,
+          indexes: copy.indexSpecs(),
+          writes: [],
+        });
+      }
+    }
     try {
-      for (const working of this.working.values()) this.apply(working, undo);
+      this.catalog.applyTransaction(this, changes);
     } catch (error) {
-      for (const step of undo.reverse()) step();
-      // Another client inserted a clashing unique key after we read: the retry will see it.
+      // A unique key someone else committed after our snapshot: the retry will see it.
       if (error instanceof CommandError && error.codeName === "DuplicateKey") throw writeConflict();
       throw error;
+    } finally {
+      this.release();
     }
   }
 
-  private assertNoConflicts(): void {
-    for (const { base, copy, preImages } of this.working.values()) {
-      if (preImages.size === 0) continue;
-      const target = this.catalog.collection(copy.db, copy.name);
-      // Dropped or re-created since the copy was taken: everything read from it is stale.
-      if (base && target !== base) throw writeConflict();
-      for (const [docKey, before] of preImages) {
-        if (target?.get(docKey) !== before) throw writeConflict();
-      }
-    }
+  abort(): void {
+    this.release();
   }
 
-  private apply({ copy, preImages }: WorkingCopy, undo: Array<() => void>): void {
-    if (preImages.size === 0) return;
-    let target = this.catalog.collection(copy.db, copy.name);
-    if (!target) {
-      target = this.catalog.create(copy.db, copy.name, copy.options, copy.indexSpecs());
-      undo.push(() => this.catalog.drop(copy.db, copy.name));
-    }
-    const collection = target;
-    for (const [docKey, before] of preImages) {
-      const after = copy.get(docKey);
-      if (after === before) continue;
-      if (!after) {
-        collection.remove(docKey);
-        undo.push(() => collection.insert(before as Doc));
-      } else if (!before) {
-        collection.insert(after);
-        undo.push(() => collection.remove(docKey));
-      } else {
-        collection.replace(docKey, after);
-        undo.push(() => collection.replace(docKey, before));
-      }
-    }
+  private release(): void {
+    for (const written of this.written.values()) this.catalog.locks.release(written.keys(), this);
+    this.written.clear();
+    this.end();
   }
 }
 
-function writeConflict(): CommandError {
-  return new CommandError("WriteConflict", "Write conflict during commit of a transaction", {}, TRANSIENT);
+export function writeConflict(): CommandError {
+  return new CommandError(
+    "WriteConflict",
+    "Write conflict during plan execution and yielding is disabled. :: Please retry your operation or multi-document transaction.",
+    {},
+    TRANSIENT,
+  );
 }
 
 interface SessionState {
@@ -131,6 +169,7 @@ interface SessionState {
 export interface SessionBinding {
   data: DataView;
   /** Set when the command is part of a multi-document transaction. */
+  transaction?: Transaction;
   abort?: () => void;
 }
 
@@ -138,7 +177,11 @@ export interface SessionBinding {
 export class SessionRegistry {
   private readonly sessions = new Map<string, SessionState>();
 
-  constructor(private readonly catalog: Catalog) {}
+  constructor(
+    private readonly catalog: Catalog,
+    /** Told when a transaction ends, so what belongs to it (its cursors) goes too. */
+    private readonly onEnd: (transaction: Transaction) => void = () => undefined,
+  ) {}
 
   /**
    * Resolves `lsid`/`txnNumber`/`autocommit`/`startTransaction`. Commands without `autocommit: false`
@@ -172,13 +215,15 @@ export class SessionRegistry {
         );
       }
       // A newer txnNumber implicitly abandons whatever the session had open before.
+      if (session.transaction) this.finish(session, "aborted");
       session.txnNumber = txnNumber;
       session.transaction = new Transaction(this.catalog);
       session.outcome = "active";
     } else if (txnNumber !== session.txnNumber || session.outcome !== "active" || !session.transaction) {
       throw noSuchTransaction(txnNumber);
     }
-    return { data: session.transaction, abort: () => this.finish(session, "aborted") };
+    const transaction = session.transaction;
+    return { data: transaction, transaction, abort: () => this.finish(session, "aborted") };
   }
 
   /** commitTransaction; retrying a commit that already succeeded succeeds again, as drivers expect. */
@@ -186,13 +231,17 @@ export class SessionRegistry {
     const session = this.sessionFor(body);
     if (session.outcome === "committed") return;
     if (session.outcome !== "active" || !session.transaction) throw noSuchTransaction(session.txnNumber);
+    const transaction = session.transaction;
+    session.transaction = undefined;
     try {
-      session.transaction.commit();
+      transaction.commit();
     } catch (error) {
-      this.finish(session, "aborted");
+      session.outcome = "aborted";
       throw error;
+    } finally {
+      this.onEnd(transaction);
     }
-    this.finish(session, "committed");
+    session.outcome = "committed";
   }
 
   abort(body: Doc): void {
@@ -204,7 +253,10 @@ export class SessionRegistry {
   end(lsids: unknown[]): void {
     for (const lsid of lsids) {
       const key = lsidKey(lsid);
-      if (key !== undefined) this.sessions.delete(key);
+      const session = key === undefined ? undefined : this.sessions.get(key);
+      if (!session || key === undefined) continue;
+      if (session.transaction) this.finish(session, "aborted");
+      this.sessions.delete(key);
     }
   }
 
@@ -218,8 +270,17 @@ export class SessionRegistry {
       ) {
         this.finish(session, "aborted");
       }
-      if (now - session.lastUsed > SESSION_IDLE_MS) this.sessions.delete(key);
+      if (now - session.lastUsed > SESSION_IDLE_MS) {
+        if (session.transaction) this.finish(session, "aborted");
+        this.sessions.delete(key);
+      }
     }
+  }
+
+  /** Aborts every open transaction (store shutdown). */
+  abortAll(): void {
+    for (const session of this.sessions.values())
+      if (session.outcome === "active") this.finish(session, "aborted");
   }
 
   private sessionFor(body: Doc): SessionState {
@@ -233,7 +294,11 @@ export class SessionRegistry {
 
   private finish(session: SessionState, outcome: "committed" | "aborted"): void {
     session.outcome = outcome;
-    session.transaction = undefined; // releases the private copies
+    const transaction = session.transaction;
+    session.transaction = undefined;
+    if (!transaction) return;
+    transaction.abort(); // releases its claims and private copies
+    this.onEnd(transaction);
   }
 }
 

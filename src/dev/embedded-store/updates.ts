@@ -3,7 +3,8 @@ import { update as applyModifier } from "mingo";
 import type { Modifier } from "mingo/updater";
 import { MingoError, setValue } from "mingo/util";
 import { cloneDoc, type Doc, isOperatorObject, isPlainObject, valueKey, withLeadingId } from "./documents";
-import { CommandError, type ErrorCodeName } from "./errors";
+import type { Collation } from "./collation";
+import { CommandError, type ErrorCodeName, unsupported } from "./errors";
 import { mingoOptions, runPipeline } from "./query";
 
 /** The `u` of an update statement: operators (`{ $set: … }`), a replacement document, or a pipeline. */
@@ -13,12 +14,52 @@ export interface UpdateContext {
   /** The statement's query: mingo needs it to resolve the positional `$`. */
   filter: Doc;
   arrayFilters?: Doc[];
+  /** `let` (and the statement's `c`) for pipeline updates. */
+  variables?: Doc;
+  collation?: Collation;
 }
 
+/** Stages MongoDB allows in an update pipeline. */
+const UPDATE_STAGES = new Set(["$addFields", "$set", "$project", "$unset", "$replaceRoot", "$replaceWith"]);
+
+/** Update operators that compare values, which mingo would do without the collation. */
+const COMPARING_OPERATORS = ["$addToSet", "$pull", "$pullAll", "$min", "$max"];
+
 export function parseUpdateSpec(value: unknown): UpdateSpec {
-  if (Array.isArray(value) && value.every(isPlainObject)) return value;
+  if (Array.isArray(value) && value.every(isPlainObject)) {
+    for (const stage of value) {
+      const name = Object.keys(stage)[0] ?? "";
+      if (Object.keys(stage).length !== 1 || !UPDATE_STAGES.has(name)) {
+        throw new CommandError(
+          "InvalidOptions",
+          `${name || "An empty stage"} is not allowed to be used within an update`,
+        );
+      }
+    }
+    return value;
+  }
   if (isPlainObject(value)) return value;
   throw new CommandError("FailedToParse", "Update argument must be either an object or an array");
+}
+
+/**
+ * With a non-simple collation, refuses what this store would compare without it: operators such
+ * as `$addToSet` and `$pull`, positional paths and array filters (mingo matches those binarily).
+ */
+export function assertCollationSafe(update: UpdateSpec, context: UpdateContext): void {
+  if (!context.collation || Array.isArray(update) || !isOperatorUpdate(update)) return;
+  for (const operator of COMPARING_OPERATORS) {
+    if (operator in update) throw unsupported(`${operator} with a non-simple collation`);
+  }
+  const paths = Object.values(update).flatMap((fields) => (isPlainObject(fields) ? Object.keys(fields) : []));
+  if (paths.some((path) => path.split(".").some((part) => part.startsWith("$")))) {
+    throw unsupported("positional updates with a non-simple collation");
+  }
+  if (context.arrayFilters) throw unsupported("arrayFilters with a non-simple collation");
+  const push = update.$push;
+  if (isPlainObject(push) && Object.values(push).some((value) => isPlainObject(value) && "$sort" in value)) {
+    throw unsupported("$push with $sort and a non-simple collation");
+  }
 }
 
 function isOperatorUpdate(update: Doc): boolean {
@@ -48,7 +89,7 @@ export function updatedDocument(current: Doc, update: UpdateSpec, context: Updat
     const { $setOnInsert: _onInsertOnly, ...modifier } = update;
     next = simpleUpdate(current, modifier) ?? modifyExactly(current, modifier, context);
   } else if (Array.isArray(update)) {
-    next = runPipeline([current], update, () => [])[0] ?? {};
+    next = pipelineUpdate(current, update, context);
   } else {
     if (update._id !== undefined) assertSameId(current, update);
     next = { _id: current._id, ...cloneDoc(withoutId(update)) };
@@ -131,7 +172,7 @@ function mapBinaries(value: unknown, replace: (binary: Binary) => Binary): unkno
 export function upsertDocument(filter: Doc, update: UpdateSpec, context: UpdateContext): Doc {
   const seed: Doc = {};
   seedEqualityFields(filter, seed);
-  if (Array.isArray(update)) return withLeadingId(runPipeline([seed], update, () => [])[0] ?? {});
+  if (Array.isArray(update)) return withLeadingId(pipelineUpdate(seed, update, context));
   if (!isOperatorUpdate(update)) {
     // A replacement takes only `_id` from the filter, as in MongoDB.
     const replacement = cloneDoc(update);
@@ -146,6 +187,25 @@ export function upsertDocument(filter: Doc, update: UpdateSpec, context: UpdateC
   if (simple) return withLeadingId(simple);
   modify(seed, modifier, { arrayFilters: context.arrayFilters, filter: {} });
   return withLeadingId(seed);
+}
+
+/**
+ * A pipeline update's result. As in MongoDB, a result without `_id` (`$replaceWith` of a
+ * sub-document, `$project` without it) keeps the document's `_id`; a different one is refused.
+ */
+function pipelineUpdate(current: Doc, pipeline: Doc[], context: UpdateContext): Doc {
+  const result = runPipeline([current], pipeline, {
+    collation: context.collation,
+    variables: context.variables,
+    resolve: () => [],
+  })[0];
+  if (!isPlainObject(result))
+    throw new CommandError("BadValue", "an update pipeline must produce a document");
+  if (result._id === undefined && current._id !== undefined) {
+    const { _id: _missing, ...rest } = result;
+    return { _id: current._id, ...rest };
+  }
+  return result;
 }
 
 function seedEqualityFields(filter: Doc, seed: Doc): void {

@@ -85,6 +85,10 @@ const stickerBody = z.object({
   keywords: z.array(z.string().max(50)).max(10).optional(),
 });
 const profileBody = z.object({ language: z.enum(["th", "en"]) });
+const richMenuSwitchBody = z.object({
+  richMenuAliasId: z.string().min(1).max(32),
+  data: z.string().min(1).max(300),
+});
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body ?? {});
@@ -193,6 +197,45 @@ export function createApiRouter(deps: ApiDeps): Router {
       ...(displayText && { displayText }),
       ...(params && { params }),
     };
+    return send(chat, message, (userId, ref) => platform.postbackFrom(userId, data, params, ref), res);
+  });
+
+  /** The rich menu this person sees (per-user link, else the default), as LINE would show it; null for none. */
+  router.get("/chats/:chatId/richmenu", (req, res) => {
+    const chat = findChat(req);
+    const shown =
+      chat.kind === "citizen" || chat.kind === "officer" ? platform.richMenuFor(chat.userId) : undefined;
+    if (!shown) return void res.json({ richMenu: null });
+    const { richMenuId, size, chatBarText, selected, areas } = shown.menu;
+    res.json({
+      richMenu: {
+        richMenuId,
+        size,
+        chatBarText,
+        selected,
+        areas,
+        source: shown.source,
+        imageUrl: `image?v=${encodeURIComponent(richMenuId)}`,
+      },
+    });
+  });
+
+  router.get("/chats/:chatId/image", (req, res) => {
+    const chat = findChat(req);
+    const shown =
+      chat.kind === "citizen" || chat.kind === "officer" ? platform.richMenuFor(chat.userId) : undefined;
+    if (!shown) throw new EmulatorRequestError(404, "this chat shows no rich menu");
+    res.set("Cache-Control", "private, max-age=3600").type(shown.image.contentType).send(shown.image.bytes);
+  });
+
+  /** A richmenuswitch tap: LINE swaps the menu for this user, then posts the postback with the outcome. */
+  router.post("/chats/:chatId/richmenu-switch", json, (req, res) => {
+    const chat = personChat(req);
+    const { richMenuAliasId, data } = parse(richMenuSwitchBody, req.body);
+    const status = platform.switchRichMenu(chat.userId, richMenuAliasId);
+    const params: Record<string, string> =
+      status === "SUCCESS" ? { newRichMenuAliasId: richMenuAliasId, status } : { status };
+    const message: SentMessage = { type: "postback", data, params };
     return send(chat, message, (userId, ref) => platform.postbackFrom(userId, data, params, ref), res);
   });
 

@@ -73,6 +73,13 @@ export const DEFAULT_CHATS: readonly EmulatorChatSpec[] = [
     displayName: "ศูนย์ดำรงธรรม อ.เมืองเชียงใหม่",
     memberKey: "officer-wipa",
   },
+  // Enrolled at start-up for the fallback route (src/dev/national-queue.ts): tips no office covers land here.
+  {
+    kind: "group",
+    key: "group-national",
+    displayName: "ป.ป.ท. ส่วนกลาง (คิวระดับประเทศ)",
+    memberKey: "officer-wipa",
+  },
 ];
 
 const KEY_FORMAT = /^[a-z0-9][a-z0-9-]{0,62}$/;

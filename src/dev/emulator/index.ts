@@ -10,6 +10,7 @@ import { ChatDirectory, DEFAULT_CHATS, type EmulatorChatSpec } from "./chats";
 import { LiveUpdates } from "./live-updates";
 import { MediaStore } from "./media";
 import { emulatorPage, type PageConfig } from "./page";
+import { FAVICON_ICO } from "./favicon";
 import { PAGE_SCRIPT } from "./page-script";
 import { PAGE_STYLE } from "./page-style";
 import { CHIANG_MAI_LOCATIONS, STICKERS, type LocationPreset } from "./presets";
@@ -80,6 +81,10 @@ export function createEmulatorRouter(platform: FakeLinePlatform, options: Emulat
     res.set(pageHeaders).type("text/css").send(PAGE_STYLE);
   });
   router.get(`${basePath}/events`, (req, res) => live.attach(req, res));
+  // Browsers ask the site root for it, whatever the page's path.
+  router.get("/favicon.ico", (_req, res) => {
+    res.set("Cache-Control", "public, max-age=86400").type("image/x-icon").send(FAVICON_ICO);
+  });
   router.use(`${basePath}/api`, api);
   return router;
 }

@@ -22,6 +22,12 @@ export const PAGE_SCRIPT = String.raw`
     refreshTimer: null,
     typingTimer: null,
     stickToBottom: true,
+    // The view follows the newest message until the user scrolls up; late images keep it there.
+    pinned: true,
+    autoScrollTop: 0,
+    richMenu: null,
+    richMenuOpen: true,
+    richMenuSeq: 0,
   };
 
   // ---------- small helpers ----------
@@ -234,6 +240,11 @@ export const PAGE_SCRIPT = String.raw`
     $("quick-replies").replaceChildren();
     hideTyping();
     closePanel();
+    setChatsOpen(false);
+    state.richMenu = null;
+    state.richMenuOpen = true;
+    renderRichMenu();
+    loadRichMenu();
     if (location.hash.slice(1) !== id) history.replaceState(null, "", "#" + id);
     renderSidebar();
     renderHeader();
@@ -361,7 +372,7 @@ export const PAGE_SCRIPT = String.raw`
       return JSON.stringify(entry);
     });
     var nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
-    var stick = state.stickToBottom || nearBottom;
+    var stick = state.stickToBottom || nearBottom || state.pinned;
     state.stickToBottom = false;
     var same = box.dataset.empty !== "true" && state.renderedKeys.length <= keys.length &&
       state.renderedKeys.every(function (key, i) {
@@ -382,7 +393,14 @@ export const PAGE_SCRIPT = String.raw`
     if (entries.length > state.renderedKeys.length && entries[entries.length - 1].from === "bot") hideTyping();
     state.renderedKeys = keys;
     renderQuickReplies();
-    if (stick) box.scrollTop = box.scrollHeight;
+    if (stick) scrollToNewest();
+  }
+
+  function scrollToNewest() {
+    var box = $("messages");
+    box.scrollTop = box.scrollHeight;
+    state.autoScrollTop = box.scrollTop;
+    state.pinned = true;
   }
 
   function emptyHint() {
@@ -596,6 +614,8 @@ export const PAGE_SCRIPT = String.raw`
         return "date/time picker (" + (action.mode || "date") + "): " + action.data;
       case "clipboard":
         return "copies: " + action.clipboardText;
+      case "richmenuswitch":
+        return "switches to rich menu " + action.richMenuAliasId + ", postback: " + action.data;
       default:
         return action.type || "";
     }
@@ -623,6 +643,8 @@ export const PAGE_SCRIPT = String.raw`
         return $("photo-input").click();
       case "clipboard":
         return copyText(action.clipboardText);
+      case "richmenuswitch":
+        return send("richmenu-switch", { richMenuAliasId: action.richMenuAliasId, data: action.data }).then(loadRichMenu);
       default:
         toast("This action is not emulated: " + action.type, true);
     }
@@ -1032,6 +1054,77 @@ export const PAGE_SCRIPT = String.raw`
     openPanel(action.label || "Pick a date · เลือกวันที่", form);
   }
 
+  // ---------- rich menu ----------
+
+  /** The menu this person sees on LINE (per-user link, else the default), with its tappable areas. */
+  function loadRichMenu() {
+    var chat = currentChat();
+    var seq = ++state.richMenuSeq;
+    if (!chat || (chat.kind !== "citizen" && chat.kind !== "officer")) {
+      state.richMenu = null;
+      renderRichMenu();
+      return Promise.resolve();
+    }
+    return api("GET", chatPath(chat, "richmenu"))
+      .then(function (json) {
+        if (seq !== state.richMenuSeq) return; // an older answer
+        var before = state.richMenu && state.richMenu.richMenuId;
+        state.richMenu = json.richMenu;
+        if (!before && json.richMenu) state.richMenuOpen = json.richMenu.selected !== false;
+        if (before !== (json.richMenu && json.richMenu.richMenuId)) renderRichMenu();
+      })
+      .catch(function (error) {
+        toast("Could not load the rich menu: " + error.message, true);
+      });
+  }
+
+  function renderRichMenu() {
+    var menu = state.richMenu;
+    var chat = currentChat();
+    var section = $("rich-menu");
+    section.hidden = !menu || !chat || chat.readOnly;
+    if (section.hidden) return;
+    var bar = $("rich-menu-bar");
+    bar.textContent = menu.chatBarText;
+    bar.setAttribute("aria-expanded", String(state.richMenuOpen));
+    $("rich-menu-body").hidden = !state.richMenuOpen;
+    var image = $("rich-menu-image");
+    image.src = API + chatPath(chat, menu.imageUrl);
+    image.alt = menu.chatBarText;
+    var areas = $("rich-menu-areas");
+    areas.replaceChildren();
+    (menu.areas || []).forEach(function (area) {
+      var b = area.bounds;
+      var action = area.action || {};
+      var button = h("button", {
+        type: "button",
+        title: describeAction(action),
+        "aria-label": action.label || action.type,
+        "data-label": action.label || "",
+        onclick: function () {
+          performAction(action);
+        },
+      });
+      button.style.left = (100 * b.x) / menu.size.width + "%";
+      button.style.top = (100 * b.y) / menu.size.height + "%";
+      button.style.width = (100 * b.width) / menu.size.width + "%";
+      button.style.height = (100 * b.height) / menu.size.height + "%";
+      areas.appendChild(button);
+    });
+  }
+
+  function toggleRichMenu() {
+    state.richMenuOpen = !state.richMenuOpen;
+    renderRichMenu();
+    if (state.pinned) scrollToNewest();
+  }
+
+  function setChatsOpen(open) {
+    $("app").classList.toggle("chats-open", open);
+    $("chats-toggle").setAttribute("aria-expanded", String(open));
+    $("scrim").hidden = !open;
+  }
+
   // ---------- typing indicator ----------
 
   function showTyping(seconds) {
@@ -1065,7 +1158,10 @@ export const PAGE_SCRIPT = String.raw`
       var chat = currentChat();
       if (call.loading && chat && call.loading.chatId === chat.target) showTyping(call.loading.seconds);
       if (/\/v2\/bot\/message\/(reply|push|multicast)$/.test(call.endpoint)) refreshSoon();
-      if (call.status >= 400) {
+      if (/richmenu/.test(call.endpoint) && call.status < 300 && !/^GET /.test(call.endpoint)) loadRichMenu();
+      // A 404 to a read is an answer ("the user has no richmenu", no profile), not a rejected call.
+      var answeredRead = call.status === 404 && /^GET /.test(call.endpoint);
+      if (call.status >= 400 && !answeredRead) {
         toast("LINE answered " + call.status + " to the bot’s " + call.endpoint + " — see Messaging API calls", true);
       }
     });
@@ -1119,7 +1215,33 @@ export const PAGE_SCRIPT = String.raw`
       });
     });
     document.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") closePanel();
+      if (event.key === "Escape") {
+        closePanel();
+        setChatsOpen(false);
+      }
+    });
+    var box = $("messages");
+    box.addEventListener("scroll", function () {
+      // Only the reader scrolling up unpins: content that grew after our own scroll (a photo's layout)
+      // leaves the view short of the bottom without anyone having moved it.
+      var nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+      state.pinned = nearBottom || box.scrollTop >= state.autoScrollTop - 2;
+    });
+    // Photos and videos get their height when they load, after the scroll to the newest message.
+    ["load", "loadedmetadata"].forEach(function (type) {
+      box.addEventListener(type, function () {
+        if (state.pinned) scrollToNewest();
+      }, true);
+    });
+    $("rich-menu-image").addEventListener("load", function () {
+      if (state.pinned) scrollToNewest();
+    });
+    $("rich-menu-bar").addEventListener("click", toggleRichMenu);
+    $("chats-toggle").addEventListener("click", function () {
+      setChatsOpen(!$("app").classList.contains("chats-open"));
+    });
+    $("scrim").addEventListener("click", function () {
+      setChatsOpen(false);
     });
   }
 

@@ -21,7 +21,7 @@ html, body { margin: 0; height: 100%; }
 button, input, textarea, select { font: inherit; }
 [hidden] { display: none !important; }
 
-.app { display: grid; grid-template-columns: 290px 1fr; height: 100vh; }
+.app { display: grid; grid-template-columns: 290px 1fr; height: 100vh; height: 100dvh; }
 
 .sidebar { background: var(--sidebar); color: var(--sidebar-ink); display: flex; flex-direction: column; min-height: 0; }
 .banner { background: #ffd54f; color: #3e2700; padding: 10px 14px; display: flex; flex-direction: column; gap: 2px; }
@@ -49,7 +49,10 @@ button, input, textarea, select { font: inherit; }
 .connection.live { color: #38a169; }
 
 .chat { display: flex; flex-direction: column; min-width: 0; min-height: 0; background: var(--chat-bg); }
-.chat-head { background: #23303d; color: #fff; padding: 8px 16px; display: flex; gap: 12px; align-items: center; flex-wrap: wrap; }
+.top-bar { display: flex; background: #23303d; }
+.chats-toggle { display: none; border: 0; background: none; color: #fff; font-size: 20px; padding: 0 12px; cursor: pointer; }
+.scrim { display: none; }
+.chat-head { background: #23303d; color: #fff; padding: 8px 16px; display: flex; gap: 12px; align-items: center; flex-wrap: wrap; flex: 1; min-width: 0; }
 .chat-head .title { font-size: 17px; font-weight: 700; }
 .chat-head .ids { font-size: 12px; color: #bcccdc; display: flex; gap: 10px; flex-wrap: wrap; }
 .chat-head code { font-family: ui-monospace, Menlo, Consolas, monospace; background: #334e68; padding: 0 4px; border-radius: 3px; cursor: copy; }
@@ -147,12 +150,38 @@ button, input, textarea, select { font: inherit; }
 .composer .send:disabled { opacity: .5; }
 .read-only { margin: 0; background: #fff; padding: 10px 16px; color: var(--muted); }
 
+.rich-menu { background: #fff; border-top: 1px solid #d9e2ec; flex: none; }
+.rich-menu-bar { display: block; width: 100%; border: 0; background: #fff; color: #243b53; padding: 6px 12px; font-size: 13.5px; cursor: pointer; }
+.rich-menu-bar::after { content: " ▾"; }
+.rich-menu-bar[aria-expanded="false"]::after { content: " ▴"; }
+.rich-menu-body { position: relative; max-width: 720px; margin: 0 auto; }
+.rich-menu-body[hidden] { display: none; }
+.rich-menu-body img { display: block; width: 100%; height: auto; }
+.rich-menu-areas { position: absolute; inset: 0; }
+.rich-menu-areas button { position: absolute; border: 0; background: transparent; cursor: pointer; padding: 0; }
+.rich-menu-areas button:hover, .rich-menu-areas button:focus-visible { background: rgba(6, 199, 85, .14); outline: 2px solid rgba(6, 199, 85, .6); outline-offset: -2px; }
+
 .toast { position: fixed; top: 16px; left: 50%; transform: translateX(-50%); background: #243b53; color: #fff; padding: 8px 16px;
   border-radius: 8px; max-width: 80vw; box-shadow: 0 4px 14px rgba(0,0,0,.25); z-index: 10; }
 .toast.error { background: var(--danger); }
 
+/* Phones: the chat gets the screen; the chat list is a drawer behind the ☰ button. */
 @media (max-width: 720px) {
-  .app { grid-template-columns: 1fr; grid-template-rows: auto 1fr; }
-  .sidebar { max-height: 40vh; }
+  .app { grid-template-columns: 1fr; }
+  .sidebar { position: fixed; inset: 0 auto 0 0; width: min(86vw, 320px); z-index: 20; transform: translateX(-100%);
+    transition: transform .2s ease; box-shadow: 4px 0 16px rgba(0,0,0,.3); }
+  .app.chats-open .sidebar { transform: none; }
+  .app.chats-open .scrim { display: block; position: fixed; inset: 0; background: rgba(0,0,0,.35); z-index: 15; }
+  .chats-toggle { display: block; }
+  .chat-head { padding: 6px 10px 6px 0; gap: 8px; flex-wrap: nowrap; }
+  .chat-head .title { font-size: 15px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+  .chat-head .ids { display: none; }
+  .chat-head .actions { flex-wrap: nowrap; overflow-x: auto; }
+  .chat-head button, .chat-head select { font-size: 12px; padding: 2px 6px; white-space: nowrap; }
+  .messages { padding: 10px 10px 6px; }
+  .stack { max-width: 82%; }
+  .composer { padding: 6px 8px; gap: 2px; }
+  .composer .tool { font-size: 18px; padding: 2px; }
+  .composer .send { padding: 6px 12px; }
 }
 `;

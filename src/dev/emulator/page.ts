@@ -24,12 +24,13 @@ export function emulatorPage(config: PageConfig): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Integrity Tipline · LINE emulator (local)</title>
+<link rel="icon" href="/favicon.ico" type="image/x-icon">
 <link rel="stylesheet" href="${base}/assets/emulator.css">
 <script type="application/json" id="emulator-config">${scriptJson(config)}</script>
 <script src="${base}/assets/emulator.js" defer></script>
 </head>
 <body>
-<div class="app">
+<div class="app" id="app">
   <aside class="sidebar">
     <div class="banner" role="note" lang="en">
       <strong>Local emulator — not LINE</strong>
@@ -41,8 +42,12 @@ export function emulatorPage(config: PageConfig): string {
       <a href="${escapeHtml(config.callsUrl)}" target="_blank" rel="noopener">Messaging API calls (JSON)</a>
     </footer>
   </aside>
+  <div class="scrim" id="scrim" hidden></div>
   <main class="chat" id="chat">
-    <header class="chat-head" id="chat-head"></header>
+    <div class="top-bar">
+      <button type="button" class="chats-toggle" id="chats-toggle" aria-controls="chat-list" aria-expanded="false" title="Chats">☰</button>
+      <header class="chat-head" id="chat-head"></header>
+    </div>
     <div class="messages" id="messages" role="log" aria-live="polite"></div>
     <div class="typing" id="typing" hidden aria-label="The bot is typing"><span></span><span></span><span></span></div>
     <div class="quick-replies" id="quick-replies" aria-label="Quick replies"></div>
@@ -58,6 +63,13 @@ export function emulatorPage(config: PageConfig): string {
       <input type="file" id="file-input" hidden>
     </form>
     <p class="read-only" id="read-only" hidden lang="en">Read-only: the bot sent messages to this LINE id, which is not one of the emulator's personas.</p>
+    <section class="rich-menu" id="rich-menu" hidden aria-label="Rich menu">
+      <button type="button" class="rich-menu-bar" id="rich-menu-bar" aria-expanded="true"></button>
+      <div class="rich-menu-body" id="rich-menu-body">
+        <img id="rich-menu-image" alt="">
+        <div class="rich-menu-areas" id="rich-menu-areas"></div>
+      </div>
+    </section>
   </main>
 </div>
 <div class="toast" id="toast" role="status" aria-live="polite" hidden></div>

@@ -17,8 +17,10 @@ export interface StickerPreset {
 }
 
 /**
- * District seats in the pilot province, the same approximate centres as src/geo/data/chiang-mai.json,
- * so the bot's nearest-district lookup lands on the named district.
+ * District seats in the pilot province (approximate). The bot resolves a location to the district of
+ * the nearest sub-district point: all but one land on the named district; จอมทอง's seat, near the
+ * Lamphun border where Chom Thong's points are sparse, resolves to เวียงหนองล่อง — the approximation
+ * the bot's "ถูกต้องหรือไม่" question exists for (docs/GEOGRAPHY.md).
  */
 export const CHIANG_MAI_LOCATIONS: readonly LocationPreset[] = [
   district("เมืองเชียงใหม่", "Mueang Chiang Mai", 18.7904, 98.9847),

@@ -55,10 +55,14 @@ function matchRoute(routes: CompiledRoute[], method: string, path: string): Matc
 
 type ParsedBody = { ok: true; body: unknown } | { ok: false };
 
-/** POST bodies are JSON; GET bodies are ignored. A host app's own body parser may have run already. */
-function parseBody(req: Request): ParsedBody {
-  if (req.method === "GET") return { ok: true, body: undefined };
+/**
+ * POST bodies are JSON unless the route takes raw bytes (image uploads) or no body at all (link,
+ * delete); GET bodies are ignored. A host app's own body parser may have run already.
+ */
+function parseBody(req: Request, kind: Route["body"] = "json"): ParsedBody {
+  if (req.method === "GET" || kind === "none") return { ok: true, body: undefined };
   const raw: unknown = req.body;
+  if (kind === "raw") return { ok: true, body: Buffer.isBuffer(raw) ? raw : Buffer.alloc(0) };
   if (!Buffer.isBuffer(raw) && typeof raw !== "string") return { ok: raw !== undefined, body: raw };
   try {
     return { ok: true, body: JSON.parse(raw.toString("utf8")) };
@@ -130,9 +134,14 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
     res.set("x-line-request-id", requestId);
     const path = `/v2/bot${req.path}`;
     const concrete = `${req.method} ${path}`;
-    const parsed = parseBody(req);
-    const recordedBody = parsed.ok ? parsed.body : undefined;
     const match = matchRoute(routes, req.method, path);
+    const parsed = parseBody(req, match?.route.body);
+    // Uploaded bytes are recorded by size only: the record is JSON.
+    const recordedBody = !parsed.ok
+      ? undefined
+      : Buffer.isBuffer(parsed.body)
+        ? { bytes: parsed.body.length }
+        : parsed.body;
     if (!match) return respond(req, res, concrete, recordedBody, lineError(404, "Not found"));
 
     const send = (response: ApiResponse): void => respond(req, res, match.endpoint, recordedBody, response);

@@ -3,6 +3,7 @@ import type { ContentStore } from "./content-store";
 import type { IdFactory } from "./ids";
 import type { ReplyTokenRegistry } from "./reply-tokens";
 import type { RetryKeyStore } from "./retry-keys";
+import type { RichMenuStore } from "./rich-menus";
 import type { ApiRequest, ApiResponse } from "./api-response";
 import type { Delivery, Profile } from "./types";
 
@@ -16,15 +17,18 @@ export interface PlatformState {
   profiles: Map<string, Profile>;
   /** markAsReadTokens handed out in webhooks; LINE accepts only tokens the bot received. */
   markAsReadTokens: BoundedSet;
+  richMenus: RichMenuStore;
   deliver(to: string, via: Delivery["via"], messages: unknown[]): void;
 }
 
 export interface Route {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "DELETE";
   /** Path with {placeholders}, e.g. "/v2/bot/profile/{userId}"; "<method> <template>" names the endpoint. */
   template: string;
   /** Only push, multicast, narrowcast and broadcast take X-Line-Retry-Key; any other API answers 400 (LINE-FACTS §6). */
   acceptsRetryKey?: boolean;
+  /** "json" (default): the body is parsed JSON; "raw": the bytes (image uploads); "none": ignored (link, unlink, delete). */
+  body?: "json" | "raw" | "none";
   handle(req: ApiRequest): ApiResponse;
 }
 

@@ -19,6 +19,8 @@ import { messageRoutes } from "./message-routes";
 import type { PlatformState } from "./platform-state";
 import { ReplyTokenRegistry } from "./reply-tokens";
 import { RetryKeyStore } from "./retry-keys";
+import { richMenuRoutes } from "./rich-menu-routes";
+import { RichMenuStore } from "./rich-menus";
 import type {
   Delivery,
   FakeLinePlatform,
@@ -59,6 +61,7 @@ export function createFakeLinePlatform(options: FakeLinePlatformOptions): FakeLi
     contents: new ContentStore(),
     profiles: new Map<string, Profile>(),
     markAsReadTokens: new BoundedSet(MAX_MARK_AS_READ_TOKENS),
+    richMenus: new RichMenuStore(),
     deliver(to, via, messages) {
       delivered.push({ to, via, messages, at: new Date(now()).toISOString() });
     },
@@ -75,7 +78,7 @@ export function createFakeLinePlatform(options: FakeLinePlatformOptions): FakeLi
   };
 
   const router = createApiRouter({
-    routes: [...messageRoutes(state), ...chatRoutes(state)],
+    routes: [...messageRoutes(state), ...chatRoutes(state), ...richMenuRoutes(state)],
     channelAccessToken: options.channelAccessToken,
     faults,
     ids,
@@ -168,6 +171,9 @@ export function createFakeLinePlatform(options: FakeLinePlatformOptions): FakeLi
     setProfile(userId, profile) {
       state.profiles.set(userId, { ...profile });
     },
+
+    richMenuFor: (userId) => state.richMenus.effectiveFor(userId),
+    switchRichMenu: (userId, aliasId) => state.richMenus.switchTo(userId, aliasId),
 
     calls,
     clearCalls: () => recorded.clear(),

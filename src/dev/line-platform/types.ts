@@ -1,5 +1,6 @@
 import type { Router } from "express";
 import type { webhook } from "@line/bot-sdk";
+import type { EffectiveRichMenu, RichMenuSwitchStatus } from "./rich-menus";
 
 /** One Messaging API request the fake platform answered, in arrival order. */
 export interface RecordedCall {
@@ -185,6 +186,10 @@ export interface FakeLinePlatform extends EventBuilders {
   redeliver(events: readonly unknown[]): Promise<WebhookDelivery>;
   putContent(messageId: string, bytes: Buffer, contentType: string, opts?: ContentOptions): void;
   setProfile(userId: string, profile: Profile): void;
+  /** The rich menu this user sees (per-user link, else the default), with its image; none without an image. */
+  richMenuFor(userId: string): EffectiveRichMenu | undefined;
+  /** A richmenuswitch tap: shows the alias's menu to this user, as LINE does; the caller sends the postback. */
+  switchRichMenu(userId: string, richMenuAliasId: string): RichMenuSwitchStatus;
   calls(filter?: { endpoint?: string }): RecordedCall[];
   clearCalls(): void;
   failNext(endpoint: string, status: number, times?: number, extra?: FaultExtra): void;
@@ -195,3 +200,5 @@ export interface FakeLinePlatform extends EventBuilders {
   on(event: "call", listener: (call: RecordedCall) => void): void;
   off(event: "call", listener: (call: RecordedCall) => void): void;
 }
+
+export type { EffectiveRichMenu, RichMenuSwitchStatus, StoredRichMenu } from "./rich-menus";

@@ -331,3 +331,103 @@ export function checkMessages(c: Checker, value: unknown): void {
     checkMessage(c, m, `messages[${i}]`),
   );
 }
+
+/** What a rich menu may do when tapped: no camera, location or clipboard there (DOCS-REF #rich-menu-object). */
+const RICH_MENU_ACTION_TYPES = ["postback", "message", "uri", "datetimepicker", "richmenuswitch"] as const;
+
+export const RICH_MENU_LIMITS = {
+  minWidth: 800,
+  maxWidth: 2500,
+  minHeight: 250,
+  minAspectRatio: 1.45,
+  name: 300,
+  chatBarText: 14,
+  areas: 20,
+  label: 20,
+  imageBytes: 1024 * 1024,
+} as const;
+
+/** A required field LINE reports with its own wording for rich menus ("must be specified"). */
+function present(c: Checker, value: unknown, property: string): boolean {
+  if (value !== undefined && value !== null) return true;
+  c.add(property, "must be specified");
+  return false;
+}
+
+function integerIn(
+  c: Checker,
+  value: unknown,
+  property: string,
+  min: number,
+  max = Infinity,
+): number | undefined {
+  if (!present(c, value, property)) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    c.add(property, "Must be an integer");
+    return undefined;
+  }
+  if (value < min || value > max) {
+    c.add(property, max === Infinity ? `Must be at least ${min}` : `Must be between ${min} and ${max}`);
+    return undefined;
+  }
+  return value;
+}
+
+/**
+ * A rich menu object as create and validate check it: size 800–2500 × ≥250 with w/h ≥ 1.45, name ≤ 300,
+ * chatBarText ≤ 14, 1–20 areas whose bounds lie inside the menu, actions LINE allows in a rich menu with
+ * labels ≤ 20 graphemes (LINE-FACTS §9).
+ */
+export function checkRichMenu(c: Checker, value: unknown): void {
+  const menu = isObject(value) ? value : {};
+  let size: { width: number; height: number } | undefined;
+  if (present(c, menu["size"], "size")) {
+    const raw = c.object(menu["size"], "size");
+    const width =
+      raw && integerIn(c, raw["width"], "size.width", RICH_MENU_LIMITS.minWidth, RICH_MENU_LIMITS.maxWidth);
+    const height = raw && integerIn(c, raw["height"], "size.height", RICH_MENU_LIMITS.minHeight);
+    if (width !== undefined && height !== undefined) {
+      if (width / height < RICH_MENU_LIMITS.minAspectRatio) {
+        c.add(
+          "size",
+          `The aspect ratio (width / height) must be at least ${RICH_MENU_LIMITS.minAspectRatio}`,
+        );
+      } else size = { width, height };
+    }
+  }
+  if (present(c, menu["selected"], "selected") && typeof menu["selected"] !== "boolean") {
+    c.add("selected", "Must be a boolean");
+  }
+  if (present(c, menu["name"], "name")) c.string(menu["name"], "name", { max: RICH_MENU_LIMITS.name });
+  if (present(c, menu["chatBarText"], "chatBarText")) {
+    c.string(menu["chatBarText"], "chatBarText", { max: RICH_MENU_LIMITS.chatBarText });
+  }
+  if (!present(c, menu["areas"], "areas")) return;
+  c.array(menu["areas"], "areas", 1, RICH_MENU_LIMITS.areas).forEach((item, i) => {
+    const p = `areas[${i}]`;
+    const area = c.object(item, p);
+    if (!area) return;
+    const bounds = present(c, area["bounds"], `${p}.bounds`)
+      ? c.object(area["bounds"], `${p}.bounds`)
+      : undefined;
+    if (bounds) {
+      const x = integerIn(c, bounds["x"], `${p}.bounds.x`, 0);
+      const y = integerIn(c, bounds["y"], `${p}.bounds.y`, 0);
+      const width = integerIn(c, bounds["width"], `${p}.bounds.width`, 1);
+      const height = integerIn(c, bounds["height"], `${p}.bounds.height`, 1);
+      const inside =
+        size === undefined ||
+        x === undefined ||
+        y === undefined ||
+        width === undefined ||
+        height === undefined ||
+        (x + width <= size.width && y + height <= size.height);
+      if (!inside) c.add(`${p}.bounds`, "The area must lie inside the rich menu's size");
+    }
+    if (!present(c, area["action"], `${p}.action`)) return;
+    const action = c.object(area["action"], `${p}.action`);
+    if (!action) return;
+    const type = c.oneOf(action["type"], `${p}.action.type`, RICH_MENU_ACTION_TYPES);
+    if (type) checkAction(c, action, `${p}.action`, { max: RICH_MENU_LIMITS.label, required: false });
+  });
+}

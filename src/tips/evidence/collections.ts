@@ -36,6 +36,8 @@ export interface EvidenceMetadata {
   lineMessage?: string;
   /** The draft's pseudonym while unlinked; null once attached to a tip. */
   owner: string | null;
+  /** The public id in evidence URLs and the admin API (random, see public-ref.ts); absent only on files stored before refs existed, until start-up gives them one. */
+  ref?: string;
   tipId: string | null;
 }
 
@@ -75,7 +77,7 @@ export function parseEvidenceId(id: string): ObjectId | undefined {
 
 /**
  * The queries' indexes: draft ownership (attach, discard), tip listing and orphan purge
- * (tipId null + uploadDate), plus the two GridFS requires, created here rather than lazily by the
+ * (tipId null + uploadDate), evidence links (the public ref), plus the two GridFS requires, created here rather than lazily by the
  * driver on the first upload, and the upload markers' age.
  */
 export async function ensureEvidenceIndexes(connection: Connection): Promise<void> {
@@ -84,6 +86,7 @@ export async function ensureEvidenceIndexes(connection: Connection): Promise<voi
   await files.createIndex({ filename: 1, uploadDate: 1 });
   await files.createIndex({ "metadata.owner": 1 });
   await files.createIndex({ "metadata.tipId": 1, uploadDate: 1 });
+  await files.createIndex({ "metadata.ref": 1 }, { unique: true, sparse: true });
   await db
     .collection<EvidenceChunkDoc>(chunksCollection)
     .createIndex({ files_id: 1, n: 1 }, { unique: true });
@@ -95,6 +98,7 @@ export function toEvidenceItem(doc: EvidenceFileDoc, sealer: Sealer): EvidenceIt
   const { metadata } = doc;
   return {
     id: doc._id.toHexString(),
+    ref: metadata.ref ?? "",
     kind: metadata.kind,
     contentType: metadata.contentType,
     size: metadata.size ?? doc.length,

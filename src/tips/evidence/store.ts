@@ -26,11 +26,14 @@ import { stripImageMetadata } from "./images";
 import { fetchLineContent, type ContentSource } from "./line-content";
 import { defaultEvidenceLimits, normalizeContentType, planStorage, type StoragePlan } from "./limits";
 import { byteLimit, gcmDecrypt, gcmEncrypt, serialWriter, sha256Tap } from "./streams";
+import { isPublicRef, newPublicRef } from "../public-ref";
+import { minuteObjectId, toMinute } from "../coarse-time";
 import type {
   EvidenceItem,
   EvidenceKind,
   EvidenceLimits,
   EvidenceStore,
+  OpenedEvidence,
   StoreEvidenceFailure,
   StoreEvidenceResult,
 } from "./types";
@@ -106,6 +109,7 @@ export function createEvidenceStore(deps: EvidenceStoreDeps): EvidenceStore {
     await uploads().insertOne({ _id: id, startedAt: new Date() });
     const metadata: EvidenceMetadata = {
       ...fields,
+      ref: newPublicRef(),
       keyId: sealer.currentKeyId,
       iv: cipher.iv.toString("base64"),
       tipId: null,
@@ -123,10 +127,13 @@ export function createEvidenceStore(deps: EvidenceStoreDeps): EvidenceStore {
     }
     const size = limiter.bytes;
     const sha256 = originalSha256 ?? hash.digest();
+    // GridFS stamps uploadDate to the millisecond; like the id, it is kept to the minute (coarse-time.ts).
+    const receivedAt = toMinute(upload.gridFSFile?.uploadDate ?? new Date());
     await files().updateOne(
       { _id: id },
       {
         $set: {
+          uploadDate: receivedAt,
           "metadata.authTag": cipher.authTag().toString("base64"),
           "metadata.size": size,
           "metadata.originalSha256": sha256,
@@ -136,12 +143,13 @@ export function createEvidenceStore(deps: EvidenceStoreDeps): EvidenceStore {
     await uploads().deleteOne({ _id: id });
     return {
       id: id.toHexString(),
+      ref: metadata.ref!,
       kind: fields.kind,
       contentType: fields.contentType,
       size,
       originalSha256: sha256,
       metadataStripped: fields.metadataStripped,
-      receivedAt: upload.gridFSFile?.uploadDate ?? new Date(),
+      receivedAt,
     };
   }
 
@@ -259,7 +267,7 @@ export function createEvidenceStore(deps: EvidenceStoreDeps): EvidenceStore {
       if (content.length !== undefined && content.length > limit)
         return refused(kind, "too-large", content.stream);
 
-      const id = new mongoose.mongo.ObjectId();
+      const id = minuteObjectId(new Date());
       const name = fileName?.slice(0, maxFileNameLength);
       const fields: DraftFields = {
         kind,
@@ -316,35 +324,47 @@ export function createEvidenceStore(deps: EvidenceStoreDeps): EvidenceStore {
       const objectId = parseEvidenceId(id);
       const doc = objectId && (await files().findOne({ _id: objectId, ...complete }));
       if (!objectId || !doc) throw new EvidenceNotFoundError(id);
-      const item = toEvidenceItem(doc, sealer);
-      const { keyId, iv, authTag, tipId } = doc.metadata;
-      let decrypt;
-      try {
-        const key = sealer.keyFor(keyId);
-        decrypt = gcmDecrypt(
-          key,
-          Buffer.from(iv, "base64"),
-          Buffer.from(authTag ?? "", "base64"),
-          aadFor(objectId),
-          id,
-        );
-      } catch {
-        throw new EvidenceIntegrityError(id); // malformed IV or tag in the metadata, or its key was retired
-      }
-      // A failure (missing chunk, wrong tag) destroys the returned stream with that error, so the
-      // consumer learns of it there and the completion callback has nothing left to do.
-      const stream = pipelineWithCallback(gridFs().openDownloadStream(objectId), decrypt, () => undefined);
-      return { item, ...(tipId !== null && { tipId }), stream };
+      return openFile(doc);
+    },
+
+    async openByRef(ref) {
+      const doc = isPublicRef(ref) ? await files().findOne({ "metadata.ref": ref, ...complete }) : null;
+      if (!doc) throw new EvidenceNotFoundError(ref);
+      return openFile(doc);
     },
 
     async list(tipId) {
       const docs = await files()
         .find({ "metadata.tipId": tipId, ...complete })
-        .sort({ uploadDate: 1 })
+        .sort({ uploadDate: 1, _id: 1 }) // uploadDate is only the minute; ids keep the order within it
         .toArray();
       return docs.map((doc) => toEvidenceItem(doc, sealer));
     },
   };
+
+  function openFile(doc: EvidenceFileDoc): OpenedEvidence {
+    const objectId = doc._id;
+    const id = objectId.toHexString();
+    const item = toEvidenceItem(doc, sealer);
+    const { keyId, iv, authTag, tipId } = doc.metadata;
+    let decrypt;
+    try {
+      const key = sealer.keyFor(keyId);
+      decrypt = gcmDecrypt(
+        key,
+        Buffer.from(iv, "base64"),
+        Buffer.from(authTag ?? "", "base64"),
+        aadFor(objectId),
+        id,
+      );
+    } catch {
+      throw new EvidenceIntegrityError(id); // malformed IV or tag in the metadata, or its key was retired
+    }
+    // A failure (missing chunk, wrong tag) destroys the returned stream with that error, so the
+    // consumer learns of it there and the completion callback has nothing left to do.
+    const stream = pipelineWithCallback(gridFs().openDownloadStream(objectId), decrypt, () => undefined);
+    return { item, ...(tipId !== null && { tipId }), stream };
+  }
 }
 
 function parseIds(ids: string[]): ObjectId[] {

@@ -4,8 +4,10 @@ export type EvidenceKind = "image" | "video" | "audio" | "file";
 
 /** What officers (and the tip flow) see of a stored piece of evidence; the bytes come from EvidenceStore.open. */
 export interface EvidenceItem {
-  /** GridFS file id, hex. */
+  /** GridFS file id, hex: internal (drafts, attaching), never shown outside. */
   id: string;
+  /** The public id: evidence URLs, the admin API and the audit log name evidence by it. */
+  ref: string;
   kind: EvidenceKind;
   /** The stored bytes' type: a re-encoded image is image/jpeg or image/png whatever LINE reported. */
   contentType: string;
@@ -54,6 +56,8 @@ export interface EvidenceStore {
   purgeOrphans(olderThan: Date): Promise<number>;
   /** Decrypting read stream for an officer (the caller audits). Throws EvidenceNotFoundError. */
   open(id: string): Promise<OpenedEvidence>;
+  /** The same, by public ref (an evidence URL). Throws EvidenceNotFoundError. */
+  openByRef(ref: string): Promise<OpenedEvidence>;
   /** A tip's evidence, oldest first. */
   list(tipId: string): Promise<EvidenceItem[]>;
 }

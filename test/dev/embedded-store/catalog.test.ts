@@ -86,3 +86,68 @@ test("when collection stats are asked, then the document count is reported", asy
 
   expect(stats).toMatchObject({ count: 2, ok: 1 });
 });
+
+test("when a collection is renamed, then its documents and indexes move and the old name is gone", async () => {
+  const source = db.collection("rename_source");
+  await source.createIndex({ code: 1 }, { unique: true });
+  await source.insertMany([{ code: "A" }, { code: "B" }]);
+
+  await source.rename("rename_target");
+
+  const target = db.collection("rename_target");
+  expect((await target.find().sort({ code: 1 }).toArray()).map((doc) => doc.code)).toEqual(["A", "B"]);
+  expect((await target.listIndexes().toArray()).map((index) => index.name)).toEqual(["_id_", "code_1"]);
+  expect(await db.listCollections({ name: "rename_source" }).toArray()).toEqual([]);
+});
+
+test("when a rename targets an existing collection, then it fails with NamespaceExists (48) unless dropTarget is set", async () => {
+  await db.collection("rename_from").insertOne({ from: true });
+  await db.collection("rename_onto").insertOne({ onto: true });
+
+  await expect(db.renameCollection("rename_from", "rename_onto")).rejects.toMatchObject({ code: 48 });
+  await db.renameCollection("rename_from", "rename_onto", { dropTarget: true });
+
+  expect(
+    await db
+      .collection("rename_onto")
+      .find({}, { projection: { _id: 0 } })
+      .toArray(),
+  ).toEqual([{ from: true }]);
+});
+
+test("when a missing collection is renamed, then it fails with NamespaceNotFound (26)", async () => {
+  await expect(db.renameCollection("rename_missing", "rename_anything")).rejects.toMatchObject({ code: 26 });
+});
+
+test("when a collection an open transaction wrote to is renamed, then the rename waits for the commit and carries its write", async () => {
+  await db.collection("rename_busy").insertOne({ before: true });
+  const session = client.startSession();
+  try {
+    session.startTransaction();
+    await db.collection("rename_busy").insertOne({ inTransaction: true }, { session });
+    let renamed = false;
+    const rename = db.renameCollection("rename_busy", "rename_after_commit").then(() => (renamed = true));
+
+    // As in MongoDB, DDL on a collection in use by a transaction waits behind it.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(renamed).toBe(false);
+    await session.commitTransaction();
+    await rename;
+  } finally {
+    await session.endSession();
+  }
+
+  const moved = await db
+    .collection("rename_after_commit")
+    .find({}, { projection: { _id: 0 } })
+    .toArray();
+  expect(moved).toEqual([{ before: true }, { inTransaction: true }]);
+});
+
+test("when renameCollection is sent to a database other than admin, then it is refused with Unauthorized (13)", async () => {
+  await db.collection("rename_elsewhere").insertOne({ n: 1 });
+
+  await expect(
+    db.command({ renameCollection: `${db.databaseName}.rename_elsewhere`, to: `${db.databaseName}.x` }),
+  ).rejects.toMatchObject({ code: 13 });
+});

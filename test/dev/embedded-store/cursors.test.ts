@@ -102,3 +102,45 @@ test("when 10,000 documents are inserted with insertMany, then a cursor reads al
   expect(seqs).toEqual(docs.map((doc) => doc.seq));
   expect(getMoreCount()).toBe(9);
 });
+
+describe("sorted finds served by an index", () => {
+  async function shuffled(name: string, size: number) {
+    const collection = client.db().collection(name);
+    const ids = Array.from({ length: size }, (_, i) => (i * 7919) % size);
+    await collection.insertMany(
+      ids.map((i) => ({
+        _id: `s${String(i).padStart(5, "0")}`,
+        status: i % 3 === 0 ? "gone" : "active",
+      })) as Document[],
+    );
+    await collection.createIndex({ status: 1, _id: 1 });
+    return collection;
+  }
+
+  test("when a find sorted by _id is read in batches, then the batches continue one order", async () => {
+    const collection = await shuffled("sorted_batches", 2_000);
+
+    const ids: string[] = [];
+    for await (const doc of collection.find({ status: "active" }, { sort: { _id: 1 }, batchSize: 150 }))
+      ids.push(doc._id as unknown as string);
+
+    expect(ids).toHaveLength(1_333);
+    expect(ids).toEqual([...ids].sort());
+    expect(getMoreCount()).toBeGreaterThan(5);
+  });
+
+  test("when a document the cursor has not reached yet is deleted, then the cursor does not return it", async () => {
+    const collection = await shuffled("sorted_deleted", 600);
+    const cursor = collection.find({ status: "active" }, { sort: { _id: -1 }, batchSize: 50 });
+
+    const first = await cursor.next();
+    await collection.deleteOne({ _id: "s00001" } as Document);
+    await collection.updateOne({ _id: "s00002" } as Document, { $set: { status: "gone" } });
+    const rest = await cursor.toArray();
+
+    const ids = [first, ...rest].map((doc) => doc?._id);
+    expect(ids).not.toContain("s00001");
+    expect(ids).not.toContain("s00002");
+    expect(ids).toContain("s00004");
+  });
+});

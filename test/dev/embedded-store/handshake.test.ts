@@ -40,6 +40,12 @@ test("when buildInfo is asked, then it names a version the driver accepts", asyn
   expect(info.versionArray).toHaveLength(4);
 });
 
+test("when buildInfo is asked, then it names MongoDB 8.0 or later, whose behaviour the suite expects", async () => {
+  const info = await client.db("admin").command({ buildInfo: 1 });
+
+  expect(info.versionArray[0]).toBeGreaterThanOrEqual(8);
+});
+
 test("when a command does not exist, then the error is CommandNotFound (59)", async () => {
   const failure = client.db().command({ noSuchCommandAnywhere: 1 });
 

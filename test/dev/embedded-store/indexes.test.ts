@@ -273,3 +273,34 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000): Pro
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+describe("collMod", () => {
+  test("when collMod changes a TTL index's expireAfterSeconds, then listIndexes reports the new value", async () => {
+    const collection = freshCollection();
+    await collection.createIndex({ at: 1 }, { expireAfterSeconds: 3600, name: "at_ttl" });
+
+    const reply = await client.db().command({
+      collMod: collection.collectionName,
+      index: { name: "at_ttl", expireAfterSeconds: 60 },
+    });
+
+    expect(reply).toMatchObject({ expireAfterSeconds_old: 3600, expireAfterSeconds_new: 60 });
+    const indexes = await collection.listIndexes().toArray();
+    expect(indexes.find((index) => index.name === "at_ttl")).toMatchObject({ expireAfterSeconds: 60 });
+  });
+
+  test("when an index is hidden with collMod, then it can no longer be hinted", async () => {
+    const collection = freshCollection();
+    await collection.insertOne({ district: "Fang" });
+    await collection.createIndex({ district: 1 }, { name: "district_1" });
+
+    await client
+      .db()
+      .command({ collMod: collection.collectionName, index: { name: "district_1", hidden: true } });
+
+    await expect(collection.find({ district: "Fang" }).hint("district_1").toArray()).rejects.toMatchObject({
+      code: 2,
+    });
+    await expect(collection.find({ district: "Fang" }).toArray()).resolves.toHaveLength(1);
+  });
+});

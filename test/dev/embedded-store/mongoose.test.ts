@@ -181,6 +181,38 @@ test("when connection.transaction's callback succeeds, then its writes are commi
   await expect(Officer.countDocuments({ code: "OF-TXN" })).resolves.toBe(1);
 });
 
+test("when many connection.transaction calls run at once on different documents, then all commit", async () => {
+  const Tip = primary.model<Tip>("Tip");
+  await Tip.insertMany(Array.from({ length: 20 }, (_, i) => ({ trackingCode: `TXN-PAR-${i}` })));
+
+  await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      primary.transaction(async (session) => {
+        await Tip.updateOne({ trackingCode: `TXN-PAR-${i}` }, { $inc: { revision: 1 } }, { session });
+        await Tip.create([{ trackingCode: `TXN-PAR-NEW-${i}` }], { session });
+      }),
+    ),
+  );
+
+  await expect(Tip.countDocuments({ trackingCode: /^TXN-PAR-\d/, revision: 1 })).resolves.toBe(20);
+  await expect(Tip.countDocuments({ trackingCode: /^TXN-PAR-NEW-/ })).resolves.toBe(20);
+});
+
+test("when connection.transaction calls at once write the same document, then conflicts are retried and every increment lands", async () => {
+  const Tip = primary.model<Tip>("Tip");
+  await Tip.create({ trackingCode: "TXN-HOT", revision: 0 });
+
+  await Promise.all(
+    Array.from({ length: 8 }, () =>
+      primary.transaction(async (session) => {
+        await Tip.updateOne({ trackingCode: "TXN-HOT" }, { $inc: { revision: 1 } }, { session });
+      }),
+    ),
+  );
+
+  await expect(Tip.findOne({ trackingCode: "TXN-HOT" }).lean()).resolves.toMatchObject({ revision: 8 });
+});
+
 test("when streaming with a query cursor, then every matching document is visited once", async () => {
   const Tip = primary.model<Tip>("Tip");
   await Tip.insertMany(

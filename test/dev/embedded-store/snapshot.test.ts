@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { BSON } from "bson";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Binary, Decimal128, type Document, Long, MongoClient, ObjectId } from "mongodb";
@@ -14,13 +15,14 @@ const describeEmbedded = usingRealMongo ? describe.skip : describe;
 
 describeEmbedded("embedded store snapshots", () => {
   let directory: string;
+  let dataDir: string;
   let snapshotPath: string;
   const running: Array<{ store: EmbeddedStore; client: MongoClient }> = [];
 
   async function start(
     options: Partial<EmbeddedStoreOptions> = {},
   ): Promise<{ store: EmbeddedStore; client: MongoClient }> {
-    const store = await startEmbeddedStore({ snapshotPath, ...options });
+    const store = await startEmbeddedStore({ dataDir, ...options });
     const client = await MongoClient.connect(`${store.uri}demo`, { serverSelectionTimeoutMS: 5000 });
     const handle = { store, client };
     running.push(handle);
@@ -34,7 +36,8 @@ describeEmbedded("embedded store snapshots", () => {
 
   beforeEach(async () => {
     directory = await mkdtemp(join(tmpdir(), "embedded-store-"));
-    snapshotPath = join(directory, "nested", "store.bson");
+    dataDir = join(directory, "nested");
+    snapshotPath = join(dataDir, "store.snapshot");
   });
   afterEach(async () => {
     for (const handle of running.splice(0)) await stop(handle);
@@ -79,16 +82,8 @@ describeEmbedded("embedded store snapshots", () => {
     await expect(second.client.db().collection("values").findOne({ _id: doc._id })).resolves.toEqual(doc);
   });
 
-  test("when the interval passes after a write, then a snapshot is written without stopping", async () => {
-    const { client } = await start({ snapshotIntervalMs: 50 });
-
-    await client.db().collection("periodic").insertOne({ a: 1 });
-
-    await waitFor(async () => (await fileSize(snapshotPath)) > 0);
-  });
-
-  test("when snapshot() is called, then the file reflects the current data", async () => {
-    const handle = await start({ snapshotIntervalMs: 60_000 });
+  test("when snapshot() is called, then the snapshot holds the data and the journal it folded in is gone", async () => {
+    const handle = await start();
     await handle.client
       .db()
       .collection("explicit")
@@ -97,7 +92,11 @@ describeEmbedded("embedded store snapshots", () => {
     await handle.store.snapshot();
 
     expect(await fileSize(snapshotPath)).toBeGreaterThan(0);
-    expect(await readdir(join(directory, "nested"))).toEqual(["store.bson"]);
+    expect((await readdir(dataDir)).sort()).toEqual([
+      "store-journal-000002.log",
+      "store.lock",
+      "store.snapshot",
+    ]);
   });
 
   test("when a snapshot is written, then only the owner can read it", async () => {
@@ -113,8 +112,63 @@ describeEmbedded("embedded store snapshots", () => {
     await start().then(stop);
     await writeFile(snapshotPath, Buffer.from("definitely not bson"));
 
-    await expect(startEmbeddedStore({ snapshotPath })).rejects.toThrow(/snapshot/);
+    await expect(startEmbeddedStore({ dataDir })).rejects.toThrow(/snapshot/);
     expect((await readFile(snapshotPath)).toString()).toBe("definitely not bson");
+  });
+
+  test("when one document record of the snapshot is altered, then start fails instead of loading wrong data", async () => {
+    const first = await start();
+    await first.client.db().collection("tips").insertOne({ code: "ABCD" });
+    await stop(first);
+    const data = await readFile(snapshotPath);
+    const at = data.indexOf("ABCD");
+    data.write("ABCE", at, "latin1");
+    await writeFile(snapshotPath, data);
+
+    await expect(startEmbeddedStore({ dataDir })).rejects.toThrow(/snapshot .* cannot be read/);
+    expect((await readFile(snapshotPath)).indexOf("ABCE")).toBe(at);
+  });
+
+  test("when the snapshot ends early, then start fails: a cut snapshot is never taken for a whole one", async () => {
+    const first = await start();
+    await first.client
+      .db()
+      .collection("tips")
+      .insertMany([{ n: 1 }, { n: 2 }]);
+    await stop(first);
+    const data = await readFile(snapshotPath);
+    // Drop the end record (the last frame), leaving frames that are each intact.
+    const endRecord = data.lastIndexOf("TLJ1");
+    await writeFile(snapshotPath, data.subarray(0, endRecord));
+
+    await expect(startEmbeddedStore({ dataDir })).rejects.toThrow(/incomplete/);
+  });
+
+  test("when the data directory holds a version 1 snapshot (local mode before the journal), then its data is loaded", async () => {
+    const id = new ObjectId();
+    const version1 = Buffer.concat([
+      BSON.serialize({ format: "integrity-tipline/embedded-store", version: 1, savedAt: new Date() }),
+      BSON.serialize({
+        collection: {
+          db: "demo",
+          name: "tips",
+          options: {},
+          indexes: [
+            { v: 2, key: { _id: 1 }, name: "_id_" },
+            { v: 2, key: { code: 1 }, name: "code_1", unique: true },
+          ],
+        },
+      }),
+      BSON.serialize({ document: { _id: id, code: "OLD" } }),
+    ]);
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(snapshotPath, version1);
+
+    const { client } = await start();
+    const tips = client.db().collection("tips");
+
+    await expect(tips.findOne({ code: "OLD" })).resolves.toEqual({ _id: id, code: "OLD" });
+    await expect(tips.insertOne({ code: "OLD" })).rejects.toMatchObject({ code: 11000 });
   });
 
   test("when the store logs, then no document content appears in messages or fields", async () => {
@@ -138,13 +192,5 @@ async function fileSize(path: string): Promise<number> {
     return (await stat(path)).size;
   } catch {
     return 0;
-  }
-}
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

@@ -140,6 +140,46 @@ describe("update operators", () => {
 
     expect(await current()).toEqual({ first: "Malee", last: "Srisuk", full: "Malee Srisuk" });
   });
+
+  // MongoDB keeps `_id` when a pipeline update's result has none, and refuses a different one (66).
+  test("when a pipeline update replaces the root with $replaceWith, then the document keeps its _id", async () => {
+    const { collection } = await seeded({ draft: { step: "place", district: "Fang" }, stale: true });
+
+    await collection.updateOne({ _id: 1 } as Document, [{ $replaceWith: "$draft" }]);
+
+    expect(await collection.findOne({ _id: 1 } as Document)).toEqual({
+      _id: 1,
+      step: "place",
+      district: "Fang",
+    });
+  });
+
+  test("when a pipeline update uses $replaceRoot with a new document, then the document keeps its _id", async () => {
+    const { collection } = await seeded({ a: 1, b: 2 });
+
+    await collection.updateOne({ _id: 1 } as Document, [
+      { $replaceRoot: { newRoot: { total: { $add: ["$a", "$b"] } } } },
+    ]);
+
+    expect(await collection.findOne({ _id: 1 } as Document)).toEqual({ _id: 1, total: 3 });
+  });
+
+  test("when a pipeline update's new root has another _id, then it fails with ImmutableField (66)", async () => {
+    const { collection, current } = await seeded({ a: 1 });
+
+    await expect(
+      collection.updateOne({ _id: 1 } as Document, [{ $replaceWith: { _id: 2, a: 2 } }]),
+    ).rejects.toMatchObject({ code: 66 });
+    expect(await current()).toEqual({ a: 1 });
+  });
+
+  test("when a pipeline update projects _id away, then the document still has it", async () => {
+    const { collection } = await seeded({ a: 1, b: 2 });
+
+    await collection.updateOne({ _id: 1 } as Document, [{ $project: { _id: 0, a: 1 } }]);
+
+    expect(await collection.findOne({ _id: 1 } as Document)).toEqual({ _id: 1, a: 1 });
+  });
 });
 
 describe("update results", () => {

@@ -128,7 +128,7 @@ describeEmbedded("embedded store wire protocol", () => {
     expect(reply.doc).toMatchObject({
       ismaster: true,
       helloOk: true,
-      maxWireVersion: 21,
+      maxWireVersion: 25,
       minWireVersion: 0,
       ok: 1,
     });

@@ -252,6 +252,7 @@ describe("the chat list and profiles", () => {
       ["citizen-alex", "citizen", ALEX, "en"],
       ["officer-wipa", "officer", WIPA, "th"],
       ["group-mueang", "group", GROUP, undefined],
+      ["group-national", "group", stableId("C", "group-national"), undefined],
     ]);
   });
 

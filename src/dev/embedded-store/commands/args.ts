@@ -1,5 +1,7 @@
+import { type Collation, parseCollation } from "../collation";
+import type { Collection } from "../collection";
 import { type Doc, isPlainObject } from "../documents";
-import { CommandError } from "../errors";
+import { CommandError, unknownField, unsupported } from "../errors";
 
 /**
  * Typed reads of command fields. Wire documents are untrusted shapes: a wrong type is the
@@ -27,6 +29,19 @@ export function numberField(body: Doc, field: string): number | undefined {
   return value;
 }
 
+/** A count such as `skip`, `limit` or `batchSize`: MongoDB 7/8 refuse negative values (51024). */
+export function countField(body: Doc, field: string, command: string): number | undefined {
+  const value = numberField(body, field);
+  if (value === undefined) return undefined;
+  if (value < 0) {
+    throw new CommandError(
+      "Location51024",
+      `BSON field '${command}.${field}' value must be >= 0, actual value '${value}'`,
+    );
+  }
+  return Math.trunc(value);
+}
+
 export function docArrayField(body: Doc, field: string): Doc[] {
   const value = body[field];
   if (!Array.isArray(value) || !value.every(isPlainObject)) {
@@ -45,29 +60,84 @@ export function collectionName(body: Doc): string {
   return stringField(body, name);
 }
 
-/** Fields every command may carry; they are not part of, say, a collection's options. */
-const GENERIC_FIELDS = new Set([
-  "$db",
-  "lsid",
-  "txnNumber",
-  "autocommit",
-  "startTransaction",
-  "readConcern",
-  "writeConcern",
-  "$clusterTime",
-  "$readPreference",
-  "comment",
-  "maxTimeMS",
+/** The arguments every command accepts (MongoDB's generic_argument.idl). */
+export const GENERIC_FIELDS = new Set([
   "apiVersion",
   "apiStrict",
   "apiDeprecationErrors",
+  "$db",
+  "maxTimeMS",
+  "readConcern",
+  "writeConcern",
+  "lsid",
+  "clientOperationKey",
+  "txnNumber",
+  "autocommit",
+  "startTransaction",
+  "stmtId",
+  "comment",
+  "$readPreference",
+  "$clusterTime",
+  "$audit",
+  "$client",
+  "$configServerState",
+  "allowImplicitCollectionCreation",
+  "$oplogQueryData",
+  "$queryOptions",
+  "$replData",
+  "databaseVersion",
+  "shardVersion",
+  "tracking_info",
+  "coordinator",
+  "maxTimeMSOpOnly",
+  "$configTime",
+  "$topologyTime",
+  "txnRetryCounter",
+  "mayBypassWriteBlocking",
+  "$tenant",
+  "expectPrefix",
 ]);
 
-/** The command's own arguments after its first (name) field, without the generic ones. */
-export function commandOptions(body: Doc): Doc {
-  return Object.fromEntries(
-    Object.entries(body)
-      .slice(1)
-      .filter(([field]) => !GENERIC_FIELDS.has(field)),
-  );
+/**
+ * Refuses fields a strict MongoDB command does not have, as MongoDB 7/8 do
+ * (`BSON field 'update.bogus' is an unknown field.`, code 40415).
+ */
+export function checkCommandFields(body: Doc, command: string, allowed: ReadonlySet<string>): void {
+  const keys = Object.keys(body);
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i] as string;
+    if (!allowed.has(key) && !GENERIC_FIELDS.has(key)) throw unknownField(`${command}.${key}`);
+  }
+}
+
+/** The same for one statement of a write command (`update.updates.sort` on MongoDB 7.0). */
+export function checkStatementFields(statement: Doc, path: string, allowed: ReadonlySet<string>): void {
+  for (const key of Object.keys(statement)) {
+    if (!allowed.has(key)) throw unknownField(`${path}.${key}`);
+  }
+}
+
+/** Fields MongoDB accepts whose behaviour this store does not have: refused when set, never ignored. */
+export function refuseUnsupported(body: Doc, command: string, fields: readonly string[]): void {
+  for (const field of fields) {
+    const value = body[field];
+    if (value !== undefined && value !== false && value !== null) {
+      if (isPlainObject(value) && Object.keys(value).length === 0) continue;
+      throw unsupported(`${command}.${field}`);
+    }
+  }
+}
+
+/**
+ * The collation an operation runs with: its own (`{ locale: "simple" }` means binary), else the
+ * collection's (or view's) default.
+ */
+export function effectiveCollation(raw: unknown, collection: Collection | undefined): Collation | undefined {
+  if (raw === undefined || raw === null) return collection?.collation;
+  return parseCollation(raw);
+}
+
+/** A filter field: absent is `{}`; anything but a document is a TypeMismatch. */
+export function filterField(body: Doc, field: string): Doc {
+  return docField(body, field) ?? {};
 }

@@ -1,6 +1,7 @@
 import type { DataView } from "../catalog";
 import type { Doc } from "../documents";
 import type { Engine } from "../engine";
+import type { Transaction } from "../transactions";
 
 export interface ConnectionInfo {
   connectionId: number;
@@ -15,7 +16,15 @@ export interface CommandContext {
   readonly body: Doc;
   readonly data: DataView;
   readonly connection: ConnectionInfo;
+  /** Set when the command is a statement of a multi-document transaction. */
+  readonly transaction: Transaction | undefined;
+  /** From `maxTimeMS`: when a write waiting for a transaction's document gives up (MaxTimeMSExpired). */
+  readonly deadline: number | undefined;
 }
 
-/** Handlers are synchronous: each command runs to completion before the next, which makes every command atomic. */
-export type CommandHandler = (context: CommandContext) => Doc;
+/**
+ * A handler runs to completion without interleaving unless it awaits: reads await between slices
+ * of work (they walk frozen snapshots, so that is safe) and writes await only while a document is
+ * held by an open transaction. Everything between two awaits is atomic.
+ */
+export type CommandHandler = (context: CommandContext) => Doc | Promise<Doc>;

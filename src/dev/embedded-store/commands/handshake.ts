@@ -2,9 +2,12 @@ import { ObjectId, UUID } from "bson";
 import type { Doc } from "../documents";
 import type { CommandContext, CommandHandler } from "./context";
 
-/** The wire version of MongoDB 7.0; the driver needs ≥ 9 (sessions) and reports 21 as 7.0. */
-const MAX_WIRE_VERSION = 21;
-const SERVER_VERSION = "7.0.0";
+/**
+ * The server version whose behaviour the store implements (including 8.0's update `sort`), and
+ * its wire version; the driver needs ≥ 9 (sessions) and supports up to 29.
+ */
+const MAX_WIRE_VERSION = 25;
+const SERVER_VERSION = "8.0.0";
 export const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
 /**
  * The store answers as the primary of a one-member replica set. Drivers only send transactions,
@@ -44,7 +47,7 @@ function buildInfo(): Doc {
   return {
     version: SERVER_VERSION,
     gitVersion: "embedded-store",
-    versionArray: [7, 0, 0, 0],
+    versionArray: [8, 0, 0, 0],
     bits: 64,
     debug: false,
     maxBsonObjectSize: MAX_BSON_OBJECT_SIZE,
@@ -54,7 +57,7 @@ function buildInfo(): Doc {
 }
 
 function getParameter(context: CommandContext): Doc {
-  const known: Doc = { featureCompatibilityVersion: { version: "7.0" }, transactionLifetimeLimitSeconds: 60 };
+  const known: Doc = { featureCompatibilityVersion: { version: "8.0" }, transactionLifetimeLimitSeconds: 60 };
   const all = context.body.getParameter === "*";
   const wanted = Object.keys(known).filter((name) => all || context.body[name] !== undefined);
   return { ...Object.fromEntries(wanted.map((name) => [name, known[name]])), ok: 1 };
