@@ -293,15 +293,15 @@ describe("when LINE fails the download of a photo (after the gateway's retries)"
   test("then the turn is retried, the photo stored once and the citizen told it was received", async () => {
     const citizen = new TestUser(env.harness);
     await citizen.says("แจ้งเบาะแส");
-    await citizen.tapsButton("ยินยอม เริ่มเลย");
-    await citizen.tapsButton("รับ/ให้สินบน");
-    await citizen.tapsButton("อปท. (อบต./เทศบาล)");
+    await citizen.tapsLabel("choice-consent-yes");
+    await citizen.tapsLabel("category-bribery");
+    await citizen.tapsLabel("agency-local-government");
     await citizen.says("อบต.สันทรายหลวง");
     await citizen.says("สันทราย");
     await citizen.says("เมื่อวาน");
     await citizen.says("ปลัดเรียกเงินสามพันบาทเพื่อเร่งออกใบอนุญาตก่อสร้างให้เร็วขึ้น");
-    await citizen.tapsButton("ข้าม");
-    expect(citizen.lastText()).toContain(t("report-evidence"));
+    await citizen.tapsLabel("choice-skip");
+    expect(citizen.lastText()).toContain(t("report-evidence", { count: 0 }));
 
     env.harness.platform.failNext("GET /v2/bot/message/{messageId}/content", 500, 5);
     const before = env.harness.platform.deliveries().length;
