@@ -34,7 +34,7 @@ export function reportSteps(images: number): Step[] {
     { label: "text", say: "สันทราย", expect: { key: "report-when" } },
     { label: "text", say: "เมื่อวาน", expect: { key: "report-narrative" } },
     { label: "text", say: narrative, expect: { key: "report-people" } },
-    { label: "postback", tap: "choice-skip", expect: { key: "report-evidence" } },
+    { label: "postback", tap: "choice-skip", expect: { key: "report-evidence", args: { count: 0 } } },
     ...evidence,
     {
       label: "postback",
