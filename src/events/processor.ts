@@ -176,6 +176,9 @@ export class EventProcessor {
 
     let answer = inbox.openAnswer(record);
     const resend = answer !== undefined;
+    // Its reply had left for LINE and no outcome was recorded: the process sending it died (or lost
+    // its lease) mid-send, so LINE may have delivered it although nobody here knows.
+    const interrupted = resend && record.replySentAt !== undefined && record.failedAt !== "deliver";
     if (answer === undefined) {
       try {
         answer = await transactions.run(async () => {
@@ -193,8 +196,15 @@ export class EventProcessor {
         await deliver(event, record._id, answer, {
           purpose: "turn",
           resend,
+          interrupted,
           receivedAt: record.receivedAt,
           now: this.now(),
+          // Best effort, not awaited: a crash before it lands is the one gap left (see deliverAnswer).
+          onReplySent: () => {
+            inbox.markReplySent(record._id, this.now()).catch((error: unknown) => {
+              logger.warn({ eventId: record._id, error: errorName(error) }, "could not note a reply as sent");
+            });
+          },
         });
         this.delivered.add(record._id);
       } catch (error) {
@@ -231,7 +241,12 @@ export class EventProcessor {
     if (failure.kind === "transient" && !expired) {
       const delayMs = Math.min(this.maxRetryDelayMs, 1000 * 2 ** (attempts - 1));
       logger.warn({ ...fields, retryInMs: delayMs }, "event failed; will retry");
-      await inbox.markRetry(record._id, errorName(failure.cause), new Date(now.getTime() + delayMs));
+      await inbox.markRetry(
+        record._id,
+        errorName(failure.cause),
+        failure.stage,
+        new Date(now.getTime() + delayMs),
+      );
       return false;
     }
     logger.error({ ...fields, deadLetter: true }, "event failed for good; dead-lettered");
@@ -250,6 +265,7 @@ export class EventProcessor {
       await deliver(event, record._id, apology(locale), {
         purpose: "apology",
         resend: false,
+        interrupted: false,
         receivedAt: record.receivedAt,
         now: this.now(),
       });
