@@ -131,6 +131,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   const app = createApp({
     logger,
     ready: () => databaseReachable(connection),
+    readinessDetail: () => ({ processing: processor.status() }),
     routers: [
       webhookRouter({
         channelSecret: config.line.channelSecret,
