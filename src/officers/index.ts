@@ -1,5 +1,5 @@
 import type { Router } from "express";
-import type { ServiceContext } from "../service";
+import type { ServiceContext } from "../context";
 import type { Feature } from "../events/router";
 import type { Locale } from "../i18n";
 import type { FlowAction } from "../conversation/engine";
@@ -9,8 +9,6 @@ import type { EvidenceStore } from "../tips/evidence";
 import type { Tip } from "../tips/tip";
 import type { TipService } from "../tips/tip-service";
 import { reporterReplyFlow } from "../../flows/reporter-reply";
-import { AdminTokens } from "../admin/auth";
-import { adminApiRouter } from "../admin/router";
 import { AuditLog } from "./audit";
 import { CaseService, type Refusal } from "./cases";
 import { DeadlineWatch } from "./deadlines";
@@ -41,6 +39,11 @@ export interface OfficersDeps {
   sweepIntervalMs?: number;
   /** Gives an officer the officer rich menu at enrollment. */
   richMenus?: OfficerFeatureDeps["richMenus"];
+  /**
+   * The current rights of an admin API token, for evidence links made for one (the admin API owns
+   * tokens; officers only ask). Without it, token-held links are refused as revoked.
+   */
+  tokenRights?: (tokenId: string, now: Date) => Promise<Principal | undefined>;
 }
 
 /** Who handles a tip: the route's level, and the regional centre when that is who it is. */
@@ -53,7 +56,7 @@ export interface TipHandler {
 export interface Officers {
   /** Must come before the citizen chat in the feature list. */
   feature: Feature;
-  /** Admin API (/admin/api) and evidence links (/evidence/:id); mount before other /admin/api routers. */
+  /** Evidence links (/evidence/:ref). */
   routers: Router[];
   /** For CitizenActionDeps.reporterMessages: officer questions shown at a status check. */
   reporterMessages: (tip: Tip, locale: Locale) => Promise<string[]>;
@@ -69,7 +72,9 @@ export interface Officers {
   deadlines: DeadlineWatch;
   dispatch: NewTipDispatch;
   audit: AuditLog;
-  tokens: AdminTokens;
+  router: CaseRouter;
+  thread: CaseThread;
+  format: CaseFormatter;
   links: EvidenceLinks;
   /** Jobs as the scheduler runs them, callable with any clock (tests, scripts). */
   jobs: { deadlines: (now: Date) => Promise<void>; digest: (now: Date) => Promise<void> };
@@ -78,16 +83,9 @@ export interface Officers {
   stop(): Promise<void>;
 }
 
-const built = new WeakMap<Feature, Officers>();
-
-/** The module behind an officers feature (tests reach the jobs and the outbox this way). */
-export function officersOf(feature: Feature): Officers | undefined {
-  return built.get(feature);
-}
-
 /**
  * Builds the officers module: enrollment, routing, notifications, case handling in LINE, the
- * anonymous two-way thread, deadlines, audit, admin API and evidence links. Hooks itself to
+ * anonymous two-way thread, deadlines, audit and evidence links. Hooks itself to
  * `tips.onSubmitted`; everything else is returned for the composition root to wire.
  */
 export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Officers {
@@ -98,7 +96,6 @@ export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Offi
   const router = new CaseRouter(connection, directory, deps.geography);
   const audit = new AuditLog(connection, now);
   const thread = new CaseThread(connection, sealer);
-  const tokens = new AdminTokens(connection);
   const outbox = new NotificationOutbox(connection, {
     line,
     now,
@@ -164,8 +161,7 @@ export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Offi
       if (!officer) return "not-enrolled";
       return officer.status === "active" ? officerPrincipal(officer) : "revoked";
     }
-    const token = await tokens.byId(holder.id, now());
-    return token ? { actor: `token:${token.tokenId}`, role: token.role, scope: token.scope } : "revoked";
+    return (await deps.tokenRights?.(holder.id, now())) ?? "revoked";
   };
 
   const jobs = {
@@ -187,7 +183,6 @@ export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Offi
   const officers: Officers = {
     feature,
     routers: [
-      adminApiRouter({ tokens, tips: deps.tips, cases, router, audit, links, now }),
       evidenceRouter({ links, evidence: deps.evidence, cases, audit, principalOf, now, logger: log }),
     ],
     reporterMessages: relay.reporterMessages,
@@ -206,12 +201,13 @@ export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Offi
     deadlines,
     dispatch,
     audit,
-    tokens,
+    router,
+    thread,
+    format,
     links,
     jobs,
     idle: () => outbox.idle(),
     stop: () => outbox.stop(),
   };
-  built.set(feature, officers);
   return officers;
 }
