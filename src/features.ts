@@ -16,6 +16,8 @@ import { buildOfficers, type Officers } from "./officers";
 import { buildAwareness, type Awareness } from "./awareness";
 import { AdminTokens, authorize } from "./admin/auth";
 import { adminApiRouter } from "./admin/router";
+import { consoleRouter } from "./console/router";
+import { ConsoleSessions } from "./console/sessions";
 import { describeTipPlace } from "./conversation/inputs/place";
 import type { Tip } from "./tips/tip";
 import type { Locale } from "./i18n";
@@ -138,6 +140,16 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
       }),
       ...officers.routers,
       awareness.router(authorize),
+      consoleRouter({
+        officers,
+        tips,
+        sessions: new ConsoleSessions(connection, officers.directory),
+        limiter,
+        pseudonym,
+        secureCookies: config.env === "production",
+        dueSoonMs: officers.reminderLeadMs,
+        now,
+      }),
     ],
     stops: [() => officers.stop(), () => awareness.stop()],
   };

@@ -24,6 +24,8 @@ import { NotificationOutbox } from "./outbox";
 import { reporterRelay } from "./reporter-relay";
 import { CaseRouter, officerPrincipal, type Principal, type RouteLevel } from "./routing";
 import { CaseThread } from "./thread";
+import { CaseNotes } from "./notes";
+import { SignInLinks } from "./sign-in-links";
 
 export interface OfficersDeps {
   tips: TipService;
@@ -33,6 +35,8 @@ export interface OfficersDeps {
   startJobs: boolean;
   /** Reminder lead before each deadline; default 2 days. */
   reminderLeadMs?: number;
+  /** Lifetime of console sign-in links; default 10 minutes. */
+  signInLinkTtlMs?: number;
   /** Lifetime of signed evidence URLs; default 10 minutes. */
   evidenceLinkTtlMs?: number;
   /** Outbox retry sweep; default 10 s. */
@@ -76,6 +80,12 @@ export interface Officers {
   thread: CaseThread;
   format: CaseFormatter;
   links: EvidenceLinks;
+  /** One-time console sign-in links (`/console` in the officer's chat). */
+  signInLinks: SignInLinks;
+  /** How long before a deadline the reminder goes out: the console's "due soon". */
+  reminderLeadMs: number;
+  /** Where links the bot sends point: PUBLIC_BASE_URL, or the bot's own address in local mode. */
+  baseUrl: string;
   /** Jobs as the scheduler runs them, callable with any clock (tests, scripts). */
   jobs: { deadlines: (now: Date) => Promise<void>; digest: (now: Date) => Promise<void> };
   /** Waits for background notification sends (tests, shutdown). */
@@ -96,6 +106,8 @@ export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Offi
   const router = new CaseRouter(connection, directory, deps.geography);
   const audit = new AuditLog(connection, now);
   const thread = new CaseThread(connection, sealer);
+  const notes = new CaseNotes(connection, sealer);
+  const signInLinks = new SignInLinks(connection, directory, deps.signInLinkTtlMs);
   const outbox = new NotificationOutbox(connection, {
     line,
     now,
@@ -108,11 +120,13 @@ export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Offi
     router,
     audit,
     thread,
+    notes,
     outbox,
     deadlines: config.deadlines,
     contactRetentionAfterCloseMs: config.contactRetentionAfterCloseMs,
     now,
   });
+  const reminderLeadMs = deps.reminderLeadMs ?? 2 * 86_400_000;
   const dispatch = new NewTipDispatch({ tips: deps.tips, router, outbox, now, logger: log });
   deps.tips.onSubmitted(dispatch.onSubmitted);
   const deadlines = new DeadlineWatch({
@@ -121,7 +135,7 @@ export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Offi
     directory,
     outbox,
     alerts: caseAlertModel(connection),
-    reminderLeadMs: deps.reminderLeadMs ?? 2 * 86_400_000,
+    reminderLeadMs,
     logger: log,
   });
   const baseUrl = (config.publicBaseUrl ?? `http://127.0.0.1:${config.port}`).replace(/\/+$/, "");
@@ -152,6 +166,7 @@ export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Offi
     logger: log,
     now,
     richMenus: deps.richMenus,
+    consoleLink: async (officer, at) => `${baseUrl}/console/sign-in/${await signInLinks.issue(officer, at)}`,
   });
 
   /** Current rights of whoever a link was made for. */
@@ -205,6 +220,9 @@ export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Offi
     thread,
     format,
     links,
+    signInLinks,
+    reminderLeadMs,
+    baseUrl,
     jobs,
     idle: () => outbox.idle(),
     stop: () => outbox.stop(),
