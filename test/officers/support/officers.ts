@@ -166,6 +166,8 @@ export interface ReportOptions {
   narrative?: string;
   image?: Buffer;
   language?: "th" | "en";
+  /** With optIn: the phone number the reporter offers officers (otherwise skipped). */
+  phone?: string;
 }
 
 /** A citizen reports in Thai through the real conversation; returns the citizen and the stored tip. */
@@ -191,7 +193,8 @@ export async function citizenReports(
   }
   if (options.optIn) {
     await citizen.tapsButton("รับแจ้งความคืบหน้า");
-    await citizen.tapsButton("ข้าม");
+    if (options.phone) await citizen.says(options.phone);
+    else await citizen.tapsButton("ข้าม");
   } else {
     await citizen.tapsButton("ไม่ต้อง");
   }
