@@ -1,4 +1,4 @@
-import type { Model, PipelineStage, QueryFilter } from "mongoose";
+import type { Model, QueryFilter, mongo } from "mongoose";
 import { z } from "zod";
 import { tipCategories, tipStatuses, type Tip, type TipCategory, type TipStatus } from "../tips/tip";
 
@@ -60,26 +60,35 @@ export interface QueuePage {
   counts: QueueCounts;
 }
 
-interface Group {
-  _id: {
-    status: TipStatus;
-    districtId: string | null;
-    category: TipCategory;
-    deadline: DeadlineState;
-    assigned: AssignmentState;
-  };
-  n: number;
+type Summary = Pick<Tip, "status" | "districtId" | "category" | "assignedTo" | "dueAt">;
+
+interface Bucket {
+  status: TipStatus;
+  districtId: string | null;
+  category: TipCategory;
+  deadline: DeadlineState;
+  assigned: AssignmentState;
 }
 
-const inProgress: TipStatus[] = ["acknowledged", "under-review", "referred"];
-const farFuture = new Date(8.64e15);
+const rowFields = {
+  ref: 1,
+  code: 1,
+  status: 1,
+  category: 1,
+  districtId: 1,
+  provinceId: 1,
+  receivedAt: 1,
+  assignedTo: 1,
+  dueAt: 1,
+} as const;
 
 /**
- * The officer's case queue: one aggregation groups every case in scope by status, district,
- * category, deadline state and assignment (so each filter's counts, and the total, come from it),
- * and one more reads the page sorted by deadline. Both start with the scope filter, which the tip
- * indexes serve; the deadline is the acknowledgement deadline of a new case and the feedback
- * deadline of one in progress.
+ * The officer's case queue. One read of five small fields of every case in scope (and matching the
+ * code search) gives each filter's counts and the total; then one indexed query reads the page, open
+ * cases by their deadline (`dueAt`) and, where closed ones are shown, those after them, latest closed
+ * first. Both start with the scope filter, which the tip indexes on district, province and `dueAt`
+ * serve. The page sorts by `dueAt` alone, no `_id` tie-break, so the index gives the order (MongoDB
+ * and the embedded store both keep index order for equal keys, which keeps pages stable).
  */
 export async function loadQueue(input: {
   tips: Model<Tip>;
@@ -94,51 +103,30 @@ export async function loadQueue(input: {
   const searched: QueryFilter<Tip> = query.q
     ? { $and: [access, { code: { $regex: escapeRegex(query.q) } }] }
     : access;
-  const dueAt = {
-    $switch: {
-      branches: [
-        { case: { $eq: ["$status", "received"] }, then: "$acknowledgeBy" },
-        { case: { $eq: ["$status", "closed"] }, then: farFuture },
-      ],
-      default: { $ifNull: ["$feedbackBy", farFuture] },
-    },
-  };
-  const groups = await tips
-    .aggregate<Group>([
-      { $match: searched },
-      {
-        $group: {
-          _id: {
-            status: "$status",
-            districtId: "$districtId",
-            category: "$category",
-            deadline: {
-              $switch: {
-                branches: [
-                  { case: { $gte: [dueAt, farFuture] }, then: "none" },
-                  { case: { $lt: [dueAt, now] }, then: "overdue" },
-                  { case: { $lt: [dueAt, soon] }, then: "due-soon" },
-                ],
-                default: "on-time",
-              },
-            },
-            assigned: {
-              $switch: {
-                branches: [
-                  { case: { $eq: ["$assignedTo", officerId] }, then: "me" },
-                  { case: { $gt: ["$assignedTo", null] }, then: "others" },
-                ],
-                default: "unassigned",
-              },
-            },
-          },
-          n: { $sum: 1 },
-        },
-      },
-    ])
-    .exec();
+  // The few fields the counts need, straight from the driver (no documents built): grouping in the
+  // store's aggregation costs more than reading these for 10,000 cases.
+  const summaries = await tips.collection
+    .find<Summary>(searched as mongo.Filter<mongo.Document>, {
+      projection: { _id: 0, status: 1, districtId: 1, category: 1, assignedTo: 1, dueAt: 1 },
+    })
+    .toArray();
+  const byKey = new Map<string, { bucket: Bucket; n: number }>();
+  for (const tip of summaries) {
+    const bucket: Bucket = {
+      status: tip.status,
+      districtId: tip.districtId ?? null,
+      category: tip.category,
+      deadline: tip.status === "closed" || !tip.dueAt ? "none" : deadlineOf(tip.dueAt, now, soon),
+      assigned: !tip.assignedTo ? "unassigned" : tip.assignedTo === officerId ? "me" : "others",
+    };
+    const key = `${bucket.status}|${bucket.districtId}|${bucket.category}|${bucket.deadline}|${bucket.assigned}`;
+    const known = byKey.get(key);
+    if (known) known.n += 1;
+    else byKey.set(key, { bucket, n: 1 });
+  }
+  const buckets = [...byKey.values()];
 
-  const matches = (group: Group["_id"], except?: keyof QueueCounts) =>
+  const matches = (group: Bucket, except?: keyof QueueCounts) =>
     (except === "status" || statusMatches(query.status, group.status)) &&
     (except === "district" || !query.district || group.districtId === query.district) &&
     (except === "category" || !query.category || group.category === query.category) &&
@@ -152,8 +140,12 @@ export async function loadQueue(input: {
     district: {},
   };
   let total = 0;
-  for (const { _id: group, n } of groups) {
-    if (matches(group)) total += n;
+  let openTotal = 0;
+  for (const { bucket: group, n } of buckets) {
+    if (matches(group)) {
+      total += n;
+      if (group.status !== "closed") openTotal += n;
+    }
     if (matches(group, "status"))
       for (const choice of statusChoices) if (statusMatches(choice, group.status)) counts.status[choice] += n;
     if (matches(group, "deadline") && (group.deadline === "overdue" || group.deadline === "due-soon"))
@@ -168,38 +160,39 @@ export async function loadQueue(input: {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(query.page, pages);
   const filters: QueryFilter<Tip>[] = [searched];
-  if (query.status === "open") filters.push({ status: { $ne: "closed" } });
-  else if (query.status !== "all") filters.push({ status: query.status });
   if (query.district) filters.push({ districtId: query.district });
   if (query.category) filters.push({ category: query.category });
-  if (query.deadline) filters.push(deadlineFilter(query.deadline, now, soon));
+  if (query.deadline)
+    filters.push({ dueAt: query.deadline === "overdue" ? { $lt: now } : { $gte: now, $lt: soon } });
   if (query.assigned === "me") filters.push({ assignedTo: officerId });
   if (query.assigned === "others") filters.push({ assignedTo: { $nin: [officerId, null] } });
   if (query.assigned === "unassigned") filters.push({ assignedTo: null });
-  const pipeline: PipelineStage[] = [
-    { $match: { $and: filters } },
-    {
-      $project: {
-        ref: 1,
-        code: 1,
-        status: 1,
-        category: 1,
-        districtId: 1,
-        provinceId: 1,
-        receivedAt: 1,
-        assignedTo: 1,
-        dueAt,
-      },
-    },
-    { $sort: { dueAt: 1, _id: 1 } },
-    { $skip: (page - 1) * pageSize },
-    { $limit: pageSize },
-  ];
-  const found = total === 0 ? [] : await tips.aggregate<QueueRow["tip"] & { dueAt: Date }>(pipeline).exec();
-  const rows = found.map(({ dueAt: due, ...tip }) => ({
+  const read = (status: QueryFilter<Tip>, sort: Record<string, 1 | -1>, skip: number, limit: number) =>
+    limit <= 0
+      ? Promise.resolve([])
+      : tips
+          .find({ $and: [...filters, status] }, rowFields)
+          .sort(sort)
+          .skip(skip)
+          .limit(limit)
+          .lean<Array<QueueRow["tip"] & { dueAt?: Date }>>()
+          .exec();
+  const skip = (page - 1) * pageSize;
+  const open: QueryFilter<Tip> =
+    query.status === "open" || query.status === "all"
+      ? { status: { $ne: "closed" as const } }
+      : { status: query.status };
+  const openRows =
+    total === 0 || query.status === "closed" ? [] : await read(open, { dueAt: 1 }, skip, pageSize);
+  const closedShown = query.status === "all" || query.status === "closed";
+  const closedSkip = Math.max(0, skip - (query.status === "closed" ? 0 : openTotal));
+  const closedRows = closedShown
+    ? await read({ status: "closed" }, { closedAt: -1, _id: -1 }, closedSkip, pageSize - openRows.length)
+    : [];
+  const rows = [...openRows, ...closedRows].map(({ dueAt, ...tip }) => ({
     tip,
-    ...(due < farFuture && { dueAt: due }),
-    deadline: deadlineOf(due, now, soon),
+    ...(dueAt && { dueAt }),
+    deadline: tip.status === "closed" || !dueAt ? ("none" as const) : deadlineOf(dueAt, now, soon),
   }));
   return { rows, total, page, pages, counts };
 }
@@ -211,19 +204,8 @@ function statusMatches(choice: StatusChoice, status: TipStatus): boolean {
 }
 
 function deadlineOf(due: Date, now: Date, soon: Date): DeadlineState {
-  if (due >= farFuture) return "none";
   if (due < now) return "overdue";
   return due < soon ? "due-soon" : "on-time";
-}
-
-function deadlineFilter(state: "overdue" | "due-soon", now: Date, soon: Date): QueryFilter<Tip> {
-  const range = state === "overdue" ? { $lt: now } : { $gte: now, $lt: soon };
-  return {
-    $or: [
-      { status: "received", acknowledgeBy: range },
-      { status: { $in: inProgress }, feedbackBy: range },
-    ],
-  };
 }
 
 function escapeRegex(text: string): string {

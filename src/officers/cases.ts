@@ -156,6 +156,7 @@ export class CaseService {
             status: "acknowledged",
             acknowledgedAt: now,
             feedbackBy: new Date(now.getTime() + this.deps.deadlines.feedbackWithinMs),
+            dueAt: new Date(now.getTime() + this.deps.deadlines.feedbackWithinMs),
           },
           $push: { history: { status: "acknowledged", at: now, actor: principal.actor } },
         },
@@ -193,6 +194,8 @@ export class CaseService {
         { _id: tip._id, status: tip.status },
         {
           $set: { status, ...closing },
+          // A closed case has no deadline left.
+          ...(status === "closed" && { $unset: { dueAt: 1 } }),
           $push: {
             history: {
               status,
