@@ -9,7 +9,8 @@ import tseslint from "typescript-eslint";
 const composition = ["main", "service", "features", "cluster"];
 const surfaces = ["admin", "console"];
 const features = ["officers", "awareness", "rich-menu"];
-const citizenCore = ["conversation", "tips"];
+const citizenChat = ["conversation"];
+const tips = ["tips"];
 const infrastructure = [
   "events",
   "http",
@@ -35,13 +36,15 @@ const layers = [
       features.filter((other) => other !== name),
     ),
   })),
-  { files: ["src/conversation/**", "src/tips/**"], forbid: above(composition, surfaces, features) },
+  { files: ["src/conversation/**"], forbid: above(composition, surfaces, features) },
+  // Tips know nothing of chats.
+  { files: ["src/tips/**"], forbid: above(composition, surfaces, features, citizenChat) },
   {
     files: [
       ...infrastructure.map((name) => `src/${name}/**`),
       ...infrastructure.map((name) => `src/${name}.ts`),
     ],
-    forbid: above(composition, surfaces, features, citizenCore),
+    forbid: above(composition, surfaces, features, citizenChat, tips),
   },
 ];
 const restrict = (forbid) => [

@@ -41,8 +41,13 @@ describe("the dependency-direction lint rule", () => {
     expect(messages.filter((message) => message.includes("src/dev"))).toHaveLength(1);
   });
 
-  test("when the citizen core imports officers, or infrastructure imports a feature, then it is refused at any depth", async () => {
-    expect(await lint("src/tips/evidence/example.ts", importing("../../officers/cases"))).toHaveLength(1);
+  test("when tips import officers or the chat, or infrastructure imports a feature, then it is refused at any depth", async () => {
+    expect(
+      await lint(
+        "src/tips/evidence/example.ts",
+        importing("../../officers/cases", "../../conversation/engine"),
+      ),
+    ).toHaveLength(2);
     expect(await lint("src/line/example.ts", importing("../tips/tip", "../console"))).toHaveLength(2);
   });
 

@@ -92,19 +92,19 @@ describe.each(faults)("when %s", (fault) => {
   test("then a citizen's answer is applied once and the next answer lands on the step they were shown", async () => {
     const citizen = new TestUser(env.harness);
     await citizen.says("แจ้งเบาะแส");
-    await citizen.tapsButton("ยินยอม เริ่มเลย");
+    await citizen.tapsLabel("choice-consent-yes");
     expect(citizen.lastText()).toContain(t("report-category"));
 
     await arm(fault, { command: "update", collection: "conversations" });
     const before = env.harness.platform.deliveries().length;
-    await citizen.tapsButton("รับ/ให้สินบน");
+    await citizen.tapsLabel("category-bribery");
     await retry();
 
     const answers = batchesTo(citizen.userId, before);
     expect(answers).toHaveLength(1);
     expect(answers[0]!.messages.map(textOf).join("\n")).toContain(t("report-agency-type"));
     citizen.catchUp();
-    await citizen.tapsButton("อปท. (อบต./เทศบาล)");
+    await citizen.tapsLabel("agency-local-government");
     expect(citizen.lastText()).toContain(t("report-agency-name"));
   });
 
@@ -148,7 +148,7 @@ describe.each(faults)("when %s", (fault) => {
     await arm(fault, { command: "update", collection: "conversations" });
     const officerBefore = officer.received().length;
     const before = env.harness.platform.deliveries().length;
-    await citizen.tapsButton("ไม่มีหลักฐาน");
+    await citizen.tapsLabel("choice-evidence-none");
     await retry();
 
     const answers = batchesTo(citizen.userId, before);
