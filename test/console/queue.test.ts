@@ -66,6 +66,19 @@ describe("the console's case queue", () => {
     expect(first.body).toContain(th("console-page-next"));
   });
 
+  test("when all statuses are shown, then open cases come first by deadline, then closed ones, latest closed first", async () => {
+    const all = [];
+    for (let page = 1; page <= Math.ceil(mine.length / 25); page++)
+      all.push(...codesOn(await browser.get(`/console?status=all&page=${page}`)));
+    const openCodes = open(mine)
+      .sort((a, b) => a.dueAt!.getTime() - b.dueAt!.getTime())
+      .map((tip) => tip.code);
+    const closed = mine.filter((tip) => tip.status === "closed");
+    expect(all).toHaveLength(mine.length);
+    expect(all.slice(0, openCodes.length)).toEqual(openCodes);
+    expect(new Set(all.slice(openCodes.length))).toEqual(new Set(closed.map((tip) => tip.code)));
+  });
+
   test("when filtered by status, district, category and assignment, then the list and the counts agree with the data", async () => {
     const byStatus = await browser.get("/console?status=acknowledged");
     const acknowledged = mine.filter((tip) => tip.status === "acknowledged");
