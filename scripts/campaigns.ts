@@ -24,7 +24,7 @@ import path from "node:path";
 import { loadConfig, ConfigError } from "../src/config";
 import { createLogger } from "../src/log";
 import { isLocale } from "../src/i18n";
-import type { ServiceContext } from "../src/service";
+import type { ServiceContext } from "../src/context";
 import { buildAwareness, type Awareness } from "../src/awareness";
 import { openStandaloneContext, prepareIndexes } from "../src/awareness/standalone-context";
 import { CampaignFileError, campaignFiles, readCampaignFile } from "../src/awareness/content-files";

@@ -1,5 +1,5 @@
 import type { Router } from "express";
-import type { ServiceContext } from "./service";
+import type { ServiceContext } from "./context";
 import type { Feature } from "./events/router";
 import { flows } from "../flows";
 import { validateFlows } from "./conversation/flow";
@@ -13,20 +13,31 @@ import { TipService } from "./tips/tip-service";
 import { upgradeStoredTips } from "./tips/upgrade";
 import { citizenActions } from "./conversation/citizen-actions";
 import { Vocabulary } from "./i18n/vocabulary";
-import { buildOfficers } from "./officers";
-import { buildAwareness } from "./awareness";
-import { authorize } from "./admin/auth";
+import { buildOfficers, type Officers } from "./officers";
+import { buildAwareness, type Awareness } from "./awareness";
+import { AdminTokens, authorize } from "./admin/auth";
+import { adminApiRouter } from "./admin/router";
+import { consoleRouter } from "./console/router";
+import { ConsoleSessions } from "./console/sessions";
 import { describeTipPlace } from "./conversation/inputs/place";
 import type { Tip } from "./tips/tip";
 import type { Locale } from "./i18n";
 import { RichMenuLinks } from "./rich-menu/links";
 
+/** The modules behind the features, for the service's owner (tests, local-mode seeding, scripts). */
+export interface Modules {
+  officers: Officers;
+  awareness: Awareness;
+  tokens: AdminTokens;
+}
+
 /**
- * Builds the bot's features from the shared context. Flows are validated here, so a flow naming a
+ * Builds the bot's features and HTTP surfaces (admin API, evidence links) from the shared context. Flows are validated here, so a flow naming a
  * missing step, action or text stops the start-up.
  */
 export interface BuiltFeatures {
   features: Feature[];
+  modules: Modules;
   /** HTTP routes features contribute (admin API, evidence links). */
   routers: Router[];
   /** Background work to stop on shutdown (workers, schedulers). */
@@ -49,8 +60,19 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
   const tips = new TipService(connection, sealer, config.deadlines, (ids, owner, tipId) =>
     evidence.attachToTip(ids, owner, tipId),
   );
+  const tokens = new AdminTokens(connection);
   // Officers hook tip submission (routed notifications) and contribute the reporter-reply flow.
-  const officers = buildOfficers(context, { tips, evidence, geography, startJobs, richMenus });
+  const officers = buildOfficers(context, {
+    tips,
+    evidence,
+    geography,
+    startJobs,
+    richMenus,
+    tokenRights: async (tokenId, at) => {
+      const token = await tokens.byId(tokenId, at);
+      return token && { actor: `token:${token.tokenId}`, role: token.role, scope: token.scope };
+    },
+  });
   // Awareness owns follow/unfollow and subscriptions, and contributes the integrity quiz.
   const awareness = buildAwareness(context, { startJobs, multicastPerSecond: config.awarenessMulticastRate });
   const limiter = new RateLimiter(rateCounterModel(connection));
@@ -114,8 +136,31 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
     // Officers first (group chats, /enroll, officer buttons), then awareness (follow, subscriptions);
     // everything else is the citizen's chat.
     features: [officers.feature, awareness.feature, citizenChat],
-    // The officers' routers authenticate every /admin/api path, so they come first.
-    routers: [...officers.routers, awareness.router(authorize)],
+    modules: { officers, awareness, tokens },
+    // The admin API authenticates every /admin/api path, so it comes before the campaign routes.
+    routers: [
+      adminApiRouter({
+        tokens,
+        tips,
+        cases: officers.cases,
+        router: officers.router,
+        audit: officers.audit,
+        links: officers.links,
+        now,
+      }),
+      ...officers.routers,
+      awareness.router(authorize),
+      consoleRouter({
+        officers,
+        tips,
+        sessions: new ConsoleSessions(connection, officers.directory),
+        limiter,
+        pseudonym,
+        secureCookies: config.env === "production",
+        dueSoonMs: officers.reminderLeadMs,
+        now,
+      }),
+    ],
     stops: [() => officers.stop(), () => awareness.stop()],
   };
 }

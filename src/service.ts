@@ -1,51 +1,22 @@
 import http from "node:http";
-import path from "node:path";
-import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type { Router } from "express";
 import type { webhook } from "@line/bot-sdk";
-import type { Connection } from "mongoose";
 import type { Config } from "./config";
 import type { Logger } from "./log";
-import { createSealer, type Sealer } from "./crypto/sealer";
-import { createPseudonymizer, type Pseudonymizer } from "./crypto/pseudonym";
 import { connectDatabase, databaseReachable, ensureIndexes, requireTransactions } from "./data/database";
-import { createLeases, leaseModel, type Leases } from "./jobs/leases";
-import { JobScheduler } from "./jobs/scheduler";
 import { Inbox, inboxModel } from "./events/inbox";
 import { EventProcessor } from "./events/processor";
 import { routeEvents, type Feature } from "./events/router";
 import { Transactions } from "./data/unit-of-work";
-import { LineGateway } from "./line/gateway";
 import { deliverAnswer } from "./line/turn";
 import { textMessage } from "./line/messages";
-import { loadTranslator, type Translator } from "./i18n";
 import { createApp } from "./http/app";
 import { webhookRouter } from "./http/webhook";
 import { operationsRouter } from "./http/operations";
 import { authorize } from "./admin/auth";
-import { buildFeatures } from "./features";
-
-/** Where the repository's data folders (flows/, locales/) are, from src/ under ts-jest or dist/src/ when compiled. */
-export const projectRoot = path.resolve(
-  __dirname,
-  __dirname.includes(`${path.sep}dist${path.sep}`) ? "../.." : "..",
-);
-
-/** Everything a feature may need; built once by the composition root and passed down. */
-export interface ServiceContext {
-  config: Config;
-  logger: Logger;
-  connection: Connection;
-  sealer: Sealer;
-  pseudonym: Pseudonymizer;
-  line: LineGateway;
-  texts: Translator;
-  now: () => Date;
-  instanceId: string;
-  leases: Leases;
-  scheduler: JobScheduler;
-}
+import { buildFeatures, type Modules } from "./features";
+import { createServiceContext, type ServiceContext } from "./context";
 
 export interface ServiceOptions {
   logger: Logger;
@@ -68,6 +39,8 @@ export interface Service {
   readonly context: ServiceContext;
   readonly processor: EventProcessor;
   readonly features: Feature[];
+  /** The feature modules as wired (tests and local-mode seeding reach jobs, directories and stores here). */
+  readonly modules: Modules;
   /** Stop intake, finish in-flight events, close the database. */
   stop(): Promise<void>;
 }
@@ -80,39 +53,19 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   const { logger } = options;
   if (!config.mongodbUri)
     throw new Error("startService needs config.mongodbUri (main.ts starts the embedded store)");
-  const now = options.now ?? (() => new Date());
-  const instanceId = randomUUID();
-
   const connection = await connectDatabase(config.mongodbUri, logger);
   await requireTransactions(connection);
-  const sealer = createSealer(config.encryption.keys, config.encryption.currentKeyId);
-  const pseudonym = createPseudonymizer(config.pseudonymKey);
-  const line = new LineGateway({
-    channelAccessToken: config.line.channelAccessToken,
-    apiBaseUrl: config.line.apiBaseUrl,
-    dataApiBaseUrl: config.line.dataApiBaseUrl,
-    logger,
-    sleep: options.lineSleep,
-  });
-  const texts = loadTranslator(path.join(projectRoot, "locales"));
-  const leases = createLeases(leaseModel(connection), instanceId, now);
-  const scheduler = new JobScheduler(leases, logger, now);
-  const context: ServiceContext = {
+  const context = createServiceContext({
     config,
     logger,
     connection,
-    sealer,
-    pseudonym,
-    line,
-    texts,
-    now,
-    instanceId,
-    leases,
-    scheduler,
-  };
+    now: options.now,
+    lineSleep: options.lineSleep,
+  });
+  const { sealer, pseudonym, line, texts, leases, scheduler, now } = context;
 
   const inbox = new Inbox(inboxModel(connection), sealer, pseudonym);
-  const { features, routers, stops } = await buildFeatures(context, options.startJobs ?? true);
+  const { features, modules, routers, stops } = await buildFeatures(context, options.startJobs ?? true);
   const processor = new EventProcessor({
     inbox,
     leases,
@@ -178,6 +131,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     context,
     processor,
     features,
+    modules,
     async stop() {
       accepting = false;
       if (sweep) clearInterval(sweep);

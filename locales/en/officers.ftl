@@ -29,6 +29,7 @@ officer-refused-private-chat-only = This can only be done in a private chat with
 officer-refused-unidentified = LINE did not say who tapped this button in the group. Please continue in a private chat with this account (type /cases to see open cases).
 officer-refused-group-not-enrolled = This group is not an enrolled officer group, so case buttons cannot be used here. Please continue in a private chat with this account (type /cases to see open cases).
 officer-refused-group-scope = This case is outside this group's scope, so it cannot be handled here. Please continue in a private chat with this account (type /cases to see open cases).
+officer-refused-assignee-scope = That officer cannot see this case (it is outside their scope), so it cannot be assigned to them.
 officer-unknown-button = This button no longer works.
 officer-button-outdated = This button is out of date and no longer works. Please type /cases in a private chat with this account to see open cases with new buttons.
 officer-case-not-found = This case was not found.
@@ -130,6 +131,8 @@ officer-reply-received = 💬 The reporter answered on case { $code }:
 
 ## Case lists and daily digest
 officer-cases-empty = There are no open cases in your scope.
+officer-console-link = Your sign-in link to the web console (works once, for 10 minutes; do not forward it):
+    { $url }
 officer-cases-alt = { $count } open cases
 officer-digest = 📋 Daily summary for { $date }
     Open cases: { $open }, awaiting acknowledgement: { $received }, overdue: { $overdue }

@@ -2,9 +2,11 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { Writable } from "node:stream";
 import mongoose, { type Connection } from "mongoose";
 import { loadConfig, ConfigError, type Config } from "../../src/config";
-import { createSealer, type Sealer } from "../../src/crypto/sealer";
-import { createPseudonymizer, type Pseudonymizer } from "../../src/crypto/pseudonym";
+import type { Sealer } from "../../src/crypto/sealer";
+import type { Pseudonymizer } from "../../src/crypto/pseudonym";
 import { ensureIndexes } from "../../src/data/database";
+import { createServiceContext } from "../../src/context";
+import { createLogger } from "../../src/log";
 import type { NewAuditEntry } from "../../src/officers/audit";
 
 /** What an operator script works with; tests build one on their own database. */
@@ -43,12 +45,19 @@ export async function openScriptContext(): Promise<ScriptContext & { close(): Pr
   const connection = await mongoose
     .createConnection(config.mongodbUri, { autoIndex: false, serverSelectionTimeoutMS: 10_000 })
     .asPromise();
+  // The service's own context, so a script's keys and pseudonyms are the ones the service uses.
+  const { sealer, pseudonym, now } = createServiceContext({
+    config,
+    logger: createLogger({ level: config.logLevel, destination: process.stderr }),
+    connection,
+    instanceId: "script",
+  });
   return {
     connection,
     config,
-    sealer: createSealer(config.encryption.keys, config.encryption.currentKeyId),
-    pseudonym: createPseudonymizer(config.pseudonymKey),
-    now: () => new Date(),
+    sealer,
+    pseudonym,
+    now,
     stdout: process.stdout,
     stderr: process.stderr,
     close: () => connection.close(),

@@ -1,5 +1,5 @@
 import type { Router } from "express";
-import type { ServiceContext } from "../service";
+import type { ServiceContext } from "../context";
 import type { Feature } from "../events/router";
 import type { FlowAction } from "../conversation/engine";
 import type { FlowDefinition } from "../conversation/flow";
@@ -55,13 +55,6 @@ export interface Awareness {
 }
 
 export const defaultMulticastPerSecond = 150;
-
-const built = new WeakMap<Feature, Awareness>();
-
-/** The module behind an awareness feature (tests reach the campaigns and the scheduler this way). */
-export function awarenessOf(feature: Feature): Awareness | undefined {
-  return built.get(feature);
-}
 
 /**
  * Builds the awareness module on the shared context: subscriber records, campaigns, runs, the
@@ -122,7 +115,6 @@ export function buildAwareness(context: ServiceContext, options: AwarenessOption
     subscribers,
     stop: () => scheduler.stop(),
   };
-  built.set(feature, awareness);
   return awareness;
 }
 

@@ -6,7 +6,14 @@ import { createHmac } from "node:crypto";
  * unrelated pseudonyms for reporting ("reporter") and for awareness subscriptions ("subscriber").
  */
 export type Pseudonymizer = (purpose: PseudonymPurpose, id: string) => string;
-export type PseudonymPurpose = "reporter" | "subscriber" | "source" | "officer" | "evidence-message";
+export type PseudonymPurpose =
+  | "reporter"
+  | "subscriber"
+  | "source"
+  | "officer"
+  | "evidence-message"
+  /** Client addresses in the console's sign-in rate limit. */
+  | "console-sign-in";
 
 export function createPseudonymizer(key: Buffer): Pseudonymizer {
   return (purpose, id) => createHmac("sha256", key).update(`${purpose}:${id}`).digest("base64url");

@@ -1,6 +1,5 @@
 import type { Logger } from "../log";
 import type { Service } from "../service";
-import { officersOf } from "../officers";
 
 /** The emulator's officer group that stands for the office's national queue (see chats.ts). */
 export const NATIONAL_QUEUE_GROUP_KEY = "group-national";
@@ -12,9 +11,7 @@ export const NATIONAL_QUEUE_GROUP_KEY = "group-national";
  * a group an operator revoked on purpose stays revoked.
  */
 export async function seedNationalQueue(service: Service, groupId: string, logger: Logger): Promise<void> {
-  const feature = service.features.find((candidate) => candidate.name === "officers");
-  const officers = feature && officersOf(feature);
-  if (!officers) return;
+  const { officers } = service.modules;
   if (await officers.directory.groupByChatId(groupId)) return;
   const now = service.context.now();
   const [issued] = await officers.directory.createCodes(

@@ -1,7 +1,8 @@
 import { Schema, Types, type Connection, type Model, type QueryFilter } from "mongoose";
 import { minuteObjectId, toMinute } from "../tips/coarse-time";
 
-export type AuditChannel = "line" | "line-group" | "admin-api" | "evidence-url" | "script" | "system";
+export type AuditChannel =
+  "line" | "line-group" | "console" | "admin-api" | "evidence-url" | "script" | "system";
 export type AuditOutcome = "ok" | "unchanged" | "refused" | "failed";
 
 /**

@@ -7,6 +7,7 @@ import type { NotificationOutbox } from "./outbox";
 import { caseActions, roleAtLeast, type CaseAction } from "./roles";
 import type { CaseRouter, Principal } from "./routing";
 import type { CaseThread, OpenedMessage, TipMessage } from "./thread";
+import type { CaseNotes, OpenedNote } from "./notes";
 import { toMinute } from "../tips/coarse-time";
 
 export const statusOrder: readonly TipStatus[] = [
@@ -34,7 +35,9 @@ export type Refusal =
   /** A case button tapped in a group that is not an enrolled officer group. */
   | "group-not-enrolled"
   /** A case button tapped in an officer group whose scope does not cover the case. */
-  | "group-scope";
+  | "group-scope"
+  /** An assignment to an officer who may not see the case. */
+  | "assignee-scope";
 
 export type CaseOutcome<T = undefined> =
   | { ok: true; changed: boolean; tip: Tip; value: T }
@@ -47,6 +50,7 @@ export interface CaseServiceDeps {
   router: CaseRouter;
   audit: AuditLog;
   thread: CaseThread;
+  notes: CaseNotes;
   outbox: NotificationOutbox;
   deadlines: TipDeadlines;
   contactRetentionAfterCloseMs: number;
@@ -57,10 +61,18 @@ export interface CaseView {
   details: TipDetails;
   evidence: EvidenceItem[];
   thread: OpenedMessage[];
+  /** Internal notes between officers (never shown to the reporter). */
+  notes: OpenedNote[];
+}
+
+/** Someone a case can be assigned to: an officer, who must be able to see the case. */
+export interface Assignee {
+  officerId: string;
+  principal: Principal;
 }
 
 /**
- * Case handling as use cases shared by the LINE officer chat and the admin API. Each one checks role
+ * Case handling as use cases shared by the LINE officer chat, the web console and the admin API. Each one checks role
  * and scope at the moment it runs, changes the case with a conditional update (so the same tap twice
  * changes nothing the second time), tells the reporter when they opted in, and writes the audit log.
  */
@@ -104,16 +116,32 @@ export class CaseService {
     return { ok: false, refusal };
   }
 
-  async view(principal: Principal, tip: Tip, channel: AuditChannel): Promise<CaseOutcome<CaseView>> {
+  /** The case file; a chat card shows the last few thread messages, the console the whole thread. */
+  async view(
+    principal: Principal,
+    tip: Tip,
+    channel: AuditChannel,
+    options: { threadLimit?: number } = {},
+  ): Promise<CaseOutcome<CaseView>> {
     const refusal = await this.check(principal, "view", tip);
     if (refusal) return this.refuse(principal.actor, "view", refusal, channel, tip);
-    const [evidence, thread] = await Promise.all([
+    const [evidence, thread, notes] = await Promise.all([
       this.deps.evidence.list(tip._id.toHexString()),
-      this.deps.thread.recent(tip._id, 5),
+      this.deps.thread.recent(tip._id, options.threadLimit ?? 5),
+      this.deps.notes.list(tip._id),
     ]);
     const details = this.deps.tips.openDetails(tip);
     await this.audit(principal, "view", channel, tip, "ok");
-    return { ok: true, changed: false, tip, value: { details, evidence, thread } };
+    return { ok: true, changed: false, tip, value: { details, evidence, thread, notes } };
+  }
+
+  /** An internal note for the officers on the case; the reporter never sees it. */
+  async addNote(principal: Principal, tip: Tip, text: string, channel: AuditChannel): Promise<CaseOutcome> {
+    const refusal = await this.check(principal, "note", tip);
+    if (refusal) return this.refuse(principal.actor, "note", refusal, channel, tip);
+    const note = await this.deps.notes.add(tip._id, principal.actor, text, this.deps.now());
+    await this.audit(principal, "note", channel, tip, "ok", { noteId: note._id.toHexString() });
+    return { ok: true, changed: true, tip, value: undefined };
   }
 
   async acknowledge(principal: Principal, tip: Tip, channel: AuditChannel): Promise<CaseOutcome> {
@@ -128,6 +156,7 @@ export class CaseService {
             status: "acknowledged",
             acknowledgedAt: now,
             feedbackBy: new Date(now.getTime() + this.deps.deadlines.feedbackWithinMs),
+            dueAt: new Date(now.getTime() + this.deps.deadlines.feedbackWithinMs),
           },
           $push: { history: { status: "acknowledged", at: now, actor: principal.actor } },
         },
@@ -165,6 +194,8 @@ export class CaseService {
         { _id: tip._id, status: tip.status },
         {
           $set: { status, ...closing },
+          // A closed case has no deadline left.
+          ...(status === "closed" && { $unset: { dueAt: 1 } }),
           $push: {
             history: {
               status,
@@ -191,21 +222,29 @@ export class CaseService {
     return { ok: true, changed: true, tip: updated, value: undefined };
   }
 
-  async assign(principal: Principal, tip: Tip, channel: AuditChannel): Promise<CaseOutcome> {
+  /**
+   * Assigns the case to the acting officer ("take it", the chat button) or to a colleague, who must
+   * be able to see the case themselves (their own role and scope, checked now).
+   */
+  async assign(principal: Principal, tip: Tip, channel: AuditChannel, to?: Assignee): Promise<CaseOutcome> {
     const refusal = await this.check(principal, "assign", tip);
     if (refusal) return this.refuse(principal.actor, "assign", refusal, channel, tip);
-    if (!principal.officerId) return this.refuse(principal.actor, "assign", "role", channel, tip);
+    const assignee = to ?? (principal.officerId && { officerId: principal.officerId, principal });
+    if (!assignee) return this.refuse(principal.actor, "assign", "role", channel, tip);
+    if (to && (await this.check(to.principal, "view", tip)))
+      return this.refuse(principal.actor, "assign", "assignee-scope", channel, tip);
     if (tip.status === "closed") return { ok: false, conflict: "closed" };
     const updated = await this.deps.tips.tips
       .findOneAndUpdate(
-        { _id: tip._id, assignedTo: { $ne: principal.officerId } },
-        { $set: { assignedTo: principal.officerId } },
+        { _id: tip._id, assignedTo: { $ne: assignee.officerId } },
+        { $set: { assignedTo: assignee.officerId } },
         { returnDocument: "after" },
       )
       .lean<Tip>()
       .exec();
     if (!updated) return this.unchanged(principal, "assign", channel, tip);
     await this.audit(principal, "assign", channel, updated, "ok", {
+      ...(to && { assignee: assignee.officerId }),
       ...(tip.assignedTo && { previous: tip.assignedTo }),
     });
     return { ok: true, changed: true, tip: updated, value: undefined };

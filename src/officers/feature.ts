@@ -40,13 +40,17 @@ export interface OfficerFeatureDeps {
   /** How long an officer has to type a question or a close reason. */
   sessionTtlMs?: number;
   richMenus?: { showOfficerMenu(userId: string, locale: Locale): Promise<void> };
+  /** A one-time sign-in link to the web console for this officer (`/console`). */
+  consoleLink?: (officer: Officer, now: Date) => Promise<string>;
 }
 
 const enrollCommand = /^\/(enroll|ลงทะเบียน)(?:\s+(.*))?$/is;
 const casesCommand = /^\/(cases|เรื่อง)$/i;
+const consoleCommand = /^\/(console|คอนโซล)$/i;
 const cancelWords = /^(\/cancel|cancel|ยกเลิก)$/i;
-const questionBounds = { min: 1, max: 2000 };
-const reasonBounds = { min: 2, max: 500 };
+/** Lengths (in characters) of a question for the reporter and of a close reason, in chat and console alike. */
+export const questionBounds = { min: 1, max: 2000 };
+export const reasonBounds = { min: 2, max: 500 };
 
 const verbAction: Record<OfficerPostback["verb"], CaseAction> = {
   ack: "acknowledge",
@@ -88,6 +92,7 @@ export class OfficerFeature implements Feature {
     if (event.type !== "message" || event.message.type !== "text") return false;
     const text = event.message.text.trim();
     if (enrollCommand.test(text) || casesCommand.test(text)) return true;
+    if (consoleCommand.test(text) && this.deps.consoleLink) return true;
     return (await this.session(this.deps.directory.officerIdFor(chat.userId))) !== null;
   }
 
@@ -111,6 +116,7 @@ export class OfficerFeature implements Feature {
     if (enroll) return this.enroll(turn, chat, (enroll[2] ?? "").trim());
     if (chat.kind !== "user") return;
     if (casesCommand.test(text)) return this.listCases(turn, chat.userId);
+    if (consoleCommand.test(text)) return this.consoleSignIn(turn, chat.userId);
     return this.typed(turn, chat.userId, event.message.text);
   }
 
@@ -468,6 +474,30 @@ export class OfficerFeature implements Feature {
       .findOne({ _id: officerId, expiresAt: { $gt: this.deps.now() } })
       .lean<OfficerSession>()
       .exec();
+  }
+
+  // ---- web console ------------------------------------------------------------------------------
+
+  /** Sends a one-time sign-in link, only in the 1:1 chat and only to an active officer. */
+  private async consoleSignIn(turn: Turn, userId: string): Promise<void> {
+    const { directory, audit } = this.deps;
+    const officer = await directory.officerByUserId(userId);
+    const locale = officer?.locale ?? (await this.profileLocale(userId)) ?? "th";
+    const actor = `officer:${directory.officerIdFor(userId)}`;
+    if (!officer || officer.status !== "active") {
+      const refusal: Refusal = officer ? "revoked" : "not-enrolled";
+      await audit.record({
+        actor,
+        action: "console-link",
+        channel: "line",
+        outcome: "refused",
+        reason: refusal,
+      });
+      return turn.say(this.refusalText(locale, refusal));
+    }
+    const url = await this.deps.consoleLink!(officer, this.deps.now());
+    await audit.record({ actor, action: "console-link", channel: "line", outcome: "ok" });
+    turn.say(this.text(locale, "officer-console-link", { url }));
   }
 
   // ---- lists -------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import type { Router } from "express";
-import type { ServiceContext } from "../service";
+import type { ServiceContext } from "../context";
 import type { Feature } from "../events/router";
 import type { FlowAction } from "../conversation/engine";
 import type { FlowDefinition } from "../conversation/flow";
@@ -8,8 +8,6 @@ import type { EvidenceStore } from "../tips/evidence";
 import type { Tip } from "../tips/tip";
 import type { TipService } from "../tips/tip-service";
 import { reporterReplyFlow } from "../../flows/reporter-reply";
-import { AdminTokens } from "../admin/auth";
-import { adminApiRouter } from "../admin/router";
 import { AuditLog } from "./audit";
 import { CaseService, type Refusal } from "./cases";
 import { DeadlineWatch } from "./deadlines";
@@ -25,6 +23,8 @@ import { NotificationOutbox } from "./outbox";
 import { reporterRelay, type ReporterRelay } from "./reporter-relay";
 import { CaseRouter, officerPrincipal, type Principal, type RouteLevel } from "./routing";
 import { CaseThread } from "./thread";
+import { CaseNotes } from "./notes";
+import { SignInLinks } from "./sign-in-links";
 
 export interface OfficersDeps {
   tips: TipService;
@@ -34,12 +34,19 @@ export interface OfficersDeps {
   startJobs: boolean;
   /** Reminder lead before each deadline; default 2 days. */
   reminderLeadMs?: number;
+  /** Lifetime of console sign-in links; default 10 minutes. */
+  signInLinkTtlMs?: number;
   /** Lifetime of signed evidence URLs; default 10 minutes. */
   evidenceLinkTtlMs?: number;
   /** Outbox retry sweep; default 10 s. */
   sweepIntervalMs?: number;
   /** Gives an officer the officer rich menu at enrollment. */
   richMenus?: OfficerFeatureDeps["richMenus"];
+  /**
+   * The current rights of an admin API token, for evidence links made for one (the admin API owns
+   * tokens; officers only ask). Without it, token-held links are refused as revoked.
+   */
+  tokenRights?: (tokenId: string, now: Date) => Promise<Principal | undefined>;
 }
 
 /** Who handles a tip: the route's level, and the regional centre when that is who it is. */
@@ -52,7 +59,7 @@ export interface TipHandler {
 export interface Officers {
   /** Must come before the citizen chat in the feature list. */
   feature: Feature;
-  /** Admin API (/admin/api) and evidence links (/evidence/:id); mount before other /admin/api routers. */
+  /** Evidence links (/evidence/:ref). */
   routers: Router[];
   /** For CitizenActionDeps.reporterQuestions: officer questions shown at a status check. */
   reporterQuestions: ReporterRelay["reporterQuestions"];
@@ -71,8 +78,16 @@ export interface Officers {
   deadlines: DeadlineWatch;
   dispatch: NewTipDispatch;
   audit: AuditLog;
-  tokens: AdminTokens;
+  router: CaseRouter;
+  thread: CaseThread;
+  format: CaseFormatter;
   links: EvidenceLinks;
+  /** One-time console sign-in links (`/console` in the officer's chat). */
+  signInLinks: SignInLinks;
+  /** How long before a deadline the reminder goes out: the console's "due soon". */
+  reminderLeadMs: number;
+  /** Where links the bot sends point: PUBLIC_BASE_URL, or the bot's own address in local mode. */
+  baseUrl: string;
   /** Jobs as the scheduler runs them, callable with any clock (tests, scripts). */
   jobs: { deadlines: (now: Date) => Promise<void>; digest: (now: Date) => Promise<void> };
   /** Waits for background notification sends (tests, shutdown). */
@@ -80,16 +95,9 @@ export interface Officers {
   stop(): Promise<void>;
 }
 
-const built = new WeakMap<Feature, Officers>();
-
-/** The module behind an officers feature (tests reach the jobs and the outbox this way). */
-export function officersOf(feature: Feature): Officers | undefined {
-  return built.get(feature);
-}
-
 /**
  * Builds the officers module: enrollment, routing, notifications, case handling in LINE, the
- * anonymous two-way thread, deadlines, audit, admin API and evidence links. Hooks itself to
+ * anonymous two-way thread, deadlines, audit and evidence links. Hooks itself to
  * `tips.onSubmitted`; everything else is returned for the composition root to wire.
  */
 export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Officers {
@@ -100,7 +108,8 @@ export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Offi
   const router = new CaseRouter(connection, directory, deps.geography);
   const audit = new AuditLog(connection, now);
   const thread = new CaseThread(connection, sealer);
-  const tokens = new AdminTokens(connection);
+  const notes = new CaseNotes(connection, sealer);
+  const signInLinks = new SignInLinks(connection, directory, deps.signInLinkTtlMs);
   const outbox = new NotificationOutbox(connection, {
     line,
     now,
@@ -113,11 +122,13 @@ export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Offi
     router,
     audit,
     thread,
+    notes,
     outbox,
     deadlines: config.deadlines,
     contactRetentionAfterCloseMs: config.contactRetentionAfterCloseMs,
     now,
   });
+  const reminderLeadMs = deps.reminderLeadMs ?? 2 * 86_400_000;
   const dispatch = new NewTipDispatch({ tips: deps.tips, router, outbox, now, logger: log });
   deps.tips.onSubmitted(dispatch.onSubmitted);
   const deadlines = new DeadlineWatch({
@@ -126,7 +137,7 @@ export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Offi
     directory,
     outbox,
     alerts: caseAlertModel(connection),
-    reminderLeadMs: deps.reminderLeadMs ?? 2 * 86_400_000,
+    reminderLeadMs,
     logger: log,
   });
   const baseUrl = (config.publicBaseUrl ?? `http://127.0.0.1:${config.port}`).replace(/\/+$/, "");
@@ -157,6 +168,7 @@ export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Offi
     logger: log,
     now,
     richMenus: deps.richMenus,
+    consoleLink: async (officer, at) => `${baseUrl}/console/sign-in/${await signInLinks.issue(officer, at)}`,
   });
 
   /** Current rights of whoever a link was made for. */
@@ -166,8 +178,7 @@ export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Offi
       if (!officer) return "not-enrolled";
       return officer.status === "active" ? officerPrincipal(officer) : "revoked";
     }
-    const token = await tokens.byId(holder.id, now());
-    return token ? { actor: `token:${token.tokenId}`, role: token.role, scope: token.scope } : "revoked";
+    return (await deps.tokenRights?.(holder.id, now())) ?? "revoked";
   };
 
   const jobs = {
@@ -189,7 +200,6 @@ export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Offi
   const officers: Officers = {
     feature,
     routers: [
-      adminApiRouter({ tokens, tips: deps.tips, cases, router, audit, links, now }),
       evidenceRouter({ links, evidence: deps.evidence, cases, audit, principalOf, now, logger: log }),
     ],
     reporterQuestions: relay.reporterQuestions,
@@ -210,12 +220,16 @@ export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Offi
     deadlines,
     dispatch,
     audit,
-    tokens,
+    router,
+    thread,
+    format,
     links,
+    signInLinks,
+    reminderLeadMs,
+    baseUrl,
     jobs,
     idle: () => outbox.idle(),
     stop: () => outbox.stop(),
   };
-  built.set(feature, officers);
   return officers;
 }

@@ -21,6 +21,7 @@ export const caseActions = {
   acknowledge: "officer",
   assign: "officer",
   ask: "officer",
+  note: "officer",
   "set-status": "officer",
   // Closing ends the reporter's follow-up and starts the deletion of their contact: a supervisor's call.
   close: "supervisor",

@@ -146,6 +146,7 @@ export class TipService {
         reporterLocale: input.reporterLocale,
         receivedAt: now,
         acknowledgeBy: new Date(now.getTime() + this.deadlines.acknowledgeWithinMs),
+        dueAt: new Date(now.getTime() + this.deadlines.acknowledgeWithinMs),
         history: [{ status: "received" as const, at: now, actor: "reporter" }],
       };
       try {

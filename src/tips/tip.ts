@@ -78,6 +78,11 @@ export interface Tip {
   closeReason?: string;
   acknowledgeBy: Date;
   feedbackBy?: Date;
+  /**
+   * The deadline the case is working to now: `acknowledgeBy` while received, `feedbackBy` once
+   * acknowledged, absent when closed. Stored so queues sort and filter by it through an index.
+   */
+  dueAt?: Date;
   assignedTo?: string;
   history: TipHistoryEntry[];
 }
@@ -103,6 +108,7 @@ export function tipModel(connection: Connection): Model<Tip> {
       closeReason: String,
       acknowledgeBy: { type: Date, required: true },
       feedbackBy: Date,
+      dueAt: Date,
       assignedTo: String,
       history: [{ _id: false, status: String, at: Date, actor: String, reason: String }],
     },
@@ -114,6 +120,10 @@ export function tipModel(connection: Connection): Model<Tip> {
   schema.index({ provinceId: 1, districtId: 1, category: 1, receivedAt: -1 });
   schema.index({ status: 1, acknowledgeBy: 1 });
   schema.index({ status: 1, feedbackBy: 1 });
+  // The console's queue: scope (district, province or everything) first, then by deadline.
+  schema.index({ districtId: 1, dueAt: 1 });
+  schema.index({ provinceId: 1, dueAt: 1 });
+  schema.index({ dueAt: 1 });
   return connection.models.Tip ?? connection.model<Tip>("Tip", schema);
 }
 

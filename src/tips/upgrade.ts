@@ -70,5 +70,23 @@ function upgrades(options: UpgradeOptions): Upgrade[] {
         }
       },
     },
+    {
+      // Tips carry the deadline they work to (`dueAt`), so queues sort by it through an index.
+      id: "tips-due-at-v1",
+      async run(db) {
+        const tips = db.collection("tips");
+        await tips.updateMany({ status: "received", dueAt: { $exists: false } }, [
+          { $set: { dueAt: "$acknowledgeBy" } },
+        ]);
+        await tips.updateMany(
+          {
+            status: { $nin: ["received", "closed"] },
+            feedbackBy: { $exists: true },
+            dueAt: { $exists: false },
+          },
+          [{ $set: { dueAt: "$feedbackBy" } }],
+        );
+      },
+    },
   ];
 }

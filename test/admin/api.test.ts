@@ -26,7 +26,7 @@ describe("admin API", () => {
     const now = env.harness.clock.now();
     const create = async (role: "officer" | "supervisor" | "admin", districtIds: string[] = []) =>
       (
-        await env.officers.tokens.create(
+        await env.tokens.create(
           {
             label: role,
             role,
@@ -48,7 +48,7 @@ describe("admin API", () => {
       revoked: await create("admin"),
     };
     const revokedId = tokens.revoked.split("_")[1]!;
-    await env.officers.tokens.revoke(revokedId, now);
+    await env.tokens.revoke(revokedId, now);
   });
   afterAll(async () => {
     await env.stop();

@@ -6,7 +6,7 @@ import { campaignMessages } from "../../src/awareness/run-plan";
 import type { CampaignDocument } from "../../src/awareness/campaigns";
 import { Checker, checkMessages } from "../../src/dev/line-platform/validation";
 import { loadTranslator, supportedLocales } from "../../src/i18n";
-import { projectRoot } from "../../src/service";
+import { projectRoot } from "../../src/context";
 
 const folder = path.join(projectRoot, "scripts", "content");
 const files = campaignFiles(folder);

@@ -8,7 +8,7 @@ import { answerPostback } from "../../src/conversation/postback";
 import type { ConversationState } from "../../src/conversation/state";
 import type { UserInput } from "../../src/conversation/user-input";
 import { loadTranslator, type Locale } from "../../src/i18n";
-import { projectRoot } from "../../src/service";
+import { projectRoot } from "../../src/context";
 import { textOf } from "../support/test-user";
 
 const texts = loadTranslator(path.join(projectRoot, "locales"));

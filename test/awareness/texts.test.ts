@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { loadTranslator, supportedLocales } from "../../src/i18n";
-import { projectRoot } from "../../src/service";
+import { projectRoot } from "../../src/context";
 import { graphemeLength } from "../../src/dev/line-platform";
 import { topics, topicLabelKey } from "../../src/awareness/topics";
 

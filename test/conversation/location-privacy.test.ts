@@ -150,7 +150,7 @@ describe("a shared location cannot expose a home", () => {
     officer = await enrolledOfficer(env, "officer", { provinceIds: ["chiang-mai"] });
     group = await enrolledGroup(env, { districtIds: ["cm-san-sai"] });
     adminToken = (
-      await env.officers.tokens.create(
+      await env.tokens.create(
         {
           label: "admin",
           role: "admin",

@@ -9,8 +9,8 @@ describe("dead letters for operators", () => {
   beforeAll(async () => {
     env = await startOfficerHarness();
     const now = env.harness.clock.now();
-    admin = (await env.officers.tokens.create({ label: "ops", role: "admin", scope }, now)).token;
-    officer = (await env.officers.tokens.create({ label: "officer", role: "officer", scope }, now)).token;
+    admin = (await env.tokens.create({ label: "ops", role: "admin", scope }, now)).token;
+    officer = (await env.tokens.create({ label: "officer", role: "officer", scope }, now)).token;
   });
   afterAll(async () => {
     await env.stop();

@@ -34,6 +34,7 @@ const dynamicFamilies = [
     "unidentified",
     "group-not-enrolled",
     "group-scope",
+    "assignee-scope",
   ].map((r) => `officer-refused-${r}`),
   ...officerRoles.map((role) => `officer-role-${role}`),
   ...closeReasons.map((reason) => `officer-close-reason-${reason}`),

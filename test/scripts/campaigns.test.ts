@@ -5,7 +5,7 @@ import { runCampaignsCli } from "../../scripts/campaigns";
 import { startAwarenessStack, type AwarenessStack } from "../awareness/support/stack";
 import { campaignBody, multicastEndpoint } from "../awareness/support/fixtures";
 import { testAccessToken, testChannelSecret } from "../support/harness";
-import { projectRoot } from "../../src/service";
+import { projectRoot } from "../../src/context";
 import { fakeUserId } from "../../src/dev/line-platform";
 
 let stack: AwarenessStack;

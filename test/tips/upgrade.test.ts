@@ -33,11 +33,22 @@ describe("start-up upgrade of records stored by an earlier version", () => {
     const supervisor = await enrolledOfficer(env, "supervisor", { districtIds: ["cm-san-sai"] });
     await supervisor.taps(officerPostback("ack", closed.ref));
     await supervisor.taps(officerPostback("close", closed.ref, { reason: "duplicate" }));
+    const { tip: inProgress } = await citizenReports(env);
+    await supervisor.taps(officerPostback("ack", inProgress.ref));
+    // As this version keeps them: each open case carries the deadline it works to, a closed one none.
+    const dueOf = async (id: unknown) =>
+      (await db()
+        .collection("tips")
+        .findOne({ _id: id as never }))!;
+    const fresh = await dueOf(inProgress._id);
+    expect(fresh.dueAt).toEqual(fresh.feedbackBy);
+    expect((await dueOf(open._id)).dueAt).toEqual(open.acknowledgeBy);
+    expect((await dueOf(closed._id)).dueAt).toBeUndefined();
 
     // What an earlier version left behind: no refs, a reporter link without expiry, no upgrade markers.
     await db()
       .collection("tips")
-      .updateMany({}, { $unset: { ref: "" } });
+      .updateMany({}, { $unset: { ref: "", dueAt: "" } });
     await db()
       .collection("evidence.files")
       .updateMany({}, { $unset: { "metadata.ref": "" } });
@@ -49,8 +60,11 @@ describe("start-up upgrade of records stored by an earlier version", () => {
     await env.harness.restart();
 
     const tips = await db().collection("tips").find().toArray();
-    expect(tips.map((tip) => isPublicRef(tip.ref as string))).toEqual([true, true]);
-    expect(new Set(tips.map((tip) => tip.ref)).size).toBe(2);
+    expect(tips.map((tip) => isPublicRef(tip.ref as string))).toEqual([true, true, true]);
+    expect(new Set(tips.map((tip) => tip.ref)).size).toBe(3);
+    expect((await dueOf(open._id)).dueAt).toEqual(open.acknowledgeBy);
+    expect((await dueOf(inProgress._id)).dueAt).toEqual(fresh.feedbackBy);
+    expect((await dueOf(closed._id)).dueAt).toBeUndefined();
     const [file] = await db()
       .collection("evidence.files")
       .find({ "metadata.tipId": open._id.toHexString() })

@@ -4,7 +4,7 @@ import { loadConfig } from "../../../src/config";
 import { createLogger } from "../../../src/log";
 import { createPseudonymizer, type Pseudonymizer } from "../../../src/crypto/pseudonym";
 import { openStandaloneContext } from "../../../src/awareness/standalone-context";
-import type { ServiceContext } from "../../../src/service";
+import type { ServiceContext } from "../../../src/context";
 import { TcpProxy, throughProxy } from "../../../src/dev/tcp-proxy";
 import { BotProcess } from "./bot";
 import { Ledger } from "./ledger";

@@ -1,4 +1,4 @@
-import { awarenessOf, buildAwareness, type Awareness, type AwarenessOptions } from "../../../src/awareness";
+import { buildAwareness, type Awareness, type AwarenessOptions } from "../../../src/awareness";
 import { TokenBucket } from "../../../src/awareness/token-bucket";
 import type { Topic } from "../../../src/awareness/topics";
 import type {
@@ -97,10 +97,7 @@ export async function startAwarenessStack(): Promise<AwarenessStack> {
 }
 
 function awarenessIn(service: Service): Awareness {
-  const feature = service.features.find((candidate) => candidate.name === "awareness");
-  const awareness = feature && awarenessOf(feature);
-  if (!awareness) throw new Error("the awareness feature is not wired in src/features.ts");
-  return awareness;
+  return service.modules.awareness;
 }
 
 async function seedSubscribers(

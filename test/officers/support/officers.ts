@@ -5,7 +5,8 @@ import {
   type ChatRef,
   type PartialWebhookEvent,
 } from "../../../src/dev/line-platform";
-import { officersOf, type Officers } from "../../../src/officers";
+import type { Officers } from "../../../src/officers";
+import type { AdminTokens } from "../../../src/admin/auth";
 import type { OfficerRole } from "../../../src/officers/roles";
 import type { Scope } from "../../../src/officers/scope";
 import type { Tip } from "../../../src/tips/tip";
@@ -18,6 +19,8 @@ type Message = messagingApi.Message & { quickReply?: messagingApi.QuickReply };
 export interface OfficerHarness {
   harness: Harness;
   officers: Officers;
+  /** Admin API tokens (the admin API's, wired beside the officers module). */
+  tokens: AdminTokens;
   /** Every accepted event processed and every queued notification sent. */
   settle(): Promise<void>;
   code(role: OfficerRole, scope: Partial<Scope>, label?: string): Promise<string>;
@@ -27,9 +30,7 @@ export interface OfficerHarness {
 /** The service with the officers module (jobs off: tests run them with their own clock). */
 export async function startOfficerHarness(env?: Record<string, string>): Promise<OfficerHarness> {
   const harness = await startHarness({ env, service: { startJobs: false } });
-  const feature = harness.service.features.find((candidate) => candidate.name === "officers");
-  const officers = feature && officersOf(feature);
-  if (!officers) throw new Error("the officers feature is not wired in src/features.ts");
+  const { officers, tokens } = harness.service.modules;
   const settle = async () => {
     for (let i = 0; i < 5; i++) {
       await harness.settle();
@@ -39,6 +40,7 @@ export async function startOfficerHarness(env?: Record<string, string>): Promise
   return {
     harness,
     officers,
+    tokens,
     settle,
     async code(role, scope, label) {
       const [issued] = await officers.directory.createCodes(
@@ -172,6 +174,8 @@ export interface ReportOptions {
   narrative?: string;
   image?: Buffer;
   language?: "th" | "en";
+  /** With optIn: the phone number the reporter offers officers (otherwise skipped). */
+  phone?: string;
 }
 
 /** A citizen reports in Thai through the real conversation; returns the citizen and the stored tip. */
@@ -197,7 +201,8 @@ export async function citizenReports(
   }
   if (options.optIn) {
     await citizen.tapsLabel("choice-updates-yes");
-    await citizen.tapsLabel("choice-skip");
+    if (options.phone) await citizen.says(options.phone);
+    else await citizen.tapsLabel("choice-skip");
   } else {
     await citizen.tapsLabel("choice-updates-no");
   }
