@@ -42,6 +42,7 @@ export async function startEvidenceEnvironment(): Promise<EvidenceEnvironment> {
   const connection = await mongoose.createConnection(database.uri).asPromise();
   await ensureEvidenceIndexes(connection);
   const platform = createFakeLinePlatform({
+    webhookTimeoutMs: 30_000, // proves behaviour, not speed (see test/support/harness.ts)
     channelSecret: "evidence-test-secret",
     channelAccessToken: "token",
   });
