@@ -19,6 +19,7 @@ import { describeTipPlace } from "./conversation/inputs/place";
 import type { Tip } from "./tips/tip";
 import type { Locale } from "./i18n";
 import { RichMenuLinks } from "./rich-menu/links";
+import { buildTransparency } from "./transparency";
 
 /**
  * Builds the bot's features from the shared context. Flows are validated here, so a flow naming a
@@ -93,6 +94,8 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
       await evidence.discardDraft(owner);
     },
   });
+  // The public transparency page: figures only, never a reporter (docs/TRANSPARENCY.md).
+  const transparency = buildTransparency(context, { geography, startJobs, satisfaction: () => [] });
   if (startJobs) {
     // Evidence of drafts that were abandoned (the draft itself expires by TTL) is removed hourly.
     context.scheduler.every("purge-draft-evidence", "17 * * * *", async (at) => {
@@ -105,7 +108,7 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
     // everything else is the citizen's chat.
     features: [officers.feature, awareness.feature, citizenChat],
     // The officers' routers authenticate every /admin/api path, so they come first.
-    routers: [...officers.routers, awareness.router(authorize)],
-    stops: [() => officers.stop(), () => awareness.stop()],
+    routers: [...officers.routers, awareness.router(authorize), transparency.router],
+    stops: [() => officers.stop(), () => awareness.stop(), () => transparency.stop()],
   };
 }

@@ -295,7 +295,8 @@ class Publication {
       const inside = this.unprotectedInside();
       if (!inside) return;
       const [table, r, c] = inside;
-      if (!this.protectInside(table, r, c)) this.withholdTable(table);
+      if (!this.protectInside(table, r, c) && !this.protectThroughTotals(table, r, c))
+        this.withholdTable(table);
     }
   }
 
@@ -311,9 +312,40 @@ class Publication {
       if (table.rows === 1) continue; // its row is the totals row (mirrored in result())
       for (let r = 0; r < table.rows; r++)
         for (let c = 0; c <= this.columns; c++)
-          if (table.isSuppressed(r, c) && !table.protectedInside(r, c)) return [table, r, c];
+          if (table.isSuppressed(r, c) && !this.protectedCell(table, r, c)) return [table, r, c];
     }
     return undefined;
+  }
+
+  private protectedCell(table: Table, r: number, c: number): boolean {
+    return table.protectedInside(r, c) || this.protectedViaTotals(table, r, c);
+  }
+
+  /**
+   * A cell whose column cannot balance a change by itself (a month with no tips: its zeros can only
+   * grow) is still open when a move of the monthly totals carries it: the cycle goes from column
+   * `up` through the totals row to column `down`, then back to `up` through the cell, and every other
+   * table follows the same move of the totals.
+   */
+  private protectedViaTotals(table: Table, r: number, c: number): boolean {
+    for (let up = 0; up < this.columns; up++) {
+      for (let down = 0; down < this.columns; down++) {
+        if (up === down) continue;
+        const move = { up, down };
+        if (!this.totalsMovable(move)) continue;
+        const grows =
+          table.canMove(r, c, 1) &&
+          table.columnToRowPath(down, r, [r, c]) &&
+          (c === up || table.columnPath(c, up, [r, c]));
+        const shrinks =
+          table.canMove(r, c, -1) &&
+          (c === down || table.columnPath(down, c, [r, c])) &&
+          table.rowToColumnPath(r, up, [r, c]);
+        if ((grows || shrinks) && this.tables.every((other) => other === table || this.follows(other, move)))
+          return true;
+      }
+    }
+    return false;
   }
 
   /** A move of the monthly totals through month c that every table can follow, if there is one. */
@@ -327,6 +359,15 @@ class Publication {
         if (this.totalsCanMove(move) && this.tables.every((table) => this.follows(table, move))) return move;
     }
     return undefined;
+  }
+
+  private totalsMovable(move: TotalsMove): boolean {
+    const table = this.tables[0]!;
+    return (
+      table.isSuppressed(table.rows, move.up) &&
+      table.isSuppressed(table.rows, move.down) &&
+      this.totalsCanMove(move)
+    );
   }
 
   private totalsCanMove(move: TotalsMove): boolean {
@@ -436,6 +477,35 @@ class Publication {
     if (!best) return false;
     for (const [row, column] of best.cells) table.suppress(row, column);
     return true;
+  }
+
+  /**
+   * For a cell of a month whose total is hidden: withhold the one cell of its row that closes a
+   * cycle through the totals row (month c up, another month down, the row's cell there shrinking;
+   * or the reverse), the smallest such cell.
+   */
+  private protectThroughTotals(table: Table, r: number, c: number): boolean {
+    let best: { cost: number; cell: [number, number] } | undefined;
+    for (let other = 0; other < this.columns; other++) {
+      if (other === c) continue;
+      for (const [move, step] of [
+        [{ up: c, down: other }, 1],
+        [{ up: other, down: c }, -1],
+      ] as Array<[TotalsMove, 1 | -1]>) {
+        if (
+          !this.totalsMovable(move) ||
+          !table.canMove(r, c, step) ||
+          !table.canMove(r, other, step === 1 ? -1 : 1)
+        )
+          continue;
+        if (!this.tables.every((each) => each === table || this.follows(each, move))) continue;
+        const cost = table.isSuppressed(r, other) ? 0 : table.values[r]![other]!;
+        if (!best || cost < best.cost) best = { cost, cell: [r, other] };
+      }
+    }
+    if (!best) return false;
+    table.suppress(best.cell[0], best.cell[1]);
+    return this.protectedCell(table, r, c);
   }
 
   /**

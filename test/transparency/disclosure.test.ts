@@ -159,6 +159,23 @@ describe("protectTables", () => {
     expectNothingRecoverable([one, split], 3, result);
   });
 
+  test("when most months had no tips at all, then their zeros are protected through the monthly totals and the rest is published", () => {
+    // Two districts over four months, tips only in the last two (a young pilot).
+    const areas: CountGrid = [
+      [0, 0, 4, 3],
+      [0, 0, 6, 12],
+    ];
+    const categories: CountGrid = [
+      [0, 0, 6, 12],
+      [0, 0, 4, 3],
+    ];
+    const result = protectTables([areas, categories], 4, { k });
+    expect(result.publishable).toBe(true);
+    expect(result.tables[0]!.cells[0]![3]).toBe("under-k");
+    expect(result.tables[0]!.grandTotal).toBe("published");
+    expectNothingRecoverable([areas, categories], 4, result);
+  });
+
   test("when tables of one publication disagree on the monthly totals, then it is a programming error", () => {
     expect(() => protectTables([[[5, 6]], [[6, 5]]], 2, { k })).toThrow(/same monthly totals/);
   });
