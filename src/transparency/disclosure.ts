@@ -24,8 +24,9 @@
  * totals are moved together in every table. Cells without a cycle get one by withholding more cells,
  * the cheapest rectangle first, until every suppressed cell has its cycle.
  *
- * Pure: no I/O, deterministic for the same input.
+ * Pure: no I/O, deterministic for the same input (the cooperative variant only pauses).
  */
+import { performance } from "node:perf_hooks";
 
 /** How a cell is shown. */
 export type CellStatus =
@@ -83,6 +84,36 @@ export function protectTables(
   columns: number,
   options: DisclosureOptions,
 ): ProtectedPublication {
+  const steps = protectionSteps(grids, columns, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same, giving the event loop a turn every few milliseconds: a country's worth of districts
+ * takes seconds, which must not hold up webhooks answered by the same process.
+ */
+export async function protectTablesCooperatively(
+  grids: CountGrid[],
+  columns: number,
+  options: DisclosureOptions,
+): Promise<ProtectedPublication> {
+  const steps = protectionSteps(grids, columns, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** protectTables as a generator that pauses (yields) about every 10 ms of work. */
+function* protectionSteps(
+  grids: CountGrid[],
+  columns: number,
+  options: DisclosureOptions,
+): Generator<void, ProtectedPublication> {
   const { k } = options;
   if (grids.length === 0) throw new Error("protectTables needs at least one table");
   const tables = grids.map((grid) => new Table(grid, columns, k));
@@ -101,7 +132,7 @@ export function protectTables(
   const publication = new Publication(tables, columns, k);
   publication.suppressPrimaries();
   try {
-    publication.protect();
+    yield* publication.protect();
   } catch (error) {
     if (!(error instanceof UnprotectableError)) throw error;
     for (const table of tables) table.withholdAll();
@@ -148,6 +179,11 @@ class Table {
       [...totals.columns, totals.grand],
     ];
     this.status = this.values.map((row) => row.map((): CellStatus => "published"));
+    this.growArcs = Array.from({ length: this.rows }, () => []);
+    this.shrinkArcs = Array.from({ length: columns + 1 }, () => []);
+    this.growInto = Array.from({ length: columns + 1 }, () => []);
+    this.shrinkInto = Array.from({ length: this.rows }, () => []);
+    this.seen = new Uint32Array(this.rows + columns + 2);
   }
 
   isSuppressed(r: number, c: number): boolean {
@@ -167,15 +203,35 @@ class Table {
     return next >= low && next <= high;
   }
 
+  /** Told of every cell withheld after the primaries (the work list of protect()). */
+  onSuppress: ((r: number, c: number) => void) | undefined;
+  /** Per row: columns whose suppressed cell may grow. Per column: rows whose cell may shrink. */
+  private readonly growArcs: number[][];
+  private readonly shrinkArcs: number[][];
+  /** The same arcs reversed: per column the rows growing into it, per row the columns shrinking into it. */
+  private readonly growInto: number[][];
+  private readonly shrinkInto: number[][];
+  private readonly seen: Uint32Array;
+  private stamp = 0;
+
   suppress(r: number, c: number): void {
     if (this.isSuppressed(r, c)) return;
     this.status[r]![c] = this.values[r]![c]! < this.k ? "under-k" : "withheld";
+    if (r < this.rows) {
+      if (this.canMove(r, c, 1)) {
+        this.growArcs[r]!.push(c);
+        this.growInto[c]!.push(r);
+      }
+      if (this.canMove(r, c, -1)) {
+        this.shrinkArcs[c]!.push(r);
+        this.shrinkInto[r]!.push(c);
+      }
+    }
+    this.onSuppress?.(r, c);
   }
 
   withholdAll(): void {
-    for (let r = 0; r <= this.rows; r++)
-      for (let c = 0; c <= this.columns; c++)
-        this.status[r]![c] = this.values[r]![c]! < this.k ? "under-k" : "withheld";
+    for (let r = 0; r <= this.rows; r++) for (let c = 0; c <= this.columns; c++) this.suppress(r, c);
   }
 
   /**
@@ -220,38 +276,69 @@ class Table {
     return (r === this.rows) !== (c === this.columns);
   }
 
-  private reach(start: Node, goal: Node, skip?: [number, number]): boolean {
-    const seenRows = new Set<number>();
-    const seenColumns = new Set<number>();
-    const queue: Node[] = [start];
-    (start.kind === "row" ? seenRows : seenColumns).add(start.index);
-    while (queue.length > 0) {
-      const node = queue.shift()!;
-      if (node.kind === goal.kind && node.index === goal.index) return true;
-      if (node.kind === "row") {
-        // Arc row → column: the signed value of (row, column) can grow.
-        for (let c = 0; c <= this.columns; c++) {
-          if (seenColumns.has(c) || !this.usable(node.index, c, skip) || !this.canMove(node.index, c, 1))
-            continue;
-          seenColumns.add(c);
-          queue.push({ kind: "column", index: c });
+  /**
+   * Every column reachable from `start` (forward) or from which `start` is reachable (backward),
+   * by the same arcs as reach(): one search instead of one per column.
+   */
+  columnsReached(start: Node, direction: "forward" | "backward", skip: [number, number]): boolean[] {
+    const stamp = ++this.stamp;
+    const columns = new Array<boolean>(this.columns + 1).fill(false);
+    const id = (node: Node) => (node.kind === "row" ? node.index : this.rows + 1 + node.index);
+    const queue = [id(start)];
+    this.seen[queue[0]!] = stamp;
+    const forward = direction === "forward";
+    for (let head = 0; head < queue.length; head++) {
+      const node = queue[head]!;
+      if (node < this.rows) {
+        for (const c of forward ? this.growArcs[node]! : this.shrinkInto[node]!) {
+          const next = this.rows + 1 + c;
+          if (this.seen[next] === stamp || (skip[0] === node && skip[1] === c)) continue;
+          this.seen[next] = stamp;
+          columns[c] = true;
+          queue.push(next);
         }
       } else {
-        // Arc column → row: it can shrink. The shared totals row is never entered here.
-        for (let r = 0; r < this.rows; r++) {
-          if (seenRows.has(r) || !this.usable(r, node.index, skip) || !this.canMove(r, node.index, -1))
-            continue;
-          seenRows.add(r);
-          queue.push({ kind: "row", index: r });
+        const c = node - this.rows - 1;
+        for (const r of forward ? this.shrinkArcs[c]! : this.growInto[c]!) {
+          if (this.seen[r] === stamp || (skip[0] === r && skip[1] === c)) continue;
+          this.seen[r] = stamp;
+          queue.push(r);
+        }
+      }
+    }
+    return columns;
+  }
+
+  /**
+   * Breadth-first search over the arcs of suppressed cells (kept as adjacency lists, filled as
+   * cells are suppressed), never entering the shared totals row, ignoring the arcs of `skip`.
+   */
+  private reach(start: Node, goal: Node, skip?: [number, number]): boolean {
+    const stamp = ++this.stamp;
+    const id = (node: Node) => (node.kind === "row" ? node.index : this.rows + 1 + node.index);
+    const goalId = id(goal);
+    const queue = [id(start)];
+    this.seen[queue[0]!] = stamp;
+    for (let head = 0; head < queue.length; head++) {
+      const node = queue[head]!;
+      if (node === goalId) return true;
+      if (node < this.rows) {
+        for (const c of this.growArcs[node]!) {
+          const next = this.rows + 1 + c;
+          if (this.seen[next] === stamp || (skip && skip[0] === node && skip[1] === c)) continue;
+          this.seen[next] = stamp;
+          queue.push(next);
+        }
+      } else {
+        const c = node - this.rows - 1;
+        for (const r of this.shrinkArcs[c]!) {
+          if (this.seen[r] === stamp || (skip && skip[0] === r && skip[1] === c)) continue;
+          this.seen[r] = stamp;
+          queue.push(r);
         }
       }
     }
     return false;
-  }
-
-  private usable(r: number, c: number, skip?: [number, number]): boolean {
-    if (skip && skip[0] === r && skip[1] === c) return false;
-    return this.isSuppressed(r, c);
   }
 }
 
@@ -284,37 +371,37 @@ class Publication {
   }
 
   /** Withholds cells until every suppressed cell has a cycle; the grand total is always published. */
-  protect(): void {
-    for (let guard = 0; ; guard++) {
-      if (guard > 100_000) throw new Error("disclosure control did not converge");
-      const totals = this.unprotectedTotal();
-      if (totals !== undefined) {
-        if (!this.protectTotal(totals)) throw new UnprotectableError();
-        continue;
-      }
-      const inside = this.unprotectedInside();
-      if (!inside) return;
-      const [table, r, c] = inside;
-      if (!this.protectInside(table, r, c) && !this.protectThroughTotals(table, r, c))
-        this.withholdTable(table);
-    }
-  }
-
-  private unprotectedTotal(): number | undefined {
+  /**
+   * Withholds cells until every suppressed cell has a cycle; the grand total is always published.
+   * Protection only grows as cells are withheld (more arcs, more cycles), so each cell is settled
+   * once: the monthly totals first (their fixes add cells inside tables, never the reverse), then
+   * a work list of the cells inside, to which every newly withheld cell is added.
+   */
+  *protect(): Generator<void> {
+    let slice = performance.now();
     for (let c = 0; c < this.columns; c++) {
-      if (this.tables[0]!.isSuppressed(this.tables[0]!.rows, c) && !this.totalMove(c)) return c;
+      const totals = this.tables[0]!;
+      if (totals.isSuppressed(totals.rows, c) && !this.totalMove(c) && !this.protectTotal(c))
+        throw new UnprotectableError();
     }
-    return undefined;
-  }
-
-  private unprotectedInside(): [Table, number, number] | undefined {
+    const pending: Array<[Table, number, number]> = [];
     for (const table of this.tables) {
       if (table.rows === 1) continue; // its row is the totals row (mirrored in result())
+      table.onSuppress = (r, c) => pending.push([table, r, c]);
       for (let r = 0; r < table.rows; r++)
-        for (let c = 0; c <= this.columns; c++)
-          if (table.isSuppressed(r, c) && !this.protectedCell(table, r, c)) return [table, r, c];
+        for (let c = 0; c <= this.columns; c++) if (table.isSuppressed(r, c)) pending.push([table, r, c]);
     }
-    return undefined;
+    while (pending.length > 0) {
+      if (performance.now() - slice > 10) {
+        yield;
+        slice = performance.now();
+      }
+      const [table, r, c] = pending.pop()!;
+      if (this.protectedCell(table, r, c)) continue;
+      if (!this.protectInside(table, r, c) && !this.protectThroughTotals(table, r, c))
+        this.withholdTable(table);
+      pending.push([table, r, c]); // checked again: the fix must have opened it
+    }
   }
 
   private protectedCell(table: Table, r: number, c: number): boolean {
@@ -328,20 +415,36 @@ class Publication {
    * table follows the same move of the totals.
    */
   private protectedViaTotals(table: Table, r: number, c: number): boolean {
+    const skip: [number, number] = [r, c];
+    const cell: Node = { kind: "column", index: c };
+    const row: Node = { kind: "row", index: r };
+    // Grows: down ⇝ r → c ⇝ up. Shrinks: down ⇝ c → r ⇝ up.
+    const grows = table.canMove(r, c, 1)
+      ? {
+          downs: table.columnsReached(row, "backward", skip),
+          ups: table.columnsReached(cell, "forward", skip),
+        }
+      : undefined;
+    const shrinks = table.canMove(r, c, -1)
+      ? {
+          downs: table.columnsReached(cell, "backward", skip),
+          ups: table.columnsReached(row, "forward", skip),
+        }
+      : undefined;
+    if (grows) grows.ups[c] = true;
+    if (shrinks) shrinks.downs[c] = true;
     for (let up = 0; up < this.columns; up++) {
       for (let down = 0; down < this.columns; down++) {
         if (up === down) continue;
+        const carried =
+          (grows && grows.ups[up] && grows.downs[down]) ||
+          (shrinks && shrinks.ups[up] && shrinks.downs[down]);
+        if (!carried) continue;
         const move = { up, down };
-        if (!this.totalsMovable(move)) continue;
-        const grows =
-          table.canMove(r, c, 1) &&
-          table.columnToRowPath(down, r, [r, c]) &&
-          (c === up || table.columnPath(c, up, [r, c]));
-        const shrinks =
-          table.canMove(r, c, -1) &&
-          (c === down || table.columnPath(down, c, [r, c])) &&
-          table.rowToColumnPath(r, up, [r, c]);
-        if ((grows || shrinks) && this.tables.every((other) => other === table || this.follows(other, move)))
+        if (
+          this.totalsMovable(move) &&
+          this.tables.every((other) => other === table || this.follows(other, move))
+        )
           return true;
       }
     }

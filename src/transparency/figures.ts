@@ -1,7 +1,12 @@
 import type { TipCategory, TipStatus } from "../tips/tip";
 import { tipCategories } from "../tips/tip";
 import { closeReasons } from "../officers/postback";
-import { protectTables, roundForPublication, type CellStatus, type CountGrid } from "./disclosure";
+import {
+  protectTablesCooperatively,
+  roundForPublication,
+  type CellStatus,
+  type CountGrid,
+} from "./disclosure";
 
 /**
  * What the transparency page is made of: counts per closed month, by area, category and outcome,
@@ -117,12 +122,12 @@ export function closedMonths(now: Date, count: number): string[] {
  * the rest of a province is pooled ("other districts of …") when that pool reaches k, and whatever
  * is left (and tips with no district) goes to one "elsewhere" row, so no area under k is named.
  */
-export function buildReport(
+export async function buildReport(
   tips: Iterable<TipFacts>,
   satisfaction: Iterable<SatisfactionFacts>,
   names: AreaNames,
   options: FiguresOptions,
-): TransparencyReport {
+): Promise<TransparencyReport> {
   const { k } = options;
   const months = closedMonths(options.now, options.months);
   const monthIndex = new Map(months.map((month, index) => [month, index]));
@@ -137,11 +142,11 @@ export function buildReport(
   }
   const areaOf = areaAssignment(receivedByDistrict, names, k);
 
-  const measure = (
+  const measure = async (
     id: string,
     facts: Array<{ tip: TipFacts; at: Date | undefined }>,
     extra?: Breakdown,
-  ): Measure => {
+  ): Promise<Measure> => {
     const areaGrid = new Grid(areaOf.rows.length, months.length);
     const extraGrid = extra ? new Grid(extra.rows.length, months.length) : undefined;
     for (const { tip, at } of facts) {
@@ -184,20 +189,21 @@ export function buildReport(
   }));
   const outcomeIndex = new Map(outcomeRows.map((row, index) => [row.id, index]));
 
+  // One after another: each pauses for the event loop, and the process is not kept busy in parallel.
   const measures: Measure[] = [
-    measure("received", received, {
+    await measure("received", received, {
       id: "categories",
       rows: categoryRows,
       rowOf: (tip) => tipCategories.indexOf(tip.category),
     }),
-    measure("acknowledged-on-time", acknowledgedOnTime),
-    measure("feedback-on-time", feedbackOnTime),
-    measure("closed", closed, {
+    await measure("acknowledged-on-time", acknowledgedOnTime),
+    await measure("feedback-on-time", feedbackOnTime),
+    await measure("closed", closed, {
       id: "outcomes",
       rows: outcomeRows,
       rowOf: (tip) => outcomeIndex.get(tip.closeReason ?? "other") ?? outcomeIndex.get("other")!,
     }),
-    satisfactionMeasure([...satisfaction], months, monthIndex, k),
+    await satisfactionMeasure([...satisfaction], months, monthIndex, k),
   ];
 
   return {
@@ -308,14 +314,14 @@ function areaAssignment(
   };
 }
 
-function protectedMeasure(
+async function protectedMeasure(
   id: string,
   grids: CountGrid[],
   rowsets: RowLabel[][],
   ids: string[],
   columns: number,
   k: number,
-): Measure {
+): Promise<Measure> {
   // A row with nothing in the whole period (a category nobody reported) is left out rather than
   // shown as a row of "< 5": readers learn it is empty, which names no one, and zeros that can only
   // grow would cost other rows their figures to protect.
@@ -326,7 +332,7 @@ function protectedMeasure(
     return rows.length > 0 ? rows : [{ row: new Array<number>(columns).fill(0), label: rowsets[t]![0]! }];
   });
   const keptGrids = kept.map((rows) => rows.map(({ row }) => row));
-  const result = protectTables(keptGrids, columns, { k });
+  const result = await protectTablesCooperatively(keptGrids, columns, { k });
   const figure = (count: number, status: CellStatus): Figure =>
     status === "published"
       ? { count: roundForPublication(count, roundingAbove, roundingTo), status }
@@ -354,12 +360,12 @@ function protectedMeasure(
   };
 }
 
-function satisfactionMeasure(
+async function satisfactionMeasure(
   answers: SatisfactionFacts[],
   months: string[],
   monthIndex: Map<string, number>,
   k: number,
-): Measure {
+): Promise<Measure> {
   const grid = new Grid(5, months.length);
   for (const answer of answers) {
     const column = monthIndex.get(answer.month);

@@ -75,7 +75,7 @@ export class TransparencyPageCache {
   /** Computes the report from the tips, stores it for every instance and serves it here. */
   async recompute(): Promise<TransparencyReport> {
     const started = Date.now();
-    const report = buildReport(
+    const report = await buildReport(
       await this.tipFacts(),
       await collect(this.deps.satisfaction()),
       this.areaNames(),
