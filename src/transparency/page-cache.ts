@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import { Schema, type Connection, type Model } from "mongoose";
 import type { Logger } from "../log";
 import type { Translator } from "../i18n";
@@ -34,13 +35,23 @@ function storedReportModel(connection: Connection): Model<StoredReport> {
   return connection.models.TransparencyReport ?? connection.model<StoredReport>("TransparencyReport", schema);
 }
 
+/** A body ready to send, plain and gzipped (compressed once per report, not per request). */
+export interface Body {
+  text: string;
+  gzip: Buffer;
+}
+
 /** The forms of the current report, ready to send. */
 export interface Rendered {
   report: TransparencyReport;
-  json: string;
-  csv: string;
-  html: Record<"th" | "en", RenderedPage>;
+  json: Body;
+  csv: Body;
+  html: Record<"th" | "en", RenderedPage & { body: Body }>;
   etag: string;
+}
+
+function body(text: string): Body {
+  return { text, gzip: gzipSync(text) };
 }
 
 export interface PageCacheDeps {
@@ -109,14 +120,15 @@ export class TransparencyPageCache {
   }
 
   private serve(report: TransparencyReport, json: string): void {
+    const page = (locale: "th" | "en") => {
+      const rendered = renderPage(report, this.deps.texts, locale);
+      return { ...rendered, body: body(rendered.html) };
+    };
     this.current = {
       report,
-      json,
-      csv: renderCsv(report),
-      html: {
-        th: renderPage(report, this.deps.texts, "th"),
-        en: renderPage(report, this.deps.texts, "en"),
-      },
+      json: body(json),
+      csv: body(renderCsv(report)),
+      html: { th: page("th"), en: page("en") },
       etag: `"${createHash("sha256").update(json).digest("base64url").slice(0, 27)}"`,
     };
   }

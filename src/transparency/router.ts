@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from "express";
 import type { Translator } from "../i18n";
 import { escapeHtml } from "./render-page";
-import type { Rendered } from "./page-cache";
+import type { Body, Rendered } from "./page-cache";
 
 /**
  * The public routes: /transparency (HTML, Thai or English), /transparency.json and /transparency.csv.
@@ -24,7 +24,7 @@ export function transparencyRouter(deps: {
       "Content-Security-Policy",
       `default-src 'none'; style-src '${page.styleHash}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
     );
-    send(req, res, rendered.etag.replace(/"$/, `-${locale}"`), "text/html; charset=utf-8", page.html);
+    send(req, res, rendered.etag.replace(/"$/, `-${locale}"`), "text/html; charset=utf-8", page.body);
   });
 
   router.get("/transparency.json", (req, res) => {
@@ -45,15 +45,20 @@ export function transparencyRouter(deps: {
   return router;
 }
 
-function send(req: Request, res: Response, etag: string, type: string, body: string): void {
+function send(req: Request, res: Response, etag: string, type: string, body: Body): void {
+  const gzip = req.acceptsEncodings("gzip", "identity") === "gzip";
+  const tag = gzip ? etag.replace(/"$/, '-gz"') : etag; // each encoding its own tag
   res.setHeader("X-Content-Type-Options", "nosniff");
   res.setHeader("Cache-Control", "public, max-age=300");
-  res.setHeader("ETag", etag);
-  if (req.get("if-none-match") === etag) {
+  res.setHeader("Vary", res.getHeader("Vary") ? "Accept-Language, Accept-Encoding" : "Accept-Encoding");
+  res.setHeader("ETag", tag);
+  if (req.get("if-none-match") === tag) {
     res.status(304).end();
     return;
   }
-  res.type(type).send(body);
+  res.type(type);
+  if (gzip) res.setHeader("Content-Encoding", "gzip");
+  res.send(gzip ? body.gzip : body.text);
 }
 
 function notReady(res: Response, texts: Translator, locale: "th" | "en"): void {

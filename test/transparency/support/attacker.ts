@@ -76,7 +76,24 @@ export function attack(grids: CountGrid[], columns: number, result: ProtectedPub
 
   const alternative = (index: number): number | undefined => {
     const target = variables[index]!;
-    const order = [index, ...variables.map((_, i) => i).filter((i) => i !== index)];
+    // Neighbours first (breadth first through the relations): a change of the target is balanced
+    // by cells near it, so trying the truth for far cells first finds another table quickly.
+    const order = [index];
+    const placed = new Set(order);
+    for (let head = 0; head < order.length; head++) {
+      for (const relation of relations) {
+        const members = [...relation.parts, relation.total].flatMap((term) =>
+          "variable" in term ? [term.variable] : [],
+        );
+        if (!members.includes(order[head]!)) continue;
+        for (const member of members)
+          if (!placed.has(member)) {
+            placed.add(member);
+            order.push(member);
+          }
+      }
+    }
+    for (let i = 0; i < variables.length; i++) if (!placed.has(i)) order.push(i);
     const assigned = new Array<number | undefined>(variables.length).fill(undefined);
 
     const consistent = (): boolean =>
