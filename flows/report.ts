@@ -4,7 +4,7 @@ import { yesNo } from "../src/conversation/inputs/yes-no";
 import { freeText } from "../src/conversation/inputs/free-text";
 import { place, type Place } from "../src/conversation/inputs/place";
 import { incidentDate } from "../src/conversation/inputs/incident-date";
-import { evidence } from "../src/conversation/inputs/evidence";
+import { evidence, evidenceCount } from "../src/conversation/inputs/evidence";
 import { phone } from "../src/conversation/inputs/phone";
 
 /**
@@ -16,11 +16,12 @@ export const reportFlow = defineFlow({
   version: 1,
   start: "consent",
   cancelled: "report-cancelled",
+  confirmLeaving: true,
   steps: {
     consent: {
       kind: "ask",
       prompt: "report-consent",
-      input: yesNo({ yes: "choice-consent-yes", no: "choice-consent-no" }),
+      input: yesNo({ yes: "choice-consent-yes", no: "choice-consent-no", error: "input-consent" }),
       next: { pick: (answer) => String(answer), to: { yes: "category", no: { end: "report-declined" } } },
     },
     category: {
@@ -28,17 +29,21 @@ export const reportFlow = defineFlow({
       prompt: "report-category",
       reviewLabel: "review-category",
       input: choice([
-        { value: "bribery", label: "category-bribery", words: ["สินบน", "ติดสินบน", "bribe", "bribery"] },
-        { value: "embezzlement", label: "category-embezzlement", words: ["ยักยอก", "embezzlement"] },
-        { value: "procurement", label: "category-procurement", words: ["ฮั้ว", "จัดซื้อจัดจ้าง", "procurement"] },
-        { value: "abuse-of-authority", label: "category-abuse-of-authority", words: ["ละเว้น", "abuse"] },
+        { value: "bribery", label: "category-bribery", words: "words-category-bribery" },
+        { value: "embezzlement", label: "category-embezzlement", words: "words-category-embezzlement" },
+        { value: "procurement", label: "category-procurement", words: "words-category-procurement" },
+        {
+          value: "abuse-of-authority",
+          label: "category-abuse-of-authority",
+          words: "words-category-abuse-of-authority",
+        },
         {
           value: "conflict-of-interest",
           label: "category-conflict-of-interest",
-          words: ["ผลประโยชน์ทับซ้อน", "conflict of interest"],
+          words: "words-category-conflict-of-interest",
         },
-        { value: "extortion", label: "category-extortion", words: ["เรียกรับ", "ขู่เข็ญ", "extortion"] },
-        { value: "other", label: "category-other", words: ["อื่นๆ", "อื่น ๆ", "other"] },
+        { value: "extortion", label: "category-extortion", words: "words-category-extortion" },
+        { value: "other", label: "category-other", words: "words-category-other" },
       ]),
       next: "agencyType",
     },
@@ -47,14 +52,30 @@ export const reportFlow = defineFlow({
       prompt: "report-agency-type",
       reviewLabel: "review-agency-type",
       input: choice([
-        { value: "local-government", label: "agency-local-government", words: ["อบต", "เทศบาล", "อบจ"] },
-        { value: "district-province", label: "agency-district-province", words: ["อำเภอ", "จังหวัด"] },
-        { value: "police", label: "agency-police", words: ["ตำรวจ", "police"] },
-        { value: "education", label: "agency-education", words: ["โรงเรียน", "school"] },
-        { value: "health", label: "agency-health", words: ["โรงพยาบาล", "hospital"] },
-        { value: "state-enterprise", label: "agency-state-enterprise", words: ["รัฐวิสาหกิจ"] },
-        { value: "central-government", label: "agency-central-government", words: ["กระทรวง", "กรม"] },
-        { value: "other", label: "agency-other", words: ["อื่นๆ", "other"] },
+        {
+          value: "local-government",
+          label: "agency-local-government",
+          words: "words-agency-local-government",
+        },
+        {
+          value: "district-province",
+          label: "agency-district-province",
+          words: "words-agency-district-province",
+        },
+        { value: "police", label: "agency-police", words: "words-agency-police" },
+        { value: "education", label: "agency-education", words: "words-agency-education" },
+        { value: "health", label: "agency-health", words: "words-agency-health" },
+        {
+          value: "state-enterprise",
+          label: "agency-state-enterprise",
+          words: "words-agency-state-enterprise",
+        },
+        {
+          value: "central-government",
+          label: "agency-central-government",
+          words: "words-agency-central-government",
+        },
+        { value: "other", label: "agency-other", words: "words-agency-other" },
       ]),
       next: "agencyName",
     },
@@ -107,6 +128,8 @@ export const reportFlow = defineFlow({
     evidence: {
       kind: "ask",
       prompt: "report-evidence",
+      // The prompt names the button on screen: "no evidence" before the first item, "done" after it.
+      promptArgs: (answers) => ({ count: evidenceCount(answers.evidence) }),
       reviewLabel: "review-evidence",
       input: evidence({ max: 10, locations: true }),
       next: "updates",
@@ -115,7 +138,7 @@ export const reportFlow = defineFlow({
       kind: "ask",
       prompt: "report-updates",
       reviewLabel: "review-updates",
-      input: yesNo({ yes: "choice-updates-yes", no: "choice-updates-no" }),
+      input: yesNo({ yes: "choice-updates-yes", no: "choice-updates-no", error: "input-updates" }),
       next: { pick: (answer) => String(answer), to: { yes: "contactPhone", no: "review" } },
     },
     contactPhone: {

@@ -1,6 +1,6 @@
 import { defineFlow } from "../src/conversation/flow";
 import { freeText } from "../src/conversation/inputs/free-text";
-import { evidence } from "../src/conversation/inputs/evidence";
+import { evidence, evidenceCount } from "../src/conversation/inputs/evidence";
 
 /**
  * Answering an officer's question about one report: the citizen tapped "answer" under the question
@@ -12,6 +12,7 @@ export const reporterReplyFlow = defineFlow({
   version: 1,
   start: "answer",
   cancelled: "reply-cancelled",
+  confirmLeaving: true,
   steps: {
     answer: {
       kind: "ask",
@@ -23,6 +24,7 @@ export const reporterReplyFlow = defineFlow({
     evidence: {
       kind: "ask",
       prompt: "reply-ask-evidence",
+      promptArgs: (answers) => ({ count: evidenceCount(answers.evidence) }),
       input: evidence({ max: 5 }),
       next: { end: "relay-reporter-reply" },
     },

@@ -1,29 +1,34 @@
 /**
  * Campaign delivery benchmark (not a test). Build first, then:
  *
- *   node --expose-gc dist/scripts/bench-delivery.js [--sizes 50000,100000,200000] [--rate 150]
- *                                                    [--runs 3] [--mongodb-uri URI]
+ *   node --expose-gc dist/scripts/bench-delivery.js [--sizes 50000,100000,200000,1000000] [--rate 200]
+ *                                                    [--runs 3] [--mongodb-uri URI] [--out FILE]
  *
  * For each size it seeds that many subscribers (sealed user ids, as in production), creates a
  * campaign run and delivers it against the fake LINE platform with the production settings
  * (batches of 500, the multicast token bucket at --rate, 32 batches in flight), `--runs` times,
  * and prints every run and the median of each column:
  *
- *   efficiency    LINE's bound (subscribers / 500 / rate seconds) divided by the measured time,
- *                 from the claim of the run to its end; "steady" is the same from the first to the
- *                 last multicast (it leaves out the time to the first batch)
+ *   efficiency    LINE's bound at the configured rate (subscribers / 500 / rate seconds) divided by
+ *                 the measured time, from the start of the run (before it is claimed) to its end;
+ *                 "vs 200/s" is the same against LINE's own limit of 200 multicasts a second;
+ *                 "steady" is from the first to the last multicast (it leaves out the first batch)
  *   first batch   from the start of the run to the first multicast reaching the platform
  *   stall         the longest a concurrent client waited for a small insert during the run (the
  *                 inbox write a webhook acknowledgement needs), and its p99
- *   store RSS     the store process: resident memory after seeding, and its growth during the
- *                 delivery (total and per 100,000 subscribers)
+ *   RSS           every process involved (the delivering one, the store, the fake platform, the
+ *                 probing client): resident memory before the delivery and its peak growth during
+ *                 it, per 100,000 subscribers
+ *   cpu           each process's CPU during the delivery, in cores (1.0 = one core busy)
  *   loop p99      event-loop delay of the delivering process
  *
  * Four processes, so no number includes another component's work: this one delivers; the embedded
  * store (unless --mongodb-uri is given), the fake platform and the probing client each run in a
- * child. Nothing here talks to the real LINE.
+ * child. Nothing here talks to the real LINE. With --out, the rows go to a JSON file too.
  */
 import { type ChildProcess, fork } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import type { Config } from "../src/config";
@@ -31,7 +36,8 @@ import { loadConfig } from "../src/config";
 import { createLogger } from "../src/log";
 import { buildAwareness } from "../src/awareness";
 import { openStandaloneContext, prepareIndexes } from "../src/awareness/standalone-context";
-import { multicastBucket } from "../src/awareness/token-bucket";
+import { lineMulticastLimitPerSecond, multicastBucket } from "../src/awareness/token-bucket";
+import { cpuMs, machineDescription } from "./bench/proc";
 import type { SubscriberDocument } from "../src/awareness/subscribers";
 
 const channelSecret = "bench-channel-secret";
@@ -40,21 +46,34 @@ const mb = 1024 * 1024;
 /** How often the probing client inserts: fine enough to see a stall of a few milliseconds. */
 const PROBE_INTERVAL_MS = 5;
 
+/** One delivery; memory and CPU for each process involved (NaN: the store is not on this machine). */
 interface Row {
   subscribers: number;
   seconds: number;
   boundSeconds: number;
   efficiency: number;
+  /** Against LINE's 200 multicasts a second rather than the configured rate. */
+  efficiencyVsLine: number;
   steadyEfficiency: number;
   /** From the start of the run to the first multicast arriving at the platform. */
   firstBatchSeconds: number;
   stallMaxMs: number;
   stallP99Ms: number;
+  /** Resident memory before the delivery (MB) and its peak growth during it (MB), per process. */
+  deliverRssMb: number;
+  deliverGrowthMb: number;
   storeRssMb: number;
-  storeRssGrowthMb: number;
+  storeGrowthMb: number;
+  platformRssMb: number;
+  platformGrowthMb: number;
+  probeRssMb: number;
+  probeGrowthMb: number;
+  /** CPU during the delivery, in cores (1.0 = one core busy), per process. */
+  deliverCores: number;
+  storeCores: number;
+  platformCores: number;
+  probeCores: number;
   loopP99Ms: number;
-  /** CPU time of the delivering process over the delivery's wall time. */
-  cpuPercent: number;
   recipients: number;
 }
 
@@ -70,10 +89,11 @@ async function main(): Promise<void> {
   if (role === "probe") return serveProbe();
   const { values } = parseArgs({
     options: {
-      sizes: { type: "string", default: "50000,100000,200000" },
-      rate: { type: "string", default: "150" },
+      sizes: { type: "string", default: "50000,100000,200000,1000000" },
+      rate: { type: "string", default: "200" },
       runs: { type: "string", default: "3" },
       "mongodb-uri": { type: "string" },
+      out: { type: "string" },
     },
   });
   const sizes = values.sizes.split(",").map((size) => Number(size.trim()));
@@ -91,7 +111,11 @@ async function main(): Promise<void> {
   const probe = await child("probe");
   if (typeof global.gc !== "function")
     console.error("note: run with --expose-gc for steadier memory figures");
-  console.error(`LINE bound at ${rate} multicasts/s: ${rate * 500} recipients/s`);
+  const bucket = multicastBucket(rate);
+  const pacing = `configured ${rate} multicasts/s: paced at ${bucket.ratePerSecond}/s with a burst of ${bucket.burst}`;
+  console.error(`${pacing}; LINE bound ${rate * 500} recipients/s`);
+  const startedAt = new Date().toISOString();
+  const loadBefore = os.loadavg();
 
   const rows: Row[] = [];
   try {
@@ -104,7 +128,24 @@ async function main(): Promise<void> {
   } finally {
     for (const worker of [store, platform, probe]) worker?.send({ type: "stop" });
   }
+  const loadAfter = os.loadavg();
+  console.log(`\n${startedAt}, ${machineDescription()}; ${pacing}`);
+  console.log(
+    `store: ${external ? "MONGODB_URI" : "embedded, own process"}; load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`,
+  );
   printTable(rows, sizes);
+  if (values.out) {
+    const report = {
+      date: startedAt,
+      machine: machineDescription(),
+      pacing,
+      rate,
+      loadBefore,
+      loadAfter,
+      rows,
+    };
+    fs.writeFileSync(values.out, `${JSON.stringify(report, null, 2)}\n`);
+  }
 }
 
 interface Processes {
@@ -142,16 +183,22 @@ async function benchOnce(size: number, rate: number, processes: Processes): Prom
 
     global.gc?.();
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const storeBefore = processes.store
-      ? await ask<{ rss: number }>(processes.store, { type: "mark" })
-      : { rss: 0 };
+    const children = { store: processes.store, platform: processes.platform, probe: processes.probe };
+    const marks: Record<string, number> = {};
+    for (const [name, child] of Object.entries(children))
+      marks[name] = child ? (await ask<{ rss: number }>(child, { type: "mark" })).rss : NaN;
+    const ownSampler = new MemorySampler();
+    marks.deliver = ownSampler.mark();
+    const pids = { deliver: process.pid, store: processes.store?.pid, ...pidsOf(processes) };
+    const cpuBefore = Object.fromEntries(
+      Object.entries(pids).map(([name, pid]) => [name, pid ? cpuMs(pid) : undefined]),
+    );
     await ask(processes.probe, { type: "start", uri });
     const loop = monitorEventLoopDelay({ resolution: 5 });
     loop.enable();
 
     let firstProgressAt: number | undefined;
     let lastBatchAt = 0;
-    const cpuBefore = process.cpuUsage();
     const started = now();
     let lastPrint = started;
     const result = await awareness.scheduler.deliverNow(runKey, {
@@ -167,14 +214,20 @@ async function benchOnce(size: number, rate: number, processes: Processes): Prom
     });
     const ended = now();
     const seconds = (ended - started) / 1000;
-    const cpu = process.cpuUsage(cpuBefore);
+    const cores = Object.fromEntries(
+      Object.entries(pids).map(([name, pid]) => {
+        const after = pid ? cpuMs(pid) : undefined;
+        const before = cpuBefore[name];
+        return [name, after === undefined || before === undefined ? NaN : (after - before) / 1000 / seconds];
+      }),
+    );
     loop.disable();
     const probed = await ask<{ maxMs: number; p99Ms: number; count: number }>(processes.probe, {
       type: "stop",
     });
-    const storeAfter = processes.store
-      ? await ask<{ peak: number }>(processes.store, { type: "report" })
-      : { peak: 0 };
+    const peaks: Record<string, number> = { deliver: ownSampler.report() };
+    for (const [name, child] of Object.entries(children))
+      peaks[name] = child ? (await ask<{ peak: number }>(child, { type: "report" })).peak : NaN;
     const platform = await ask<{ recipients: number; firstMulticastAt: number | null }>(processes.platform, {
       type: "count",
     });
@@ -189,19 +242,30 @@ async function benchOnce(size: number, rate: number, processes: Processes): Prom
     const firstAt = platform.firstMulticastAt ?? firstProgressAt ?? started;
     // First to last response covers all batches but one interval: add it back for a fair bound.
     const steadySeconds = (lastBatchAt - (firstProgressAt ?? started)) / 1000 + 1 / rate;
+    const growth = (name: string) => Math.max(0, peaks[name]! - marks[name]!) / mb;
     return {
       subscribers: size,
       seconds,
       boundSeconds,
       efficiency: boundSeconds / seconds,
+      efficiencyVsLine: size / 500 / lineMulticastLimitPerSecond / seconds,
       steadyEfficiency: Math.min(1, boundSeconds / steadySeconds),
       firstBatchSeconds: (firstAt - started) / 1000,
       stallMaxMs: probed.maxMs,
       stallP99Ms: probed.p99Ms,
-      storeRssMb: storeBefore.rss / mb,
-      storeRssGrowthMb: Math.max(0, storeAfter.peak - storeBefore.rss) / mb,
+      deliverRssMb: marks.deliver! / mb,
+      deliverGrowthMb: growth("deliver"),
+      storeRssMb: marks.store! / mb,
+      storeGrowthMb: growth("store"),
+      platformRssMb: marks.platform! / mb,
+      platformGrowthMb: growth("platform"),
+      probeRssMb: marks.probe! / mb,
+      probeGrowthMb: growth("probe"),
+      deliverCores: cores.deliver!,
+      storeCores: cores.store!,
+      platformCores: cores.platform!,
+      probeCores: cores.probe!,
       loopP99Ms: loop.percentile(99) / 1e6,
-      cpuPercent: ((cpu.user + cpu.system) / 1e6 / seconds) * 100,
       recipients: platform.recipients,
     };
   } finally {
@@ -211,20 +275,40 @@ async function benchOnce(size: number, rate: number, processes: Processes): Prom
   }
 }
 
+const per100k = (growthMb: number, row: Row) => ((growthMb / row.subscribers) * 100_000).toFixed(1);
+
 const columns: Array<[string, (row: Row) => string]> = [
   ["subscribers", (row) => String(row.subscribers)],
   ["seconds", (row) => row.seconds.toFixed(2)],
   ["bound s", (row) => row.boundSeconds.toFixed(2)],
   ["efficiency", (row) => row.efficiency.toFixed(3)],
+  ["vs 200/s", (row) => row.efficiencyVsLine.toFixed(3)],
   ["steady", (row) => row.steadyEfficiency.toFixed(3)],
   ["first batch s", (row) => row.firstBatchSeconds.toFixed(3)],
   ["stall max ms", (row) => row.stallMaxMs.toFixed(1)],
   ["stall p99 ms", (row) => row.stallP99Ms.toFixed(1)],
-  ["store RSS MB", (row) => row.storeRssMb.toFixed(0)],
-  ["RSS growth MB", (row) => row.storeRssGrowthMb.toFixed(1)],
-  ["per 100k MB", (row) => ((row.storeRssGrowthMb / row.subscribers) * 100_000).toFixed(1)],
+  [
+    "RSS MB deliver/store/platform/probe",
+    (row) =>
+      [row.deliverRssMb, row.storeRssMb, row.platformRssMb, row.probeRssMb]
+        .map((v) => v.toFixed(0))
+        .join("/"),
+  ],
+  [
+    "growth per 100k MB d/s/pl/pr",
+    (row) =>
+      [row.deliverGrowthMb, row.storeGrowthMb, row.platformGrowthMb, row.probeGrowthMb]
+        .map((v) => per100k(v, row))
+        .join("/"),
+  ],
+  [
+    "cores d/s/pl/pr",
+    (row) =>
+      [row.deliverCores, row.storeCores, row.platformCores, row.probeCores]
+        .map((v) => v.toFixed(2))
+        .join("/"),
+  ],
   ["loop p99 ms", (row) => row.loopP99Ms.toFixed(1)],
-  ["cpu %", (row) => row.cpuPercent.toFixed(0)],
   ["delivered", (row) => String(row.recipients)],
 ];
 
@@ -307,25 +391,50 @@ function ask<T = unknown>(target: ChildProcess, message: Message): Promise<T> {
   });
 }
 
-/** The store's process: reports its resident memory, sampled every 20 ms between mark and report. */
+/**
+ * Resident memory of this process, sampled every 20 ms between mark and report: the peak shows
+ * what a delivery costs even when the garbage collector returns it before the end.
+ */
+class MemorySampler {
+  private peak = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  mark(): number {
+    global.gc?.();
+    const rss = process.memoryUsage().rss;
+    this.peak = rss;
+    clearInterval(this.timer);
+    this.timer = setInterval(() => (this.peak = Math.max(this.peak, process.memoryUsage().rss)), 20);
+    return rss;
+  }
+
+  report(): number {
+    clearInterval(this.timer);
+    return Math.max(this.peak, process.memoryUsage().rss);
+  }
+}
+
+/** Every child answers "mark" and "report" with its memory (see MemorySampler). */
+function answerMemory(message: Message, sampler: MemorySampler): boolean {
+  if (message.type === "mark") process.send!({ rss: sampler.mark() });
+  else if (message.type === "report") process.send!({ peak: sampler.report() });
+  else return false;
+  return true;
+}
+
+function pidsOf(processes: Processes): { platform: number | undefined; probe: number | undefined } {
+  return { platform: processes.platform.pid, probe: processes.probe.pid };
+}
+
+/** The store's process. */
 async function serveStore(): Promise<void> {
   const { startEmbeddedStore } = await import("../src/dev/embedded-store/index.js");
   const store = await startEmbeddedStore();
-  let peak = 0;
-  let sampler: NodeJS.Timeout | undefined;
+  const sampler = new MemorySampler();
   process.on("message", (message: Message) => {
+    if (answerMemory(message, sampler)) return;
     if (message.type === "uri") process.send!({ uri: `${store.uri}bench` });
-    else if (message.type === "mark") {
-      global.gc?.();
-      const rss = process.memoryUsage().rss;
-      peak = rss;
-      clearInterval(sampler);
-      sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-      process.send!({ rss });
-    } else if (message.type === "report") {
-      clearInterval(sampler);
-      process.send!({ peak: Math.max(peak, process.memoryUsage().rss) });
-    } else if (message.type === "stop") void store.stop().then(() => process.exit(0));
+    else if (message.type === "stop") void store.stop().then(() => process.exit(0));
   });
   process.send!({ ready: true });
 }
@@ -349,7 +458,9 @@ async function servePlatform(): Promise<void> {
     }
   });
   const url = await platform.listen(0);
+  const sampler = new MemorySampler();
   process.on("message", (message: Message) => {
+    if (answerMemory(message, sampler)) return;
     if (message.type === "url") process.send!({ url });
     else if (message.type === "reset") {
       recipients = 0;
@@ -370,7 +481,9 @@ async function serveProbe(): Promise<void> {
   let client: InstanceType<typeof MongoClient> | undefined;
   let running: Promise<number[]> | undefined;
   let probing = false;
+  const sampler = new MemorySampler();
   process.on("message", (message: Message) => {
+    if (answerMemory(message, sampler)) return;
     void (async () => {
       if (message.type === "start") {
         client = await MongoClient.connect(message.uri!);

@@ -31,7 +31,7 @@ import { CampaignFileError, campaignFiles, readCampaignFile } from "../src/aware
 import { CampaignValidationError } from "../src/awareness/campaign-schema";
 import { CampaignNotFoundError, CampaignStateError, type CampaignStatus } from "../src/awareness/campaigns";
 import { PreviewTargetError } from "../src/awareness/campaign-service";
-import { formatBangkok } from "../src/awareness/bangkok-time";
+import { formatBangkok } from "../src/i18n/bangkok-time";
 import { inQuietHours } from "../src/awareness/quiet-hours";
 import type { DeliveryProgress } from "../src/awareness/delivery";
 

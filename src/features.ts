@@ -11,7 +11,8 @@ import { loadGeography } from "./geo";
 import { createEvidenceStore, ensureEvidenceIndexes } from "./tips/evidence";
 import { TipService } from "./tips/tip-service";
 import { upgradeStoredTips } from "./tips/upgrade";
-import { citizenActions, myReports } from "./tips/citizen-actions";
+import { citizenActions } from "./conversation/citizen-actions";
+import { Vocabulary } from "./i18n/vocabulary";
 import { buildOfficers } from "./officers";
 import { buildAwareness } from "./awareness";
 import { authorize } from "./admin/auth";
@@ -58,17 +59,17 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
     draftTtlMs: config.draftTtlMs,
     preferenceTtlMs: 180 * 86_400_000,
   });
-  const actionDeps = {
+  const citizen = citizenActions({
     tips,
     texts,
     limiter,
-    reporterMessages: officers.reporterMessages,
+    reporterQuestions: officers.reporterQuestions,
     handlerOf: officers.handlerOf,
     placeName: (tip: Tip, locale: Locale) =>
       describeTipPlace(tip, geography, (key, args) => texts.t(locale, key, args), locale),
     closedReportsListedForMs: config.contactRetentionAfterCloseMs,
-  };
-  const actions = { ...citizenActions(actionDeps), ...officers.actions, ...awareness.actions };
+  });
+  const actions = { ...citizen.actions, ...officers.actions, ...awareness.actions };
   const allFlows = [...flows, ...officers.flows, awareness.quizFlow];
   validateFlows(
     allFlows,
@@ -76,7 +77,14 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
     (key) => texts.has("th", key) && texts.has("en", key),
   );
 
-  const engine = new ConversationEngine(allFlows, actions, texts, { geography, evidence });
+  const words = new Vocabulary(texts);
+  const engine = new ConversationEngine({
+    flows: allFlows,
+    actions,
+    texts,
+    services: { geography, evidence },
+    words,
+  });
   const citizenChat = new CitizenChat({
     engine,
     store,
@@ -86,8 +94,10 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
     pseudonym,
     logger,
     now,
-    actions,
-    myReports: (reporter, locale) => myReports(actionDeps, reporter, locale),
+    words,
+    citizen,
+    replyRefusal: officers.replyRefusal,
+    awaitingAnswer: officers.awaitingAnswer,
     menuExtras: awareness.menuExtras,
     richMenus,
     discardDraft: async (owner) => {

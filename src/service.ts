@@ -3,6 +3,7 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type { Router } from "express";
+import type { webhook } from "@line/bot-sdk";
 import type { Connection } from "mongoose";
 import type { Config } from "./config";
 import type { Logger } from "./log";
@@ -50,6 +51,8 @@ export interface ServiceOptions {
   logger: Logger;
   /** Extra routers mounted before the 404 handler (local mode: the fake LINE platform). */
   extraRouters?: Router[];
+  /** Called with the events of every webhook whose signature checked out (local mode: the fake platform). */
+  onSignedWebhookEvents?: (events: webhook.Event[]) => void;
   now?: () => Date;
   /** Tests shorten LINE backoff. */
   lineSleep?: (ms: number) => Promise<void>;
@@ -128,6 +131,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   const app = createApp({
     logger,
     ready: () => databaseReachable(connection),
+    readinessDetail: () => ({ processing: processor.status() }),
     routers: [
       webhookRouter({
         channelSecret: config.line.channelSecret,
@@ -137,6 +141,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
         logger,
         accepting: () => accepting,
         now,
+        onSignedEvents: options.onSignedWebhookEvents,
       }),
       ...routers,
       operationsRouter(inbox, authorize),

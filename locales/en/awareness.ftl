@@ -1,25 +1,26 @@
 ## Awareness subscriptions and the integrity quiz — English
+## Same voice as en.ftl: formal and warm, no contractions or slang.
 ## Button labels (awareness-choice-*, awareness-topic-*, awareness-menu-*, quiz-choice-*) are at most 20 characters
 
 ## Subscribing and unsubscribing
-awareness-opt-in = Would you like news and practical tips on preventing corruption from us?
-    We send rarely, never at night, and you can stop at any time by typing "unsubscribe".
+awareness-opt-in = Would you like to receive news and practical advice on preventing corruption from the office?
+    We send messages rarely, never at night, and you can stop at any time by typing "unsubscribe".
     Subscribing is not linked to anything you report and does not affect your anonymity.
 awareness-subscribed = Thank you for standing up against corruption. You will receive news on: { $topics }
-    Choose topics or language with the buttons below, and stop at any time by typing "unsubscribe".
+    You may choose topics or the language with the buttons below, and stop at any time by typing "unsubscribe".
 awareness-already-subscribed = You are already subscribed. Topics: { $topics }
 awareness-unsubscribed = You have unsubscribed and will receive no more campaign messages.
     If you change your mind, type "subscribe" at any time.
-awareness-not-subscribed = You are not subscribed to news at the moment. Tap "Subscribe" below if you would like to be.
-awareness-later = No problem. Type "subscribe" whenever you would like news from us.
+awareness-not-subscribed = You are not subscribed to news at the moment. If you would like to be, please choose "Subscribe" below.
+awareness-later = Thank you. Please type "subscribe" whenever you would like news from the office.
 
 ## Settings
 awareness-settings = Your news subscription
     Topics: { $topics }
     Language: { $language }
-awareness-topics-prompt = Tap a topic to add or remove it, then tap "Done".
+awareness-topics-prompt = Please tap a topic to add or remove it, then tap "Done".
     Chosen topics: { $topics }
-awareness-topics-need-one = Keep at least one topic. If you no longer want news, type "unsubscribe".
+awareness-topics-need-one = Please keep at least one topic. If you no longer wish to receive news, type "unsubscribe".
 awareness-topic-selected = ✓ { $topic }
 awareness-language-changed = From now on, news will reach you in English.
 awareness-language-name = English
@@ -32,7 +33,7 @@ awareness-topic-officials = Public officials
 
 ## Buttons
 awareness-choice-subscribe = Subscribe
-awareness-choice-later = Not now
+awareness-choice-later = Maybe later
 awareness-choice-quiz = Take the quiz
 awareness-choice-topics = Choose topics
 awareness-choice-language = รับเป็นภาษาไทย
@@ -46,14 +47,14 @@ awareness-menu-quiz = Quiz
 quiz-choice-corrupt = Corruption
 quiz-choice-not-corrupt = Not corruption
 quiz-choice-again = Try again
-quiz-choose = Please choose "Corruption" or "Not corruption" with the buttons below.
+quiz-choose = Please choose "{ quiz-choice-corrupt }" or "{ quiz-choice-not-corrupt }" with the buttons below.
 quiz-cancelled = You have left the quiz. Come back any time.
 quiz-verdict = { $result ->
     [right] ✅ Correct.
-   *[wrong] ❌ Not quite.
+   *[wrong] ❌ Not correct.
 }
 
-quiz-tea-money = The "is this corruption?" quiz: { $total } everyday situations. Answer as you see it.
+quiz-tea-money = The "is this corruption?" quiz: { $total } everyday situations. Please answer as you understand it.
     { $number }/{ $total }: A land office clerk says that if you want your title deed transfer done faster, you should pay 500 baht of "tea money", with no receipt.
     Is this corruption?
 quiz-tea-money-explain = { quiz-verdict } It is corruption.
@@ -98,6 +99,6 @@ quiz-score = You got { $score } out of { $total } right.
     { $band ->
         [high] Excellent: you can tell corruption apart very well.
         [mid] Well done; there is a little more worth knowing.
-       *[low] No problem: every question has an explanation to look back on, and you can try again any time.
+       *[low] Thank you for taking part: every question has an explanation to review, and you may try again at any time.
     }
     If you witness corruption, you can report it without revealing who you are, or get tips like these regularly, with the buttons below.

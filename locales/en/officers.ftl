@@ -1,14 +1,15 @@
 ## Integrity Tipline — officer texts and reporter replies (English)
+## Same voice as en.ftl: formal and courteous, no contractions or slang.
 
 ## Enrollment
-officer-enroll-usage = Type /enroll followed by the enrollment code from your administrator, e.g. /enroll EN-ABCD-EFGH-JKMN
-officer-enroll-invalid = That enrollment code is wrong, has expired or was already used. Please ask your administrator for a new one.
-officer-enroll-locked = Too many wrong enrollment codes. For safety, enrollment from this chat is paused for a while. Please try again after { $time }, or ask your administrator for a new code.
+officer-enroll-usage = Please type /enroll followed by the enrollment code from your administrator, for example /enroll EN-ABCD-EFGH-JKMN
+officer-enroll-invalid = That enrollment code is not valid, has expired or was already used. Please ask your administrator for a new one.
+officer-enroll-locked = Too many enrollment codes were not valid. For safety, enrollment from this chat is paused for a while. Please try again after { $time }, or ask your administrator for a new code.
 officer-enrolled = You are enrolled as an officer.
     Role: { $role }
     Scope: { $scope }
     New reports in this scope will be sent to this chat. Type /cases to see open cases.
-officer-group-joined = Hello. If this is an officer group, type /enroll followed by the group's enrollment code to receive new reports here.
+officer-group-joined = Thank you for adding this account. If this is an officer group, please type /enroll followed by the group's enrollment code to receive new reports here.
 officer-group-enrolled = This group is enrolled and will receive new reports for: { $scope }
     The group only sees the tracking code, category, district and deadlines; details are shown only in a private chat with this account.
 officer-role-officer = Officer
@@ -22,16 +23,16 @@ officer-scope-all-categories = all categories
 ## Refusals
 officer-refused-not-enrolled = This account is not enrolled as an officer, so it cannot do that.
 officer-refused-revoked = This account's officer access has been revoked, so it cannot do that.
-officer-refused-role = Your role does not allow this. Please ask a supervisor.
+officer-refused-role = Your role does not allow this. Please contact a supervisor.
 officer-refused-scope = This case is outside your scope, so you cannot do that.
 officer-refused-private-chat-only = This can only be done in a private chat with this account.
 officer-refused-unidentified = LINE did not say who tapped this button in the group. Please continue in a private chat with this account (type /cases to see open cases).
 officer-refused-group-not-enrolled = This group is not an enrolled officer group, so case buttons cannot be used here. Please continue in a private chat with this account (type /cases to see open cases).
 officer-refused-group-scope = This case is outside this group's scope, so it cannot be handled here. Please continue in a private chat with this account (type /cases to see open cases).
 officer-unknown-button = This button no longer works.
-officer-button-outdated = This button is out of date and no longer works. Type /cases in a private chat with this account to see open cases with new buttons.
+officer-button-outdated = This button is out of date and no longer works. Please type /cases in a private chat with this account to see open cases with new buttons.
 officer-case-not-found = This case was not found.
-officer-case-closed = Case { $code } is closed; nothing more can be done.
+officer-case-closed = Case { $code } is closed; no further action is possible.
 officer-invalid-transition = Case { $code } cannot change status that way. Acknowledge it first, then choose the next status.
 
 ## Case cards
@@ -81,7 +82,7 @@ officer-evidence-title = { $count ->
     [one] 1 piece of evidence
    *[other] { $count } pieces of evidence
 }
-officer-evidence-expiry = Links work for about 10 minutes and only for your account. If one has expired, tap "View details" again.
+officer-evidence-expiry = Links work for about 10 minutes and only for your account. If one has expired, please tap "View details" again.
 officer-evidence-item = { $number }. { $kind } ({ $size })
 officer-evidence-kind-image = Photo
 officer-evidence-kind-video = Video
@@ -105,17 +106,17 @@ officer-set-acknowledged = Acknowledge
 officer-set-under-review = Start review
 officer-set-referred = Refer to agency
 officer-set-closed = Close
-officer-status-choose = Choose the new status of case { $code }.
+officer-status-choose = Please choose the new status of case { $code }.
 officer-status-done = Case { $code } is now "{ $status }".
 officer-status-already = Case { $code } is already "{ $status }"; nothing changed.
-officer-close-ask-reason = Why is case { $code } being closed? Pick a reason or type a short one.
+officer-close-ask-reason = Please give the reason for closing case { $code }: choose one, or type a short reason.
 officer-close-needs-reason = A reason is needed to close case { $code }.
 officer-close-reason-substantiated = Substantiated
 officer-close-reason-insufficient-evidence = Not enough info
 officer-close-reason-not-corruption = Not corruption
 officer-close-reason-duplicate = Duplicate
 officer-close-reason-referred-elsewhere = Referred elsewhere
-officer-ask-prompt = Type your question for the reporter of case { $code } (up to 2,000 characters).
+officer-ask-prompt = Please type your question for the reporter of case { $code } (up to 2,000 characters).
     The reporter will not see your name, and you will not learn who they are.
 officer-ask-sent-push = Your question for case { $code } was sent to the reporter. Their answer will arrive in this chat.
 officer-ask-sent-status-check = Your question for case { $code } was saved. The reporter did not opt in to messages, so they will see it when they next check the status.
@@ -137,14 +138,16 @@ officer-digest-overdue-line = • Overdue: { $code }
 ## Reporter answering an officer
 reply-question = An officer has a question about your report { $code }:
     { $question }
-    Tap "Answer" to reply. The officer will not learn who you are.
+    Please choose "Answer" to reply. The officer will not learn who you are.
 reply-button-answer = Answer
 reply-status-update = Update on your report { $code }: { $status }
     { $explained }
-reply-status-check-question = Question from an officer ({ $date }): { $question }
-reply-ask-answer = Type your answer about report { $code } (up to 2,000 characters).
-reply-ask-evidence = Any more evidence? Send up to 5 photos, videos, audio or files, then tap "Done"; if not, tap "No evidence".
+reply-ask-answer = Please type your answer about report { $code } (up to 2,000 characters).
+reply-ask-evidence = Do you have further evidence? You may send up to 5 photos, videos, audio recordings or files. { $count ->
+    [0] If you have none, please choose "{ choice-evidence-none }".
+   *[other] When you have sent everything, please choose "{ choice-evidence-done }".
+}
 reply-sent = Your answer about report { $code } was passed to the officers. Thank you.
 reply-not-found = This is not one of the reports you made, so the answer cannot be sent.
 reply-case-closed = This report is closed, so no more answers can be added.
-reply-cancelled = Answering was cancelled.
+reply-cancelled = Your answer has been cancelled.

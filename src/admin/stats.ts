@@ -1,6 +1,6 @@
 import type { Model, QueryFilter } from "mongoose";
 import type { Tip } from "../tips/tip";
-import { bangkok } from "../officers/format";
+import { bangkokTimeZone } from "../i18n/bangkok-time";
 
 export interface TipStatistics {
   total: number;
@@ -33,7 +33,7 @@ export async function tipStatistics(tips: Model<Tip>, filter: QueryFilter<Tip>):
     countBy("$status"),
     countBy("$category"),
     countBy("$districtId"),
-    countBy({ $dateToString: { format: "%Y-%m", date: "$receivedAt", timezone: bangkok } }),
+    countBy({ $dateToString: { format: "%Y-%m", date: "$receivedAt", timezone: bangkokTimeZone } }),
     tips
       .find(
         { $and: [filter, { acknowledgedAt: { $exists: true } }] },

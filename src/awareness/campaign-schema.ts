@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Message } from "../line/gateway";
 import { supportedLocales, type Locale } from "../i18n";
-import { parseClockTime } from "./bangkok-time";
+import { parseClockTime } from "../i18n/bangkok-time";
 import { defaultQuietHours, type QuietHours } from "./quiet-hours";
 import { cronProblem, type CampaignSchedule } from "./schedule";
 import { topics, type Topic } from "./topics";

@@ -16,6 +16,7 @@ import { awarenessActions } from "./quiz";
 import { RunStore, runModel } from "./runs";
 import { SubscriberStore, subscriberModel } from "./subscribers";
 import { SubscriptionFeature } from "./subscription-feature";
+import { Vocabulary } from "../i18n/vocabulary";
 import { multicastBucket, type TokenBucket } from "./token-bucket";
 
 export interface AwarenessOptions {
@@ -100,7 +101,14 @@ export function buildAwareness(context: ServiceContext, options: AwarenessOption
     logger,
     onChange: (campaign) => scheduler.changed(campaign),
   });
-  const feature = new SubscriptionFeature({ subscribers, texts, line, now, logger });
+  const feature = new SubscriptionFeature({
+    subscribers,
+    texts,
+    words: new Vocabulary(texts),
+    line,
+    now,
+    logger,
+  });
   if (options.startJobs) scheduler.start(context.scheduler);
 
   const awareness: Awareness = {

@@ -1,4 +1,4 @@
-import { bangkokDayStart, bangkokMinuteOfDay, dayMs, minuteMs, parseClockTime } from "./bangkok-time";
+import { bangkokDayStart, bangkokMinuteOfDay, dayMs, minuteMs, parseClockTime } from "../i18n/bangkok-time";
 
 /** Bangkok wall-clock window in which no campaign run starts; `start > end` wraps past midnight. */
 export interface QuietHours {

@@ -19,9 +19,6 @@ export interface QuizScenario {
   corrupt: boolean;
 }
 
-const corruptWords = ["ทุจริต", "ใช่", "ผิด", "corrupt", "corruption", "yes"];
-const notCorruptWords = ["ไม่ทุจริต", "ไม่ใช่", "ไม่ผิด", "not corrupt", "not corruption", "no"];
-
 /**
  * "Is this corruption?" for one scenario. Any answer moves on; the reply (shown before the next
  * question) says whether it was right and explains why, so the quiz teaches rather than grades.
@@ -30,16 +27,34 @@ export function quizAnswer(scenario: QuizScenario): InputKind<QuizAnswer> {
   const explanation = `quiz-${scenario.id}-explain`;
   return {
     type: "quiz-answer",
-    textKeys: ["quiz-choice-corrupt", "quiz-choice-not-corrupt", "quiz-choose", "quiz-verdict", explanation],
-    parse(input) {
+    textKeys: [
+      "quiz-choice-corrupt",
+      "quiz-choice-not-corrupt",
+      "quiz-choose",
+      "quiz-verdict",
+      "words-quiz-corrupt",
+      "words-quiz-not-corrupt",
+      explanation,
+    ],
+    parse(input, { words }) {
       const chosen =
-        input.kind === "choice" ? input.value : input.kind === "text" ? fromWords(input.text) : undefined;
-      if (chosen !== "corrupt" && chosen !== "not-corrupt")
+        input.kind === "choice"
+          ? input.value
+          : input.kind === "text"
+            ? words.which(input.text, ["words-quiz-not-corrupt", "words-quiz-corrupt"])
+            : undefined;
+      const answer =
+        chosen === "words-quiz-corrupt"
+          ? "corrupt"
+          : chosen === "words-quiz-not-corrupt"
+            ? "not-corrupt"
+            : chosen;
+      if (answer !== "corrupt" && answer !== "not-corrupt")
         return { ok: false, error: { key: "quiz-choose" } };
-      const correct = (chosen === "corrupt") === scenario.corrupt;
+      const correct = (answer === "corrupt") === scenario.corrupt;
       return {
         ok: true,
-        value: { quiz: true, answer: chosen, correct },
+        value: { quiz: true, answer, correct },
         reply: { key: explanation, args: { result: correct ? "right" : "wrong" } },
       };
     },
@@ -50,14 +65,6 @@ export function quizAnswer(scenario: QuizScenario): InputKind<QuizAnswer> {
     format: (value, { t }) =>
       t(value.answer === "corrupt" ? "quiz-choice-corrupt" : "quiz-choice-not-corrupt"),
   };
-}
-
-function fromWords(text: string): QuizAnswer["answer"] | undefined {
-  const normalized = text.trim().toLowerCase().replace(/\s+/g, " ");
-  // "ไม่ทุจริต" contains "ทุจริต": test the negative words first.
-  if (notCorruptWords.includes(normalized)) return "not-corrupt";
-  if (corruptWords.includes(normalized)) return "corrupt";
-  return undefined;
 }
 
 export function isQuizAnswer(value: unknown): value is QuizAnswer {

@@ -1,5 +1,5 @@
 import cron, { type ScheduledTask } from "node-cron";
-import { bangkokDayStart, bangkokTimeZone, dayMs, minuteMs } from "./bangkok-time";
+import { bangkokDayStart, bangkokTimeZone, dayMs, minuteMs } from "../i18n/bangkok-time";
 
 /** When a campaign runs: once at an instant, or on a 5-field cron expression in Bangkok time. */
 export type CampaignSchedule = { at: string } | { cron: string };

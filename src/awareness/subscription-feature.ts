@@ -3,7 +3,17 @@ import type { Feature } from "../events/router";
 import type { Turn } from "../line/turn";
 import type { Logger } from "../log";
 import type { LineGateway, Message } from "../line/gateway";
-import { localeFromLanguageTag, isLocale, type Locale, type TextArgs, type Translator } from "../i18n";
+import {
+  defaultLocale,
+  isLocale,
+  localeFromLanguageTag,
+  otherLocale,
+  type Locale,
+  type TextArgs,
+  type Translator,
+} from "../i18n";
+import type { Vocabulary } from "../i18n/vocabulary";
+import { listOf } from "../i18n/lists";
 import { postbackButton, textMessage, withQuickReplies, type QuickReplyButton } from "../line/messages";
 import { commandPostback, parsePostback } from "../conversation/postback";
 import type { SubscriberDocument, SubscriberStore } from "./subscribers";
@@ -12,6 +22,7 @@ import { isTopic, topicLabelKey, topics, type Topic } from "./topics";
 export interface SubscriptionFeatureDeps {
   subscribers: SubscriberStore;
   texts: Translator;
+  words: Vocabulary;
   line: Pick<LineGateway, "getProfileLanguage">;
   now: () => Date;
   logger: Logger;
@@ -34,11 +45,18 @@ export const awarenessCommands = {
   language: "news-language",
 } as const;
 
-/** Typed keywords, matched on the whole message (trimmed, case-insensitive), in Thai and English. */
-const keywords: Array<[RegExp, Intent]> = [
-  [/^(รับข่าวสาร|สมัครรับข่าวสาร|ติดตามข่าวสาร|subscribe)$/i, { kind: "subscribe" }],
-  [/^(ยกเลิกรับข่าวสาร|เลิกรับข่าวสาร|ยกเลิกข่าวสาร|unsubscribe|stop)$/i, { kind: "unsubscribe" }],
-  [/^(ตั้งค่าข่าวสาร|ข่าวสาร|news|news settings)$/i, { kind: "settings" }],
+/**
+ * Typed keywords (words.ftl) and the labels of this feature's buttons, matched on the whole message in
+ * either language. This feature hears them before the citizen chat, even inside a report, so only
+ * labels no flow uses are here: the topic buttons (ordinary words) and "done" (the evidence step's
+ * word too) are taps only.
+ */
+const typedIntents: Array<{ keys: string[]; intent: Intent }> = [
+  { keys: ["words-news-subscribe", "awareness-choice-subscribe"], intent: { kind: "subscribe" } },
+  { keys: ["words-news-unsubscribe", "awareness-choice-unsubscribe"], intent: { kind: "unsubscribe" } },
+  { keys: ["words-news-settings", "awareness-menu-news", "rich-menu-news"], intent: { kind: "settings" } },
+  { keys: ["awareness-choice-topics"], intent: { kind: "topics" } },
+  { keys: ["awareness-choice-later"], intent: { kind: "later" } },
 ];
 
 /**
@@ -53,11 +71,11 @@ export class SubscriptionFeature implements Feature {
   constructor(private readonly deps: SubscriptionFeatureDeps) {}
 
   handles(event: webhook.Event): boolean {
-    return intentOf(event) !== undefined;
+    return intentOf(event, this.deps.words) !== undefined;
   }
 
   async handle(turn: Turn): Promise<void> {
-    const intent = intentOf(turn.event);
+    const intent = intentOf(turn.event, this.deps.words);
     const userId = (turn.event.source as webhook.UserSource | undefined)?.userId;
     if (!intent || !userId) return;
     const { subscribers, now: clock } = this.deps;
@@ -70,12 +88,12 @@ export class SubscriptionFeature implements Feature {
     }
     const existing = await subscribers.get(key);
     if (intent.kind === "follow") {
-      const locale = (await this.profileLocale(userId)) ?? existing?.locale ?? "th";
+      const locale = (await this.profileLocale(userId)) ?? existing?.locale ?? defaultLocale;
       const subscriber = await subscribers.followed(key, locale, now);
       turn.say(...this.greeting(subscriber.locale));
       return;
     }
-    const locale = existing?.locale ?? (await this.profileLocale(userId)) ?? "th";
+    const locale = existing?.locale ?? (await this.profileLocale(userId)) ?? defaultLocale;
     switch (intent.kind) {
       case "subscribe": {
         const { wasActive, subscriber } = await subscribers.subscribe(key, userId, locale, now);
@@ -170,12 +188,7 @@ export class SubscriptionFeature implements Feature {
     const locale = subscriber.locale;
     return withQuickReplies(before, [
       this.button(locale, "awareness-choice-topics", awarenessCommands.topics),
-      this.button(
-        locale,
-        "awareness-choice-language",
-        awarenessCommands.language,
-        locale === "th" ? "en" : "th",
-      ),
+      this.button(locale, "awareness-choice-language", awarenessCommands.language, otherLocale(locale)),
       this.button(locale, "awareness-choice-unsubscribe", awarenessCommands.unsubscribe),
       this.button(locale, "awareness-choice-menu", "menu"),
     ]);
@@ -208,9 +221,10 @@ export class SubscriptionFeature implements Feature {
   }
 
   private topicList(subscriber: SubscriberDocument): string {
-    return subscriber.topics
-      .map((topic) => this.deps.texts.t(subscriber.locale, topicLabelKey(topic)))
-      .join(", ");
+    return listOf(
+      subscriber.locale,
+      subscriber.topics.map((topic) => this.deps.texts.t(subscriber.locale, topicLabelKey(topic))),
+    );
   }
 
   private button(locale: Locale, labelKey: string, command: string, value?: string): QuickReplyButton {
@@ -232,13 +246,17 @@ export class SubscriptionFeature implements Feature {
 }
 
 /** Reads the event as one of this feature's intents, or undefined to let it fall through. */
-export function intentOf(event: webhook.Event): Intent | undefined {
+export function intentOf(event: webhook.Event, words: Vocabulary): Intent | undefined {
   if (event.source?.type !== "user" || !event.source.userId) return undefined;
   if (event.type === "follow") return { kind: "follow" };
   if (event.type === "unfollow") return { kind: "unfollow" };
   if (event.type === "message" && event.message.type === "text") {
-    const text = event.message.text.trim().replace(/\s+/g, " ");
-    return keywords.find(([pattern]) => pattern.test(text))?.[1];
+    const text = event.message.text;
+    // "รับเป็นภาษาอังกฤษ" asks for English, "Receive in Thai" for Thai: the label names the other language.
+    for (const locale of ["th", "en"] as const)
+      if (words.saysInLocale(text, "awareness-choice-language", locale))
+        return { kind: "language", locale: otherLocale(locale) };
+    return typedIntents.find(({ keys }) => keys.some((key) => words.says(text, key)))?.intent;
   }
   if (event.type === "postback") {
     const postback = parsePostback(event.postback.data);

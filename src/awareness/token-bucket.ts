@@ -4,7 +4,7 @@ export const lineMulticastLimitPerSecond = 200;
 export interface TokenBucketOptions {
   /** Sustained requests per second. */
   ratePerSecond: number;
-  /** Requests allowed back to back after an idle spell; rate + burst stays within LINE's limit. */
+  /** Requests allowed back to back after an idle spell (default rate / 20); see multicastBucket for LINE's limit. */
   burst?: number;
   /** Monotonic milliseconds (performance.now by default). */
   now?: () => number;
@@ -26,7 +26,7 @@ interface Waiter {
 /**
  * A token bucket in GCRA form with a FIFO queue of waiters. A request's slot is fixed when it is
  * actually released, so a busy event loop can only delay later requests, never squeeze them
- * together: in any second at most rate + burst - 1 requests start. One bucket per process is shared
+ * together: in any closed one-second window at most rate + burst requests start. One bucket per process is shared
  * by every campaign run, so concurrent runs together stay under the channel's multicast limit. A
  * 429 pauses the whole bucket, not just the request that got it.
  */
@@ -104,16 +104,25 @@ export class TokenBucket {
   }
 }
 
-/** Checks a configured multicast rate: positive, and with its burst never above LINE's limit. */
+/**
+ * The bucket campaign delivery uses, for a configured rate of at most LINE's 200 multicasts/s.
+ * LINE's own bucket size is undisclosed, so no second may carry more than 200 starts, and a bucket
+ * at pace p with burst b can start up to p + b in a closed one-second window (the burst at its
+ * start, one at its end). The burst is therefore counted inside the limit: when rate + burst would
+ * exceed 200, the sustained pace is lowered to 200 - burst (at 200 with the default burst of 10:
+ * 190/s). Dropping the burst instead would cost more: the burst is what absorbs a late timer, and
+ * without it every late wake-up is lost time.
+ */
 export function multicastBucket(ratePerSecond: number, burst?: number): TokenBucket {
-  const bucket = new TokenBucket({ ratePerSecond, burst });
-  if (
-    ratePerSecond > lineMulticastLimitPerSecond ||
-    bucket.ratePerSecond + bucket.burst - 1 > lineMulticastLimitPerSecond
-  ) {
+  if (!(ratePerSecond > 0) || ratePerSecond > lineMulticastLimitPerSecond) {
     throw new RangeError(
-      `multicast rate ${ratePerSecond}/s with burst ${bucket.burst} exceeds LINE's ${lineMulticastLimitPerSecond} requests per second`,
+      `multicast rate ${ratePerSecond}/s must be positive and within LINE's ${lineMulticastLimitPerSecond} requests per second`,
     );
   }
-  return bucket;
+  const allowance = Math.max(1, Math.floor(burst ?? ratePerSecond / 20));
+  if (allowance > lineMulticastLimitPerSecond / 2) {
+    throw new RangeError(`multicast burst ${allowance} would leave less than half of LINE's limit to pace`);
+  }
+  const pace = Math.min(ratePerSecond, lineMulticastLimitPerSecond - allowance);
+  return new TokenBucket({ ratePerSecond: pace, burst: allowance });
 }

@@ -1,25 +1,20 @@
 import type { Message } from "../line/gateway";
-import type { Locale, TextArgs, Translator } from "../i18n";
-import {
-  clip,
-  datePickerButton,
-  locationButton,
-  postbackButton,
-  textMessage,
-  withQuickReplies,
-  type QuickReplyButton,
-} from "../line/messages";
+import { defaultLocale, type Locale, type TextArgs, type Translator } from "../i18n";
+import type { Vocabulary } from "../i18n/vocabulary";
+import { textMessage } from "../line/messages";
+import { promptMessages, reviewCard, type PromptButton, type ReviewView } from "../line/prompts";
 import {
   transitionFor,
   type Answers,
   type AskStep,
   type FlowDefinition,
   type InputServices,
+  type QuickChoice,
   type ReviewStep,
   type StepInput,
   type TextRef,
 } from "./flow";
-import { answerPostback, parsePostback } from "./postback";
+import { answerPostback, commandPostback, parsePostback } from "./postback";
 import type { ActiveFlow, ConversationState } from "./state";
 import type { UserInput } from "./user-input";
 
@@ -30,7 +25,8 @@ export interface ActionContext {
   userId: string;
   locale: Locale;
   now: Date;
-  flow: ActiveFlow;
+  /** When the flow was started: one draft submitted twice (a retried event) is one submission. */
+  startedAt: Date;
 }
 export type FlowAction = (answers: Answers, context: ActionContext) => Promise<Message[] | TextRef>;
 
@@ -48,23 +44,28 @@ export interface StepOutcome {
   messages: Message[];
 }
 
-const reviewNarrativeLength = 300;
+export interface EngineDeps {
+  flows: FlowDefinition[];
+  actions: Record<string, FlowAction>;
+  texts: Translator;
+  services: InputServices;
+  words: Vocabulary;
+}
 
 /**
  * Interprets flows declared in flows/. One call handles one input: validate it against the current
- * step, move on (or re-prompt with a translated reason, leaving the draft untouched), and draw the
- * next prompt with buttons fingerprinted by the revision they were drawn for.
+ * step, move on (or re-prompt with a translated reason, leaving the draft untouched), and describe
+ * the next question in words — its text and the answers offered, fingerprinted by the revision they
+ * are drawn for. How that looks in LINE is line/prompts.ts's business.
+ *
+ * What a button says is also an answer when typed: a typed label (in either language, spacing and
+ * case aside) counts as a tap on the button shown with it.
  */
 export class ConversationEngine {
   private readonly flows: Map<string, FlowDefinition>;
 
-  constructor(
-    flows: FlowDefinition[],
-    private readonly actions: Record<string, FlowAction>,
-    private readonly texts: Translator,
-    private readonly services: InputServices,
-  ) {
-    this.flows = new Map(flows.map((flow) => [flow.id, flow]));
+  constructor(private readonly deps: EngineDeps) {
+    this.flows = new Map(deps.flows.map((flow) => [flow.id, flow]));
   }
 
   hasFlow(id: string): boolean {
@@ -74,6 +75,12 @@ export class ConversationEngine {
   /** The locale key a flow says goodbye with when cancelled. */
   cancelledText(flowId: string): string {
     return this.flow(flowId).cancelled;
+  }
+
+  /** Whether leaving the active flow now would lose answers the citizen gave (see FlowDefinition.confirmLeaving). */
+  losesWork(state: ConversationState): boolean {
+    const active = state.flow;
+    return Boolean(active && this.flow(active.id).confirmLeaving && active.history.length > 0);
   }
 
   /** Starts a flow; `seed` pre-fills answers the flow needs from outside (e.g. which report a reply is for). */
@@ -103,21 +110,31 @@ export class ConversationEngine {
     const flow = this.flow(active.id);
     const step = flow.steps[active.step]!;
     const current: ConversationState = { ...state, flow: active };
-    const locale = state.locale ?? "th";
+    const locale = state.locale ?? defaultLocale;
     // The form changed under this draft: the input was meant for a question that is gone, so ask anew.
     if (active !== state.flow) return this.moveTo(current, [this.text(locale, "flow-updated")], context);
 
-    const stepInput = this.answerFromPostback(input, current);
-    if (stepInput === "stale") return this.reprompt(current, [this.text(locale, "stale-button")], context);
+    const tapped = this.answerFromPostback(input, current);
+    if (tapped === "stale") return this.reprompt(current, [this.text(locale, "stale-button")], context);
 
-    if (step.kind === "review") return this.review(current, step, stepInput, context);
+    if (step.kind === "review") return this.review(current, step, tapped, context);
+
+    const shown = this.shownChoices(step, active, context);
+    const stepInput = tapped.kind === "text" ? this.typedButton(tapped.text, shown) : tapped;
+    if (stepInput.kind === "device-button") {
+      // LINE opens its map or calendar only from the button itself; the typed label cannot.
+      const label = this.deps.texts.t(locale, stepInput.choice.label);
+      const hint = stepInput.choice.kind === "location" ? "input-typed-location" : "input-typed-date-picker";
+      return this.reprompt(current, [this.text(locale, hint, { label })], context);
+    }
 
     const result = await step.input.parse(stepInput, {
       locale,
       now: context.now,
       owner: current.key,
       current: active.answers[active.step],
-      services: this.services,
+      services: this.deps.services,
+      words: this.deps.words,
       showLoading: context.showLoading,
     });
     if (!result.ok)
@@ -128,10 +145,10 @@ export class ConversationEngine {
     if (result.stay) {
       const next: ConversationState = { ...current, flow: { ...active, answers } };
       // Starting or ending a follow-up question changes what is asked, so the whole prompt is drawn.
-      const followUp = (value: unknown) => step.input.followUp?.(value, this.services);
+      const followUp = (value: unknown) => step.input.followUp?.(value, this.deps.services);
       if (followUp(result.value) || followUp(active.answers[active.step]))
         return this.moveTo(next, said, context);
-      return { save: true, state: next, messages: this.choicesOnly(next, said, context) };
+      return { save: true, state: next, messages: this.acknowledgement(next, said, context) };
     }
     const transition = active.editing ? this.reviewStepId(flow) : transitionFor(step, result.value, answers);
     const history = [...active.history, active.step];
@@ -155,7 +172,7 @@ export class ConversationEngine {
     if (!previous)
       return this.reprompt(
         { ...state, flow: active },
-        [this.text(state.locale ?? "th", "back-at-start")],
+        [this.text(state.locale ?? defaultLocale, "back-at-start")],
         context,
       );
     return this.moveTo(
@@ -182,9 +199,13 @@ export class ConversationEngine {
     context: TurnContext,
   ): Promise<StepOutcome> {
     const active = state.flow!;
-    const locale = state.locale ?? "th";
+    const locale = state.locale ?? defaultLocale;
     const choice =
-      input.kind === "choice" ? input.value : input.kind === "text" ? reviewWord(input.text) : undefined;
+      input.kind === "choice"
+        ? input.value
+        : input.kind === "text"
+          ? this.typedReviewChoice(input.text, active)
+          : undefined;
     if (choice === "submit") return this.finish(state, step.submit, [], context);
     const field = choice?.startsWith("edit:") ? choice.slice("edit:".length) : undefined;
     if (field && this.flow(active.id).steps[field]?.kind === "ask") {
@@ -199,15 +220,15 @@ export class ConversationEngine {
     said: Message[],
     context: TurnContext,
   ): Promise<StepOutcome> {
-    const action = this.actions[actionName];
+    const action = this.deps.actions[actionName];
     if (!action) throw new Error(`flow action "${actionName}" is not registered`);
-    const locale = state.locale ?? "th";
+    const locale = state.locale ?? defaultLocale;
     const result = await action(state.flow!.answers, {
       key: state.key,
       userId: context.userId,
       locale,
       now: context.now,
-      flow: state.flow!,
+      startedAt: state.flow!.startedAt,
     });
     const messages = Array.isArray(result) ? result : [this.text(locale, result.key, result.args)];
     return { save: true, state: { ...state, flow: undefined }, messages: [...said, ...messages] };
@@ -218,6 +239,7 @@ export class ConversationEngine {
     return { save: true, state, messages: this.prompt(state, state.revision + 1, before, context) };
   }
 
+  /** The question on screen: what comes before it, its text, and the answers offered. */
   private prompt(
     state: ConversationState,
     revision: number,
@@ -227,150 +249,148 @@ export class ConversationEngine {
     const active = state.flow!;
     const flow = this.flow(active.id);
     const step = flow.steps[active.step]!;
-    const locale = state.locale ?? "th";
-    const t = (key: string, args?: TextArgs) => this.texts.t(locale, key, args);
+    const locale = state.locale ?? defaultLocale;
+    const t = (key: string, args?: TextArgs) => this.deps.texts.t(locale, key, args);
     const button = (value: string) => answerPostback(active.id, active.step, revision, value);
     if (step.kind === "review") {
-      const summary = this.reviewCard(flow, active, locale, button);
-      return withQuickReplies(
-        [...before, summary],
-        [postbackButton(t("choice-submit"), button("submit")), ...this.navigationButtons(active, locale)],
+      const review = this.reviewView(flow, active, locale, button);
+      return promptMessages(
+        [...before, reviewCard(review)],
+        [{ kind: "postback", ...review.submit }, ...this.navigation(active, locale)],
       );
     }
-    const format = { t, locale, services: this.services, button };
-    const followUp = step.input.followUp?.(active.answers[active.step], this.services);
+    const format = { t, locale, services: this.deps.services, button };
+    const followUp = step.input.followUp?.(active.answers[active.step], this.deps.services);
     const extra = (followUp ? followUp.extraMessages?.(format) : step.input.extraMessages?.(format)) ?? [];
-    const promptText = textMessage(
-      followUp
-        ? t(followUp.prompt.key, followUp.prompt.args)
-        : t(step.prompt, step.promptArgs?.(active.answers)),
+    const question = followUp
+      ? t(followUp.prompt.key, followUp.prompt.args)
+      : t(step.prompt, step.promptArgs?.(active.answers));
+    return promptMessages(
+      [...before, ...extra, textMessage(question)],
+      [...this.answerButtons(step, active, locale, revision, context), ...this.navigation(active, locale)],
     );
-    return withQuickReplies([...before, ...extra, promptText].slice(-5), [
-      ...this.stepButtons(step, active, locale, revision, context),
-      ...this.navigationButtons(active, locale),
-    ]);
   }
 
   /** After an accepted item on a step that stays open: a short acknowledgement with the step's buttons. */
-  private choicesOnly(state: ConversationState, said: Message[], context: TurnContext): Message[] {
+  private acknowledgement(state: ConversationState, said: Message[], context: TurnContext): Message[] {
     const active = state.flow!;
     const step = this.flow(active.id).steps[active.step] as AskStep;
-    const locale = state.locale ?? "th";
-    return withQuickReplies(said, [
-      ...this.stepButtons(step, active, locale, state.revision + 1, context),
-      ...this.navigationButtons(active, locale),
+    const locale = state.locale ?? defaultLocale;
+    return promptMessages(said, [
+      ...this.answerButtons(step, active, locale, state.revision + 1, context),
+      ...this.navigation(active, locale),
     ]);
   }
 
-  private stepButtons(
+  /** The answers the step offers now (a pending follow-up offers its own). */
+  private shownChoices(step: AskStep, active: ActiveFlow, context: TurnContext): QuickChoice[] {
+    return step.input.choices({
+      now: context.now,
+      current: active.answers[active.step],
+      services: this.deps.services,
+    });
+  }
+
+  private answerButtons(
     step: AskStep,
     active: ActiveFlow,
     locale: Locale,
     revision: number,
     context: TurnContext,
-  ): QuickReplyButton[] {
-    const t = (key: string, args?: TextArgs) => this.texts.t(locale, key, args);
+  ): PromptButton[] {
+    const t = (key: string, args?: TextArgs) => this.deps.texts.t(locale, key, args);
     const data = (value: string) => answerPostback(active.id, active.step, revision, value);
-    return step.input
-      .choices({ now: context.now, current: active.answers[active.step], services: this.services })
-      .map((choice) => {
-        if (choice.kind === "location") return locationButton(t(choice.label));
-        if (choice.kind === "date-picker") {
-          return datePickerButton(t(choice.label), data(choice.value), { min: choice.min, max: choice.max });
-        }
-        return postbackButton(t(choice.label, choice.labelArgs), data(choice.value));
-      });
+    return this.shownChoices(step, active, context).map((choice): PromptButton => {
+      switch (choice.kind) {
+        case "location":
+          return { kind: "location", label: t(choice.label) };
+        case "date-picker":
+          return {
+            kind: "date-picker",
+            label: t(choice.label),
+            data: data(choice.value),
+            min: choice.min,
+            max: choice.max,
+          };
+        case "answer":
+          return { kind: "postback", label: t(choice.label, choice.labelArgs), data: data(choice.value) };
+      }
+    });
   }
 
-  private navigationButtons(active: ActiveFlow, locale: Locale): QuickReplyButton[] {
-    const t = (key: string) => this.texts.t(locale, key);
-    const buttons: QuickReplyButton[] = [];
-    if (active.history.length > 0) buttons.push(postbackButton(t("choice-back"), "c=back"));
-    buttons.push(postbackButton(t("choice-cancel"), "c=cancel"));
+  private navigation(active: ActiveFlow, locale: Locale): PromptButton[] {
+    const t = (key: string) => this.deps.texts.t(locale, key);
+    const buttons: PromptButton[] = [];
+    if (active.history.length > 0)
+      buttons.push({ kind: "postback", label: t("choice-back"), data: commandPostback("back") });
+    buttons.push({ kind: "postback", label: t("choice-cancel"), data: commandPostback("cancel") });
     return buttons;
   }
 
-  private reviewCard(
+  private reviewView(
     flow: FlowDefinition,
     active: ActiveFlow,
     locale: Locale,
     button: (value: string) => string,
-  ): Message {
-    const t = (key: string, args?: TextArgs) => this.texts.t(locale, key, args);
-    const format = { t, locale, services: this.services };
-    const rows = Object.entries(flow.steps)
-      .filter((entry): entry is [string, AskStep] => entry[1].kind === "ask" && Boolean(entry[1].reviewLabel))
-      .filter(([id]) => id in active.answers)
-      .map(([id, step]) => ({
-        type: "box" as const,
-        layout: "horizontal" as const,
-        spacing: "sm" as const,
-        contents: [
-          {
-            type: "box" as const,
-            layout: "vertical" as const,
-            flex: 5,
-            contents: [
-              { type: "text" as const, text: t(step.reviewLabel!), size: "xs" as const, color: "#888888" },
-              {
-                type: "text" as const,
-                text: clip(step.input.format(active.answers[id], format) || "-", reviewNarrativeLength),
-                size: "sm" as const,
-                wrap: true,
-              },
-            ],
-          },
-          {
-            type: "button" as const,
-            flex: 2,
-            height: "sm" as const,
-            style: "link" as const,
-            action: {
-              type: "postback" as const,
-              label: t("choice-edit"),
-              data: button(`edit:${id}`),
-              displayText: `${t("choice-edit")}: ${t(step.reviewLabel!)}`,
-            },
-          },
-        ],
-      }));
+  ): ReviewView {
+    const t = (key: string, args?: TextArgs) => this.deps.texts.t(locale, key, args);
+    const format = { t, locale, services: this.deps.services };
     return {
-      type: "flex",
-      altText: t("review-title"),
-      contents: {
-        type: "bubble",
-        header: {
-          type: "box",
-          layout: "vertical",
-          contents: [{ type: "text", text: t("review-title"), weight: "bold", size: "lg", wrap: true }],
+      title: t("review-title"),
+      rows: this.reviewedSteps(flow, active).map(([id, step]) => ({
+        label: t(step.reviewLabel!),
+        value: step.input.format(active.answers[id], format),
+        edit: {
+          label: t("choice-edit"),
+          data: button(`edit:${id}`),
+          displayText: t("review-edit-field", { field: t(step.reviewLabel!) }),
         },
-        body: { type: "box", layout: "vertical", spacing: "md", contents: rows },
-        footer: {
-          type: "box",
-          layout: "vertical",
-          spacing: "sm",
-          contents: [
-            {
-              type: "text",
-              text: t(flow.steps[active.step]!.prompt),
-              size: "xs",
-              wrap: true,
-              color: "#666666",
-            },
-            {
-              type: "button",
-              style: "primary",
-              action: {
-                type: "postback",
-                label: t("choice-submit"),
-                data: button("submit"),
-                displayText: t("choice-submit"),
-              },
-            },
-          ],
-        },
-      },
+      })),
+      footnote: t(flow.steps[active.step]!.prompt),
+      submit: { label: t("choice-submit"), data: button("submit") },
     };
+  }
+
+  /** The answered steps the review screen lists, in the flow's order. */
+  private reviewedSteps(flow: FlowDefinition, active: ActiveFlow): Array<[string, AskStep]> {
+    return Object.entries(flow.steps)
+      .filter((entry): entry is [string, AskStep] => entry[1].kind === "ask" && Boolean(entry[1].reviewLabel))
+      .filter(([id]) => id in active.answers);
+  }
+
+  /**
+   * A typed text that says one of the shown buttons' labels is that button's answer. The location and
+   * date-picker buttons only work on the phone: their typed labels are told so.
+   */
+  private typedButton(
+    text: string,
+    shown: QuickChoice[],
+  ): StepInput | { kind: "device-button"; choice: QuickChoice } {
+    const choice = shown.find((candidate) =>
+      this.deps.words.says(
+        text,
+        candidate.label,
+        candidate.kind === "answer" ? candidate.labelArgs : undefined,
+      ),
+    );
+    if (!choice) return { kind: "text", text };
+    if (choice.kind !== "answer") return { kind: "device-button", choice };
+    return { kind: "choice", value: choice.value };
+  }
+
+  /** "ส่งเรื่อง", "ยืนยัน", "แก้ไข สถานที่" or just "สถานที่" on the review screen. */
+  private typedReviewChoice(text: string, active: ActiveFlow): string | undefined {
+    const { words, texts } = this.deps;
+    if (words.says(text, "choice-submit") || words.says(text, "words-review-submit")) return "submit";
+    const flow = this.flow(active.id);
+    const field = this.reviewedSteps(flow, active).find(
+      ([, step]) =>
+        words.says(text, step.reviewLabel!) ||
+        words.saysIn(text, (locale) =>
+          texts.t(locale, "review-edit-field", { field: texts.t(locale, step.reviewLabel!) }),
+        ),
+    );
+    return field ? `edit:${field[0]}` : undefined;
   }
 
   /** A tapped answer button becomes a "choice" input if it belongs to the prompt on screen now. */
@@ -396,7 +416,7 @@ export class ConversationEngine {
     for (let guard = 0; guard < Object.keys(flow.steps).length; guard++) {
       const step = flow.steps[stepId];
       if (!step || step.kind === "review" || !(stepId in active.answers)) break;
-      if (step.input.followUp?.(active.answers[stepId], this.services)) break; // still being answered
+      if (step.input.followUp?.(active.answers[stepId], this.deps.services)) break; // still being answered
       const next = transitionFor(step, active.answers[stepId], active.answers);
       if (typeof next === "object") break;
       history.push(stepId);
@@ -418,10 +438,6 @@ export class ConversationEngine {
   }
 
   private text(locale: Locale, key: string, args?: TextArgs): Message {
-    return textMessage(this.texts.t(locale, key, args));
+    return textMessage(this.deps.texts.t(locale, key, args));
   }
-}
-
-function reviewWord(text: string): string | undefined {
-  return /^(ส่ง|ยืนยัน|ส่งเรื่อง|submit|send|confirm)$/i.test(text.trim()) ? "submit" : undefined;
 }

@@ -1,5 +1,8 @@
 import type { Message } from "../line/gateway";
 import type { Locale, TextArgs } from "../i18n";
+import type { Vocabulary } from "../i18n/vocabulary";
+import type { Geography } from "../geo";
+import type { EvidenceStore } from "../tips/evidence";
 import type { UserInput } from "./user-input";
 
 /** A button offered with a prompt (LINE quick reply). Labels are locale keys. */
@@ -25,7 +28,7 @@ export interface TextRef {
   args?: TextArgs;
 }
 
-/** Services an input kind may use while parsing; provided by the engine's host. */
+/** What an input kind gets while parsing one answer. */
 export interface InputContext {
   locale: Locale;
   now: Date;
@@ -34,12 +37,18 @@ export interface InputContext {
   /** The value already given at this step (evidence accumulates). */
   current: unknown;
   services: InputServices;
+  /** What typed words mean (locales/<lang>/words.ftl and every button label, in every language). */
+  words: Vocabulary;
   showLoading: () => Promise<void>;
 }
 
-/** Open-ended so input kinds can declare what they need without the engine knowing them. */
+/**
+ * The domain services input kinds use, provided by the composition root: the country's districts (the
+ * place step, locations sent as evidence) and the evidence store (media downloaded as they arrive).
+ */
 export interface InputServices {
-  [name: string]: unknown;
+  geography: Geography;
+  evidence: Pick<EvidenceStore, "storeFromLine">;
 }
 
 export interface FormatContext {
@@ -117,6 +126,11 @@ export interface FlowDefinition {
   steps: Record<string, Step>;
   /** Locale key of the message shown when the citizen cancels. */
   cancelled: string;
+  /**
+   * Leaving it loses the citizen's work (a half-filled report): a command that would start something
+   * else asks first. Flows without it (a status check, the quiz) simply give way.
+   */
+  confirmLeaving?: boolean;
 }
 
 export function defineFlow(flow: FlowDefinition): FlowDefinition {

@@ -1,6 +1,8 @@
 import { Schema, type Connection, type Model, type mongo } from "mongoose";
 import { driverCollection } from "../data/database";
 import { sessionOption } from "../data/unit-of-work";
+import type { Locale, TextArgs } from "../i18n";
+import { bangkokClock, formatBangkokDay } from "../i18n/bangkok-time";
 
 interface CounterDocument {
   _id: string;
@@ -69,6 +71,21 @@ export class RateLimiter {
 /** The verdict for the `count`th hit in a window. */
 export function limitCheck(count: number, limit: Limit): LimitCheck {
   return count <= limit.max ? { allowed: true } : { allowed: false, firstRefusal: count === limit.max + 1 };
+}
+
+/** When the window that `now` falls in ends: a refused citizen may go on from then. */
+export function retryAt(limit: Limit, now: Date): Date {
+  return new Date((Math.floor(now.getTime() / limit.windowMs) + 1) * limit.windowMs);
+}
+
+/** Arguments for a limit notice that says when to continue: `time` ("14:05"), `date`, `minutes`. */
+export function retryTimeArgs(limit: Limit, now: Date, locale: Locale): TextArgs {
+  const at = retryAt(limit, now);
+  return {
+    time: bangkokClock(at),
+    date: formatBangkokDay(at, locale),
+    minutes: Math.max(1, Math.ceil((at.getTime() - now.getTime()) / 60_000)),
+  };
 }
 
 export const citizenLimits = {

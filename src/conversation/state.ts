@@ -4,6 +4,7 @@ import { sessionOption } from "../data/unit-of-work";
 import type { Sealer } from "../crypto/sealer";
 import type { Locale } from "../i18n";
 import type { Answers } from "./flow";
+import type { Command } from "./commands";
 import { limitCheck, type Limit, type LimitCheck } from "./rate-limit";
 
 /** Bump when the shape below changes; state of another shape is discarded, not crashed on. */
@@ -19,6 +20,8 @@ export interface ActiveFlow {
   editing: boolean;
   answers: Answers;
   startedAt: Date;
+  /** Asked "leave this half-filled form to do this instead?" and not answered yet (see CitizenChat). */
+  leaving?: Command;
 }
 
 /** A chat's conversation state, as the engine sees it. */

@@ -30,7 +30,12 @@ export async function startLocalLine(
   const base = `http://127.0.0.1:${port}`;
   const service = await startService(
     { ...config, port, line: { ...config.line, apiBaseUrl: base, dataApiBaseUrl: base } },
-    { logger, extraRouters: [platform.router, createEmulatorRouter(platform)] },
+    {
+      logger,
+      extraRouters: [platform.router, createEmulatorRouter(platform)],
+      // Webhooks signed with the dev channel secret by outside tools reply like the emulator's own.
+      onSignedWebhookEvents: (events) => platform.acceptSignedEvents(events),
+    },
   );
   stops.push(() => service.stop());
   platform.setWebhookUrl(`${service.url}/webhook`);

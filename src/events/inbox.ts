@@ -31,8 +31,16 @@ export interface InboxRecord {
    */
   answer?: string;
   redelivered: boolean;
+  /**
+   * When a reply carrying the answer left for LINE. With an answer but no outcome on record, it says
+   * whether a process that died meanwhile may have delivered it (reply has no retry key).
+   */
+  replySentAt?: Date;
   lastError?: string;
-  /** For a dead letter: whether it failed before its effects were applied or after ("deliver"). */
+  /**
+   * Where the latest failure happened; for a dead letter, where it failed for good. A recorded answer
+   * without a failed delivery on record means whoever applied the event stopped while sending it.
+   */
   failedAt?: TurnStage;
   /** TTL: processed ids are kept only long enough to recognise redeliveries. */
   expiresAt?: Date;
@@ -52,6 +60,7 @@ export function inboxModel(connection: Connection): Model<InboxRecord> {
       payload: String,
       answer: String,
       redelivered: { type: Boolean, default: false },
+      replySentAt: Date,
       lastError: String,
       failedAt: String,
       expiresAt: Date,
@@ -118,7 +127,10 @@ export class Inbox {
       marks.map(({ id, expiresAt }) => ({
         updateOne: {
           filter: { _id: id },
-          update: { $set: { status: "done", expiresAt }, $unset: { payload: 1, answer: 1, lastError: 1 } },
+          update: {
+            $set: { status: "done", expiresAt },
+            $unset: { payload: 1, answer: 1, lastError: 1, failedAt: 1, replySentAt: 1 },
+          },
         },
       })),
       { ordered: false },
@@ -177,16 +189,21 @@ export class Inbox {
     if (result.matchedCount === 0) throw new EventAlreadyAppliedError();
   }
 
+  /** A reply with the recorded answer has left for LINE (see `replySentAt`). */
+  async markReplySent(id: string, now = new Date()): Promise<void> {
+    await this.collection.updateOne({ _id: id, status: "pending" }, { $set: { replySentAt: now } });
+  }
+
   /** Delivered (or nothing to deliver): only the id stays, to recognise redeliveries. */
   async markDone(id: string, retentionMs: number, now = new Date()): Promise<void> {
     await this.doneMarks.run({ id, expiresAt: new Date(now.getTime() + retentionMs) });
   }
 
-  /** A transient failure: the event stays at the head of its chat until `retryAt`. */
-  async markRetry(id: string, reason: string, retryAt: Date): Promise<void> {
+  /** A transient failure at `stage`: the event stays at the head of its chat until `retryAt`. */
+  async markRetry(id: string, reason: string, stage: TurnStage, retryAt: Date): Promise<void> {
     await this.collection.updateOne(
       { _id: id },
-      { $set: { notBefore: retryAt, lastError: reason }, $inc: { attempts: 1 } },
+      { $set: { notBefore: retryAt, lastError: reason, failedAt: stage }, $inc: { attempts: 1 } },
     );
   }
 

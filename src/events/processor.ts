@@ -16,6 +16,14 @@ export type AnswerDelivery = (
   attempt: DeliveryAttempt,
 ) => Promise<void>;
 
+/** See `EventProcessor.status`. */
+export interface ProcessingStatus {
+  behind: boolean;
+  lagMs: number;
+  chatsRunning: number;
+  chatsWaiting: number;
+}
+
 export interface EventProcessorOptions {
   inbox: Inbox;
   leases: Leases;
@@ -44,6 +52,8 @@ export interface EventProcessorOptions {
    * 300 events/s; more does not process faster once the CPU is busy (docs/PERFORMANCE.md).
    */
   maxConcurrentSources?: number;
+  /** Processing counts as behind intake when an event waited longer than this (default 30 s). */
+  behindAfterMs?: number;
   /** Pending events of one source read per query. */
   batchSize?: number;
   now?: () => Date;
@@ -71,12 +81,16 @@ export class EventProcessor {
   private readonly batchSize: number;
   private readonly now: () => Date;
   private stopped = false;
+  private lagMs = 0;
+  private behind = false;
+  private readonly behindAfterMs: number;
 
   constructor(private readonly options: EventProcessorOptions) {
     this.retryWindowMs = options.retryWindowMs ?? 60 * 60_000;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
     this.sourceLeaseMs = options.sourceLeaseMs ?? 60_000;
     this.maxConcurrentSources = options.maxConcurrentSources ?? 8;
+    this.behindAfterMs = options.behindAfterMs ?? 30_000;
     this.batchSize = options.batchSize ?? 10;
     this.now = options.now ?? (() => new Date());
   }
@@ -97,6 +111,37 @@ export class EventProcessor {
     const sources = await this.options.inbox.sourcesWithDueWork(this.now());
     sources.forEach((source) => this.schedule(source));
     return sources.length;
+  }
+
+  /**
+   * How far processing is behind intake, for readiness and operators: the wait of the last event
+   * taken up (0 when nothing is running or waiting) and the chats in hand. The webhook keeps
+   * acknowledging while behind (the events are safe in the inbox); this says so instead of letting
+   * citizens find out.
+   */
+  status(): ProcessingStatus {
+    const idle = this.running.size === 0 && this.waiting.size === 0;
+    return {
+      behind: !idle && this.behind,
+      lagMs: idle ? 0 : this.lagMs,
+      chatsRunning: this.running.size,
+      chatsWaiting: this.waiting.size,
+    };
+  }
+
+  /** Notes an event's wait; logs once when processing falls behind and once when it has caught up. */
+  private noteLag(record: InboxRecord): void {
+    this.lagMs = Math.max(0, this.now().getTime() - record.receivedAt.getTime());
+    if (!this.behind && this.lagMs > this.behindAfterMs) {
+      this.behind = true;
+      this.options.logger.warn(
+        { lagMs: this.lagMs, chatsWaiting: this.waiting.size },
+        "event processing is behind intake",
+      );
+    } else if (this.behind && this.lagMs < this.behindAfterMs / 2) {
+      this.behind = false;
+      this.options.logger.info({ lagMs: this.lagMs }, "event processing caught up");
+    }
   }
 
   /** Resolves when no pass is running or waiting (graceful shutdown, tests). */
@@ -174,8 +219,12 @@ export class EventProcessor {
       return this.failed(record, undefined, new TurnError(error, record._id, record.type, "apply"));
     }
 
+    this.noteLag(record);
     let answer = inbox.openAnswer(record);
     const resend = answer !== undefined;
+    // Its reply had left for LINE and no outcome was recorded: the process sending it died (or lost
+    // its lease) mid-send, so LINE may have delivered it although nobody here knows.
+    const interrupted = resend && record.replySentAt !== undefined && record.failedAt !== "deliver";
     if (answer === undefined) {
       try {
         answer = await transactions.run(async () => {
@@ -193,8 +242,15 @@ export class EventProcessor {
         await deliver(event, record._id, answer, {
           purpose: "turn",
           resend,
+          interrupted,
           receivedAt: record.receivedAt,
           now: this.now(),
+          // Best effort, not awaited: a crash before it lands is the one gap left (see deliverAnswer).
+          onReplySent: () => {
+            inbox.markReplySent(record._id, this.now()).catch((error: unknown) => {
+              logger.warn({ eventId: record._id, error: errorName(error) }, "could not note a reply as sent");
+            });
+          },
         });
         this.delivered.add(record._id);
       } catch (error) {
@@ -231,7 +287,12 @@ export class EventProcessor {
     if (failure.kind === "transient" && !expired) {
       const delayMs = Math.min(this.maxRetryDelayMs, 1000 * 2 ** (attempts - 1));
       logger.warn({ ...fields, retryInMs: delayMs }, "event failed; will retry");
-      await inbox.markRetry(record._id, errorName(failure.cause), new Date(now.getTime() + delayMs));
+      await inbox.markRetry(
+        record._id,
+        errorName(failure.cause),
+        failure.stage,
+        new Date(now.getTime() + delayMs),
+      );
       return false;
     }
     logger.error({ ...fields, deadLetter: true }, "event failed for good; dead-lettered");
@@ -250,6 +311,7 @@ export class EventProcessor {
       await deliver(event, record._id, apology(locale), {
         purpose: "apology",
         resend: false,
+        interrupted: false,
         receivedAt: record.receivedAt,
         now: this.now(),
       });

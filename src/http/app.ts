@@ -14,10 +14,12 @@ export interface AppOptions {
   /** Routers mounted in order (webhook, admin API, evidence, dev tools); each owns its body parsing. */
   routers: Router[];
   ready: () => Promise<boolean>;
+  /** Shown with readiness (how far processing is behind intake); never a reason to turn red. */
+  readinessDetail?: () => Record<string, unknown>;
 }
 
 /** The express application: request ids, health probes, the feature routers, one error handler. */
-export function createApp({ logger, routers, ready }: AppOptions): Express {
+export function createApp({ logger, routers, ready, readinessDetail }: AppOptions): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", true);
@@ -33,7 +35,7 @@ export function createApp({ logger, routers, ready }: AppOptions): Express {
   });
   app.get("/readyz", async (_req, res) => {
     const ok = await ready();
-    res.status(ok ? 200 : 503).json({ status: ok ? "ready" : "not ready" });
+    res.status(ok ? 200 : 503).json({ status: ok ? "ready" : "not ready", ...readinessDetail?.() });
   });
 
   routers.forEach((router) => app.use(router));

@@ -1,5 +1,5 @@
 import express, { type RequestHandler, type Router } from "express";
-import { middleware as lineSignature } from "@line/bot-sdk";
+import { middleware as lineSignature, type webhook } from "@line/bot-sdk";
 import type { Logger } from "../log";
 import type { Inbox } from "../events/inbox";
 import type { EventProcessor } from "../events/processor";
@@ -16,6 +16,8 @@ export interface WebhookRouteOptions {
   accepting: () => boolean;
   /** The service's clock: the inbox's times must agree with the processor's. */
   now: () => Date;
+  /** Local mode only: the fake LINE platform learns the reply tokens of webhooks it did not send. */
+  onSignedEvents?: (events: webhook.Event[]) => void;
 }
 
 /**
@@ -34,11 +36,19 @@ export function webhookRouter(options: WebhookRouteOptions): Router {
   return router;
 }
 
-function acceptEvents({ inbox, processor, logger, accepting, now }: WebhookRouteOptions): RequestHandler {
+function acceptEvents({
+  inbox,
+  processor,
+  logger,
+  accepting,
+  now,
+  onSignedEvents,
+}: WebhookRouteOptions): RequestHandler {
   return async (req, res, next) => {
     try {
       if (!accepting()) throw new HttpError(503, "shutting down");
       const events = parseWebhookBody(req.body);
+      onSignedEvents?.(events);
       const result = await inbox.accept(events, now());
       // Written directly: express's res.json (serialiser, charset and ETag handling) is a noticeable share of an ack.
       res

@@ -9,7 +9,23 @@ type FluentBundle = Fluent.FluentBundle;
 
 export const supportedLocales = ["th", "en"] as const;
 export type Locale = (typeof supportedLocales)[number];
+/** Thai: the office's language, and everyone's until they (or their LINE profile) choose English. */
 export const defaultLocale: Locale = "th";
+
+/** The other language: what the language button switches to. */
+export function otherLocale(locale: Locale): Locale {
+  return locale === "th" ? "en" : "th";
+}
+
+/** Dates as each language's readers expect them: Buddhist-era years in Thai, day-month-year in English. */
+export function dateLocaleTag(locale: Locale): string {
+  return locale === "th" ? "th-TH-u-ca-buddhist" : "en-GB";
+}
+
+/** The name of a place (or anything named in both languages) in the reader's language. */
+export function nameIn(locale: Locale, named: { nameTh: string; nameEn: string }): string {
+  return locale === "th" ? named.nameTh : named.nameEn;
+}
 
 export type TextArgs = Record<string, Fluent.FluentVariable>;
 

@@ -1,8 +1,7 @@
 import cron, { type ScheduledTask } from "node-cron";
 import type { Logger } from "../log";
 import type { Leases } from "./leases";
-
-export const scheduleTimeZone = "Asia/Bangkok";
+import { bangkokTimeZone } from "../i18n/bangkok-time";
 
 export type Job = (now: Date) => Promise<void>;
 
@@ -26,7 +25,7 @@ export class JobScheduler {
       expression,
       () => this.track(this.runOnce(name, job, options.leaseMs ?? 10 * 60_000)),
       {
-        timezone: scheduleTimeZone,
+        timezone: bangkokTimeZone,
         name,
       },
     );

@@ -54,14 +54,15 @@ export class LineGateway {
    * Replies with up to 5 messages. Throws InvalidReplyTokenError when the token is spent or expired.
    * Reply takes no retry key, so when an attempt failed in a way that may have delivered it (a 5xx,
    * a lost connection) and the retry then finds the token spent, the earlier attempt delivered it:
-   * that counts as sent — falling back to push would show the answer twice.
+   * that counts as sent — falling back to push would show the answer twice. `onSent` is called when
+   * an attempt's request has been handed to the network: from then on LINE may act on it.
    */
-  async reply(replyToken: string, messages: Message[]): Promise<void> {
+  async reply(replyToken: string, messages: Message[], onSent?: () => void): Promise<void> {
     let mayHaveLanded = false;
     try {
       await this.call("reply", async () => {
         try {
-          return await this.api.post("/v2/bot/message/reply", { replyToken, messages });
+          return await this.api.post("/v2/bot/message/reply", { replyToken, messages }, {}, onSent);
         } catch (error) {
           if (isAmbiguousFailure(error)) mayHaveLanded = true;
           throw error;
@@ -275,8 +276,14 @@ class JsonApi {
     return this.request("GET", path, undefined, {});
   }
 
-  post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<JsonResponse> {
-    return this.request("POST", path, JSON.stringify(body), headers);
+  /** `onSent`: the request has been written out in full (LINE may act on it even if no answer comes). */
+  post(
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+    onSent?: () => void,
+  ): Promise<JsonResponse> {
+    return this.request("POST", path, JSON.stringify(body), headers, onSent);
   }
 
   /** A call with no request body (rich menu link, unlink). */
@@ -290,6 +297,7 @@ class JsonApi {
     path: string,
     payload: string | undefined,
     extraHeaders: Record<string, string>,
+    onSent?: () => void,
   ): Promise<JsonResponse> {
     const url = new URL(path, this.base);
     const send = url.protocol === "https:" ? https.request : http.request;
@@ -332,6 +340,7 @@ class JsonApi {
       );
       request.on("timeout", () => request.destroy(new Error(`no answer within ${requestTimeoutMs} ms`)));
       request.on("error", failed);
+      if (onSent) request.once("finish", onSent);
       request.end(payload);
     });
   }

@@ -6,8 +6,10 @@ export const limits = {
   textLength: 5000,
   quickReplyItems: 13,
   actionLabel: 20,
+  flexActionLabel: 40,
   postbackData: 300,
   altText: 1500,
+  carouselBubbles: 12,
 } as const;
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });

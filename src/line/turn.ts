@@ -49,6 +49,14 @@ export interface DeliveryAttempt {
   purpose: "turn" | "apology";
   /** The answer was recorded earlier and an earlier attempt may have delivered it. */
   resend: boolean;
+  /**
+   * A re-send after an attempt whose reply had left for LINE stopped without an outcome (the process
+   * was killed): a reply token LINE now calls invalid was spent by that attempt, however long ago —
+   * by the time another process retries, the token's minute has usually passed.
+   */
+  interrupted: boolean;
+  /** Told when a reply's request has left for LINE, so a crash after it can be recognised later. */
+  onReplySent?: () => void;
   /** When the webhook carrying the event arrived here. */
   receivedAt: Date;
   now: Date;
@@ -58,7 +66,9 @@ export interface DeliveryAttempt {
  * Sends an event's answer: as a reply while the token is good; if it is spent or expired (an event
  * processed late, or an answer re-sent after a failure), a 1:1 chat gets it by push keyed by the
  * event id, so a second attempt is answered 409 by LINE instead of being delivered twice. A re-send
- * whose token LINE rejects within the token's lifetime was delivered by the earlier attempt: no push.
+ * whose token LINE rejects within the token's lifetime, or after a crash cut short an attempt whose
+ * reply had already left, was delivered by that attempt: no push. (Killed between the reply leaving
+ * and that being recorded — one database write — the answer can still be pushed a second time.)
  * Groups and standby mode get no push: that would be unsolicited.
  */
 export async function deliverAnswer(
@@ -74,11 +84,13 @@ export async function deliverAnswer(
   const replyToken = "replyToken" in event ? event.replyToken : undefined;
   if (replyToken) {
     try {
-      await line.reply(replyToken, messages);
+      await line.reply(replyToken, messages, attempt.onReplySent);
       return;
     } catch (error) {
       if (!(error instanceof InvalidReplyTokenError)) throw error;
-      if (attempt.resend && attempt.now.getTime() - attempt.receivedAt.getTime() < surelyUnexpiredMs) {
+      const spentByUs =
+        attempt.interrupted || attempt.now.getTime() - attempt.receivedAt.getTime() < surelyUnexpiredMs;
+      if (attempt.resend && spentByUs) {
         logger.info({ eventId }, "reply token used by the earlier attempt: the answer was delivered");
         return;
       }

@@ -5,7 +5,7 @@ import type { Tip } from "../tips/tip";
 import type { TipService } from "../tips/tip-service";
 import { routeNotifications } from "./dispatch";
 import type { OfficerDirectory } from "./directory";
-import { bangkokDay } from "./format";
+import { bangkokDate } from "../i18n/bangkok-time";
 import type { CaseAlert, DeadlineAlert, Officer } from "./models";
 import type { NewNotification, NotificationOutbox } from "./outbox";
 import { officerPrincipal, type CaseRouter } from "./routing";
@@ -118,7 +118,7 @@ export class DeadlineWatch {
 
   /** A morning summary per group of its open and overdue cases; once per group per Bangkok day. */
   async digest(now: Date): Promise<number> {
-    const day = bangkokDay(now);
+    const day = bangkokDate(now);
     const groups = await this.deps.directory.activeGroups();
     const notifications: NewNotification[] = [];
     for (const group of groups) {

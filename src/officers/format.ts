@@ -1,11 +1,9 @@
-import type { Locale, TextArgs, Translator } from "../i18n";
+import { dateLocaleTag, nameIn, type Locale, type TextArgs, type Translator } from "../i18n";
 import type { Geography } from "../geo";
 import type { EvidenceLocation, Tip, TipDetails } from "../tips/tip";
 import type { Scope } from "./scope";
-import { formatThaiOrEnglishDate } from "../conversation/inputs/incident-date";
 import { districtArgs } from "../conversation/inputs/place";
-
-export const bangkok = "Asia/Bangkok";
+import { bangkokTimeZone, formatCalendarDay } from "../i18n/bangkok-time";
 
 /**
  * Officer-facing wording of case fields, reusing the citizen texts for categories, agency types and
@@ -43,7 +41,7 @@ export class CaseFormatter {
     const province = tip.provinceId ? this.geography.findProvince(tip.provinceId) : undefined;
     if (!tip.districtId) {
       const unknown = this.t(locale, "place-outside-label");
-      return province ? `${locale === "th" ? province.nameTh : province.nameEn} (${unknown})` : unknown;
+      return province ? `${nameIn(locale, province)} (${unknown})` : unknown;
     }
     const district = this.geography.findDistrict(tip.districtId);
     if (!district) return tip.districtId;
@@ -69,17 +67,17 @@ export class CaseFormatter {
 
   /** Date and time to the minute, never the second (officers' views carry no finer time, coarse-time.ts). */
   dateTime(date: Date, locale: Locale): string {
-    const tag = locale === "th" ? "th-TH-u-ca-buddhist" : "en-GB";
+    const tag = dateLocaleTag(locale);
     return new Intl.DateTimeFormat(tag, {
       dateStyle: "medium",
       timeStyle: "short",
-      timeZone: bangkok,
+      timeZone: bangkokTimeZone,
     }).format(date);
   }
 
   incidentDate(details: TipDetails, locale: Locale): string {
     const when = details.incidentDate;
-    if (when.kind === "exact") return formatThaiOrEnglishDate(when.date, locale);
+    if (when.kind === "exact") return formatCalendarDay(when.date, locale);
     if (when.kind === "approximate") return when.text;
     return this.t(locale, "review-date-unknown");
   }
@@ -92,14 +90,14 @@ export class CaseFormatter {
       const province = this.geography.provinces.find((p) => p.id === id);
       places.push(
         this.t(locale, "officer-scope-province", {
-          name: province ? (locale === "th" ? province.nameTh : province.nameEn) : id,
+          name: province ? nameIn(locale, province) : id,
         }),
       );
     }
     for (const id of scope.districtIds) places.push(this.district({ districtId: id }, locale));
     for (const id of scope.regionIds ?? []) {
       const region = this.geography.findRegion(id);
-      places.push(region ? (locale === "th" ? region.nameTh : region.nameEn) : id);
+      places.push(region ? nameIn(locale, region) : id);
     }
     if (scope.fallback) places.push(this.t(locale, "officer-scope-fallback"));
     const categories =
@@ -117,9 +115,4 @@ export class CaseFormatter {
     const key = `officer-close-reason-${reason}`;
     return this.has(locale, key) ? this.t(locale, key) : reason;
   }
-}
-
-/** The calendar day in Bangkok, "2025-11-25": digests are once per local day. */
-export function bangkokDay(date: Date): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: bangkok }).format(date);
 }

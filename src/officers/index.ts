@@ -1,7 +1,6 @@
 import type { Router } from "express";
 import type { ServiceContext } from "../service";
 import type { Feature } from "../events/router";
-import type { Locale } from "../i18n";
 import type { FlowAction } from "../conversation/engine";
 import type { FlowDefinition } from "../conversation/flow";
 import type { Geography } from "../geo";
@@ -23,7 +22,7 @@ import { CaseFormatter } from "./format";
 import { caseAlertModel, officerSessionModel } from "./models";
 import { notificationRenderer } from "./notifications";
 import { NotificationOutbox } from "./outbox";
-import { reporterRelay } from "./reporter-relay";
+import { reporterRelay, type ReporterRelay } from "./reporter-relay";
 import { CaseRouter, officerPrincipal, type Principal, type RouteLevel } from "./routing";
 import { CaseThread } from "./thread";
 
@@ -55,8 +54,11 @@ export interface Officers {
   feature: Feature;
   /** Admin API (/admin/api) and evidence links (/evidence/:id); mount before other /admin/api routers. */
   routers: Router[];
-  /** For CitizenActionDeps.reporterMessages: officer questions shown at a status check. */
-  reporterMessages: (tip: Tip, locale: Locale) => Promise<string[]>;
+  /** For CitizenActionDeps.reporterQuestions: officer questions shown at a status check. */
+  reporterQuestions: ReporterRelay["reporterQuestions"];
+  /** For CitizenChatDeps: refusing a reply before it is typed, and finding the report a typed "answer" is for. */
+  replyRefusal: ReporterRelay["replyRefusal"];
+  awaitingAnswer: ReporterRelay["awaitingAnswer"];
   /** For CitizenActionDeps.handlerOf: who handles a tip, so the reporter is told the truth. */
   handlerOf: (tip: Tip) => Promise<TipHandler>;
   /** Flow actions to merge into the engine's action map ("relay-reporter-reply"). */
@@ -190,7 +192,9 @@ export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Offi
       adminApiRouter({ tokens, tips: deps.tips, cases, router, audit, links, now }),
       evidenceRouter({ links, evidence: deps.evidence, cases, audit, principalOf, now, logger: log }),
     ],
-    reporterMessages: relay.reporterMessages,
+    reporterQuestions: relay.reporterQuestions,
+    replyRefusal: relay.replyRefusal,
+    awaitingAnswer: relay.awaitingAnswer,
     handlerOf: async (tip) => {
       // The route recorded at submission is what happened; a tip whose routing failed is routed by the sweep.
       const level = (await router.routeOf(tip._id))?.level ?? (await router.routeFor(tip)).level;

@@ -1,8 +1,9 @@
-import { isLocale, type Locale } from "../i18n";
+import { defaultLocale, isLocale, type Locale } from "../i18n";
 import type { Sealer } from "../crypto/sealer";
 import type { Message } from "../line/gateway";
 import { clip, postbackButton, textMessage, withQuickReplies } from "../line/messages";
 import { commandPostback } from "../conversation/postback";
+import { statusExplanationArgs } from "../conversation/citizen-actions";
 import type { Tip } from "../tips/tip";
 import type { TipService } from "../tips/tip-service";
 import { caseCard, type CardAudience } from "./cards";
@@ -45,7 +46,7 @@ export function notificationRenderer(deps: RendererDeps): Renderer {
     if (target.type === "group") {
       const group = await directory.group(target.id);
       if (!group || group.status !== "active") return { skip: "recipient-inactive" };
-      return { to: directory.openGroupChat(group), locale: "th", audience: "group" };
+      return { to: directory.openGroupChat(group), locale: defaultLocale, audience: "group" };
     }
     if (target.type === "officer") {
       const officer = await directory.officer(target.id);
@@ -56,7 +57,7 @@ export function notificationRenderer(deps: RendererDeps): Renderer {
     if (!contact) return { skip: "no-reporter-contact" };
     return {
       to: deps.sealer.openText(contact.userId, "reporter_contacts.userId"),
-      locale: isLocale(contact.locale) ? contact.locale : "th",
+      locale: isLocale(contact.locale) ? contact.locale : defaultLocale,
       audience: "officer",
     };
   }
@@ -92,15 +93,25 @@ export function notificationRenderer(deps: RendererDeps): Renderer {
       }
       case "reporter-status": {
         const status = String(notification.params?.status ?? tip.status) as Tip["status"];
-        return [
-          textMessage(
-            f.t(locale, "reply-status-update", {
-              code: tip.code,
-              status: f.status(status, locale),
-              explained: f.t(locale, `tip-status-${status}-explained`),
-            }),
-          ),
-        ];
+        // The update leads somewhere: the report's status, with its questions and buttons.
+        return withQuickReplies(
+          [
+            textMessage(
+              f.t(locale, "reply-status-update", {
+                code: tip.code,
+                status: f.status(status, locale),
+                explained: f.t(locale, `tip-status-${status}-explained`, statusExplanationArgs(tip, locale)),
+              }),
+            ),
+          ],
+          [
+            postbackButton(
+              f.t(locale, "status-button", { code: tip.code }),
+              commandPostback("status", tip.code),
+              f.t(locale, "status-check-display", { code: tip.code }),
+            ),
+          ],
+        );
       }
       case "reporter-answer": {
         // Groups learn only that there is an answer; its text goes to officers in 1:1.

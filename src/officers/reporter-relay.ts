@@ -1,5 +1,6 @@
-import type { Locale } from "../i18n";
 import type { FlowAction } from "../conversation/engine";
+import type { TextRef } from "../conversation/flow";
+import type { ReporterQuestion } from "../conversation/citizen-actions";
 import { storedEvidenceIds, type EvidenceList } from "../conversation/inputs/evidence";
 import type { EvidenceStore } from "../tips/evidence";
 import type { Tip } from "../tips/tip";
@@ -27,25 +28,72 @@ export interface ReporterRelayDeps {
 /** How many officer messages a status check shows (the status card shows the last three). */
 const shownOnStatusCheck = 3;
 
+/** The reporter's side of the anonymous thread, as the citizen chat uses it. */
+export interface ReporterRelay {
+  /** Officers' questions shown at a status check, answered ones marked. */
+  reporterQuestions: (tip: Tip) => Promise<ReporterQuestion[]>;
+  /** Why this pseudonym cannot answer about this report (closed, or not theirs): asked before the reply flow starts. */
+  replyRefusal: (reporter: string, code: string) => Promise<TextRef | undefined>;
+  /** Codes of the reporter's open reports with a question waiting for them. */
+  awaitingAnswer: (reporter: string) => Promise<string[]>;
+  /** The "reporter-reply" flow's action. */
+  relayReporterReply: FlowAction;
+}
+
 /**
  * The reporter's side of the anonymous thread: officer questions shown at a status check, and the
  * "reporter-reply" flow's action that puts the answer (and any new evidence) into the case and in
- * front of the officer who asked — after checking that this pseudonym submitted that tip.
+ * front of the officer who asked — after checking that this pseudonym submitted that tip, both when
+ * the reply starts and when it is sent (the case may close meanwhile).
  */
-export function reporterRelay(deps: ReporterRelayDeps): {
-  reporterMessages: (tip: Tip, locale: Locale) => Promise<string[]>;
-  relayReporterReply: FlowAction;
-} {
-  const { tips, thread, format: f } = deps;
+export function reporterRelay(deps: ReporterRelayDeps): ReporterRelay {
+  const { tips, thread } = deps;
 
-  async function reporterMessages(tip: Tip, locale: Locale): Promise<string[]> {
+  async function reporterQuestions(tip: Tip): Promise<ReporterQuestion[]> {
     const messages = await thread.recent(tip._id, shownOnStatusCheck, "to-reporter");
-    return messages.map((message) =>
-      f.t(locale, "reply-status-check-question", {
-        date: f.dateTime(message.at, locale),
-        question: message.text,
-      }),
-    );
+    return messages.map((message) => ({
+      text: message.text,
+      at: message.at,
+      answered: message.answeredAt !== undefined,
+    }));
+  }
+
+  /** The tip a reply is for and whether this pseudonym may answer it; refusals are audited. */
+  async function replyTarget(
+    reporter: string,
+    code: string | null,
+  ): Promise<{ tip: Tip } | { refusal: "closed" | "not-owner"; tip: Tip | null; owns: boolean }> {
+    const tip = code ? await tips.findByCode(code) : null;
+    const owns = tip ? await tips.reporterTips.exists({ reporter, tipId: tip._id }) : null;
+    // Closed is checked first: once the case has been closed a while, the link from the reporter to
+    // it is gone (it expires with the case), and "closed" is the true answer for them. It tells
+    // nobody else anything a status check with the code would not.
+    const refusal = tip?.status === "closed" ? "closed" : !tip || !owns ? "not-owner" : undefined;
+    if (!refusal && tip) return { tip };
+    await deps.audit.record({
+      actor: "reporter",
+      action: "reporter-reply",
+      channel: "line",
+      outcome: "refused",
+      reason: refusal,
+      ...(tip && owns && { tipId: tip._id, tipCode: tip.code }),
+    });
+    return { refusal: refusal ?? "not-owner", tip, owns: Boolean(owns) };
+  }
+
+  const refusalText = (refusal: "closed" | "not-owner"): TextRef => ({
+    key: refusal === "closed" ? "reply-case-closed" : "reply-not-found",
+  });
+
+  async function replyRefusal(reporter: string, code: string): Promise<TextRef | undefined> {
+    const target = await replyTarget(reporter, normalizeTrackingCode(code));
+    return "refusal" in target ? refusalText(target.refusal) : undefined;
+  }
+
+  async function awaitingAnswer(reporter: string): Promise<string[]> {
+    const open = (await tips.listForReporter(reporter, 10)).filter((tip) => tip.status !== "closed");
+    const waiting = await Promise.all(open.map((tip) => thread.hasOpenQuestion(tip._id)));
+    return open.filter((_, index) => waiting[index]).map((tip) => tip.code);
   }
 
   /** Officers to hand the answer to: whoever asked last, else the assignee, else the case's route. */
@@ -81,25 +129,13 @@ export function reporterRelay(deps: ReporterRelayDeps): {
   const relayReporterReply: FlowAction = async (answers, context) => {
     const evidenceIds = storedEvidenceIds(answers.evidence as EvidenceList | undefined);
     const code = typeof answers.code === "string" ? normalizeTrackingCode(answers.code) : null;
-    const tip = code ? await tips.findByCode(code) : null;
-    const owns = tip ? await tips.reporterTips.exists({ reporter: context.key, tipId: tip._id }) : null;
-    // Closed is checked first: once the case has been closed a while, the link from the reporter to
-    // it is gone (it expires with the case), and "closed" is the true answer for them. It tells
-    // nobody else anything a status check with the code would not.
-    const refusal = tip?.status === "closed" ? "closed" : !tip || !owns ? "not-owner" : undefined;
-    if (refusal || !tip) {
+    const target = await replyTarget(context.key, code);
+    if ("refusal" in target) {
       // Nothing is linked to a case the sender cannot answer for; their uploads are discarded.
       if (evidenceIds.length > 0) await deps.evidence.discardDraft(context.key, evidenceIds);
-      await deps.audit.record({
-        actor: "reporter",
-        action: "reporter-reply",
-        channel: "line",
-        outcome: "refused",
-        reason: refusal,
-        ...(tip && owns && { tipId: tip._id, tipCode: tip.code }),
-      });
-      return { key: refusal === "closed" ? "reply-case-closed" : "reply-not-found" };
+      return refusalText(target.refusal);
     }
+    const { tip } = target;
 
     const attached =
       evidenceIds.length > 0
@@ -116,6 +152,7 @@ export function reporterRelay(deps: ReporterRelayDeps): {
       },
       context.now,
     );
+    await thread.markQuestionsAnswered(tip._id, context.now);
     await deps.outbox.enqueue(await answerRecipients(tip, message));
     deps.outbox.kick();
     await deps.audit.record({
@@ -130,5 +167,5 @@ export function reporterRelay(deps: ReporterRelayDeps): {
     return { key: "reply-sent", args: { code: tip.code } };
   };
 
-  return { reporterMessages, relayReporterReply };
+  return { reporterQuestions, replyRefusal, awaitingAnswer, relayReporterReply };
 }

@@ -16,6 +16,8 @@ export interface TipMessage {
   body: string;
   evidenceIds: string[];
   at: Date;
+  /** A question to the reporter that they have answered since (the minute of the answer). */
+  answeredAt?: Date;
 }
 
 export function tipMessageModel(connection: Connection): Model<TipMessage> {
@@ -27,6 +29,7 @@ export function tipMessageModel(connection: Connection): Model<TipMessage> {
       body: { type: String, required: true },
       evidenceIds: { type: [String], default: [] },
       at: { type: Date, required: true },
+      answeredAt: Date,
     },
     { collection: "tip_messages", versionKey: false },
   );
@@ -41,6 +44,7 @@ export interface OpenedMessage {
   text: string;
   evidenceIds: string[];
   at: Date;
+  answeredAt?: Date;
 }
 
 export class CaseThread {
@@ -91,6 +95,27 @@ export class CaseThread {
     return messages.reverse().map((message) => this.open(message));
   }
 
+  /**
+   * The reporter answered: every question still open on the case counts as answered (an answer may
+   * take several questions at once, and their minute-precision times cannot order them finer).
+   */
+  async markQuestionsAnswered(tipId: Types.ObjectId, now: Date): Promise<void> {
+    await this.messages
+      .updateMany(
+        { tipId, direction: "to-reporter", answeredAt: { $exists: false } },
+        { $set: { answeredAt: toMinute(now) } },
+      )
+      .exec();
+  }
+
+  /** Whether an officer's question on the case waits for the reporter's answer. */
+  async hasOpenQuestion(tipId: Types.ObjectId): Promise<boolean> {
+    const open = await this.messages
+      .exists({ tipId, direction: "to-reporter", answeredAt: { $exists: false } })
+      .exec();
+    return open !== null;
+  }
+
   /** Who asked the reporter last: their answer goes back to that officer. */
   async lastAsker(tipId: Types.ObjectId): Promise<string | undefined> {
     const last = await this.messages
@@ -109,6 +134,7 @@ export class CaseThread {
       text: this.sealer.openText(message.body, bodyContext),
       evidenceIds: message.evidenceIds,
       at: message.at,
+      ...(message.answeredAt ? { answeredAt: message.answeredAt } : {}),
     };
   }
 }

@@ -7,7 +7,7 @@
  * the language postback. See docs/RICH-MENU.md.
  */
 import type { messagingApi } from "@line/bot-sdk";
-import type { Locale, Translator } from "../i18n";
+import { otherLocale, type Locale, type Translator } from "../i18n";
 import { commandPostback } from "../conversation/postback";
 
 export type Audience = "citizen" | "officer";
@@ -70,8 +70,6 @@ const fullHeight = (column: number): Bounds => ({
   height: 843,
 });
 
-const other = (locale: Locale): Locale => (locale === "th" ? "en" : "th");
-
 export const aliasOf = (audience: Audience, locale: Locale): string => `tipline-${audience}-${locale}`;
 
 function citizenMenu(locale: Locale): MenuDefinition {
@@ -131,7 +129,7 @@ function citizenMenu(locale: Locale): MenuDefinition {
         icon: "language",
         label: "rich-menu-language",
         hint: "rich-menu-language-hint",
-        action: { kind: "language", to: other(locale) },
+        action: { kind: "language", to: otherLocale(locale) },
       },
     ],
   };

@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import { normalizeThaiDigits } from "../conversation/parsers/thai-digits";
+import { normalizeThaiDigits } from "../i18n/thai-digits";
 
 /**
  * The 29 symbols a tracking code is made of: digits 2–9 and the Latin capitals without I, L, O, U, V.

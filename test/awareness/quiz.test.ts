@@ -1,7 +1,8 @@
 import path from "node:path";
 import { quizFlow, quizScenarios } from "../../flows/quiz";
 import { awarenessActions } from "../../src/awareness/quiz";
-import { ConversationEngine, type StepOutcome, type TurnContext } from "../../src/conversation/engine";
+import type { StepOutcome, TurnContext } from "../../src/conversation/engine";
+import { testEngine } from "../support/engine";
 import { validateFlows } from "../../src/conversation/flow";
 import { answerPostback } from "../../src/conversation/postback";
 import type { ConversationState } from "../../src/conversation/state";
@@ -12,7 +13,7 @@ import { textOf } from "../support/test-user";
 
 const texts = loadTranslator(path.join(projectRoot, "locales"));
 const actions = awarenessActions({ texts });
-const engine = new ConversationEngine([quizFlow], actions, texts, {});
+const engine = testEngine([quizFlow], actions);
 const context: TurnContext = {
   userId: "U0123456789abcdef0123456789abcdef",
   now: new Date(),
@@ -93,7 +94,7 @@ test("when an answer is wrong, then the reply says so and still explains", async
 
   const reply = await player.answer("corrupt"); // the Teacher's Day garland is not corruption
 
-  expect(reply).toContain("❌ ยังไม่ถูก");
+  expect(reply).toContain(texts.t("th", "quiz-verdict", { result: "wrong" }));
   expect(reply).toContain("3,000 บาท");
 });
 
@@ -102,7 +103,7 @@ test("when the answer is typed, then Thai and English words are understood, nega
 
   expect(await player.send({ kind: "text", text: "ทุจริต" })).toContain("✅");
   expect(await player.send({ kind: "text", text: "ไม่ทุจริต" })).toContain("✅");
-  expect(await player.send({ kind: "text", text: "maybe" })).toContain('กรุณาเลือก "ทุจริต" หรือ "ไม่ทุจริต"');
+  expect(await player.send({ kind: "text", text: "maybe" })).toContain(texts.t("th", "quiz-choose"));
 });
 
 test("when every situation is answered, then the score is shown with offers to subscribe and to report", async () => {
@@ -113,7 +114,13 @@ test("when every situation is answered, then the score is shown with offers to s
       scenario.id === "seminar-lunch" ? "corrupt" : scenario.corrupt ? "corrupt" : "not-corrupt",
     );
 
-  expect(reply).toContain(`คุณตอบถูก ${quizScenarios.length - 1} จาก ${quizScenarios.length} ข้อ`);
+  expect(reply).toContain(
+    texts.t("th", "quiz-score", {
+      score: quizScenarios.length - 1,
+      total: quizScenarios.length,
+      band: "high",
+    }),
+  );
   expect(player.buttons()).toEqual(["c=subscribe", "c=report", "c=quiz"]);
   expect(player.state.flow).toBeUndefined();
 });

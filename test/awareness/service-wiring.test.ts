@@ -31,7 +31,7 @@ describe("awareness in the running service", () => {
     const greeting = user.lastText();
     await user.says("menu");
 
-    expect(greeting).toContain("Would you like news");
+    expect(greeting).toContain(user.line("awareness-opt-in"));
     expect(user.quickReplies().map((button) => button.data)).toEqual(
       expect.arrayContaining(["c=news", "c=quiz"]),
     );
@@ -41,23 +41,27 @@ describe("awareness in the running service", () => {
     const user = new TestUser(harness);
 
     await user.says("แบบทดสอบ");
-    for (let i = 0; i < 8; i++) await user.tapsButton("ทุจริต");
+    for (let i = 0; i < 8; i++) await user.tapsLabel("quiz-choice-corrupt");
     const score = user.lastText();
     const buttons = user.quickReplies().map((button) => button.data);
-    await user.tapsButton("รับข่าวสาร");
+    await user.tapsLabel("awareness-choice-subscribe");
 
-    expect(score).toMatch(/คุณตอบถูก \d จาก 8 ข้อ/);
+    // Five of the eight situations are corruption.
+    expect(score).toContain(user.t("quiz-score", { score: 5, total: 8, band: "mid" }));
     expect(buttons).toEqual(["c=subscribe", "c=report", "c=quiz"]);
-    expect(user.lastText()).toContain("ขอบคุณที่ร่วมต่อต้านการทุจริต");
+    expect(user.lastText()).toContain(user.t("awareness-subscribed", { topics: "" }).split(" ")[0]!);
   });
 
-  test("when a citizen in the middle of a report types the quiz keyword, then the report goes on", async () => {
+  test("when a citizen in the middle of a report types the quiz keyword, then they are asked before the report is dropped, and staying goes on with it", async () => {
     const user = new TestUser(harness);
     await user.says("แจ้งเบาะแส");
+    await user.tapsLabel("choice-consent-yes");
 
     await user.says("quiz");
+    expect(user.lastText()).toBe(user.t("leave-confirm", { flow: "report", target: "quiz" }));
+    await user.tapsLabel("choice-leave-stay");
 
-    expect(user.lastText()).toContain("คุณมีเรื่องที่ยังทำไม่เสร็จอยู่");
+    expect(user.lastText()).toContain(user.t("report-category"));
   });
 
   test("when staff call the campaign API with an admin token, then it is behind the service's bearer tokens", async () => {

@@ -4,6 +4,10 @@ import { advanceToBangkok, campaignBody, multicastEndpoint, multicastRecipients 
 import { TestUser } from "../support/test-user";
 import { intentOf } from "../../src/awareness/subscription-feature";
 import { userIdContext } from "../../src/awareness/subscribers";
+import { Vocabulary } from "../../src/i18n/vocabulary";
+import { texts } from "../support/engine";
+
+const words = new Vocabulary(texts);
 
 let stack: AwarenessStack;
 
@@ -36,7 +40,7 @@ test("when someone follows the account, then they are greeted in their LINE lang
 
   await user.follows();
 
-  expect(user.lastText()).toContain("Would you like news");
+  expect(user.lastText()).toContain(user.line("awareness-opt-in"));
   expect(user.quickReplies().map((button) => button.data)).toEqual([
     "c=subscribe",
     "c=news-later",
@@ -67,7 +71,7 @@ test("when a follower taps the subscribe button, then they are subscribed", asyn
   const user = citizen();
   await user.follows();
 
-  await user.tapsButton("รับข่าวสาร");
+  await user.tapsLabel("awareness-choice-subscribe");
 
   expect((await record(user))!.status).toBe("active");
 });
@@ -115,9 +119,9 @@ test("when a blocked subscriber follows again, then they are asked again and get
 
   await user.send(stack.platform.follow(user.userId, { isUnblocked: true }));
 
-  expect(user.lastText()).toContain("อยากรับข่าวสาร");
+  expect(user.lastText()).toContain(user.line("awareness-opt-in"));
   expect(await deliverCampaign()).not.toContain(user.userId);
-  await user.tapsButton("รับข่าวสาร");
+  await user.tapsLabel("awareness-choice-subscribe");
   expect(await deliverCampaign()).toContain(user.userId);
 });
 
@@ -140,7 +144,7 @@ test("when a subscriber tries to remove their last topic, then they are told to 
 
   await user.taps("c=topic&v=officials");
 
-  expect(user.lastText()).toContain("Keep at least one topic");
+  expect(user.lastText()).toContain(user.t("awareness-topics-need-one"));
   expect((await record(user))!.topics).toEqual(["officials"]);
 });
 
@@ -148,7 +152,7 @@ test("when a subscriber switches the news language to English, then campaigns re
   const user = citizen();
   await user.says("subscribe");
 
-  await user.tapsButton("รับเป็นภาษาอังกฤษ");
+  await user.tapsLabel("awareness-choice-language");
 
   expect(user.lastText()).toContain("in English");
   const id = `campaign-english`;
@@ -202,7 +206,7 @@ test("when a message is not one of the awareness keywords or commands, then the 
     postback("f=quiz&s=tea-money&r=1&v=corrupt"),
     group,
   ]) {
-    expect(intentOf(event)).toBeUndefined();
+    expect(intentOf(event, words)).toBeUndefined();
   }
-  expect(intentOf(text("  Subscribe "))).toEqual({ kind: "subscribe" });
+  expect(intentOf(text("  Subscribe "), words)).toEqual({ kind: "subscribe" });
 });

@@ -4,17 +4,17 @@ import { reportFlow } from "../../flows/report";
 
 /** How the report flow is answered correctly at each step, to reach the next one. */
 const path: Array<{ step: string; answer: (user: TestUser) => Promise<unknown> }> = [
-  { step: "consent", answer: (u) => u.tapsButton("ยินยอม เริ่มเลย") },
-  { step: "category", answer: (u) => u.tapsButton("ยักยอกเงินหรือทรัพย์สิน") },
-  { step: "agencyType", answer: (u) => u.tapsButton("ตำรวจ") },
+  { step: "consent", answer: (u) => u.tapsLabel("choice-consent-yes") },
+  { step: "category", answer: (u) => u.tapsLabel("category-embezzlement") },
+  { step: "agencyType", answer: (u) => u.tapsLabel("agency-police") },
   { step: "agencyName", answer: (u) => u.says("สถานีตำรวจภูธรแม่ริม") },
   { step: "place", answer: (u) => u.says("แม่ริม") },
   { step: "when", answer: (u) => u.says("เมื่อวาน") },
   { step: "narrative", answer: (u) => u.says("มีการเรียกรับเงินค่าปรับโดยไม่ออกใบเสร็จให้ผู้ขับขี่") },
-  { step: "people", answer: (u) => u.tapsButton("ข้าม") },
-  { step: "evidence", answer: (u) => u.tapsButton("ไม่มีหลักฐาน") },
-  { step: "updates", answer: (u) => u.tapsButton("รับแจ้งความคืบหน้า") },
-  { step: "contactPhone", answer: (u) => u.tapsButton("ข้าม") },
+  { step: "people", answer: (u) => u.tapsLabel("choice-skip") },
+  { step: "evidence", answer: (u) => u.tapsLabel("choice-evidence-none") },
+  { step: "updates", answer: (u) => u.tapsLabel("choice-updates-yes") },
+  { step: "contactPhone", answer: (u) => u.tapsLabel("choice-skip") },
   { step: "review", answer: async () => undefined },
 ];
 
@@ -32,7 +32,9 @@ describe("bad input at every step of the report flow", () => {
     harness = await startHarness();
     user = new TestUser(harness);
     await user.says("แจ้งเบาะแส");
-    stalePostback = user.quickReplies().find((button) => button.label === "ยินยอม เริ่มเลย")!.data!;
+    stalePostback = user
+      .quickReplies()
+      .find((button) => button.label === user.t("choice-consent-yes"))!.data!;
   });
   afterAll(async () => {
     await harness.stop();
@@ -69,7 +71,9 @@ describe("bad input at every step of the report flow", () => {
   for (const { step, answer } of path) {
     describe(`at step "${step}"`, () => {
       const stepDefinition = reportFlow.steps[step]!;
-      const prompt = () => harness.service.context.texts.t("th", stepDefinition.prompt).split("\n")[0]!;
+      const promptArgs = stepDefinition.kind === "ask" ? stepDefinition.promptArgs?.({}) : undefined;
+      const prompt = () =>
+        harness.service.context.texts.t("th", stepDefinition.prompt, promptArgs).split("\n")[0]!;
 
       test.each(badInputs(step))(
         "when the citizen sends %s, then the step is asked again and the draft is unchanged",

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { ConversationEngine } from "../../src/conversation/engine";
+import { testEngine } from "../support/engine";
 import {
   defineFlow,
   FlowDefinitionError,
@@ -98,7 +98,7 @@ describe("drafts across a deploy that changed the flow", () => {
   const action = async () => ({ key: "report-declined" });
 
   test("when a draft sits on a step the new version removed, then it resumes at the first unanswered step with its answers kept", async () => {
-    const before = new ConversationEngine([v1], { "submit-tip": action }, texts, {});
+    const before = testEngine([v1], { "submit-tip": action });
     let state: ConversationState = { key: "k", revision: 0, locale: "th" };
     state = { ...before.start(state, "report", context).state, revision: 1 };
     state = {
@@ -107,7 +107,7 @@ describe("drafts across a deploy that changed the flow", () => {
     };
     expect(state.flow!.step).toBe("oldStep");
 
-    const after = new ConversationEngine([v2], { "submit-tip": action }, texts, {});
+    const after = testEngine([v2], { "submit-tip": action });
     const outcome = await after.advance(
       structuredClone(state),
       { kind: "text", text: "คำตอบที่ตั้งใจให้คำถามเก่า" },
@@ -119,6 +119,6 @@ describe("drafts across a deploy that changed the flow", () => {
       answers: { agencyName: "อบต.แม่ริม" },
     });
     expect(outcome.state.flow!.answers).not.toHaveProperty("narrative");
-    expect(JSON.stringify(outcome.messages)).toContain("แบบฟอร์มมีการปรับปรุง");
+    expect(JSON.stringify(outcome.messages)).toContain(texts.t("th", "flow-updated"));
   });
 });

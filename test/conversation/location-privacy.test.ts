@@ -64,24 +64,42 @@ describe("a shared location cannot expose a home", () => {
   ): Promise<{ citizen: TestUser; tip: Tip; receipt: string }> {
     const citizen = new TestUser(env.harness);
     await citizen.says("แจ้งเบาะแส");
-    await citizen.tapsButton("ยินยอม เริ่มเลย");
-    await citizen.tapsButton("รับ/ให้สินบน");
-    await citizen.tapsButton("อปท. (อบต./เทศบาล)");
+    await citizen.tapsLabel("choice-consent-yes");
+    await citizen.tapsLabel("category-bribery");
+    await citizen.tapsLabel("agency-local-government");
     await citizen.says("อบต.หนองหาร");
     await citizen.sendsLocation(home);
-    expect(citizen.lastText()).toContain("อำเภอสันทราย จังหวัดเชียงใหม่ ถูกต้องหรือไม่");
-    await citizen.tapsButton("ถูกต้อง");
-    expect(citizen.lastText()).toContain("ระบบจะบันทึกเฉพาะอำเภอสันทราย");
-    await citizen.tapsButton(include ? "แนบตำแหน่งที่แน่นอน" : "บันทึกเฉพาะอำเภอ");
+    expect(citizen.lastText()).toContain(
+      citizen.t("place-located-confirm", {
+        kind: "amphoe",
+        districtTh: "สันทราย",
+        districtEn: "San Sai",
+        provinceTh: "เชียงใหม่",
+        provinceEn: "Chiang Mai",
+      }),
+    );
+    await citizen.tapsLabel("choice-place-correct");
+    expect(citizen.lastText()).toContain(
+      citizen
+        .t("place-located-exact", {
+          kind: "amphoe",
+          districtTh: "สันทราย",
+          districtEn: "San Sai",
+          provinceTh: "เชียงใหม่",
+          provinceEn: "Chiang Mai",
+        })
+        .split("\n")[0]!,
+    );
+    await citizen.tapsLabel(include ? "choice-place-include-exact" : "choice-place-district-only");
     await citizen.says("เมื่อวาน");
     await citizen.says("เจ้าหน้าที่เรียกเงินห้าพันบาทเพื่ออนุมัติใบอนุญาตต่อเติมอาคาร");
-    await citizen.tapsButton("ข้าม");
+    await citizen.tapsLabel("choice-skip");
     await citizen.sendsLocation(office);
     expect(citizen.lastText()).toContain("อำเภอเมืองเชียงใหม่");
-    await citizen.tapsButton(include ? "แนบตำแหน่งที่แน่นอน" : "บันทึกเฉพาะอำเภอ");
-    await citizen.tapsButton("เสร็จแล้ว");
-    await citizen.tapsButton("ไม่ต้อง");
-    await citizen.tapsButton("ส่งเรื่อง");
+    await citizen.tapsLabel(include ? "choice-place-include-exact" : "choice-place-district-only");
+    await citizen.tapsLabel("choice-evidence-done");
+    await citizen.tapsLabel("choice-updates-no");
+    await citizen.tapsLabel("choice-submit");
     await env.settle();
     const receipt = citizen.lastText();
     const code = /TK-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}/.exec(receipt)?.[0];
@@ -185,16 +203,16 @@ describe("a shared location cannot expose a home", () => {
     test("then submitting it stores the district only", async () => {
       const citizen = new TestUser(env.harness);
       await citizen.says("แจ้งเบาะแส");
-      await citizen.tapsButton("ยินยอม เริ่มเลย");
-      await citizen.tapsButton("รับ/ให้สินบน");
-      await citizen.tapsButton("อปท. (อบต./เทศบาล)");
+      await citizen.tapsLabel("choice-consent-yes");
+      await citizen.tapsLabel("category-bribery");
+      await citizen.tapsLabel("agency-local-government");
       await citizen.says("อบต.หนองหาร");
       await citizen.says("สันทราย");
       await citizen.says("เมื่อวาน");
       await citizen.says("เจ้าหน้าที่เรียกเงินห้าพันบาทเพื่ออนุมัติใบอนุญาตต่อเติมอาคาร");
-      await citizen.tapsButton("ข้าม");
-      await citizen.tapsButton("ไม่มีหลักฐาน");
-      await citizen.tapsButton("ไม่ต้อง");
+      await citizen.tapsLabel("choice-skip");
+      await citizen.tapsLabel("choice-evidence-none");
+      await citizen.tapsLabel("choice-updates-no");
       // The place answer as the previous release stored it: the location kept without asking.
       const { connection, sealer, pseudonym } = env.harness.service.context;
       const conversations = connection.collection("conversations");
@@ -213,7 +231,7 @@ describe("a shared location cannot expose a home", () => {
         { _id: key as never },
         { $set: { flow: sealer.seal(JSON.stringify(flow), "conversations.flow") } },
       );
-      await citizen.tapsButton("ส่งเรื่อง");
+      await citizen.tapsLabel("choice-submit");
       await env.settle();
       const code = /TK-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}/.exec(citizen.lastText())![0];
       const tip = await connection.collection("tips").findOne({ code });
@@ -237,7 +255,11 @@ describe("a shared location cannot expose a home", () => {
       const text = officer.lastText();
       expect(text).toContain(home.address);
       expect(text).toContain(home.latitude.toFixed(5));
-      expect(text).toContain("ผู้แจ้งเลือกแนบตำแหน่งนี้เอง");
+      expect(text).toContain(
+        env.harness.service.context.texts
+          .t("th", "officer-location-reporter-confirmed", { where: "", point: "" })
+          .split(") ")[1]!,
+      );
       expect(text).toContain(office.address);
     });
 

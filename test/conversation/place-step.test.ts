@@ -17,15 +17,15 @@ describe("the place step", () => {
     const user = new TestUser(harness, { language });
     if (language === "th") {
       await user.says("แจ้งเบาะแส");
-      await user.tapsButton("ยินยอม เริ่มเลย");
-      await user.tapsButton("รับ/ให้สินบน");
-      await user.tapsButton("อปท. (อบต./เทศบาล)");
+      await user.tapsLabel("choice-consent-yes");
+      await user.tapsLabel("category-bribery");
+      await user.tapsLabel("agency-local-government");
       await user.says("เทศบาลนคร");
     } else {
       await user.says("report");
-      await user.tapsButton("Agree, start");
-      await user.tapsButton("Bribery");
-      await user.tapsButton("Police");
+      await user.tapsLabel("choice-consent-yes");
+      await user.tapsLabel("category-bribery");
+      await user.tapsLabel("agency-police");
       await user.says("City police station");
     }
     return user;
@@ -46,7 +46,7 @@ describe("the place step", () => {
 
   test("when the prompt is shown, then it says a shared location is the phone's position unless the pin is moved", async () => {
     const user = await atPlaceStep();
-    expect(user.lastText()).toContain("ตำแหน่งที่ส่งจาก LINE คือตำแหน่งปัจจุบันของโทรศัพท์ เว้นแต่ท่านเลื่อนหมุด");
+    expect(user.lastText()).toContain(user.t("report-place").split("\n")[1]!);
   });
 
   test("when the district picker is shown, then it lists Chiang Mai's 25 districts first and says how to name others", async () => {
@@ -62,12 +62,14 @@ describe("the place step", () => {
   test("when a name fits two districts, then the citizen is asked which, and the tapped one is kept", async () => {
     const user = await atPlaceStep();
     await user.says("จอมทอง");
-    expect(user.lastText()).toContain('ชื่อ "จอมทอง" มีมากกว่าหนึ่งแห่ง');
+    expect(user.lastText()).toContain(
+      user.t("place-choose", { districtTh: "จอมทอง", districtEn: "Chom Thong", count: 2 }),
+    );
     expect(user.quickReplies().map((b) => b.label)).toEqual(
       expect.arrayContaining(["เชียงใหม่", "กรุงเทพมหานคร"]),
     );
     await user.tapsButton("กรุงเทพมหานคร");
-    expect(user.lastText()).toContain("เกิดเหตุเมื่อไร");
+    expect(user.lastText()).toContain(user.t("report-when"));
     expect(await placeAnswer(user)).toMatchObject({
       step: "when",
       place: { districtId: "bangkok-chom-thong" },
@@ -84,7 +86,9 @@ describe("the place step", () => {
   test("when only a province is typed, then its districts are offered and a district typed next is kept", async () => {
     const user = await atPlaceStep();
     await user.says("ลำปาง");
-    expect(user.lastText()).toContain("ลำปาง: กรุณาเลือกหรือพิมพ์ชื่ออำเภอ");
+    expect(user.lastText()).toContain(
+      user.t("place-in-province", { provinceTh: "ลำปาง", provinceEn: "Lampang" }),
+    );
     expect(JSON.stringify(user.lastMessages())).toContain("แม่เมาะ");
     await user.says("เมือง");
     expect(await placeAnswer(user)).toMatchObject({ place: { districtId: "lampang-mueang-lampang" } });
@@ -93,7 +97,7 @@ describe("the place step", () => {
   test("when only a province is typed and the district is unknown, then the province is kept and a description asked", async () => {
     const user = await atPlaceStep();
     await user.says("จังหวัดลำปาง");
-    await user.tapsButton("ไม่ทราบอำเภอ");
+    await user.tapsLabel("choice-place-outside");
     expect(await placeAnswer(user)).toMatchObject({
       step: "placeDescription",
       place: { kind: "province", provinceId: "lampang" },
@@ -103,7 +107,9 @@ describe("the place step", () => {
   test("when เมือง alone is typed, then the pilot's is offered and the province asked for", async () => {
     const user = await atPlaceStep();
     await user.says("อ.เมือง");
-    expect(user.lastText()).toContain("ชื่อนี้ตรงกับ 76 อำเภอ");
+    expect(user.lastText()).toContain(
+      user.t("place-choose-many", { districtTh: "", districtEn: "", count: 76 }),
+    );
     await user.tapsButton("เชียงใหม่");
     expect(await placeAnswer(user)).toMatchObject({ place: { districtId: "cm-mueang-chiang-mai" } });
   });
@@ -111,9 +117,17 @@ describe("the place step", () => {
   test("when a location is sent and its district is wrong, then nothing of it is kept and a district is asked", async () => {
     const user = await atPlaceStep();
     await user.sendsLocation({ latitude: 18.93, longitude: 99.014, address: "99/1 ซอยร่มเย็น" });
-    expect(user.lastText()).toContain("อำเภอสันทราย จังหวัดเชียงใหม่ ถูกต้องหรือไม่");
-    await user.tapsButton("ไม่ถูกต้อง");
-    expect(user.lastText()).toContain("ระบบไม่ได้บันทึกตำแหน่งที่ส่งมา");
+    expect(user.lastText()).toContain(
+      user.t("place-located-confirm", {
+        kind: "amphoe",
+        districtTh: "สันทราย",
+        districtEn: "San Sai",
+        provinceTh: "เชียงใหม่",
+        provinceEn: "Chiang Mai",
+      }),
+    );
+    await user.tapsLabel("choice-place-wrong");
+    expect(user.lastText()).toContain(user.t("place-retype"));
     expect(JSON.stringify(await placeAnswer(user))).not.toContain("ร่มเย็น");
     await user.says("แม่ริม");
     expect(await placeAnswer(user)).toMatchObject({ step: "when", place: { districtId: "cm-mae-rim" } });
@@ -127,9 +141,9 @@ describe("the place step", () => {
       title: "ตลาดสันทราย",
       address: "99/1 ซอยร่มเย็น",
     });
-    await user.tapsButton("ถูกต้อง");
+    await user.tapsLabel("choice-place-correct");
     expect(user.lastText()).toContain('ชื่อสถานที่ "ตลาดสันทราย"');
-    await user.tapsButton("ใช้ชื่อสถานที่");
+    await user.tapsLabel("choice-place-use-title");
     const answer = await placeAnswer(user);
     expect(answer).toMatchObject({ place: { districtId: "cm-san-sai", description: "ตลาดสันทราย" } });
     expect(JSON.stringify(answer)).not.toContain("ร่มเย็น");
@@ -150,16 +164,25 @@ describe("the place step", () => {
   test("when a location outside Thailand is sent, then the citizen is asked to type the district", async () => {
     const user = await atPlaceStep();
     await user.sendsLocation({ latitude: 35.68, longitude: 139.69, address: "Tokyo" });
-    expect(user.lastText()).toContain("ไม่อยู่ในอำเภอใดของประเทศไทย");
+    expect(user.lastText()).toContain(user.t("input-place-located-nowhere"));
     expect(await placeAnswer(user)).toMatchObject({ step: "place" });
   });
 
   test("when an English-speaking citizen confirms a Bangkok location, then the khet is named the English way", async () => {
     const user = await atPlaceStep("en");
     await user.sendsLocation({ latitude: 13.73, longitude: 100.53 });
-    expect(user.lastText()).toContain("The location you sent is in Bang Rak, Bangkok. Is that right?");
-    await user.tapsButton("Correct");
-    await user.tapsButton("District only");
+    expect(user.lastText()).toContain(
+      user.t("place-located-confirm", {
+        kind: "khet",
+        districtTh: "บางรัก",
+        districtEn: "Bang Rak",
+        provinceTh: "กรุงเทพมหานคร",
+        provinceEn: "Bangkok",
+      }),
+    );
+    expect(user.lastText()).toContain("Bang Rak, Bangkok");
+    await user.tapsLabel("choice-place-correct");
+    await user.tapsLabel("choice-place-district-only");
     expect(await placeAnswer(user)).toMatchObject({ place: { districtId: "bangkok-bang-rak" } });
   });
 
@@ -168,9 +191,19 @@ describe("the place step", () => {
     await user.says("สันทราย");
     await user.says("เมื่อวาน");
     await user.says("เจ้าหน้าที่เรียกเงินห้าพันบาทเพื่ออนุมัติใบอนุญาตต่อเติมอาคาร");
-    await user.tapsButton("ข้าม");
+    await user.tapsLabel("choice-skip");
     await user.sendsLocation({ latitude: 18.807, longitude: 98.983, address: "55 ถนนโชตนา" });
-    expect(user.lastText()).toContain("ระบบจะบันทึกเฉพาะอำเภอเมืองเชียงใหม่");
+    expect(user.lastText()).toContain(
+      user
+        .t("evidence-location-exact", {
+          kind: "amphoe",
+          districtTh: "เมืองเชียงใหม่",
+          districtEn: "Mueang Chiang Mai",
+          provinceTh: "เชียงใหม่",
+          provinceEn: "Chiang Mai",
+        })
+        .split("\n")[0]!,
+    );
     await user.says("เสร็จแล้ว");
     const state = await draftOf(user);
     expect(state).toContain('"step":"updates"');

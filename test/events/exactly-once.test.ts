@@ -1,3 +1,6 @@
+import sharp from "sharp";
+import { Transactions } from "../../src/data/unit-of-work";
+import { Inbox, inboxModel } from "../../src/events/inbox";
 import { parseOfficerPostback } from "../../src/officers/postback";
 
 /** The verb of an officer button's postback data, if it is a current one. */
@@ -92,19 +95,19 @@ describe.each(faults)("when %s", (fault) => {
   test("then a citizen's answer is applied once and the next answer lands on the step they were shown", async () => {
     const citizen = new TestUser(env.harness);
     await citizen.says("แจ้งเบาะแส");
-    await citizen.tapsButton("ยินยอม เริ่มเลย");
+    await citizen.tapsLabel("choice-consent-yes");
     expect(citizen.lastText()).toContain(t("report-category"));
 
     await arm(fault, { command: "update", collection: "conversations" });
     const before = env.harness.platform.deliveries().length;
-    await citizen.tapsButton("รับ/ให้สินบน");
+    await citizen.tapsLabel("category-bribery");
     await retry();
 
     const answers = batchesTo(citizen.userId, before);
     expect(answers).toHaveLength(1);
     expect(answers[0]!.messages.map(textOf).join("\n")).toContain(t("report-agency-type"));
     citizen.catchUp();
-    await citizen.tapsButton("อปท. (อบต./เทศบาล)");
+    await citizen.tapsLabel("agency-local-government");
     expect(citizen.lastText()).toContain(t("report-agency-name"));
   });
 
@@ -148,7 +151,7 @@ describe.each(faults)("when %s", (fault) => {
     await arm(fault, { command: "update", collection: "conversations" });
     const officerBefore = officer.received().length;
     const before = env.harness.platform.deliveries().length;
-    await citizen.tapsButton("ไม่มีหลักฐาน");
+    await citizen.tapsLabel("choice-evidence-none");
     await retry();
 
     const answers = batchesTo(citizen.userId, before);
@@ -210,5 +213,113 @@ describe("when LINE delivered a reply but its answer to the bot was lost", () =>
     await env.settle();
 
     expect(batchesTo(citizen.userId, before)).toHaveLength(1);
+  });
+});
+
+describe("when the bot is killed while LINE holds its reply", () => {
+  test("then the answer re-sent after the restart, past the token's minute, is not pushed a second time", async () => {
+    const citizen = new TestUser(env.harness);
+    const before = env.harness.platform.deliveries().length;
+    const delivery = await env.harness.platform.sendWebhook([
+      env.harness.platform.textFrom(citizen.userId, "เมนู"),
+    ]);
+    await env.settle();
+    expect(batchesTo(citizen.userId, before).map((answer) => answer.via)).toEqual(["reply"]);
+
+    // Put the event back as a process killed while LINE held its reply leaves it: applied, the
+    // reply sent (and delivered: the token is spent), not marked done. After a real kill the
+    // restarted process waits out the dead one's chat lease (a minute), so the token is old by then.
+    const { connection, sealer, pseudonym } = env.harness.service.context;
+    const inbox = new Inbox(inboxModel(connection), sealer, pseudonym);
+    const event = delivery.events[0]!;
+    await connection.collection("webhook_events").deleteOne({ _id: event.webhookEventId as never });
+    await inbox.accept([event], env.harness.clock.now());
+    await new Transactions(connection).run(() =>
+      inbox.markApplied(event.webhookEventId, [{ type: "text", text: "the recorded answer" }]),
+    );
+    await inbox.markReplySent(event.webhookEventId, env.harness.clock.now());
+    await env.harness.restart();
+    env.harness.clock.advance(70_000);
+    await env.harness.service.processor.scheduleDueWork();
+    await env.settle();
+
+    expect(batchesTo(citizen.userId, before).map((answer) => answer.via)).toEqual(["reply"]);
+  });
+
+  test("then an answer applied just before the kill, whose reply never left, is pushed once the token has expired", async () => {
+    // What a process killed between committing the event and sending its reply leaves behind.
+    const { connection, sealer, pseudonym } = env.harness.service.context;
+    const inbox = new Inbox(inboxModel(connection), sealer, pseudonym);
+    const userId = new TestUser(env.harness).userId;
+    const event = {
+      ...env.harness.platform.textFrom(userId, "เมนู"),
+      webhookEventId: "01KILLEDBEFOREREPLY0000000",
+      timestamp: env.harness.clock.now().getTime(),
+      mode: "active",
+      replyToken: "a-token-that-has-expired",
+      deliveryContext: { isRedelivery: false },
+    };
+    await inbox.accept([event as never], env.harness.clock.now());
+    await new Transactions(connection).run(() =>
+      inbox.markApplied(event.webhookEventId, [{ type: "text", text: "the recorded answer" }]),
+    );
+    const before = env.harness.platform.deliveries().length;
+    await env.harness.restart();
+    env.harness.clock.advance(70_000);
+    await env.harness.service.processor.scheduleDueWork();
+    await env.settle();
+
+    const answers = batchesTo(userId, before);
+    expect(answers.map((answer) => answer.via)).toEqual(["push"]);
+    expect(answers[0]!.messages).toEqual([{ type: "text", text: "the recorded answer" }]);
+  });
+
+  test("then an answer whose reply LINE refused is still pushed once its token has expired", async () => {
+    const citizen = new TestUser(env.harness);
+    // Five 500s that deliver nothing: the delivery failed (on record), it was not cut short.
+    env.harness.platform.failNext("POST /v2/bot/message/reply", 500, 5);
+    const before = env.harness.platform.deliveries().length;
+    await citizen.says("แจ้งเบาะแส");
+    env.harness.clock.advance(70_000);
+    await env.harness.service.processor.scheduleDueWork();
+    await env.settle();
+
+    const answers = batchesTo(citizen.userId, before);
+    expect(answers.map((answer) => answer.via)).toEqual(["push"]);
+  });
+});
+
+describe("when LINE fails the download of a photo (after the gateway's retries)", () => {
+  test("then the turn is retried, the photo stored once and the citizen told it was received", async () => {
+    const citizen = new TestUser(env.harness);
+    await citizen.says("แจ้งเบาะแส");
+    await citizen.tapsLabel("choice-consent-yes");
+    await citizen.tapsLabel("category-bribery");
+    await citizen.tapsLabel("agency-local-government");
+    await citizen.says("อบต.สันทรายหลวง");
+    await citizen.says("สันทราย");
+    await citizen.says("เมื่อวาน");
+    await citizen.says("ปลัดเรียกเงินสามพันบาทเพื่อเร่งออกใบอนุญาตก่อสร้างให้เร็วขึ้น");
+    await citizen.tapsLabel("choice-skip");
+    expect(citizen.lastText()).toContain(t("report-evidence", { count: 0 }));
+
+    env.harness.platform.failNext("GET /v2/bot/message/{messageId}/content", 500, 5);
+    const before = env.harness.platform.deliveries().length;
+    const photo = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#336699" } })
+      .jpeg()
+      .toBuffer();
+    await citizen.sendsImage(photo);
+    expect(batchesTo(citizen.userId, before)).toHaveLength(0); // waiting for its retry, not "send it again"
+    await retry();
+
+    const answers = batchesTo(citizen.userId, before);
+    expect(answers).toHaveLength(1);
+    expect(answers[0]!.messages.map(textOf).join("\n")).toContain(
+      t("evidence-received", { count: 1, max: 10 }),
+    );
+    const stored = await env.harness.service.context.connection.collection("evidence.files").countDocuments({
+      "metadata.owner": env.harness.service.context.pseudonym("reporter", citizen.userId),
+    });
+    expect(stored).toBe(1);
   });
 });

@@ -11,7 +11,7 @@ import { EventProcessor } from "../../src/events/processor";
 import type { EventRouter } from "../../src/events/router";
 import { sessionOption, Transactions } from "../../src/data/unit-of-work";
 import { createLeases, leaseModel, type Leases } from "../../src/jobs/leases";
-import { createLogger } from "../../src/log";
+import { createLogger, type Logger } from "../../src/log";
 import { TestClock } from "../support/harness";
 import { startTestDatabase, type TestDatabase } from "../support/database";
 
@@ -86,6 +86,7 @@ function instance(
     delivered?: string[];
     retryWindowMs?: number;
     deliver?: (text: string) => Promise<void>;
+    logger?: Logger;
   } = {},
 ): EventProcessor {
   return new EventProcessor({
@@ -108,7 +109,7 @@ function instance(
       options.delivered?.push(`${textOf(event)}>${text}`);
     },
     apology: (locale) => [{ type: "text", text: `sorry-${locale}` }],
-    logger,
+    logger: options.logger ?? logger,
     retentionMs: 60_000,
     now: clock.now,
     maxConcurrentSources: options.maxConcurrentSources,
@@ -354,5 +355,42 @@ describe("leases", () => {
     expect(await other.requestRecheck(name)).toBe(false);
     expect(await other.acquire(name, 1_000)).toBe(true);
     expect(await holder.renew(name, 1_000)).toBe(false);
+  });
+
+  test("when events wait longer than the bound, then the processor says it is behind, logs it once, and says when it caught up", async () => {
+    const lines: string[] = [];
+    const captured = createLogger({
+      level: "info",
+      destination: new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }),
+    });
+    clock.freeze(); // the waits below are the clock's, exactly
+    const { userId, source } = newUser();
+    await inbox.accept(messagesFrom(userId, ["old"]), clock.now());
+    clock.advance(45_000); // the event waited 45 s (a backlog) before it was taken up
+    const held = deferred();
+    const handled: string[] = [];
+    const processor = instance("a", handled, {
+      logger: captured,
+      apply: async (event) => {
+        if (textOf(event) === "old") await held.promise;
+        handled.push(textOf(event));
+        return [];
+      },
+    });
+
+    expect(processor.status()).toEqual({ behind: false, lagMs: 0, chatsRunning: 0, chatsWaiting: 0 });
+    processor.schedule(source);
+    while (!lines.some((line) => line.includes("behind intake"))) await new Promise((r) => setTimeout(r, 10));
+    expect(processor.status()).toMatchObject({ behind: true, lagMs: 45_000, chatsRunning: 1 });
+    held.resolve();
+    await processor.idle();
+    expect(processor.status()).toEqual({ behind: false, lagMs: 0, chatsRunning: 0, chatsWaiting: 0 });
+
+    await inbox.accept(messagesFrom(userId, ["fresh"]), clock.now());
+    processor.schedule(source);
+    await processor.idle();
+    expect(handled).toEqual(["old", "fresh"]);
+    expect(lines.filter((line) => line.includes("behind intake"))).toHaveLength(1);
+    expect(lines.filter((line) => line.includes("caught up"))).toHaveLength(1);
   });
 });

@@ -34,7 +34,12 @@ describe("dead letters for operators", () => {
     expect(body.count).toBe(1);
     expect(body.recent[0]).toMatchObject({ type: "message", reason: "TypeError", stage: "apply" });
     expect(JSON.stringify(body)).not.toContain(userId);
-    expect((await fetch(`${env.harness.service.url}/readyz`)).status).toBe(200);
+    const readiness = await fetch(`${env.harness.service.url}/readyz`);
+    expect(readiness.status).toBe(200);
+    expect(await readiness.json()).toEqual({
+      status: "ready",
+      processing: { behind: false, lagMs: 0, chatsRunning: 0, chatsWaiting: 0 },
+    });
     expect((await deadLetters(officer)).status).toBe(403);
   });
 });

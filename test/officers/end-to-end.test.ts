@@ -54,7 +54,7 @@ describe("officers end to end", () => {
   test("when a tip in สันทราย is submitted, then the สันทราย group gets a card with code, category, district and deadline", () => {
     const text = sanSai.allText();
     expect(text).toContain(tip.code);
-    expect(text).toContain("รับ/ให้สินบน");
+    expect(text).toContain(sanSai.t("category-bribery"));
     expect(text).toContain("สันทราย");
     expect(text).toContain("กำหนดรับเรื่อง");
     expect(text).not.toContain("ปลัดเรียกเงิน"); // no narrative in a group
@@ -125,7 +125,7 @@ describe("officers end to end", () => {
     await citizen.taps(`c=reply&v=${tip.code}`);
     expect(citizen.lastText()).toContain("พิมพ์คำตอบ");
     await citizen.says("วันที่ 3 เวลาประมาณบ่ายสองโมงที่ห้องทำงานปลัด");
-    await citizen.tapsButton("ไม่มีหลักฐาน");
+    await citizen.tapsLabel("choice-evidence-none");
     expect(citizen.lastText()).toContain("ส่งคำตอบ");
     await env.settle();
     expect(

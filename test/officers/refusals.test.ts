@@ -143,16 +143,16 @@ describe("officer buttons are checked at every tap", () => {
     const officer = await enrolledOfficer(env, "officer", { districtIds: ["cm-san-sai"] });
     await officer.taps(ack);
     await officer.taps(officerPostback("close", tip.ref, { reason: "duplicate" }));
-    expect(officer.lastText()).toContain("บทบาทของคุณ");
+    expect(officer.lastText()).toContain(officer.t("officer-refused-role"));
     expect(await status()).toBe("acknowledged");
   });
 
   test("when a supervisor closes with a reason, then the case closes and the reporter's contact gets a deletion date", async () => {
     const supervisor = await enrolledOfficer(env, "supervisor", { districtIds: ["cm-san-sai"] });
     await supervisor.taps(officerPostback("close", tip.ref));
-    expect(supervisor.lastText()).toContain("เหตุผลที่ปิดเรื่อง");
+    expect(supervisor.lastText()).toContain(supervisor.t("officer-close-ask-reason", { code: tip.code }));
     await supervisor.says("ตรวจสอบแล้วไม่พบมูลความผิด");
-    expect(supervisor.lastText()).toContain("ปิดเรื่องแล้ว");
+    expect(supervisor.lastText()).toContain(supervisor.t("tip-status-closed"));
     const closed = await env.officers.cases.load(tip._id.toHexString());
     expect(closed).toMatchObject({ status: "closed", closeReason: "ตรวจสอบแล้วไม่พบมูลความผิด" });
     const contact = await env.harness.service.context.connection

@@ -37,15 +37,16 @@ describe("anonymous two-way thread", () => {
     expect(citizen.lastText()).toContain("เหตุการณ์เกิดที่อาคารใดของ อบต.");
   });
 
-  test("when someone answers for a report that is not theirs, then the answer is refused and no officer hears of it", async () => {
+  test("when someone starts answering for a report that is not theirs, then they are refused before typing, and no officer hears of it", async () => {
     const { tip } = await citizenReports(env, { optIn: true });
     await ask(tip.ref, "มีพยานคนอื่นอีกไหม");
     officer.newMessages();
     const impostor = new TestUser(env.harness);
     await impostor.taps(`c=reply&v=${tip.code}`);
+    expect(impostor.lastText()).toContain(impostor.t("reply-not-found"));
+    // No reply was started: what they type next is not taken as an answer.
     await impostor.says("ไม่มีพยานเลย เชื่อฉันเถอะ");
-    await impostor.tapsButton("ไม่มีหลักฐาน");
-    expect(impostor.lastText()).toContain("ไม่พบเรื่องนี้ในเรื่องที่คุณแจ้งไว้");
+    expect(impostor.lastText()).toContain(impostor.t("idle-prompt"));
     await env.settle();
     expect(officer.newMessages()).toHaveLength(0);
     const refused = await env.officers.audit.model
@@ -65,7 +66,7 @@ describe("anonymous two-way thread", () => {
         .jpeg()
         .toBuffer(),
     );
-    await citizen.tapsButton("เสร็จแล้ว");
+    await citizen.tapsLabel("choice-evidence-done");
     await env.settle();
     expect(
       officer
@@ -74,5 +75,32 @@ describe("anonymous two-way thread", () => {
         .join(),
     ).toContain("หลักฐานเพิ่ม 1 รายการ");
     expect((await env.officers.cases.load(tip._id.toHexString()))?.evidenceCount).toBe(1);
+  });
+
+  test("when the reporter has answered, then the status check marks the question answered and offers no answer button", async () => {
+    const { citizen, tip } = await citizenReports(env, { optIn: false });
+    await ask(tip.ref, "ท่านจำเลขทะเบียนรถได้หรือไม่");
+    await citizen.says(tip.code);
+    expect(citizen.lastText()).toContain(citizen.t("status-question-open"));
+    expect(citizen.cardButtons().map((button) => button.label)).toContain(citizen.t("reply-button-answer"));
+
+    await citizen.tapsCardButton(citizen.t("reply-button-answer"));
+    await citizen.says("จำได้ว่าเป็นรถกระบะสีขาว ทะเบียนเชียงใหม่");
+    await citizen.tapsLabel("choice-evidence-none");
+    expect(citizen.lastText()).toContain(citizen.t("reply-sent", { code: tip.code }));
+
+    await citizen.says(tip.code);
+    expect(citizen.lastText()).toContain(citizen.t("status-question-answered"));
+    expect(citizen.lastText()).not.toContain(citizen.t("status-question-open"));
+    expect(citizen.cardButtons().map((button) => button.label)).not.toContain(
+      citizen.t("reply-button-answer"),
+    );
+  });
+
+  test("when 'answer' is typed while one report has a question waiting, then the reply starts for that report", async () => {
+    const { citizen, tip } = await citizenReports(env, { optIn: true });
+    await ask(tip.ref, "เหตุการณ์เกิดขึ้นเวลาใด");
+    await citizen.says(citizen.t("reply-button-answer"));
+    expect(citizen.lastText()).toContain(citizen.t("reply-ask-answer", { code: tip.code }));
   });
 });

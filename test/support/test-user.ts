@@ -1,5 +1,6 @@
 import type { messagingApi } from "@line/bot-sdk";
 import { fakeUserId, type LocationInput, type PartialWebhookEvent } from "../../src/dev/line-platform";
+import { isLocale, type Locale, type TextArgs } from "../../src/i18n";
 import type { Harness } from "./harness";
 
 type Message = messagingApi.Message & { quickReply?: messagingApi.QuickReply };
@@ -10,6 +11,8 @@ type Message = messagingApi.Message & { quickReply?: messagingApi.QuickReply };
  */
 export class TestUser {
   readonly userId: string;
+  /** The language the bot answers this user in (their LINE profile's), for `t`. */
+  locale: Locale;
   private seen = 0;
 
   constructor(
@@ -17,10 +20,66 @@ export class TestUser {
     options: { userId?: string; language?: string } = {},
   ) {
     this.userId = options.userId ?? fakeUserId();
-    harness.platform.setProfile(this.userId, {
-      displayName: "Test Citizen",
-      language: options.language ?? "th",
-    });
+    const language = options.language ?? "th";
+    // A profile in another language (ja) gets Thai, the default.
+    this.locale = isLocale(language) ? language : "th";
+    harness.platform.setProfile(this.userId, { displayName: "Test Citizen", language });
+  }
+
+  /** A text as the bot says it to this user: tests name texts by key, so rewording does not break them. */
+  t(key: string, args?: TextArgs): string {
+    return this.harness.service.context.texts.t(this.locale, key, args);
+  }
+
+  /** The first line of a text: enough to recognise a message whose other lines depend on arguments. */
+  line(key: string, args?: TextArgs): string {
+    return this.t(key, args).split("\n")[0]!;
+  }
+
+  /** Taps the quick-reply button whose label is this text key. */
+  tapsLabel(key: string, params?: Record<string, string>): Promise<Message[]> {
+    return this.tapsButton(this.t(key), params);
+  }
+
+  /** Types what a button says instead of tapping it. */
+  typesLabel(key: string, args?: TextArgs): Promise<Message[]> {
+    return this.says(this.t(key, args));
+  }
+
+  /** Taps a postback button inside a Flex card of the last answer (receipt, status, review). */
+  async tapsCardButton(label: string): Promise<Message[]> {
+    const button = this.cardButtons().find((candidate) => candidate.label === label);
+    if (!button)
+      throw new Error(
+        `no card button "${label}" in: ${this.cardButtons()
+          .map((b) => b.label)
+          .join(", ")}`,
+      );
+    return this.taps(button.data);
+  }
+
+  /** The postback buttons of the Flex cards in the last answer. */
+  cardButtons(): Array<{ label: string; data: string; displayText?: string }> {
+    const found: Array<{ label: string; data: string; displayText?: string }> = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === "object") {
+        const record = node as Record<string, unknown>;
+        if (record.type === "button") {
+          const action = record.action as {
+            type: string;
+            label: string;
+            data?: string;
+            displayText?: string;
+          };
+          if (action.type === "postback" && action.data)
+            found.push({ label: action.label, data: action.data, displayText: action.displayText });
+        }
+        for (const [key, value] of Object.entries(record)) if (key !== "quickReply") walk(value);
+      }
+    };
+    walk(this.lastBatch);
+    return found;
   }
 
   says(text: string): Promise<Message[]> {
@@ -78,11 +137,16 @@ export class TestUser {
     return this.lastBatch;
   }
 
-  quickReplies(): Array<{ label: string; data?: string; type: string }> {
+  quickReplies(): Array<{ label: string; data?: string; type: string; displayText?: string }> {
     const last = this.lastBatch.at(-1);
     return (last?.quickReply?.items ?? []).map((item) => {
-      const action = item.action as { type: string; label?: string; data?: string };
-      return { label: action.label ?? "", data: action.data, type: action.type };
+      const action = item.action as { type: string; label?: string; data?: string; displayText?: string };
+      return {
+        label: action.label ?? "",
+        data: action.data,
+        type: action.type,
+        displayText: action.displayText,
+      };
     });
   }
 
@@ -101,6 +165,11 @@ export class TestUser {
     this.lastBatch = all.slice(this.seen);
     this.seen = all.length;
     return this.lastBatch;
+  }
+
+  /** Looks at an earlier answer again as the latest (a test that put the conversation back where it was). */
+  rewindTo(messages: Message[]): void {
+    this.lastBatch = messages;
   }
 
   /** Takes what arrived since the last look, if anything did, as the latest answer (e.g. after a retried event). */

@@ -53,7 +53,7 @@ describe("a tip's times are kept to the minute", () => {
     await supervisor.says("มีพยานคนอื่นอีกไหม");
     await citizen.taps(`c=reply&v=${tip.code}`);
     await citizen.says("มีเพื่อนบ้านเห็นเหตุการณ์ด้วย");
-    await citizen.tapsButton("ไม่มีหลักฐาน");
+    await citizen.tapsLabel("choice-evidence-none");
     await env.settle();
     await supervisor.taps(officerPostback("close", tip.ref, { reason: "substantiated" }));
   }, 120_000);

@@ -1,6 +1,6 @@
-import type { EvidenceItem, EvidenceStore } from "../../tips/evidence";
-import type { Geography } from "../../geo";
+import type { EvidenceItem } from "../../tips/evidence";
 import type { EvidenceLocation } from "../../tips/tip";
+import type { Vocabulary } from "../../i18n/vocabulary";
 import type { FollowUp, InputKind, InputResult, StepInput } from "../flow";
 import type { SharedLocation } from "./place";
 import { districtArgs } from "./place";
@@ -26,6 +26,11 @@ export function isLocationEvidence(item: EvidenceList[number]): item is Location
   return item.kind === "location";
 }
 
+/** How many items a draft's evidence answer holds (none before the step is answered). */
+export function evidenceCount(value: unknown): number {
+  return Array.isArray(value) ? value.length : 0;
+}
+
 /** The ids of the stored files (what is attached to the tip). */
 export function storedEvidenceIds(list: EvidenceList | undefined): string[] {
   return (list ?? []).flatMap((item) => (isLocationEvidence(item) ? [] : [item.id]));
@@ -38,10 +43,6 @@ export function evidenceLocations(list: EvidenceList | undefined): EvidenceLocat
     ...(item.exact ? { exact: item.exact } : {}),
   }));
 }
-
-const doneWords = /^(เสร็จ|เสร็จแล้ว|พอแล้ว|ไม่มี|ไม่มีหลักฐาน|ข้าม|done|finish|finished|none|no evidence|skip|no)$/i;
-const districtOnlyWords = /^(เฉพาะอำเภอ|บันทึกเฉพาะอำเภอ|ไม่แนบ|district only|only the district)$/i;
-const includeWords = /^(แนบตำแหน่ง|แนบตำแหน่งที่แน่นอน|แนบพิกัด|include|include location)$/i;
 
 /**
  * Photos, videos, voice and files, one message at a time, up to `max`. Each item is downloaded from
@@ -65,6 +66,7 @@ export function evidence(settings: { max: number; locations?: boolean }): InputK
       "choice-evidence-done",
       "choice-evidence-none",
       "review-evidence-count",
+      "words-evidence-done",
       ...(settings.locations
         ? [
             "evidence-location-exact",
@@ -72,14 +74,16 @@ export function evidence(settings: { max: number; locations?: boolean }): InputK
             "evidence-location-kept",
             "choice-place-district-only",
             "choice-place-include-exact",
+            "words-place-district-only",
+            "words-place-include",
           ]
         : []),
     ],
-    async parse(input, { current, owner, services, showLoading }): Promise<InputResult<EvidenceList>> {
+    async parse(input, { current, owner, services, words, showLoading }): Promise<InputResult<EvidenceList>> {
       let items = (current as EvidenceList | undefined) ?? [];
       const pending = items.at(-1);
       if (settings.locations && pending && isLocationEvidence(pending) && pending.pending) {
-        const chosen = chooseExact(pending, input);
+        const chosen = chooseExact(pending, input, words);
         if (chosen) {
           const next = [...items.slice(0, -1), chosen];
           return {
@@ -94,7 +98,7 @@ export function evidence(settings: { max: number; locations?: boolean }): InputK
       }
       if (
         (input.kind === "choice" && (input.value === "done" || input.value === "none")) ||
-        (input.kind === "text" && doneWords.test(input.text.trim()))
+        (input.kind === "text" && words.says(input.text, "words-evidence-done"))
       ) {
         return { ok: true, value: items };
       }
@@ -105,7 +109,7 @@ export function evidence(settings: { max: number; locations?: boolean }): InputK
             value: items,
             reply: { key: "evidence-max-reached", args: { max: settings.max } },
           };
-        const district = (services.geography as Geography).locateDistrict(input.latitude, input.longitude);
+        const district = services.geography.locateDistrict(input.latitude, input.longitude);
         const shared: SharedLocation = {
           latitude: input.latitude,
           longitude: input.longitude,
@@ -127,9 +131,8 @@ export function evidence(settings: { max: number; locations?: boolean }): InputK
         };
       if (!input.fromLine) return { ok: false, error: { key: "evidence-failed" } };
 
-      const store = services.evidence as EvidenceStore;
       await showLoading();
-      const stored = await store.storeFromLine({
+      const stored = await services.evidence.storeFromLine({
         messageId: input.messageId,
         kind: input.mediaKind,
         fileName: input.fileName,
@@ -167,7 +170,7 @@ export function evidence(settings: { max: number; locations?: boolean }): InputK
     followUp: (value, services): FollowUp | undefined => {
       const last = ((value as EvidenceList | undefined) ?? []).at(-1);
       if (!last || !isLocationEvidence(last) || !last.pending) return undefined;
-      const geography = services.geography as Geography;
+      const { geography } = services;
       const district = last.districtId ? geography.findDistrict(last.districtId) : undefined;
       return district
         ? { prompt: { key: "evidence-location-exact", args: districtArgs(district, geography) } }
@@ -178,12 +181,16 @@ export function evidence(settings: { max: number; locations?: boolean }): InputK
 }
 
 /** The reporter's answer to "district only, or include the exact location?", if the input is one. */
-function chooseExact(item: LocationEvidence, input: StepInput): LocationEvidence | undefined {
+function chooseExact(
+  item: LocationEvidence,
+  input: StepInput,
+  words: Vocabulary,
+): LocationEvidence | undefined {
   const tapped = input.kind === "choice" ? input.value : undefined;
-  const typed = input.kind === "text" ? input.text.trim() : "";
-  if (tapped === "location-district-only" || districtOnlyWords.test(typed))
+  const typed = input.kind === "text" ? input.text : "";
+  if (tapped === "location-district-only" || words.says(typed, "words-place-district-only"))
     return { kind: "location", districtId: item.districtId };
-  if (tapped === "location-include" || includeWords.test(typed))
+  if (tapped === "location-include" || words.says(typed, "words-place-include"))
     return {
       kind: "location",
       districtId: item.districtId,

@@ -6,11 +6,11 @@ export function freeText(bounds: { min: number; max: number; optional?: boolean 
   return {
     type: "text",
     optional: bounds.optional,
-    textKeys: [...textCheckKeys, "choice-skip", "review-not-given"],
-    parse(input) {
+    textKeys: [...textCheckKeys, "choice-skip", "review-not-given", "words-skip"],
+    parse(input, { words }) {
       if (bounds.optional && input.kind === "choice" && input.value === "skip")
         return { ok: true, value: null };
-      if (bounds.optional && input.kind === "text" && isSkipWord(input.text))
+      if (bounds.optional && input.kind === "text" && isSkipWord(input.text, words))
         return { ok: true, value: null };
       const result = readText(input, bounds);
       return result.ok ? { ok: true, value: result.text } : result;

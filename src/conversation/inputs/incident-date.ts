@@ -1,6 +1,8 @@
 import { parseIncidentDate, parseIsoDatePickerValue, type ParsedDate } from "../parsers/date";
 import type { InputKind, InputResult } from "../flow";
 import { readText } from "./text-checks";
+import { bangkokDate } from "../../i18n/bangkok-time";
+import { formatCalendarDay } from "../../i18n/bangkok-time";
 
 export type IncidentDate =
   { kind: "exact"; date: string } | { kind: "approximate"; text: string } | { kind: "unknown" };
@@ -21,14 +23,23 @@ export function incidentDate(): InputKind<IncidentDate> {
       "choice-date-pick",
       "choice-date-unsure",
       "review-date-unknown",
+      "date-picked",
     ],
-    parse(input, { now }) {
+    parse(input, { now, locale }) {
       if (input.kind === "choice") {
         if (input.value === "unsure") return { ok: true, value: { kind: "unknown" } };
         if (input.value === "today") return fromParsed(parseIncidentDate("today", now));
         if (input.value === "yesterday") return fromParsed(parseIncidentDate("yesterday", now));
-        if (input.value === "pick" && input.params?.date)
-          return fromParsed(parseIsoDatePickerValue(input.params.date, now));
+        if (input.value === "pick" && input.params?.date) {
+          // LINE's date picker shows nothing in the chat: the picked date is said back.
+          const picked = fromParsed(parseIsoDatePickerValue(input.params.date, now));
+          return picked.ok && picked.value.kind === "exact"
+            ? {
+                ...picked,
+                reply: { key: "date-picked", args: { date: formatCalendarDay(picked.value.date, locale) } },
+              }
+            : picked;
+        }
         return { ok: false, error: { key: "input-date-unrecognised" } };
       }
       const text = readText(input, { min: 1, max: 100 });
@@ -51,7 +62,7 @@ export function incidentDate(): InputKind<IncidentDate> {
     format(value, { t, locale }) {
       if (value.kind === "unknown") return t("review-date-unknown");
       if (value.kind === "approximate") return value.text;
-      return formatThaiOrEnglishDate(value.date, locale);
+      return formatCalendarDay(value.date, locale);
     },
   };
 }
@@ -60,20 +71,4 @@ function fromParsed(parsed: ParsedDate): InputResult<IncidentDate> {
   if (parsed.kind === "exact") return { ok: true, value: { kind: "exact", date: parsed.date } };
   if (parsed.kind === "approximate") return { ok: true, value: { kind: "approximate", text: parsed.text } };
   return { ok: false, error: { key: `input-date-${parsed.reason}` } };
-}
-
-/** "26 สิงหาคม 2563" in Thai (Buddhist era, as Thai readers expect), "26 August 2020" in English. */
-export function formatThaiOrEnglishDate(isoDate: string, locale: string): string {
-  const date = new Date(`${isoDate}T00:00:00Z`);
-  const tag = locale === "th" ? "th-TH-u-ca-buddhist" : "en-GB";
-  return new Intl.DateTimeFormat(tag, {
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    timeZone: "UTC",
-  }).format(date);
-}
-
-function bangkokDate(now: Date): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Bangkok" }).format(now);
 }

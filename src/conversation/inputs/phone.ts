@@ -1,4 +1,4 @@
-import { normalizeThaiDigits } from "../parsers/thai-digits";
+import { normalizeThaiDigits } from "../../i18n/thai-digits";
 import type { InputKind } from "../flow";
 import { isSkipWord } from "./text-checks";
 
@@ -10,11 +10,11 @@ export function phone(): InputKind<string | null> {
   return {
     type: "phone",
     optional: true,
-    textKeys: ["input-phone", "choice-skip", "review-not-given"],
-    parse(input) {
+    textKeys: ["input-phone", "choice-skip", "review-not-given", "words-skip"],
+    parse(input, { words }) {
       if (input.kind === "choice" && input.value === "skip") return { ok: true, value: null };
       if (input.kind !== "text") return { ok: false, error: { key: "input-phone" } };
-      if (isSkipWord(input.text)) return { ok: true, value: null };
+      if (isSkipWord(input.text, words)) return { ok: true, value: null };
       const number = normalizeThaiPhone(input.text);
       return number ? { ok: true, value: number } : { ok: false, error: { key: "input-phone" } };
     },

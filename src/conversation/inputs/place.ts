@@ -1,14 +1,9 @@
 import type { Message } from "../../line/gateway";
 import type { District, Geography, Province } from "../../geo";
-import type {
-  FollowUp,
-  FormatContext,
-  InputKind,
-  InputResult,
-  InputServices,
-  QuickChoice,
-  StepInput,
-} from "../flow";
+import { nameIn, type Locale } from "../../i18n";
+import type { Vocabulary } from "../../i18n/vocabulary";
+import { buttonCarousel } from "../../line/prompts";
+import type { FollowUp, FormatContext, InputKind, InputResult, QuickChoice, StepInput } from "../flow";
 import { readText } from "./text-checks";
 
 /**
@@ -59,22 +54,6 @@ export interface ExactLocation extends SharedLocation {
 
 /** Quick replies leave room for "back" and "cancel" within LINE's 13. */
 const MAX_CANDIDATE_BUTTONS = 11;
-/** Carousel pages of district buttons (LINE allows 12 bubbles). */
-const DISTRICTS_PER_PAGE = 9;
-const MAX_PAGES = 12;
-
-// Typed words for the follow-up buttons, beside the buttons' own labels in both languages.
-const yesWords = /^(ใช่|ถูก|ถูกต้อง|ใช่แล้ว|ถูกต้องแล้ว|yes|y|correct|right|ok)$/i;
-const noWords = /^(ไม่|ไม่ใช่|ไม่ถูก|ไม่ถูกต้อง|ผิด|no|n|wrong|incorrect|not right)$/i;
-const districtOnlyWords =
-  /^(เฉพาะอำเภอ|บันทึกเฉพาะอำเภอ|บันทึกเฉพาะเขต|เฉพาะเขต|ไม่แนบ|district only|only the district)$/i;
-const includeWords = /^(แนบตำแหน่ง|แนบตำแหน่งที่แน่นอน|แนบพิกัด|include|include location|include exact location)$/i;
-const titleWords = /^(ใช้ชื่อสถานที่|ใช้ชื่อสถานที่นี้|use place name|use the place name)$/i;
-const unknownDistrictWords = /^(ไม่ทราบ|ไม่ทราบอำเภอ|ไม่รู้|ไม่แน่ใจ|not sure|don't know|unknown)$/i;
-
-function geographyOf(services: InputServices): Geography {
-  return services.geography as Geography;
-}
 
 /**
  * Where it happened: a district typed by name (any of the country's 928, prefixes, typos and
@@ -114,12 +93,18 @@ export function place(): InputKind<Place> {
       "place-candidate-province",
       "place-candidate-district",
       "place-district-name",
+      "words-place-correct",
+      "words-place-wrong",
+      "words-place-district-only",
+      "words-place-include",
+      "words-place-use-title",
+      "words-place-unknown-district",
     ],
-    parse: (input, { services, current }) =>
-      parsePlace(input, current as Place | undefined, geographyOf(services)),
-    choices: ({ current, services }) => placeChoices(current as Place | undefined, geographyOf(services)),
-    extraMessages: (context) => [districtPicker(context, geographyOf(context.services).quickPickProvinces)],
-    followUp: (value, services) => followUpFor(value as Place | undefined, geographyOf(services)),
+    parse: (input, { services, current, words }) =>
+      parsePlace(input, current as Place | undefined, services.geography, words),
+    choices: ({ current, services }) => placeChoices(current as Place | undefined, services.geography),
+    extraMessages: (context) => [districtPicker(context, context.services.geography.quickPickProvinces)],
+    followUp: (value, services) => followUpFor(value as Place | undefined, services.geography),
     format(value, context) {
       return formatPlace(value, context);
     },
@@ -131,10 +116,11 @@ export function parsePlace(
   input: StepInput,
   currentValue: Place | undefined,
   geography: Geography,
+  words: Vocabulary,
 ): InputResult<Place> {
   const pending = currentValue?.kind === "pending" ? currentValue : undefined;
   if (pending) {
-    const answered = answerFollowUp(pending, input, geography);
+    const answered = answerFollowUp(pending, input, geography, words);
     if (answered) return answered;
   }
   if (input.kind === "choice") {
@@ -161,7 +147,7 @@ export function parsePlace(
   const text = readText(input, { min: 2, max: 200 });
   if (!text.ok)
     return { ok: false, error: { key: pending ? "input-place-follow-up" : "input-place-expected" } };
-  if (unknownDistrictWords.test(text.text.trim())) return { ok: true, value: { kind: "outside" } };
+  if (words.says(text.text, "words-place-unknown-district")) return { ok: true, value: { kind: "outside" } };
   return fromTypedName(geography, text.text, pending);
 }
 
@@ -196,14 +182,16 @@ function answerFollowUp(
   pending: PendingPlace,
   input: StepInput,
   geography: Geography,
+  words: Vocabulary,
 ): InputResult<Place> | undefined {
   const tapped = input.kind === "choice" ? input.value : undefined;
   const typed = input.kind === "text" ? input.text.trim() : undefined;
+  const says = (key: string) => typed !== undefined && words.says(typed, key);
   switch (pending.stage) {
     case "confirm": {
-      if (tapped === "correct" || (typed && yesWords.test(typed)))
+      if (tapped === "correct" || says("words-place-correct"))
         return { ok: true, stay: true, value: { ...pending, stage: "exact" } };
-      if (tapped === "wrong" || (typed && noWords.test(typed)))
+      if (tapped === "wrong" || says("words-place-wrong"))
         return { ok: true, stay: true, value: { kind: "pending", stage: "retype" } };
       return undefined;
     }
@@ -211,13 +199,13 @@ function answerFollowUp(
       const district = geography.findDistrict(pending.districtId);
       if (!district) return { ok: true, stay: true, value: { kind: "pending", stage: "retype" } };
       // "Yes" here is taken as the safe default: only the district.
-      if (tapped === "district-only" || (typed && (districtOnlyWords.test(typed) || yesWords.test(typed))))
+      if (tapped === "district-only" || says("words-place-district-only") || says("words-place-correct"))
         return done(district);
-      if (typed && noWords.test(typed))
+      if (says("words-place-wrong"))
         return { ok: true, stay: true, value: { kind: "pending", stage: "retype" } };
-      if (tapped === "include" || (typed && includeWords.test(typed)))
+      if (tapped === "include" || says("words-place-include"))
         return done(district, { exact: { ...pending.shared, reporterConfirmed: true } });
-      if (pending.shared.title && (tapped === "title" || (typed && titleWords.test(typed))))
+      if (pending.shared.title && (tapped === "title" || says("words-place-use-title")))
         return done(district, { description: pending.shared.title });
       if (input.kind !== "text") return undefined;
       // Anything else typed here describes the place; the coordinates are not kept.
@@ -243,7 +231,7 @@ function answerFollowUp(
       return undefined;
     }
     case "province": {
-      if (tapped === "province-only" || (typed && unknownDistrictWords.test(typed)))
+      if (tapped === "province-only" || says("words-place-unknown-district"))
         return { ok: true, value: { kind: "province", provinceId: pending.provinceId } };
       if (!typed) return undefined;
       // "เมือง" for Lampang: a name inside the province the citizen named first.
@@ -313,18 +301,38 @@ function placeChoices(current: Place | undefined, geography: Geography): QuickCh
 
 /** A button for one of several districts: by province when that tells them apart, else by name. */
 function candidateChoice(district: District, geography: Geography, byName: boolean): QuickChoice {
-  const province = geography.findProvince(district.provinceId);
   return {
     kind: "answer",
     value: `district:${district.id}`,
     label: byName ? "place-candidate-district" : "place-candidate-province",
-    labelArgs: {
-      districtTh: district.nameTh,
-      districtEn: district.nameEn,
-      provinceTh: province?.nameTh ?? district.provinceId,
-      provinceEn: province?.nameEn ?? district.provinceId,
-    },
+    labelArgs: candidateArgs(district, geography),
   };
+}
+
+function candidateArgs(district: District, geography: Pick<Geography, "findProvince">) {
+  const province = geography.findProvince(district.provinceId);
+  return {
+    districtTh: district.nameTh,
+    districtEn: district.nameEn,
+    provinceTh: province?.nameTh ?? district.provinceId,
+    provinceEn: province?.nameEn ?? district.provinceId,
+  };
+}
+
+const sharedNames = new WeakMap<Geography, Map<string, boolean>>();
+
+/** Whether the district's name, typed alone, fits other districts too (remembered: the pilot's list is drawn often). */
+function sharesItsName(geography: Geography, district: District, locale: Locale): boolean {
+  const known = sharedNames.get(geography) ?? new Map<string, boolean>();
+  sharedNames.set(geography, known);
+  const key = `${district.id}:${locale}`;
+  let shared = known.get(key);
+  if (shared === undefined) {
+    const match = geography.matchPlace(nameIn(locale, district));
+    shared = match.kind !== "district" || match.district.id !== district.id;
+    known.set(key, shared);
+  }
+  return shared;
 }
 
 function followUpFor(value: Place | undefined, geography: Geography): FollowUp | undefined {
@@ -389,17 +397,17 @@ export function describeTipPlace(
   tip: { provinceId: string | null; districtId: string | null },
   geography: Pick<Geography, "findDistrict" | "findProvince">,
   t: (key: string, args?: Record<string, string | number>) => string,
-  locale: string,
+  locale: Locale,
 ): string {
   const district = tip.districtId ? geography.findDistrict(tip.districtId) : undefined;
   if (district) return t("place-district-name", districtArgs(district, geography));
   const province = tip.provinceId ? geography.findProvince(tip.provinceId) : undefined;
-  if (province) return locale === "th" ? province.nameTh : province.nameEn;
+  if (province) return nameIn(locale, province);
   return t("place-reported-area");
 }
 
 function formatPlace(value: Place, { t, locale, services }: FormatContext): string {
-  const geography = geographyOf(services);
+  const { geography } = services;
   switch (value.kind) {
     case "district": {
       const district = geography.findDistrict(value.districtId);
@@ -411,7 +419,7 @@ function formatPlace(value: Place, { t, locale, services }: FormatContext): stri
     }
     case "province": {
       const province = geography.findProvince(value.provinceId);
-      return province ? (locale === "th" ? province.nameTh : province.nameEn) : value.provinceId;
+      return province ? nameIn(locale, province) : value.provinceId;
     }
     case "outside":
       return t("place-outside-label");
@@ -422,59 +430,23 @@ function formatPlace(value: Place, { t, locale, services }: FormatContext): stri
 
 /** Districts as a carousel of buttons (a province has up to 50, beyond LINE's 13 quick replies). */
 function districtPicker(
-  { t, locale, button }: FormatContext & { button: (value: string) => string },
+  { t, locale, button, services }: FormatContext & { button: (value: string) => string },
   provinces: readonly Province[],
 ): Message {
-  const districts = provinces.flatMap((province) => province.districts);
-  const pages: District[][] = [];
-  for (let i = 0; i < districts.length; i += DISTRICTS_PER_PAGE)
-    pages.push(districts.slice(i, i + DISTRICTS_PER_PAGE));
-  const bubbles = pages.slice(0, MAX_PAGES - 1).map((page) => ({
-    type: "bubble" as const,
-    size: "kilo" as const,
-    body: {
-      type: "box" as const,
-      layout: "vertical" as const,
-      spacing: "xs" as const,
-      contents: [
-        {
-          type: "text" as const,
-          text: t("place-picker-title"),
-          weight: "bold" as const,
-          size: "sm" as const,
-          wrap: true,
-        },
-        ...page.map((district) => {
-          const name = locale === "th" ? district.nameTh : district.nameEn;
-          return {
-            type: "button" as const,
-            style: "secondary" as const,
-            height: "sm" as const,
-            action: {
-              type: "postback" as const,
-              label: name.slice(0, 40),
-              data: button(district.id),
-              displayText: name,
-            },
-          };
-        }),
-      ],
-    },
-  }));
-  // The last page says how to reach the rest of the country.
-  bubbles.push({
-    type: "bubble",
-    size: "kilo",
-    body: {
-      type: "box",
-      layout: "vertical",
-      spacing: "xs",
-      contents: [{ type: "text", text: t("place-picker-more"), weight: "bold", size: "sm", wrap: true }],
-    },
+  const { geography } = services;
+  return buttonCarousel({
+    title: t("place-picker-title"),
+    buttons: provinces
+      .flatMap((province) => province.districts)
+      .map((district) => ({
+        // A name other provinces share ("จอมทอง") carries its province, so that typing the label
+        // names this district, as tapping it does, while typing the bare name still asks which.
+        label: sharesItsName(geography, district, locale)
+          ? t("place-candidate-district", candidateArgs(district, geography))
+          : nameIn(locale, district),
+        data: button(district.id),
+      })),
+    // The last page says how to reach the rest of the country.
+    closing: t("place-picker-more"),
   });
-  return {
-    type: "flex",
-    altText: t("place-picker-title"),
-    contents: { type: "carousel", contents: bubbles },
-  };
 }

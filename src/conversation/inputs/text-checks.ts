@@ -1,3 +1,4 @@
+import type { Vocabulary } from "../../i18n/vocabulary";
 import type { StepInput, TextRef } from "../flow";
 
 const segmenter = new Intl.Segmenter("th", { granularity: "grapheme" });
@@ -42,7 +43,7 @@ export const textCheckKeys = [
   "input-too-long",
 ] as const;
 
-/** Typed words that mean "skip this optional question". */
-export function isSkipWord(text: string): boolean {
-  return /^(ข้าม|ไม่มี|ไม่ระบุ|skip|none|no|-)$/i.test(text.trim());
+/** Typed words that mean "skip this optional question" (a lone dash too, as forms are filled in). */
+export function isSkipWord(text: string, words: Vocabulary): boolean {
+  return /^-+$/.test(text.trim()) || words.says(text, "words-skip");
 }

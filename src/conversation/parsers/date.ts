@@ -1,4 +1,5 @@
-import { normalizeThaiDigits } from "./thai-digits";
+import { normalizeThaiDigits } from "../../i18n/thai-digits";
+import { bangkokTimeZone } from "../../i18n/bangkok-time";
 
 /**
  * What a citizen's answer to "when did it happen?" means.
@@ -10,9 +11,6 @@ export type ParsedDate =
   | { kind: "exact"; /** "YYYY-MM-DD", Gregorian */ date: string }
   | { kind: "approximate"; /** the trimmed original, e.g. "ต้นปี 2563", "ไม่แน่ใจ", "early 2020" */ text: string }
   | { kind: "invalid"; reason: "future" | "impossible" | "unrecognised" };
-
-/** The pilot and every office of the project are in Thailand; "today" is a Bangkok day unless a caller says otherwise. */
-export const DEFAULT_TIME_ZONE = "Asia/Bangkok";
 
 const BUDDHIST_ERA_OFFSET = 543;
 /** A four-digit year at or above this is Buddhist Era: BE 2400 is CE 1857, and CE 2400 is centuries away. */
@@ -58,11 +56,7 @@ const IMPOSSIBLE: ParsedDate = { kind: "invalid", reason: "impossible" };
  * "Today" is the calendar day at `now` in `timeZone`, so an answer sent at 03:00 Bangkok time is not
  * judged against the previous UTC day.
  */
-export function parseIncidentDate(
-  input: string,
-  now: Date,
-  timeZone: string = DEFAULT_TIME_ZONE,
-): ParsedDate {
+export function parseIncidentDate(input: string, now: Date, timeZone: string = bangkokTimeZone): ParsedDate {
   const original = input.trim();
   if (original.length > MAX_INPUT_LENGTH) return UNRECOGNISED;
   const text = prepareText(input);
@@ -87,7 +81,7 @@ export function parseIncidentDate(
 export function parseIsoDatePickerValue(
   value: string,
   now: Date,
-  timeZone: string = DEFAULT_TIME_ZONE,
+  timeZone: string = bangkokTimeZone,
 ): ParsedDate {
   const match = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2})?$/.exec(value.trim());
   if (!match) return UNRECOGNISED;

@@ -91,9 +91,8 @@ export function createFakeLinePlatform(options: FakeLinePlatformOptions): FakeLi
     clearCalls: () => recorded.clear(),
   });
 
-  /** Signs and posts events already complete; reply and markAsRead tokens are live before the bot sees them. */
-  async function post(events: webhook.Event[], redelivery: boolean[]): Promise<WebhookDelivery> {
-    if (!webhookUrl) throw new Error("no webhook URL: pass webhookUrl or call setWebhookUrl() first");
+  /** Makes the events' reply and markAsRead tokens usable, as LINE does for the tokens it issues. */
+  function issueTokens(events: readonly webhook.Event[], redelivery: readonly boolean[]): void {
     events.forEach((event, i) => {
       const replyToken = replyTokenOf(event);
       if (replyToken) {
@@ -102,6 +101,12 @@ export function createFakeLinePlatform(options: FakeLinePlatformOptions): FakeLi
       const markAsReadToken = markAsReadTokenOf(event);
       if (markAsReadToken) state.markAsReadTokens.add(markAsReadToken);
     });
+  }
+
+  /** Signs and posts events already complete; reply and markAsRead tokens are live before the bot sees them. */
+  async function post(events: webhook.Event[], redelivery: boolean[]): Promise<WebhookDelivery> {
+    if (!webhookUrl) throw new Error("no webhook URL: pass webhookUrl or call setWebhookUrl() first");
+    issueTokens(events, redelivery);
     // Compact JSON, as LINE sends it; the signature covers exactly these bytes.
     const rawBody = JSON.stringify({ destination: botUserId, events });
     const signature = signWebhookBody(rawBody, options.channelSecret);
@@ -154,6 +159,13 @@ export function createFakeLinePlatform(options: FakeLinePlatformOptions): FakeLi
         completeEvent(partial, { now: at, ids, redelivery: redelivery[i] ?? false }),
       );
       return post(events, redelivery);
+    },
+
+    acceptSignedEvents(events) {
+      issueTokens(
+        events,
+        events.map((event) => event.deliveryContext?.isRedelivery === true),
+      );
     },
 
     redeliver(earlier) {

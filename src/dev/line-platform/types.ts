@@ -182,6 +182,12 @@ export interface FakeLinePlatform extends EventBuilders {
   setWebhookUrl(url: string): void;
   /** Fills the common fields, registers reply tokens, signs the body and POSTs it to the webhook URL. */
   sendWebhook(events: PartialWebhookEvent[], opts?: { redeliver?: boolean }): Promise<WebhookDelivery>;
+  /**
+   * Makes the reply and markAsRead tokens of events the bot received in a webhook signed with the
+   * channel secret usable, as LINE accepts any token it issued: in local mode, outside load tools and
+   * scripts sign their own webhooks, and their replies must take the reply path, not fail over to push.
+   */
+  acceptSignedEvents(events: readonly webhook.Event[]): void;
   /** Re-sends earlier events unchanged except deliveryContext.isRedelivery = true. */
   redeliver(events: readonly unknown[]): Promise<WebhookDelivery>;
   putContent(messageId: string, bytes: Buffer, contentType: string, opts?: ContentOptions): void;

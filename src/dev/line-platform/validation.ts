@@ -62,7 +62,22 @@ const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: "grapheme
 
 /** What a user sees as one character: 👍🏽 or a Thai consonant with its vowel and tone marks count once. */
 export function graphemeLength(text: string): number {
-  return Array.from(graphemeSegmenter.segment(text)).length;
+  let count = 0;
+  for (const _ of graphemeSegmenter.segment(text)) count++;
+  return count;
+}
+
+/**
+ * Whether `text` has more than `max` graphemes. Every reply's quick-reply labels pass through here,
+ * and segmenting them was nearly all of validating a reply (a text with 13 Thai quick-reply labels:
+ * ~165 µs, 5–10 µs without), so segment only when the UTF-16 length leaves doubt (a grapheme is at
+ * least one code unit) and stop counting past `max`.
+ */
+export function exceedsGraphemes(text: string, max: number): boolean {
+  if (text.length <= max) return false;
+  let count = 0;
+  for (const _ of graphemeSegmenter.segment(text)) if (++count > max) return true;
+  return false;
 }
 
 type Obj = Record<string, unknown>;
@@ -91,8 +106,8 @@ export class Checker {
       this.add(property, "Must be a string");
       return;
     }
-    const length = rule.unit === "grapheme" ? graphemeLength(value) : value.length;
-    if (length > rule.max) this.add(property, `Length must be between 0 and ${rule.max}`);
+    const tooLong = rule.unit === "grapheme" ? exceedsGraphemes(value, rule.max) : value.length > rule.max;
+    if (tooLong) this.add(property, `Length must be between 0 and ${rule.max}`);
   }
 
   /** An array whose size LINE bounds; returns its items (or none when it isn't an array). */

@@ -18,8 +18,11 @@ export interface PreparingPolicy {
 
 /**
  * Asks LINE for the content, waiting out "202 still preparing" a bounded number of times (large
- * video/audio). Transport failures were already retried by the gateway; what is left is reported
- * as "failed" and logged with the status and LINE request id only — never the message id.
+ * video/audio). When LINE is unavailable (5xx, 429, no connection) even after the gateway's own
+ * retries, the failure is thrown: the turn fails as transient and the event processor tries it again
+ * with backoff, so a photo sent during a LINE incident is stored once LINE is back instead of being
+ * dropped with "please send it again". A refusal (other 4xx) is "failed". Logs carry the status and
+ * LINE request id only — never the message id.
  */
 export async function fetchLineContent(
   line: ContentSource,
@@ -32,6 +35,10 @@ export async function fetchLineContent(
     try {
       result = await line.getContent(messageId);
     } catch (error) {
+      if (lineUnavailable(error)) {
+        logger.warn(describeFailure(error), "evidence download failed; the turn will be retried");
+        throw error;
+      }
       logger.warn(describeFailure(error), "evidence download failed");
       return { kind: "unavailable", reason: "failed" };
     }
@@ -40,6 +47,13 @@ export async function fetchLineContent(
     if (attempt >= preparing.retries) return { kind: "unavailable", reason: "preparing" };
     await preparing.sleep(preparing.delayMs);
   }
+}
+
+/** Failures that say "not now" rather than "never": the gateway's retryable ones, after its retries. */
+function lineUnavailable(error: unknown): boolean {
+  if (error instanceof HTTPFetchError)
+    return error.status >= 500 || (error.status === 429 && !/monthly limit/i.test(error.body));
+  return error instanceof TypeError || (error instanceof Error && error.name === "AbortError");
 }
 
 function describeFailure(error: unknown): Record<string, unknown> {

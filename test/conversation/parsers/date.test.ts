@@ -1,5 +1,5 @@
 import { parseIncidentDate, parseIsoDatePickerValue } from "../../../src/conversation/parsers/date";
-import { normalizeThaiDigits } from "../../../src/conversation/parsers/thai-digits";
+import { normalizeThaiDigits } from "../../../src/i18n/thai-digits";
 
 /** Wednesday 25 November 2026 (BE 2569), mid-morning in Bangkok. */
 const NOW = new Date("2026-11-25T10:00:00+07:00");

@@ -246,6 +246,27 @@ describe("message validation", () => {
     expect(answer.status).toBe(200);
   });
 
+  it("when a quick reply label is 21 Thai graphemes, then LINE answers 400 on that label", async () => {
+    const answer = await rejected([
+      { ...text("pick"), quickReply: { items: [quickReplyItem("กี่".repeat(21))] } },
+    ]);
+
+    expect(answer.json["details"]).toEqual([
+      {
+        message: "Length must be between 0 and 20",
+        property: "messages[0].quickReply.items[0].action.label",
+      },
+    ]);
+  });
+
+  it("when a quick reply label is 20 emoji with skin tones (four UTF-16 units each), then it is accepted", async () => {
+    const answer = await reply(await replyTokenFor(), [
+      { ...text("pick"), quickReply: { items: [quickReplyItem("👍🏽".repeat(20))] } },
+    ]);
+
+    expect(answer.status).toBe(200);
+  });
+
   it("when a quick reply button has no label, then LINE answers 400 May not be empty", async () => {
     const items = [{ type: "action", action: { type: "postback", data: "a=1" } }];
 

@@ -286,3 +286,43 @@ describe("redelivery", () => {
     expect(await reply((events[0] as AnyEvent).replyToken!)).toBe(400);
   });
 });
+
+describe("webhooks signed by someone else (acceptSignedEvents)", () => {
+  /** A text event as an outside tool builds it, with a token this platform never issued. */
+  const outsideEvent = (replyToken: string, isRedelivery = false) =>
+    ({
+      replyToken,
+      type: "message",
+      mode: "active",
+      timestamp: clock,
+      source: { type: "user", userId: fakeUserId() },
+      webhookEventId: "01J0000000000000000000TEST",
+      deliveryContext: { isRedelivery },
+      message: { id: "1", type: "text", quoteToken: "q", text: "hi" },
+    }) as const;
+
+  it("when the bot received a token the platform did not issue, then it can reply with it once, within a minute", async () => {
+    const once = "a".repeat(32);
+    const late = "b".repeat(32);
+    platform.acceptSignedEvents([outsideEvent(once), outsideEvent(late)]);
+
+    expect(await reply(once)).toBe(200);
+    expect(await reply(once)).toBe(400);
+    clock += 60_001;
+    expect(await reply(late)).toBe(400);
+  });
+
+  it("when a token not accepted this way is used, then it is still refused", async () => {
+    expect(await reply("c".repeat(32))).toBe(400);
+  });
+
+  it("when an outside tool redelivers an event whose token was used, then the token stays invalid", async () => {
+    const token = "d".repeat(32);
+    platform.acceptSignedEvents([outsideEvent(token)]);
+    await reply(token);
+
+    platform.acceptSignedEvents([outsideEvent(token, true)]);
+
+    expect(await reply(token)).toBe(400);
+  });
+});

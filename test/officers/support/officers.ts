@@ -9,6 +9,7 @@ import { officersOf, type Officers } from "../../../src/officers";
 import type { OfficerRole } from "../../../src/officers/roles";
 import type { Scope } from "../../../src/officers/scope";
 import type { Tip } from "../../../src/tips/tip";
+import type { Locale, TextArgs } from "../../../src/i18n";
 import { startHarness, type Harness } from "../../support/harness";
 import { TestUser, textOf } from "../../support/test-user";
 
@@ -67,6 +68,7 @@ export async function startOfficerHarness(env?: Record<string, string>): Promise
 export class TestChat {
   readonly userId: string;
   readonly chatId: string;
+  readonly locale: Locale;
   private seen = 0;
   private last: Message[] = [];
 
@@ -76,10 +78,16 @@ export class TestChat {
   ) {
     this.userId = options.userId ?? fakeUserId();
     this.chatId = options.group ? fakeGroupId() : this.userId;
+    this.locale = options.language === "en" && !options.group ? "en" : "th";
     env.harness.platform.setProfile(this.userId, {
       displayName: "Officer",
       language: options.language ?? "th",
     });
+  }
+
+  /** A text in this chat's language (officers' profiles are Thai unless a test says otherwise). */
+  t(key: string, args?: TextArgs): string {
+    return this.env.harness.service.context.texts.t(this.locale, key, args);
   }
 
   private get chat(): ChatRef | undefined {
@@ -173,27 +181,27 @@ export async function citizenReports(
 ): Promise<{ citizen: TestUser; tip: Tip }> {
   const citizen = new TestUser(env.harness);
   await citizen.says("แจ้งเบาะแส");
-  await citizen.tapsButton("ยินยอม เริ่มเลย");
-  await citizen.tapsButton("รับ/ให้สินบน");
-  await citizen.tapsButton("อปท. (อบต./เทศบาล)");
+  await citizen.tapsLabel("choice-consent-yes");
+  await citizen.tapsLabel("category-bribery");
+  await citizen.tapsLabel("agency-local-government");
   await citizen.says("อบต.สันทรายหลวง");
   await citizen.says(options.district ?? "สันทราย");
   await citizen.says("เมื่อวาน");
   await citizen.says(options.narrative ?? "ปลัดเรียกเงินสามพันบาทเพื่อเร่งออกใบอนุญาตก่อสร้างให้เร็วขึ้น");
-  await citizen.tapsButton("ข้าม");
+  await citizen.tapsLabel("choice-skip");
   if (options.image) {
     await citizen.sendsImage(options.image);
-    await citizen.tapsButton("เสร็จแล้ว");
+    await citizen.tapsLabel("choice-evidence-done");
   } else {
-    await citizen.tapsButton("ไม่มีหลักฐาน");
+    await citizen.tapsLabel("choice-evidence-none");
   }
   if (options.optIn) {
-    await citizen.tapsButton("รับแจ้งความคืบหน้า");
-    await citizen.tapsButton("ข้าม");
+    await citizen.tapsLabel("choice-updates-yes");
+    await citizen.tapsLabel("choice-skip");
   } else {
-    await citizen.tapsButton("ไม่ต้อง");
+    await citizen.tapsLabel("choice-updates-no");
   }
-  await citizen.tapsButton("ส่งเรื่อง");
+  await citizen.tapsLabel("choice-submit");
   await env.settle();
   const code = /TK-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}/.exec(citizen.lastText())?.[0];
   if (!code) throw new Error(`no receipt: ${citizen.lastText()}`);

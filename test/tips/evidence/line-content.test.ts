@@ -59,16 +59,18 @@ describe("fetchLineContent", () => {
     expect(result).toEqual({ kind: "unavailable", reason: "gone" });
   });
 
-  it("when the gateway gives up with an HTTP error, then the answer is failed and the log has LINE's request id but not the message id", async () => {
-    const error = new HTTPFetchError("Internal Server Error", {
-      status: 500,
-      statusText: "Internal Server Error",
+  const lineError = (status: number, body = "{}") =>
+    new HTTPFetchError(`${status}`, {
+      status,
+      statusText: "",
       headers: new Headers({ "x-line-request-id": "req-123" }),
-      body: "{}",
+      body,
     });
+
+  it("when LINE refuses the request, then the answer is failed and the log has LINE's request id but not the message id", async () => {
     const { logger, output } = capturedLogger();
     const result = await fetchLineContent(
-      answering(error),
+      answering(lineError(403)),
       "5830000000001",
       { ...policy, sleep: async () => {} },
       logger,
@@ -78,5 +80,30 @@ describe("fetchLineContent", () => {
       true,
       false,
     ]);
+  });
+
+  it.each([
+    ["a 500", lineError(500)],
+    ["a 429", lineError(429, '{"message":"The API rate limit has been exceeded. Try again later."}')],
+    ["no connection", new TypeError("LINE API request failed: ECONNREFUSED")],
+  ])(
+    "when LINE is unavailable (%s) after the gateway's retries, then the failure goes to the turn, which is retried",
+    async (_what, error) => {
+      const { logger, output } = capturedLogger();
+      await expect(
+        fetchLineContent(answering(error), "5830000000001", { ...policy, sleep: async () => {} }, logger),
+      ).rejects.toBe(error);
+      expect(output().includes("5830000000001")).toBe(false);
+    },
+  );
+
+  it("when the monthly quota is used up, then the answer is failed (waiting does not help)", async () => {
+    const result = await fetchLineContent(
+      answering(lineError(429, '{"message":"You have reached your monthly limit."}')),
+      "m1",
+      { ...policy, sleep: async () => {} },
+      capturedLogger().logger,
+    );
+    expect(result).toEqual({ kind: "unavailable", reason: "failed" });
   });
 });

@@ -188,8 +188,22 @@ describe("evidence store: LINE content states", () => {
     expect(result).toEqual({ ok: false, reason: "gone" });
   });
 
-  it("when LINE keeps failing with 500, then the answer is failed", async () => {
+  it("when LINE keeps failing with 500, then the failure is thrown for the turn to be retried, and nothing is stored", async () => {
     environment.platform.failNext("GET /v2/bot/message/{messageId}/content", 500, 5);
+    const before = await leftovers();
+    await expect(
+      environment.store().storeFromLine({
+        messageId: environment.lineSent(randomBytes(1000), pdf),
+        kind: "file",
+        fileName: "x.pdf",
+        owner: "o",
+      }),
+    ).rejects.toMatchObject({ status: 500 });
+    expect(await leftovers()).toEqual(before);
+  });
+
+  it("when LINE refuses the download with 403, then the answer is failed", async () => {
+    environment.platform.failNext("GET /v2/bot/message/{messageId}/content", 403, 1);
     const result = await environment.store().storeFromLine({
       messageId: environment.lineSent(randomBytes(1000), pdf),
       kind: "file",
