@@ -169,7 +169,6 @@ async function main(): Promise<void> {
     texts: loadTranslator(path.join(projectRoot, "locales")),
     now: () => now,
     logger,
-    satisfaction: () => [],
   });
   const recomputes: number[] = [];
   for (let i = 0; i < 3; i++) {

@@ -105,7 +105,7 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
     },
   });
   // The public transparency page: figures only, never a reporter (docs/TRANSPARENCY.md).
-  const transparency = buildTransparency(context, { geography, startJobs, satisfaction: () => [] });
+  const transparency = buildTransparency(context, { geography, startJobs });
   if (startJobs) {
     // Evidence of drafts that were abandoned (the draft itself expires by TTL) is removed hourly.
     context.scheduler.every("purge-draft-evidence", "17 * * * *", async (at) => {

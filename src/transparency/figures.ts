@@ -124,7 +124,8 @@ export function closedMonths(now: Date, count: number): string[] {
  */
 export async function buildReport(
   tips: Iterable<TipFacts>,
-  satisfaction: Iterable<SatisfactionFacts>,
+  /** Undefined while no satisfaction answers are collected: the measure is then left out. */
+  satisfaction: Iterable<SatisfactionFacts> | undefined,
   names: AreaNames,
   options: FiguresOptions,
 ): Promise<TransparencyReport> {
@@ -203,7 +204,7 @@ export async function buildReport(
       rows: outcomeRows,
       rowOf: (tip) => outcomeIndex.get(tip.closeReason ?? "other") ?? outcomeIndex.get("other")!,
     }),
-    await satisfactionMeasure([...satisfaction], months, monthIndex, k),
+    ...(satisfaction ? [await satisfactionMeasure([...satisfaction], months, monthIndex, k)] : []),
   ];
 
   return {

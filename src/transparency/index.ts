@@ -9,8 +9,8 @@ export interface TransparencyDeps {
   geography: Pick<Geography, "findDistrict" | "findProvince">;
   /** Compute at start-up, recompute hourly, pick up other instances' reports. */
   startJobs: boolean;
-  /** Satisfaction answers as stored (month and rating). */
-  satisfaction: () => AsyncIterable<SatisfactionFacts> | Iterable<SatisfactionFacts>;
+  /** Satisfaction answers as stored (month and rating); absent: the page has no satisfaction section. */
+  satisfaction?: () => AsyncIterable<SatisfactionFacts> | Iterable<SatisfactionFacts>;
   /** How often an instance looks for a report another instance stored; default 60 s. */
   reloadIntervalMs?: number;
 }

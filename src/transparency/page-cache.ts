@@ -62,8 +62,8 @@ export interface PageCacheDeps {
   logger: Logger;
   /** Closed months shown; default 12. */
   months?: number;
-  /** Reads satisfaction answers (month and rating only). */
-  satisfaction: () => AsyncIterable<SatisfactionFacts> | Iterable<SatisfactionFacts>;
+  /** Reads satisfaction answers (month and rating only); absent until answers are collected. */
+  satisfaction?: () => AsyncIterable<SatisfactionFacts> | Iterable<SatisfactionFacts>;
 }
 
 export const disclosureThreshold = 5;
@@ -88,7 +88,7 @@ export class TransparencyPageCache {
     const started = Date.now();
     const report = await buildReport(
       await this.tipFacts(),
-      await collect(this.deps.satisfaction()),
+      this.deps.satisfaction ? await collect(this.deps.satisfaction()) : undefined,
       this.areaNames(),
       { now: this.deps.now(), months: this.deps.months ?? 12, k: disclosureThreshold },
     );
