@@ -186,7 +186,7 @@ describe("/transparency", () => {
     expect(again.status).toBe(304);
   });
 
-  test("when a figure is asked for, then no tip code, ref or district-level month count under 5 is in any form", async () => {
+  test("when a figure is asked for, then no tracking code is in any form", async () => {
     const bodies = await Promise.all(
       ["/transparency", "/transparency?lang=en", "/transparency.json", "/transparency.csv"].map(
         async (path) => (await fetch(`${harness.service.url}${path}`)).text(),
