@@ -23,6 +23,7 @@ import { describeTipPlace } from "./conversation/inputs/place";
 import type { Tip } from "./tips/tip";
 import type { Locale } from "./i18n";
 import { RichMenuLinks } from "./rich-menu/links";
+import { buildTransparency } from "./transparency";
 
 /** The modules behind the features, for the service's owner (tests, local-mode seeding, scripts). */
 export interface Modules {
@@ -125,6 +126,8 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
       await evidence.discardDraft(owner);
     },
   });
+  // The public transparency page: figures only, never a reporter (docs/TRANSPARENCY.md).
+  const transparency = buildTransparency(context, { geography, startJobs });
   if (startJobs) {
     // Evidence of drafts that were abandoned (the draft itself expires by TTL) is removed hourly.
     context.scheduler.every("purge-draft-evidence", "17 * * * *", async (at) => {
@@ -160,7 +163,8 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
         dueSoonMs: officers.reminderLeadMs,
         now,
       }),
+      transparency.router,
     ],
-    stops: [() => officers.stop(), () => awareness.stop()],
+    stops: [() => officers.stop(), () => awareness.stop(), () => transparency.stop()],
   };
 }

@@ -22,10 +22,14 @@ export interface LocalMode {
  * `npm start`'s path: the compiled service with an empty environment but a data folder and a free
  * port, so it starts the embedded store and the fake LINE platform and sets the rich menus.
  */
-export async function startLocalMode(timeoutMs = 120_000): Promise<LocalMode> {
+export async function startLocalMode(
+  timeoutMs = 120_000,
+  /** A data folder the caller owns (kept at stop), e.g. to start again on the same data. */
+  options: { dataDir?: string } = {},
+): Promise<LocalMode> {
   if (!fs.existsSync(entry))
     throw new Error(`${entry} is missing: run "npm run build" first (npm test does)`);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tipline-browser-"));
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "tipline-browser-"));
   let output = "";
   const child: ChildProcess = spawn(process.execPath, [entry], {
     cwd: root,
@@ -86,7 +90,7 @@ export async function startLocalMode(timeoutMs = 120_000): Promise<LocalMode> {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
       await exited;
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
