@@ -14,7 +14,7 @@ beforeAll(async () => {
   const tokenFor = async (role: keyof typeof tokens) =>
     (await adminTokens.create({ label: `campaign ${role}`, role }, stack.clock.now())).token;
   tokens = { admin: await tokenFor("admin"), supervisor: await tokenFor("supervisor") };
-}, 30_000);
+}, 180_000);
 
 afterAll(async () => {
   await stack.stop();

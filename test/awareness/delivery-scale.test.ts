@@ -11,7 +11,7 @@ let stack: AwarenessStack;
 
 beforeAll(async () => {
   stack = await startAwarenessStack();
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await stack.stop();
@@ -43,4 +43,4 @@ test("when a run goes to 20,000 subscribers, then every eligible subscriber gets
     status: "done",
     counts: { eligible: 19_000, sent: 19_000, failed: 0, skipped: 0 },
   });
-}, 60_000);
+}, 180_000);

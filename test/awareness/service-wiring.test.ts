@@ -10,7 +10,7 @@ describe("awareness in the running service", () => {
   beforeAll(async () => {
     harness = await startHarness();
     advanceToBangkok(harness.clock, "10:00");
-  }, 30_000);
+  }, 180_000);
 
   afterAll(async () => {
     await harness.stop();

@@ -14,7 +14,7 @@ let stack: AwarenessStack;
 beforeAll(async () => {
   stack = await startAwarenessStack();
   advanceToBangkok(stack.clock, "10:00");
-}, 30_000);
+}, 180_000);
 
 afterAll(async () => {
   await stack.stop();

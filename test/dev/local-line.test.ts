@@ -20,7 +20,7 @@ describe("local mode's LINE (startLocalLine)", () => {
     // The LINE base URL is replaced by local mode's own address.
     const config = testConfig(database.uri, "http://127.0.0.1:9");
     service = await startLocalLine(config, createLogger({ level: "warn", destination: quiet }), stops);
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     for (const stop of stops.reverse()) await stop();

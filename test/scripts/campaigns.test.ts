@@ -14,7 +14,7 @@ let folder: string;
 beforeAll(async () => {
   stack = await startAwarenessStack();
   folder = fs.mkdtempSync(path.join(os.tmpdir(), "campaigns-cli-"));
-}, 30_000);
+}, 180_000);
 
 afterAll(async () => {
   await stack.stop();
