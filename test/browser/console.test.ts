@@ -9,15 +9,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
-import type { Locator, Page } from "playwright-core";
-import { loadTranslator, type TextArgs } from "../../src/i18n";
+import type { Page } from "playwright-core";
 import { artifactsDir, openPhone } from "./support/chromium";
+import { emulatorChat, th } from "./support/emulator";
 import { startLocalMode, type LocalMode } from "./support/local-mode";
 
 jest.setTimeout(300_000);
-
-const texts = loadTranslator(path.join(__dirname, "../../locales"));
-const th = (key: string, args?: TextArgs) => texts.t("th", key, args).split("\n")[0]!.trim();
 
 let local: LocalMode | undefined;
 let phone: Awaited<ReturnType<typeof openPhone>> | undefined;
@@ -39,22 +36,7 @@ async function screenshot(name: string): Promise<void> {
   await page.screenshot({ path: path.join(artifactsDir, `console-${name}.png`), fullPage: true });
 }
 
-const messages = (): Locator => page.locator("#messages");
-
-async function sees(text: string): Promise<Locator> {
-  const found = messages().getByText(text, { exact: false }).last();
-  await found.waitFor({ state: "visible" });
-  return found;
-}
-
-async function tapsQuickReply(label: string): Promise<void> {
-  await page.locator("#quick-replies").getByRole("button", { name: label, exact: true }).click();
-}
-
-async function types(text: string): Promise<void> {
-  await page.locator("#text").fill(text);
-  await page.locator("#text").press("Enter");
-}
+const { messages, sees, tapsQuickReply, types } = emulatorChat(() => page);
 
 async function opensEmulatorChat(key: string): Promise<void> {
   await page.goto(`${local!.url}/dev/emulator#${key}`);

@@ -7,17 +7,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
-import type { Locator, Page } from "playwright-core";
-import { loadTranslator, type TextArgs } from "../../src/i18n";
+import type { Page } from "playwright-core";
 import { formatCalendarDay } from "../../src/i18n/bangkok-time";
 import { artifactsDir, openPhone } from "./support/chromium";
+import { emulatorChat, th } from "./support/emulator";
 import { startLocalMode, type LocalMode } from "./support/local-mode";
 
 jest.setTimeout(300_000);
-
-const texts = loadTranslator(path.join(__dirname, "../../locales"));
-/** The first line of a Thai text: enough to recognise a message, robust to wrapping. */
-const th = (key: string, args?: TextArgs) => texts.t("th", key, args).split("\n")[0]!.trim();
 
 let local: LocalMode | undefined;
 let phone: Awaited<ReturnType<typeof openPhone>> | undefined;
@@ -39,14 +35,7 @@ async function screenshot(name: string): Promise<void> {
   await page.screenshot({ path: path.join(artifactsDir, `${name}.png`) });
 }
 
-const messages = (): Locator => page.locator("#messages");
-
-/** Waits until a message containing this text is in the chat. */
-async function sees(text: string): Promise<Locator> {
-  const found = messages().getByText(text, { exact: false }).last();
-  await found.waitFor({ state: "visible" });
-  return found;
-}
+const { messages, sees, tapsQuickReply, types } = emulatorChat(() => page);
 
 /** Does something, then waits for one more message containing this text than there was before. */
 async function seesNew(text: string, action: () => Promise<void>): Promise<void> {
@@ -54,15 +43,6 @@ async function seesNew(text: string, action: () => Promise<void>): Promise<void>
   const before = await matches.count();
   await action();
   await matches.nth(before).waitFor({ state: "visible" });
-}
-
-async function tapsQuickReply(label: string): Promise<void> {
-  await page.locator("#quick-replies").getByRole("button", { name: label, exact: true }).click();
-}
-
-async function types(text: string): Promise<void> {
-  await page.locator("#text").fill(text);
-  await page.locator("#text").press("Enter");
 }
 
 async function tapsRichMenu(label: string): Promise<void> {
