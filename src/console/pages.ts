@@ -4,6 +4,7 @@ import type { CaseView } from "../officers/cases";
 import type { CaseFormatter } from "../officers/format";
 import type { Officer } from "../officers/models";
 import { closeReasons } from "../officers/postback";
+import { roleAtLeast } from "../officers/roles";
 import { tipCategories, tipStatuses, type Tip, type TipStatus } from "../tips/tip";
 import { html, type Html } from "./html";
 import { assignmentStates, type DeadlineState, type QueuePage, type QueueQuery } from "./queue";
@@ -29,6 +30,11 @@ export function layout(page: PageContext, title: string, body: Html): string {
           <button type="submit">${t(page, "console-sign-out")}</button>
         </form>`
       : "";
+  // Supervisors and admins have figures; an officer is not shown a link that would answer 403.
+  const figuresLink =
+    page.officer && roleAtLeast(page.officer.role, "supervisor")
+      ? html`<a class="nav" href="/console/figures">${t(page, "console-figures-title")}</a>`
+      : "";
   return html`<!doctype html>
     <html lang="${page.locale}">
       <head>
@@ -39,7 +45,9 @@ export function layout(page: PageContext, title: string, body: Html): string {
         <link rel="stylesheet" href="/console/assets/console.css" />
       </head>
       <body>
-        <header><a class="brand" href="/console">${t(page, "console-app-name")}</a>${signedIn}</header>
+        <header>
+          <a class="brand" href="/console">${t(page, "console-app-name")}</a>${figuresLink}${signedIn}
+        </header>
         <main>${body}</main>
       </body>
     </html> `.value;
