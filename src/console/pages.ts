@@ -82,6 +82,19 @@ export function signInPage(page: PageContext, token: string): string {
   );
 }
 
+/**
+ * An audit code (action, channel, outcome, reason) in the officer's words. The log keeps codes, and
+ * a code without a text yet (a new action) is shown as it is rather than hidden.
+ */
+function auditLabel(
+  page: PageContext,
+  kind: "action" | "channel" | "outcome" | "reason",
+  code: string,
+): string {
+  const key = `console-audit-${kind}-${code}`;
+  return page.f.has(page.locale, key) ? t(page, key) : code;
+}
+
 function deadlineBadge(page: PageContext, state: DeadlineState, dueAt: Date | undefined): Html | "" {
   if (!dueAt || state === "none") return "";
   return html`<span class="due ${state}"
@@ -300,9 +313,11 @@ export function casePage(page: PageContext, data: CasePageData): string {
       html`<tr>
         <td>${f.dateTime(entry.at, locale)}</td>
         <td>${data.actorName(entry.actor)}</td>
-        <td>${entry.action}</td>
-        <td>${entry.channel}</td>
-        <td>${entry.outcome}${entry.reason ? ` (${entry.reason})` : ""}</td>
+        <td>${auditLabel(page, "action", entry.action)}</td>
+        <td>${auditLabel(page, "channel", entry.channel)}</td>
+        <td>
+          ${auditLabel(page, "outcome", entry.outcome)}${entry.reason ? ` (${auditLabel(page, "reason", entry.reason)})` : ""}
+        </td>
       </tr>`,
   );
   const statusForm =
@@ -432,6 +447,15 @@ export function casePage(page: PageContext, data: CasePageData): string {
         <h2>${t(page, "console-audit")}</h2>
         <div class="scroll">
           <table class="audit">
+            <thead>
+              <tr>
+                <th scope="col">${t(page, "console-audit-column-at")}</th>
+                <th scope="col">${t(page, "console-audit-column-actor")}</th>
+                <th scope="col">${t(page, "console-audit-column-action")}</th>
+                <th scope="col">${t(page, "console-audit-column-channel")}</th>
+                <th scope="col">${t(page, "console-audit-column-outcome")}</th>
+              </tr>
+            </thead>
             <tbody>
               ${audit}
             </tbody>

@@ -51,7 +51,7 @@ form.action label{flex:1 1 220px}
 .message{max-width:520px;margin:24px auto}
 .scroll{overflow-x:auto}
 table.audit{border-collapse:collapse;font-size:13px;width:100%}
-table.audit td{border-top:1px solid #e2e6ec;padding:4px 6px;vertical-align:top}
+table.audit td,table.audit th{border-top:1px solid #e2e6ec;padding:4px 6px;vertical-align:top;text-align:left}
 header a.nav{color:#fff;margin-left:auto;margin-right:8px}
 .headline{display:grid;grid-template-columns:repeat(auto-fill,minmax(140px,1fr));gap:8px}
 .headline .figure{display:flex;flex-direction:column}
