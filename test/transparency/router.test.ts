@@ -167,14 +167,14 @@ describe("/transparency", () => {
     expect(response.headers.get("content-type")).toMatch(/^text\/csv/);
     const lines = (await response.text()).split("\r\n");
     expect(lines).toContain(
-      `received,areas,${sanSai},อำเภอสันทราย จังหวัดเชียงใหม่,"San Sai District, Chiang Mai",${lastMonth},,under-k`,
+      `received,areas,${sanSai},อำเภอสันทราย จังหวัดเชียงใหม่,"San Sai District, Chiang Mai",${lastMonth},,under-k,`,
     );
     const mueangLast = lines.filter(
       (line) => line.startsWith(`received,areas,${mueang},`) && line.includes(`,${lastMonth},`),
     );
     expect(mueangLast).toHaveLength(1);
-    expect(mueangLast[0]).toMatch(/,,withheld$/); // 12 is withheld: with the month's 15 it would give 3
-    expect(lines.some((line) => /^received,.*,3,published$/.test(line))).toBe(false);
+    expect(mueangLast[0]).toMatch(/,,withheld,$/); // 12 is withheld: with the month's 15 it would give 3
+    expect(lines.some((line) => /^received,.*,3,published,$/.test(line))).toBe(false);
   });
 
   test("when a client already has the report, then it gets 304 from its ETag", async () => {
