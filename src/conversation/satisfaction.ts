@@ -2,7 +2,13 @@ import type { Locale, TextArgs, Translator } from "../i18n";
 import type { Message } from "../line/gateway";
 import { postbackButton, textMessage, withQuickReplies, type QuickReplyButton } from "../line/messages";
 import { normalizeTrackingCode } from "../tips/tracking-code";
-import { isRating, ratings, type Rating, type RatingRefusal, type SatisfactionSurvey } from "../tips/satisfaction";
+import {
+  isRating,
+  ratings,
+  type Rating,
+  type RatingRefusal,
+  type SatisfactionSurvey,
+} from "../tips/satisfaction";
 import type { FlowAction } from "./engine";
 import type { TextRef } from "./flow";
 
@@ -39,9 +45,7 @@ export function satisfactionQuestion(
 ): Message[] {
   const buttons = [...ratings]
     .reverse()
-    .map((rating) =>
-      postbackButton(t(`satisfaction-rating-${rating}`), ratingPostback(rating, code)),
-    );
+    .map((rating) => postbackButton(t(`satisfaction-rating-${rating}`), ratingPostback(rating, code)));
   return withQuickReplies([textMessage(t("satisfaction-question", { code }))], [...buttons, ...extra]);
 }
 

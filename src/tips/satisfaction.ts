@@ -68,7 +68,8 @@ export interface SatisfactionDeps {
 /** Why an answer is not taken. */
 export type RatingRefusal = "not-found" | "not-asked" | "expired" | "already-rated";
 
-export type RatingOutcome = { ok: true; month: string; rating: Rating } | { ok: false; refusal: RatingRefusal };
+export type RatingOutcome =
+  { ok: true; month: string; rating: Rating } | { ok: false; refusal: RatingRefusal };
 
 /** Whom a stored answer counts with: the facts kept, and the questioned cases that share them. */
 interface Generalisation {
@@ -210,7 +211,10 @@ export class SatisfactionSurvey {
     const owns = await this.deps.tips.reporterTips.exists({ reporter, tipId: tip._id });
     if (tip.status !== "closed" || !tip.closedAt)
       return { ok: false, refusal: owns ? "not-asked" : "not-found" };
-    if (!owns || !this.withinWindow(tip, now)) return { ok: false, refusal: "expired" };
+    // Past the window the reporter's link has gone too: "expired" is the true answer for them, and
+    // tells anyone else with the code nothing a status check would not.
+    if (!this.withinWindow(tip, now)) return { ok: false, refusal: "expired" };
+    if (!owns) return { ok: false, refusal: "not-found" };
     if (tip.satisfaction !== "asked") return { ok: false, refusal: "not-asked" };
     // Checked before inserting: a duplicate-key error would abort the event's transaction.
     if (await this.isRated(tip)) return { ok: false, refusal: "already-rated" };
@@ -317,13 +321,17 @@ export class SatisfactionSurvey {
   private async areaLevels(tip: Tip): Promise<AreaLevel[]> {
     const levels: AreaLevel[] = [];
     if (tip.provinceId) {
-      const now = tip.closedAt!;
+      // The page that publishes this answer covers the 12 months ending with the closing month.
+      const closed = tip.closedAt!;
       const counts = await this.deps.tips.tips
         .aggregate<{ _id: string | null; n: number }>([
           {
             $match: {
               provinceId: tip.provinceId,
-              receivedAt: { $gte: bangkokMonthStart(now, -pageMonths), $lt: bangkokMonthStart(now) },
+              receivedAt: {
+                $gte: bangkokMonthStart(closed, 1 - pageMonths),
+                $lt: bangkokMonthStart(closed, 1),
+              },
             },
           },
           { $group: { _id: "$districtId", n: { $sum: 1 } } },

@@ -215,9 +215,7 @@ export async function buildReport(
       rows: outcomeRows,
       rowOf: (tip) => outcomeIndex.get(tip.closeReason ?? "other") ?? outcomeIndex.get("other")!,
     }),
-    ...(satisfaction
-      ? [await satisfactionMeasure([...satisfaction], months, monthIndex, k, areaOf)]
-      : []),
+    ...(satisfaction ? [await satisfactionMeasure([...satisfaction], months, monthIndex, k, areaOf)] : []),
   ];
 
   return {
@@ -285,11 +283,7 @@ function firstFeedback(tip: TipFacts): Date | undefined {
   return entry?.at;
 }
 
-function areaAssignment(
-  receivedByKey: Map<string, number>,
-  names: AreaNames,
-  k: number,
-): AreaRows {
+function areaAssignment(receivedByKey: Map<string, number>, names: AreaNames, k: number): AreaRows {
   const rows: RowLabel[] = [];
   const rowByKey = new Map<string, number>();
   const pooled = new Map<string, number>(); // province → tips in its districts under k
