@@ -20,9 +20,6 @@ import type { TextRef } from "./flow";
  * typing its label is the same answer, for the one report whose question waits.
  */
 
-/** The label keys of the rating buttons, best first (as the question lists them). */
-export const ratingLabelKeys = [5, 4, 3, 2, 1].map((rating) => `satisfaction-rating-${rating}`);
-
 /** Postback data of a rating button. */
 export function ratingPostback(rating: Rating, code: string): string {
   return new URLSearchParams({ c: "rate", v: `${rating}:${code}` }).toString();

@@ -26,9 +26,13 @@ async function reportWhere(ready: (report: TransparencyReport) => boolean): Prom
   const deadline = Date.now() + 20_000;
   let last = "";
   for (;;) {
-    const response = await fetch(`${harness.service.url}/transparency.json`);
-    last = `${response.status}`;
-    if (response.status === 200) {
+    // A kept-alive connection the server closed while the machine was busy is reset: ask again.
+    const response = await fetch(`${harness.service.url}/transparency.json`).catch((error: Error) => {
+      last = String(error.cause ?? error);
+      return undefined;
+    });
+    if (response) last = `${response.status}`;
+    if (response?.status === 200) {
       const report = (await response.json()) as TransparencyReport;
       if (ready(report)) return report;
       last = JSON.stringify(received(report));
