@@ -7,6 +7,7 @@ import type { Locale } from "../i18n";
 import { LineGateway } from "../line/gateway";
 import { quizFlow } from "../../flows/quiz";
 import { campaignAdminRouter, type Authorize, type CampaignAdminRoles } from "./admin-routes";
+import { AggregationUnits, unitUseModel } from "./aggregation-units";
 import { CampaignScheduler } from "./campaign-scheduler";
 import { CampaignService } from "./campaign-service";
 import { CampaignStore, campaignModel } from "./campaigns";
@@ -66,6 +67,7 @@ export function buildAwareness(context: ServiceContext, options: AwarenessOption
   const subscribers = new SubscriberStore(subscriberModel(connection), sealer, pseudonym);
   const campaignStore = new CampaignStore(campaignModel(connection));
   const runs = new RunStore(runModel(connection));
+  const units = new AggregationUnits(unitUseModel(connection), runs);
   const bucket =
     options.rateLimiter ??
     multicastBucket(options.multicastPerSecond ?? defaultMulticastPerSecond, options.multicastBurst);
@@ -75,6 +77,7 @@ export function buildAwareness(context: ServiceContext, options: AwarenessOption
     subscribers,
     campaigns: campaignStore,
     send,
+    units,
     bucket,
     channel: options.withoutChannelLease ? undefined : new ChannelLease(context.leases, logger),
     now,
@@ -131,7 +134,7 @@ function deliveryGateway(context: ServiceContext): MulticastSender {
     logger: context.logger,
     retry: { maxAttempts: 1 },
   });
-  return (to, messages, retryKey) => gateway.multicast(to, messages, retryKey);
+  return (to, messages, retryKey, unit) => gateway.multicast(to, messages, retryKey, unit);
 }
 
 export { campaignAdminRouter } from "./admin-routes";

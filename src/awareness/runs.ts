@@ -59,6 +59,16 @@ export interface RunSegment {
   audience: Locale[];
 }
 
+/** The aggregation unit a run's multicasts carry (LINE's customAggregationUnits), decided once. */
+export interface RunAggregation {
+  /** null: sent without a unit (LINE's monthly limit on unit names was reached). */
+  unit: string | null;
+  /** The LINE month (UTC+9, yyyyMM) the name was counted in. */
+  month: string;
+  /** Why there is no unit, for staff. */
+  note?: string;
+}
+
 export interface RunDocument {
   /** The run key: `<campaign id>@<scheduled time ISO>`. */
   _id: string;
@@ -75,6 +85,7 @@ export interface RunDocument {
   messages: Partial<Record<Locale, Message[]>>;
   progress: RunProgress;
   counts: RunCounts;
+  aggregation?: RunAggregation;
   leaseOwner?: string;
   leaseUntil?: Date;
   attempts: number;
@@ -113,6 +124,7 @@ export function runModel(connection: Connection): Model<RunDocument> {
       messages: { type: Schema.Types.Mixed, required: true },
       progress: { type: Schema.Types.Mixed, required: true },
       counts: { type: Schema.Types.Mixed, required: true },
+      aggregation: Schema.Types.Mixed,
       leaseOwner: String,
       leaseUntil: Date,
       attempts: { type: Number, required: true },
@@ -268,6 +280,22 @@ export class RunStore {
       claimed.startedAt = now;
     }
     return claimed;
+  }
+
+  /** Records the run's unit unless one is recorded already; returns the one that stands. */
+  async setAggregation(key: string, aggregation: RunAggregation): Promise<RunAggregation> {
+    await this.model.updateOne({ _id: key, aggregation: { $exists: false } }, { $set: { aggregation } });
+    const run = await this.model.findById(key).select({ aggregation: 1 }).lean<RunDocument>().exec();
+    return run?.aggregation ?? aggregation;
+  }
+
+  /** Finished runs that carried a unit, since `since` (the insight job's work list). */
+  async withUnitSince(since: Date): Promise<RunDocument[]> {
+    return this.model
+      .find({ finishedAt: { $gte: since }, "aggregation.unit": { $type: "string" } })
+      .select({ messages: 0, progress: 0 })
+      .lean<RunDocument[]>()
+      .exec();
   }
 
   /** Saves progress and extends the lease; false means the lease was lost to another instance. */

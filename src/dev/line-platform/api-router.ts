@@ -81,6 +81,12 @@ function recordedHeaders(req: Request): Record<string, string> {
   return headers;
 }
 
+function queryOf(req: Request): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(req.originalUrl.split("?")[1] ?? "")) query[name] ??= value;
+  return query;
+}
+
 /** LINE's 401 answers for a missing and for a wrong channel access token. */
 function checkAuthorization(req: Request, token: string | undefined): ApiResponse | undefined {
   if (token === undefined) return undefined;
@@ -157,6 +163,7 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
       method: req.method,
       path,
       params: match.params,
+      query: queryOf(req),
       body: parsed.body,
       header: (name) => req.header(name),
       requestId,
