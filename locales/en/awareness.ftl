@@ -102,3 +102,8 @@ quiz-score = You got { $score } out of { $total } right.
        *[low] Thank you for taking part: every question has an explanation to review, and you may try again at any time.
     }
     If you witness corruption, you can report it without revealing who you are, or get tips like these regularly, with the buttons below.
+
+# Campaign reach for staff (CLI and admin API): LINE withholds figures under 20 people.
+awareness-stats-fewer-than = fewer than 20
+awareness-stats-not-read = not read from LINE yet
+awareness-stats-not-measured = not measured (sent without an aggregation unit)

@@ -102,3 +102,8 @@ quiz-score = ท่านตอบถูก { $score } จาก { $total } ข�
        *[low] ขอบคุณที่ร่วมทำแบบทดสอบ ทุกข้อมีคำอธิบายให้ทบทวน และท่านทำใหม่ได้ทุกเมื่อ
     }
     หากพบเห็นการทุจริต ท่านแจ้งเบาะแสได้โดยไม่ต้องเปิดเผยตัวตน หรือรับความรู้เช่นนี้เป็นประจำได้จากปุ่มด้านล่าง
+
+# Campaign reach for staff (CLI and admin API): LINE withholds figures under 20 people.
+awareness-stats-fewer-than = น้อยกว่า 20
+awareness-stats-not-read = ยังไม่ได้อ่านจาก LINE
+awareness-stats-not-measured = ไม่ได้วัด (ส่งโดยไม่มีหน่วยรวมสถิติ)

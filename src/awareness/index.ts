@@ -8,6 +8,7 @@ import { LineGateway } from "../line/gateway";
 import { quizFlow } from "../../flows/quiz";
 import { campaignAdminRouter, type Authorize, type CampaignAdminRoles } from "./admin-routes";
 import { AggregationUnits, unitUseModel } from "./aggregation-units";
+import { ReachJob, reachModel, type ReachSettings, type UnitStatisticsReader } from "./reach";
 import { CampaignScheduler } from "./campaign-scheduler";
 import { CampaignService } from "./campaign-service";
 import { CampaignStore, campaignModel } from "./campaigns";
@@ -35,6 +36,9 @@ export interface AwarenessOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Skip the channel-wide multicast lease (single-process tests only). */
   withoutChannelLease?: boolean;
+  /** Default: LINE's per-unit statistics through a gateway without retries (the job backs off itself). */
+  insight?: UnitStatisticsReader;
+  reach?: Partial<ReachSettings>;
 }
 
 /** Everything the composition root wires from the awareness module. */
@@ -51,6 +55,8 @@ export interface Awareness {
   campaigns: CampaignService;
   scheduler: CampaignScheduler;
   subscribers: SubscriberStore;
+  /** Reads LINE's per-unit statistics of recent runs (hourly when jobs run; tests call it by hand). */
+  reach: ReachJob;
   /** Interrupts deliveries running here (resumable) and stops the sweep's work. */
   stop(): Promise<void>;
 }
@@ -68,6 +74,14 @@ export function buildAwareness(context: ServiceContext, options: AwarenessOption
   const campaignStore = new CampaignStore(campaignModel(connection));
   const runs = new RunStore(runModel(connection));
   const units = new AggregationUnits(unitUseModel(connection), runs);
+  const reachRecords = reachModel(connection);
+  const reach = new ReachJob({
+    runs,
+    model: reachRecords,
+    read: options.insight ?? insightReader(context),
+    logger,
+    settings: options.reach,
+  });
   const bucket =
     options.rateLimiter ??
     multicastBucket(options.multicastPerSecond ?? defaultMulticastPerSecond, options.multicastBurst);
@@ -95,6 +109,7 @@ export function buildAwareness(context: ServiceContext, options: AwarenessOption
     texts,
     now,
     logger,
+    reach: reachRecords,
     onChange: (campaign) => scheduler.changed(campaign),
   });
   const feature = new SubscriptionFeature({
@@ -105,7 +120,13 @@ export function buildAwareness(context: ServiceContext, options: AwarenessOption
     now,
     logger,
   });
-  if (options.startJobs) scheduler.start(context.scheduler);
+  if (options.startJobs) {
+    scheduler.start(context.scheduler);
+    // Hourly: LINE allows 60 statistics requests an hour and updates the figures slowly anyway.
+    context.scheduler.every("campaign-reach", "41 * * * *", async (at) => {
+      await reach.runOnce(at);
+    });
+  }
 
   const awareness: Awareness = {
     feature,
@@ -116,9 +137,22 @@ export function buildAwareness(context: ServiceContext, options: AwarenessOption
     campaigns,
     scheduler,
     subscribers,
+    reach,
     stop: () => scheduler.stop(),
   };
   return awareness;
+}
+
+/** LINE's per-unit statistics through a gateway without retries: the reach job backs off itself. */
+function insightReader(context: ServiceContext): UnitStatisticsReader {
+  const gateway = new LineGateway({
+    channelAccessToken: context.config.line.channelAccessToken,
+    apiBaseUrl: context.config.line.apiBaseUrl,
+    dataApiBaseUrl: context.config.line.dataApiBaseUrl,
+    logger: context.logger,
+    retry: { maxAttempts: 1 },
+  });
+  return (unit, from, to) => gateway.statisticsPerUnit(unit, from, to);
 }
 
 /**

@@ -118,11 +118,13 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
     response: ApiResponse,
   ): void {
     const path = `/v2/bot${req.path}`;
+    const query = queryOf(req);
     // Record before answering, so a client that got its response always finds its call recorded.
     deps.record({
       endpoint,
       method: req.method,
       path,
+      ...(Object.keys(query).length > 0 ? { query } : {}),
       body,
       headers: recordedHeaders(req),
       status: response.status,
