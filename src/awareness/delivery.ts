@@ -251,6 +251,7 @@ class RunDelivery {
     const filter: Record<string, unknown> = {
       status: "active",
       ...(this.targetsEveryTopic() ? {} : { topics: { $in: this.run.topics } }),
+      ...this.provinceFilter(),
       ...(start !== null ? { _id: { $gt: start } } : {}),
     };
     const cursor = this.deps.subscribers.model.collection.find(filter, {
@@ -429,8 +430,14 @@ class RunDelivery {
       status: "active",
       locale: { $in: audience },
       topics: { $in: this.run.topics },
+      ...this.provinceFilter(),
       ...(Object.keys(idRange).length > 0 ? { _id: idRange } : {}),
     };
+  }
+
+  /** A province-targeted run reaches only subscribers who chose one of its provinces (checked on fetch, like topics). */
+  private provinceFilter(): Record<string, unknown> {
+    return this.run.provinces ? { province: { $in: this.run.provinces } } : {};
   }
 
   /** Lease renewal and a look at the campaign: staff may have paused or cancelled it meanwhile. */

@@ -19,6 +19,7 @@ import { RunStore, runModel } from "./runs";
 import { SubscriberStore, subscriberModel } from "./subscribers";
 import { SubscriptionFeature } from "./subscription-feature";
 import { Vocabulary } from "../i18n/vocabulary";
+import { loadGeography, type Geography } from "../geo";
 import { multicastBucket, type TokenBucket } from "./token-bucket";
 
 export interface AwarenessOptions {
@@ -36,6 +37,8 @@ export interface AwarenessOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Skip the channel-wide multicast lease (single-process tests only). */
   withoutChannelLease?: boolean;
+  /** Province names for subscribers' choice (default: src/geo's data, loaded here). */
+  geography?: Geography;
   /** Default: LINE's per-unit statistics through a gateway without retries (the job backs off itself). */
   insight?: UnitStatisticsReader;
   reach?: Partial<ReachSettings>;
@@ -117,6 +120,7 @@ export function buildAwareness(context: ServiceContext, options: AwarenessOption
     texts,
     words: new Vocabulary(texts),
     line,
+    geography: options.geography ?? loadGeography(),
     now,
     logger,
   });

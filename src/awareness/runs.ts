@@ -80,6 +80,8 @@ export interface RunDocument {
   reason?: string;
   notBefore: Date;
   topics: Topic[];
+  /** Only subscribers in these provinces (frozen from the campaign's audience); absent: everyone. */
+  provinces?: string[];
   segments: RunSegment[];
   /** What this run sends, frozen when it was created: a resumed batch must be byte-identical. */
   messages: Partial<Record<Locale, Message[]>>;
@@ -120,6 +122,7 @@ export function runModel(connection: Connection): Model<RunDocument> {
       reason: String,
       notBefore: { type: Date, required: true },
       topics: { type: [String], required: true },
+      provinces: { type: [String], default: undefined },
       segments: { type: Schema.Types.Mixed, required: true },
       messages: { type: Schema.Types.Mixed, required: true },
       progress: { type: Schema.Types.Mixed, required: true },
@@ -145,7 +148,14 @@ export function runModel(connection: Connection): Model<RunDocument> {
 
 export type NewRun = Pick<
   RunDocument,
-  "campaignId" | "campaignRevision" | "scheduledAt" | "trigger" | "topics" | "segments" | "messages"
+  | "campaignId"
+  | "campaignRevision"
+  | "scheduledAt"
+  | "trigger"
+  | "topics"
+  | "provinces"
+  | "segments"
+  | "messages"
 > & { status?: RunStatus; reason?: string };
 
 /**
