@@ -222,6 +222,7 @@ async function deliver(
   const audience = await awareness.subscribers.model.countDocuments({
     status: "active",
     topics: { $in: campaign.topics },
+    ...(campaign.audience ? { province: { $in: campaign.audience.provinces } } : {}),
   });
   const runKey = await awareness.campaigns.createManualRun(id);
   io.stderr(`delivering ${runKey} to about ${audience} subscribers`);
