@@ -98,7 +98,11 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
     },
   });
   // Awareness owns follow/unfollow and subscriptions, and contributes the integrity quiz.
-  const awareness = buildAwareness(context, { startJobs, multicastPerSecond: config.awarenessMulticastRate });
+  const awareness = buildAwareness(context, {
+    startJobs,
+    multicastPerSecond: config.awarenessMulticastRate,
+    geography,
+  });
   const limiter = new RateLimiter(rateCounterModel(connection));
   const store = new ConversationStore(conversationModel(connection), sealer, {
     draftTtlMs: config.draftTtlMs,
