@@ -122,7 +122,7 @@ describe("tapping the citizen menu", () => {
       const consoleArea = menu.areas.find((candidate) => candidate.icon === "console")!;
       const action = lineAction(consoleArea, locale, env.harness.service.context.texts);
       expect(action).toMatchObject({ type: "message", label: t(locale, "rich-menu-officer-console") });
-      await officer.says((action as messagingApi.MessageAction).text);
+      await officer.says(String((action as messagingApi.MessageAction).text));
       expect(officer.lastText()).toMatch(/\/console\/sign-in\/[A-Za-z0-9_-]{20,}/);
     },
   );
