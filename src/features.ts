@@ -201,6 +201,11 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
         secureCookies: config.env === "production",
         dueSoonMs: officers.reminderLeadMs,
         now,
+        satisfaction: () => {
+          const report = transparency.cache.rendered()?.report;
+          const measure = report?.measures.find((one) => one.id === "satisfaction");
+          return report && measure && { months: report.months, measure };
+        },
       }),
       transparency.router,
     ],

@@ -2,7 +2,9 @@ import type { Locale } from "../i18n";
 import { tipCategories, type TipCategory, type TipStatus } from "../tips/tip";
 import { barChart, type BarSeries } from "../transparency/bar-chart";
 import { monthLabel } from "../transparency/render-page";
+import type { Figure } from "../transparency/figures";
 import type { Dimension, FigureRow, FiguresFilters, SupervisorFigures, Timing } from "./figures";
+import type { PublishedSatisfaction } from "./figures-routes";
 import { html, Html } from "./html";
 import { layout, type PageContext } from "./pages";
 
@@ -122,6 +124,58 @@ function shortMonth(month: string, locale: Locale): string {
   return monthLabel(month, locale).split(" ")[0] ?? month;
 }
 
+/** A published figure as the transparency page shows it: the count, "< 5" or "—". */
+export function shownFigure(page: Pick<PageContext, "f" | "locale">, figure: Figure): string {
+  if (figure.status === "published") return String(figure.count);
+  return figure.status === "under-k"
+    ? page.f.t(page.locale, "transparency-under-k", { k: 5 })
+    : page.f.t(page.locale, "transparency-withheld");
+}
+
+/** A published mean rating with one decimal, or "—" where it may not be shown. */
+export function shownMean(page: Pick<PageContext, "f" | "locale">, figure: Figure): string {
+  return typeof figure.mean === "number"
+    ? figure.mean.toFixed(1)
+    : page.f.t(page.locale, "transparency-withheld");
+}
+
+/** Satisfaction by closing month for the whole office, exactly as published (k = 5). */
+function satisfactionSection(page: PageContext, published: PublishedSatisfaction | undefined): Html | "" {
+  if (!published) return "";
+  const { months, measure } = published;
+  const row = (name: string, figure: Figure, key: string) =>
+    html`<tr data-key="${key}">
+      <th scope="row">${name}</th>
+      <td>${shownFigure(page, figure)}</td>
+      <td>${shownMean(page, figure)}</td>
+    </tr>`;
+  return html`<section>
+    <h2>${t(page, "transparency-measure-satisfaction")}</h2>
+    <p class="hint">${t(page, "console-figures-satisfaction-explained")}</p>
+    ${
+      measure.publishable
+        ? html`<div class="scroll">
+            <table class="figures" data-dimension="satisfaction">
+              <thead>
+                <tr>
+                  <th scope="col">${t(page, "console-figures-satisfaction-month")}</th>
+                  <th scope="col">${t(page, "console-figures-satisfaction-answers")}</th>
+                  <th scope="col">${t(page, "console-figures-satisfaction-mean")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${measure.monthly.map((figure, index) => row(monthLabel(months[index]!, page.locale), figure, months[index]!))}
+              </tbody>
+              <tfoot>
+                ${row(t(page, "console-figures-total"), measure.total, "total")}
+              </tfoot>
+            </table>
+          </div>`
+        : html`<p class="empty">${t(page, "console-figures-satisfaction-none")}</p>`
+    }
+  </section>`;
+}
+
 /**
  * The supervisors' figures page: filters, the headline numbers, charts drawn on the server as SVG
  * (the console's CSP allows no script) and one table per dimension, with a CSV of the same figures.
@@ -129,7 +183,7 @@ function shortMonth(month: string, locale: Locale): string {
 export function figuresPage(
   page: PageContext,
   figures: SupervisorFigures,
-  choices: { districts: string[] },
+  choices: { districts: string[]; satisfaction?: PublishedSatisfaction | undefined },
 ): string {
   const { f, locale } = page;
   const { filters, total } = figures;
@@ -208,6 +262,7 @@ export function figuresPage(
       </section>
       ${(["month", "district", "category", "status"] as const).map((dimension) =>
         table(page, dimension, figures.rows[dimension], total),
-      )}`,
+      )}
+      ${satisfactionSection(page, choices.satisfaction)}`,
   );
 }

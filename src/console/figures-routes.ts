@@ -3,6 +3,7 @@ import type { Officers } from "../officers";
 import { roleAtLeast } from "../officers/roles";
 import type { Principal } from "../officers/routing";
 import type { TipService } from "../tips/tip-service";
+import type { Measure } from "../transparency/figures";
 import { figuresFilters, figuresQuery, loadFigures, type SupervisorFigures } from "./figures";
 import { figuresCsv } from "./figures-csv";
 import { figuresPage } from "./figures-page";
@@ -14,6 +15,17 @@ export interface FiguresRouteDeps {
   now: () => Date;
   /** The signed-in officer of a request (the console's session check has run). */
   signedOf: (res: Response) => { principal: Principal; page: PageContext };
+  satisfaction?: () => PublishedSatisfaction | undefined;
+}
+
+/**
+ * Reporter satisfaction for the whole office as the transparency page publishes it: protected
+ * (k = 5), by closing month. Answers are stored apart from cases, with no scope to narrow them to,
+ * so supervisors see the published figures, never finer ones.
+ */
+export interface PublishedSatisfaction {
+  months: string[];
+  measure: Measure;
 }
 
 /**
@@ -80,7 +92,7 @@ export function mountFigures(router: Router, deps: FiguresRouteDeps): void {
     res
       .status(200)
       .type("html")
-      .send(figuresPage(page, figures, { districts: [...districts] }));
+      .send(figuresPage(page, figures, { districts: [...districts], satisfaction: deps.satisfaction?.() }));
   });
 
   router.get("/console/figures.csv", async (req, res) => {
@@ -95,6 +107,6 @@ export function mountFigures(router: Router, deps: FiguresRouteDeps): void {
         "content-disposition",
         `attachment; filename="figures-${months[0]}-${months[months.length - 1]}.csv"`,
       )
-      .send(figuresCsv(page, figures));
+      .send(figuresCsv(page, figures, deps.satisfaction?.()));
   });
 }

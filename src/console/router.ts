@@ -13,7 +13,7 @@ import { roleAtLeast } from "../officers/roles";
 import { officerPrincipal, type Principal } from "../officers/routing";
 import { tipStatuses, type Tip, type TipStatus } from "../tips/tip";
 import type { TipService } from "../tips/tip-service";
-import { mountFigures } from "./figures-routes";
+import { mountFigures, type PublishedSatisfaction } from "./figures-routes";
 import { casePage, messagePage, queuePage, signInPage, type PageContext } from "./pages";
 import { loadQueue, queueQuery, type DeadlineState } from "./queue";
 import type { ConsoleSessions } from "./sessions";
@@ -30,6 +30,8 @@ export interface ConsoleDeps {
   /** A deadline this close counts as "due soon" (the reminders' lead). */
   dueSoonMs: number;
   now: () => Date;
+  /** Reporter satisfaction as the transparency page publishes it (k = 5), for the supervisors' figures. */
+  satisfaction?: () => PublishedSatisfaction | undefined;
 }
 
 const cookieName = "tipline_console";
@@ -180,7 +182,7 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     next();
   });
   const signedOf = (res: Response) => res.locals.signed as Signed;
-  mountFigures(router, { officers, tips: deps.tips, now, signedOf });
+  mountFigures(router, { officers, tips: deps.tips, now, signedOf, satisfaction: deps.satisfaction });
 
   router.post("/console/sign-out", async (req, res) => {
     const { page, officer } = signedOf(res);

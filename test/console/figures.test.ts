@@ -209,6 +209,9 @@ const cellsOf = (html: string) =>
     m[1]!
       .replace(/<[^>]+>/g, "")
       .replace(/\s+/g, " ")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&amp;/g, "&")
       .trim(),
   );
 
@@ -429,12 +432,12 @@ describe("the console's supervisors' figures", () => {
       const expected = expectedRow(entries);
       return [...expected.counts.map(String), ...expected.times.map(csvDays)];
     };
-    expect(line("total", "total")!.slice(5)).toEqual(asCsv(cases));
-    expect(line("district", sanSai)!.slice(5)).toEqual(
+    expect(line("total", "total")!.slice(5, -2)).toEqual(asCsv(cases));
+    expect(line("district", sanSai)!.slice(5, -2)).toEqual(
       asCsv(cases.filter(({ tip }) => tip.districtId === sanSai)),
     );
     expect(line("district", sanSai)![2]).toContain("สันทราย");
-    expect(line("category", "bribery")!.slice(5)).toEqual(
+    expect(line("category", "bribery")!.slice(5, -2)).toEqual(
       asCsv(cases.filter(({ tip }) => tip.category === "bribery")),
     );
     expect(line("district", maeRim)).toBeUndefined();
@@ -466,6 +469,67 @@ describe("the console's supervisors' figures", () => {
     expect(page.body).toContain('<html lang="en">');
     expect(textOf(page)).toContain(texts.t("en", "console-figures-by-district"));
     expect(page.body).toContain("<svg");
+  });
+
+  test("when reporters have rated closed cases, then the figures show satisfaction exactly as the transparency page publishes it, with small counts hidden", async () => {
+    const { connection } = env.harness.service.context;
+    const closedMonth = (back: number) => {
+      const bangkok = new Date(now.getTime() + 7 * 3_600_000);
+      return new Date(Date.UTC(bangkok.getUTCFullYear(), bangkok.getUTCMonth() - back, 15))
+        .toISOString()
+        .slice(0, 7);
+    };
+    const answers = [
+      ...[5, 5, 4, 4, 3, 3, 4, 5].map((rating) => ({ month: closedMonth(1), rating })),
+      ...[1, 2, 3, 4, 5, 5, 2].map((rating) => ({ month: closedMonth(2), rating })),
+      ...[4, 4].map((rating) => ({ month: closedMonth(3), rating })),
+    ];
+    await connection.collection("satisfaction_answers").insertMany(
+      answers.map((answer, index) => ({
+        _id: `answer-${index}`,
+        ...answer,
+        provinceId: "chiang-mai",
+        districtId: sanSai,
+        category: null,
+        outcome: null,
+      })) as never[],
+    );
+    await env.harness.service.modules.transparency.cache.recompute();
+    const published = (await (await fetch(`${env.harness.service.url}/transparency.json`)).json()) as {
+      months: string[];
+      measures: Array<{
+        id: string;
+        monthly: Array<{ count: number | null; status: string; mean?: number | null }>;
+        total: { count: number | null; status: string; mean?: number | null };
+      }>;
+    };
+    const measure = published.measures.find((one) => one.id === "satisfaction")!;
+    const shown = (figure: { count: number | null; status: string; mean?: number | null }) => [
+      figure.status === "published"
+        ? String(figure.count)
+        : figure.status === "under-k"
+          ? th("transparency-under-k", { k: 5 })
+          : th("transparency-withheld"),
+      typeof figure.mean === "number" ? figure.mean.toFixed(1) : th("transparency-withheld"),
+    ];
+    const page = await supervisor.get("/console/figures");
+    const rows = tableOf(page, "satisfaction");
+    expect(rows.get(closedMonth(1))).toEqual(
+      shown(measure.monthly[published.months.indexOf(closedMonth(1))]!),
+    );
+    expect(rows.get(closedMonth(3))).toEqual([
+      th("transparency-under-k", { k: 5 }),
+      th("transparency-withheld"),
+    ]);
+    const total = cellsOf(
+      /data-dimension="satisfaction">[\s\S]*?<tfoot>([\s\S]*?)<\/tfoot>/.exec(page.body)![1]!,
+    ).slice(1);
+    expect(total).toEqual(shown(measure.total));
+    // The published figures, not finer ones: the month with 2 answers is not a number anywhere.
+    expect([...rows.values()].some(([count]) => count === "2")).toBe(false);
+    const csv = csvRows((await supervisor.get("/console/figures.csv")).body);
+    const line = csv.find((row) => row[0] === "satisfaction" && row[1] === closedMonth(1))!;
+    expect(line.slice(-2)).toEqual(shown(measure.monthly[published.months.indexOf(closedMonth(1))]!));
   });
 
   test("when the figures are viewed, then every view is audited with its filters, and no answer carries a LINE user id or a reporter", async () => {
