@@ -162,6 +162,8 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
         secureCookies: config.env === "production",
         dueSoonMs: officers.reminderLeadMs,
         now,
+        campaigns: awareness.campaigns,
+        texts,
       }),
       transparency.router,
     ],

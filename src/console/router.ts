@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import express, { type Request, type Response, type Router } from "express";
 import type { Pseudonymizer } from "../crypto/pseudonym";
-import type { Locale } from "../i18n";
+import type { Locale, Translator } from "../i18n";
 import type { RateLimiter } from "../conversation/rate-limit";
 import { characterCount } from "../conversation/inputs/text-checks";
 import type { Officers } from "../officers";
@@ -17,6 +17,8 @@ import { casePage, messagePage, queuePage, signInPage, type PageContext } from "
 import { loadQueue, queueQuery, type DeadlineState } from "./queue";
 import type { ConsoleSessions } from "./sessions";
 import { consoleCss } from "./style";
+import { campaignCss } from "./campaign-style";
+import { campaignConsoleRouter, type CampaignConsoleDeps } from "./campaigns";
 
 export interface ConsoleDeps {
   officers: Pick<Officers, "cases" | "directory" | "router" | "audit" | "links" | "format" | "signInLinks">;
@@ -29,6 +31,10 @@ export interface ConsoleDeps {
   /** A deadline this close counts as "due soon" (the reminders' lead). */
   dueSoonMs: number;
   now: () => Date;
+  /** Campaign staff's pages (/console/campaigns); absent, the console has none. */
+  campaigns?: CampaignConsoleDeps["campaigns"];
+  /** Texts of the messages campaigns send (their quick replies), for the preview. */
+  texts: Translator;
 }
 
 const cookieName = "tipline_console";
@@ -73,7 +79,10 @@ export function consoleRouter(deps: ConsoleDeps): Router {
   });
 
   router.get("/console/assets/console.css", (_req, res) => {
-    res.set("cache-control", "public, max-age=3600").type("text/css").send(consoleCss);
+    res
+      .set("cache-control", "public, max-age=3600")
+      .type("text/css")
+      .send(consoleCss + campaignCss);
   });
 
   const anonymousPage = (req: Request): PageContext => ({ f, locale: requestLocale(req) });
@@ -134,6 +143,12 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     res.redirect(303, "/console");
   });
 
+  // The composer posts every field of a campaign (Flex JSON included): a larger form than the cases'.
+  const campaignForm = express.urlencoded({ extended: false, limit: "600kb", parameterLimit: 200 });
+  router.use("/console/campaigns", (req, res, next) =>
+    req.method === "POST" ? campaignForm(req, res, next) : next(),
+  );
+
   // Everything else needs a live session of a still-active enrollment.
   router.use("/console", async (req, res, next) => {
     const token = readCookie(req, cookieName);
@@ -180,6 +195,22 @@ export function consoleRouter(deps: ConsoleDeps): Router {
   });
   const signedOf = (res: Response) => res.locals.signed as Signed;
 
+  // Campaign staff handle no cases: the case pages are not theirs (404 would hide nothing: they know cases exist).
+  router.use("/console/cases", (_req, res, next) => {
+    const { page, officer } = signedOf(res);
+    if (roleAtLeast(officer.role, "officer")) return next();
+    send(res, 403, messagePage(page, "console-forbidden-title", "console-forbidden-cases"));
+  });
+  if (deps.campaigns)
+    router.use(
+      campaignConsoleRouter({
+        campaigns: deps.campaigns,
+        audit,
+        directory: officers.directory,
+        texts: deps.texts,
+      }),
+    );
+
   router.post("/console/sign-out", async (req, res) => {
     const { page, officer } = signedOf(res);
     await sessions.end(readCookie(req, cookieName));
@@ -199,6 +230,8 @@ export function consoleRouter(deps: ConsoleDeps): Router {
 
   router.get("/console", async (req, res) => {
     const { page, officer, principal } = signedOf(res);
+    // Campaign staff's home is the campaign list: they have no queue.
+    if (!roleAtLeast(officer.role, "officer")) return res.redirect(303, "/console/campaigns");
     const query = queueQuery.parse(req.query);
     const access = await officers.router.accessFilter(principal.role, principal.scope);
     const queue = await loadQueue({
