@@ -42,7 +42,7 @@ function drawMessage(message: Message, labels: PreviewLabels): Html {
               )}
             </div>`
           : drawBubble(contents);
-      return drawn.value.includes("flex-")
+      return /class="flex-(?:text|image|button|separator)/.test(drawn.value)
         ? drawn
         : html`<p class="line-bubble hint">${labels.emptyFlex}</p>`;
     }
