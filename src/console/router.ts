@@ -72,6 +72,8 @@ export function consoleRouter(deps: ConsoleDeps): Router {
   const { cases, audit, format: f } = officers;
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: "16kb", parameterLimit: 20 });
+  // The composer posts every field of a campaign (Flex JSON included): a larger form than the cases'.
+  const campaignForm = express.urlencoded({ extended: false, limit: "600kb", parameterLimit: 200 });
 
   router.use("/console", (_req, res, next) => {
     res.set(securityHeaders);
@@ -143,12 +145,6 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     res.redirect(303, "/console");
   });
 
-  // The composer posts every field of a campaign (Flex JSON included): a larger form than the cases'.
-  const campaignForm = express.urlencoded({ extended: false, limit: "600kb", parameterLimit: 200 });
-  router.use("/console/campaigns", (req, res, next) =>
-    req.method === "POST" ? campaignForm(req, res, next) : next(),
-  );
-
   // Everything else needs a live session of a still-active enrollment.
   router.use("/console", async (req, res, next) => {
     const token = readCookie(req, cookieName);
@@ -179,7 +175,9 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     res.locals.signed = signed;
     if (req.method === "POST") {
       // The session's token in every form, compared in constant time; SameSite=Strict is the second lock.
-      return form(req, res, () => {
+      // Read only once the session is known good: nobody signed out can make it parse a large body.
+      const parse = req.path.startsWith("/campaigns/") ? campaignForm : form;
+      return parse(req, res, () => {
         const given = Buffer.from(typeof req.body?.csrf === "string" ? req.body.csrf : "");
         const expected = Buffer.from(session.csrf);
         if (given.length !== expected.length || !timingSafeEqual(given, expected))

@@ -301,6 +301,39 @@ describe("campaign staff in the console", () => {
     expect(audited.map((entry) => entry.channel)).toEqual(["console", "console", "console", "console"]);
   });
 
+  test("when a new campaign takes a used id, then the id field says so; a large Flex message fits the composer's form", async () => {
+    const taken = await postForm(
+      browser,
+      "/console/campaigns/new",
+      composed({ id: "hotline-1567", intent: "save" }),
+    );
+    expect(taken.status).toBe(422);
+    expect(errorAt(taken, "id")).toBe(`id: ${th("console-campaign-error-id-taken")}`);
+
+    // About 25 KB of Flex JSON, under LINE's 30 KB bubble limit.
+    const rows = Array.from({ length: 220 }, (_, i) => ({
+      type: "text",
+      text: `ข้อ ${i + 1} ของขวัญและการรับรอง`,
+      wrap: true,
+    }));
+    const bubble = { type: "bubble", body: { type: "box", layout: "vertical", contents: rows } };
+    expect(Buffer.byteLength(JSON.stringify(bubble))).toBeGreaterThan(20_000);
+    const saved = await postForm(
+      browser,
+      "/console/campaigns/new",
+      composed({
+        id: "long-flex",
+        intent: "save",
+        "content.th[1].type": "flex",
+        "content.th[1].altText": "ของขวัญ",
+        "content.th[1].contents": JSON.stringify(bubble, null, 2),
+      }),
+    );
+    expect(saved.status).toBe(303);
+    const stored = await env.harness.service.modules.awareness.campaigns.get("long-flex");
+    expect(stored.content.th?.[1]).toMatchObject({ type: "flex", contents: bubble });
+  });
+
   test("when every console answer of this story is scanned, then none holds a LINE user id", () => {
     const bodies = seenResponses.map((page) => page.body).join("\n");
     expect(bodies).not.toMatch(/U[0-9a-f]{32}/);
