@@ -123,7 +123,11 @@ export function inputFromForm(
         try {
           contents = JSON.parse(field("contents") || "null");
         } catch {
-          problems.push({ path: messageField(locale, i, "contents"), message: "not valid JSON" });
+          // Named like the schema's problems (the message's place in what is sent), mapped back by formPath.
+          problems.push({
+            path: messageField(locale, messages.length, "contents"),
+            message: "not valid JSON",
+          });
         }
         messages.push({ type: "flex", altText: field("altText"), contents });
       } else messages.push({ type: kind });

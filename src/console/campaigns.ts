@@ -247,7 +247,12 @@ export function campaignConsoleRouter(deps: CampaignConsoleDeps): Router {
       );
     };
     // The schema decides what is valid; the form only adds what it alone can get wrong.
-    const checked = validate(input);
+    // A field the form could not read (Flex JSON that does not parse) gets that one problem, not
+    // also the schema's complaints about the placeholder put in its place.
+    const unreadable = formProblems.map((problem) => problem.path);
+    const checked = validate(input).filter(
+      ({ path }) => !unreadable.some((field) => path === field || path.startsWith(`${field}.`)),
+    );
     const problems = [...formProblems, ...checked];
     const audited = async (what: string, outcome: "ok" | "refused" | "failed", reason?: string) =>
       audit.record({

@@ -56,6 +56,17 @@ describe("the composer's form and the campaign schema", () => {
     expect(formPath(problem!.path)).toBe("content.th[1].text");
   });
 
+  test("when Flex JSON after an empty slot does not parse, then its problem is shown at that slot", () => {
+    const { problems, formPath } = inputFromForm({
+      "content.th[0].type": "",
+      "content.th[1].type": "text",
+      "content.th[1].text": "x",
+      "content.th[2].type": "flex",
+      "content.th[2].contents": "{",
+    });
+    expect(problems.map((problem) => formPath(problem.path))).toEqual(["content.th[2].contents"]);
+  });
+
   test("when a problem lies inside the Flex JSON, then it is placed at the Flex field", () => {
     const fields = ["content.th[0]", "content.th[0].contents", "content.th", "content"];
     expect(fieldOf("content.th[0].contents.contents", fields)).toBe("content.th[0].contents");

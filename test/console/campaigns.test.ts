@@ -172,7 +172,9 @@ describe("campaign staff in the console", () => {
     expect(errorAt(page, "content.th[0].text")).toBe(
       `content.th[0].text: ${th("console-campaign-error-empty")}`,
     );
-    expect(errorAt(page, "content.th[1].contents")).toContain(th("console-campaign-error-json"));
+    expect(errorAt(page, "content.th[1].contents")).toBe(
+      `content.th[1].contents: ${th("console-campaign-error-json")}`,
+    );
     expect(textOf(page)).toContain(`topics: ${th("console-campaign-error-topics")}`);
     expect(page.body).toMatch(/name="content\.th\[0\]\.text"\s+rows="5"\s+aria-invalid="true"/);
     // What was typed comes back, so nothing is lost.
