@@ -452,7 +452,7 @@ export function campaignPage(page: PageContext, view: CampaignView): string {
                       <span>${when(page, run.scheduledAt)}</span>
                       <span class="status">${t(page, `console-run-status-${run.status}`)}</span>
                       ${progress(page, run)}
-                      ${run.reason ? html`<span class="meta">${run.reason}</span>` : ""}
+                      ${run.reason ? html`<span class="meta">${runReason(page, run.reason)}</span>` : ""}
                     </li>`,
                 )}
               </ul>`
@@ -475,6 +475,24 @@ export function campaignPage(page: PageContext, view: CampaignView): string {
         </div>
       </section>`,
   );
+}
+
+/** The scheduler's reasons for a run's state, in the staff's language; another (a delivery error) as its code. */
+const runReasons: Array<[RegExp, string]> = [
+  [/^quiet hours$/, "quiet-hours"],
+  [/^superseded by a newer run$/, "superseded"],
+  [/^campaign cancelled$/, "cancelled"],
+  [/^missed; campaign ended before it could run$/, "missed"],
+  [/^campaign ended before the run could start$/, "ended"],
+  [/^gave up after (\d+) attempts$/, "gave-up"],
+];
+
+function runReason(page: PageContext, reason: string): Html | string {
+  for (const [pattern, name] of runReasons) {
+    const found = pattern.exec(reason);
+    if (found) return t(page, `console-run-reason-${name}`, { n: found[1] ?? "" });
+  }
+  return html`<code>${reason}</code>`;
 }
 
 /** Problems grouped by the form field they are shown at, localized. */

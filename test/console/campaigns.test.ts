@@ -257,6 +257,7 @@ describe("campaign staff in the console", () => {
     await browser.signIn(staff);
     const page = await browser.get("/console/campaigns/night-notice");
     expect(textOf(page)).toContain(th("console-run-status-waiting"));
+    expect(textOf(page)).toContain(th("console-run-reason-quiet-hours"));
     expect(textOf(page)).toContain(th("console-run-remaining", { n: 1 }));
     expect(textOf(page)).toContain(th("console-run-sent", { n: 0 }));
   });
