@@ -202,6 +202,7 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
         dueSoonMs: officers.reminderLeadMs,
         now,
         campaigns: awareness.campaigns,
+        provinces: geography.provinces,
         texts,
       }),
       transparency.router,

@@ -145,3 +145,14 @@ console-run-reason-cancelled = The campaign was cancelled.
 console-run-reason-missed = Missed while the service was down; the campaign had ended before it could run.
 console-run-reason-ended = The campaign ended before this run could start.
 console-run-reason-gave-up = Given up after { $n } attempts.
+
+## Audience by province and reach
+console-campaign-provinces = Provinces
+console-campaign-provinces-all = every province
+console-campaign-provinces-some = { $n ->
+    [one] one province
+   *[other] { $n } provinces
+}
+console-campaign-provinces-hint = Tick provinces to send only to subscribers who chose one of them; subscribers who chose no province then do not receive it. Tick none to reach every province.
+console-campaign-reach = Opened and clicked (LINE)
+console-campaign-reach-figures = opened { $opened } · clicked { $clicked }

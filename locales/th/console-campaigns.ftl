@@ -142,3 +142,11 @@ console-run-reason-cancelled = แคมเปญถูกยกเลิก
 console-run-reason-missed = พลาดไปขณะระบบหยุดทำงาน และแคมเปญสิ้นสุดก่อนจะส่งได้
 console-run-reason-ended = แคมเปญสิ้นสุดก่อนรอบนี้จะเริ่ม
 console-run-reason-gave-up = เลิกพยายามหลังลอง { $n } ครั้ง
+
+## กลุ่มผู้รับตามจังหวัด และการเข้าถึง
+console-campaign-provinces = จังหวัด
+console-campaign-provinces-all = ทุกจังหวัด
+console-campaign-provinces-some = { $n } จังหวัด
+console-campaign-provinces-hint = เลือกจังหวัดเพื่อส่งเฉพาะผู้รับข่าวสารที่เลือกจังหวัดเหล่านั้น ผู้รับข่าวสารที่ไม่ได้เลือกจังหวัดจะไม่ได้รับ หากไม่เลือกเลย จะส่งถึงทุกจังหวัด
+console-campaign-reach = เปิดอ่านและคลิก (จาก LINE)
+console-campaign-reach-figures = เปิดอ่าน { $opened } · คลิก { $clicked }

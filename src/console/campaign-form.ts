@@ -63,6 +63,7 @@ export function formFromCampaign(campaign: CampaignDocument): CampaignForm {
     "schedule.cron": campaign.schedule && "cron" in campaign.schedule ? campaign.schedule.cron : "",
     startAt: campaign.startAt ? bangkokLocal(campaign.startAt.toISOString()) : "",
     endAt: campaign.endAt ? bangkokLocal(campaign.endAt.toISOString()) : "",
+    "audience.provinces": [...(campaign.audience?.provinces ?? [])],
     "quietHours.enabled": campaign.quietHours ? "on" : undefined,
     "quietHours.start": campaign.quietHours ? campaign.quietHours.start : defaultQuietHours.start,
     "quietHours.end": campaign.quietHours ? campaign.quietHours.end : defaultQuietHours.end,
@@ -141,6 +142,9 @@ export function inputFromForm(
     content,
     defaultLocale: value(form, "defaultLocale") || undefined,
   };
+  // No province ticked: every province (the schema refuses an empty list, so none is sent).
+  const provinces = values(form, "audience.provinces");
+  if (provinces.length > 0) input.audience = { provinces };
   const description = value(form, "description").trim();
   if (description) input.description = description;
   const instant = (name: string) => {

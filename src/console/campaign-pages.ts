@@ -103,6 +103,8 @@ export interface ComposerView {
   preview?: Partial<Record<Locale, Message[]>>;
   message?: string;
   status?: CampaignDocument["status"];
+  /** The provinces staff may limit the audience to, named in their language. */
+  provinces: Array<{ id: string; name: string }>;
 }
 
 /** The composer: every field of the campaign schema, problems next to their fields, the preview beside. */
@@ -272,6 +274,37 @@ ${value(form, "description")}</textarea
             ${errors("defaultLocale")}
           </label>
           <p class="hint">${t(page, "console-campaign-audience-hint")}</p>
+          <details
+            class="provinces"
+            ${values(form, "audience.provinces").length > 0 || view.problems.has("audience.provinces") ? html` open` : ""}
+          >
+            <summary>
+              ${t(page, "console-campaign-provinces")}:
+              ${
+                values(form, "audience.provinces").length > 0
+                  ? t(page, "console-campaign-provinces-some", {
+                      n: values(form, "audience.provinces").length,
+                    })
+                  : t(page, "console-campaign-provinces-all")
+              }
+            </summary>
+            <p class="hint">${t(page, "console-campaign-provinces-hint")}</p>
+            <div class="province-list">
+              ${view.provinces.map(
+                (province) =>
+                  html`<label class="inline"
+                    ><input
+                      type="checkbox"
+                      name="audience.provinces"
+                      value="${province.id}"
+                      ${checked(values(form, "audience.provinces").includes(province.id))}
+                    />
+                    ${province.name}</label
+                  >`,
+              )}
+            </div>
+            ${errors("audience.provinces")} ${errors("audience")}
+          </details>
         </section>
         <section>
           <h2>${t(page, "console-campaign-schedule")}</h2>
@@ -384,9 +417,14 @@ export interface CampaignView {
   campaign: CampaignDocument;
   summary: CampaignSummary;
   runs: RunRow[];
+  /** Opened and clicked from LINE's statistics (the reach job), as shown texts; per run by run key. */
+  reach: { campaign: ReachShown; runs: Map<string, ReachShown> };
+  provinceName(id: string): string;
   preview: Partial<Record<Locale, Message[]>>;
   message?: string;
 }
+
+type ReachShown = { opened: string; clicked: string };
 
 const actionsFor: Record<CampaignDocument["status"], Array<"schedule" | "pause" | "resume" | "cancel">> = {
   draft: ["schedule", "cancel"],
@@ -417,6 +455,16 @@ export function campaignPage(page: PageContext, view: CampaignView): string {
           <dd>${when(page, summary.nextRunAt)}</dd>
           <dt>${t(page, "console-campaign-topics")}</dt>
           <dd>${campaign.topics.map((topic) => t(page, `awareness-topic-${topic}`)).join(", ")}</dd>
+          <dt>${t(page, "console-campaign-provinces")}</dt>
+          <dd>
+            ${
+              campaign.audience?.provinces?.length
+                ? campaign.audience.provinces.map((id) => view.provinceName(id)).join(", ")
+                : t(page, "console-campaign-provinces-all")
+            }
+          </dd>
+          <dt>${t(page, "console-campaign-reach")}</dt>
+          <dd>${reachText(page, view.reach.campaign)}</dd>
           <dt>${t(page, "console-campaign-quiet-hours")}</dt>
           <dd>
             ${
@@ -452,6 +500,13 @@ export function campaignPage(page: PageContext, view: CampaignView): string {
                       <span>${when(page, run.scheduledAt)}</span>
                       <span class="status">${t(page, `console-run-status-${run.status}`)}</span>
                       ${progress(page, run)}
+                      ${
+                        view.reach.runs.get(run.runKey)
+                          ? html`<span class="meta"
+                              >${reachText(page, view.reach.runs.get(run.runKey)!)}</span
+                            >`
+                          : ""
+                      }
                       ${run.reason ? html`<span class="meta">${runReason(page, run.reason)}</span>` : ""}
                     </li>`,
                 )}
@@ -475,6 +530,10 @@ export function campaignPage(page: PageContext, view: CampaignView): string {
         </div>
       </section>`,
   );
+}
+
+function reachText(page: PageContext, reach: ReachShown): string {
+  return t(page, "console-campaign-reach-figures", { opened: reach.opened, clicked: reach.clicked });
 }
 
 /** The scheduler's reasons for a run's state, in the staff's language; another (a delivery error) as its code. */

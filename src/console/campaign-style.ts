@@ -34,6 +34,9 @@ input[type=datetime-local],input[type=time],select{border:1px solid #b7bfcc;bord
 .message-slot:has(option[value=text]:checked) .only-image,.message-slot:has(option[value=text]:checked) .only-flex{display:none}
 .message-slot:has(option[value=image]:checked) .only-text,.message-slot:has(option[value=image]:checked) .only-flex{display:none}
 .message-slot:has(option[value=flex]:checked) .only-text,.message-slot:has(option[value=flex]:checked) .only-image{display:none}
+details.provinces{margin:8px 0}
+details.provinces summary{cursor:pointer;font-weight:600;min-height:40px;display:flex;align-items:center}
+.province-list{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:2px 8px;max-height:320px;overflow-y:auto}
 .previews{display:flex;flex-wrap:wrap;gap:12px}
 .phone{flex:1 1 300px;max-width:380px}
 .phone h3{font-size:15px;margin:4px 0}

@@ -42,12 +42,14 @@ import { messagePage, type PageContext } from "./pages";
 export interface CampaignConsoleDeps {
   campaigns: Pick<
     CampaignService,
-    "save" | "update" | "get" | "list" | "act" | "previewDraft" | "runsWithProgress" | "summarize"
+    "save" | "update" | "get" | "list" | "act" | "previewDraft" | "runsWithProgress" | "summarize" | "stats"
   >;
   audit: Pick<AuditLog, "record">;
   /** Opens the signed-in staff member's own LINE id for a test send; never shown or logged. */
   directory: Pick<OfficerDirectory, "openOfficerChat">;
   texts: Translator;
+  /** The provinces a campaign's audience may be limited to (src/geo). */
+  provinces: ReadonlyArray<{ id: string; nameTh: string; nameEn: string }>;
 }
 
 /** What the console's session check leaves in `res.locals.signed` (src/console/router.ts). */
@@ -104,6 +106,16 @@ export function campaignConsoleRouter(deps: CampaignConsoleDeps): Router {
     send(res, 403, messagePage(page, "console-forbidden-title", "console-forbidden-campaigns"));
   });
 
+  const provinceName = (locale: Locale, id: string) => {
+    const province = deps.provinces.find((candidate) => candidate.id === id);
+    return province ? (locale === "th" ? province.nameTh : province.nameEn) : id;
+  };
+  /** Provinces in the staff's alphabet order, for the audience's choice. */
+  const provinceChoices = (locale: Locale) =>
+    deps.provinces
+      .map((province) => ({ id: province.id, name: provinceName(locale, province.id) }))
+      .sort((a, b) => a.name.localeCompare(b.name, locale));
+
   /** A notice from the `n` query parameter (after a redirect), when it names a known text. */
   const noticeOf = (req: Request, page: PageContext): string | undefined => {
     const key = `console-campaign-notice-${String(req.query.n ?? "")}`;
@@ -134,7 +146,13 @@ export function campaignConsoleRouter(deps: CampaignConsoleDeps): Router {
     send(
       res,
       200,
-      composerPage(page, { action: `${base}/new`, isNew: true, form: blankForm(), problems: new Map() }),
+      composerPage(page, {
+        action: `${base}/new`,
+        isNew: true,
+        form: blankForm(),
+        problems: new Map(),
+        provinces: provinceChoices(page.locale),
+      }),
     );
   });
 
@@ -160,7 +178,10 @@ export function campaignConsoleRouter(deps: CampaignConsoleDeps): Router {
     const { page, officer } = signedOf(res);
     const campaign = await campaignOr404(req, res);
     if (!campaign) return;
-    const runs = await campaigns.runsWithProgress(campaign._id);
+    const [runs, stats] = await Promise.all([
+      campaigns.runsWithProgress(campaign._id),
+      campaigns.stats(campaign._id, page.locale),
+    ]);
     await audit.record({
       actor: actor(officer),
       action: "view-campaign",
@@ -175,6 +196,11 @@ export function campaignConsoleRouter(deps: CampaignConsoleDeps): Router {
         campaign,
         summary: campaigns.summarize(campaign),
         runs,
+        reach: {
+          campaign: stats.shown,
+          runs: new Map(stats.runs.map((run) => [run.runKey, run.shown])),
+        },
+        provinceName: (id) => provinceName(page.locale, id),
         preview: previewOf(campaign.content, campaign.defaultLocale),
         message: noticeOf(req, page),
       }),
@@ -193,6 +219,7 @@ export function campaignConsoleRouter(deps: CampaignConsoleDeps): Router {
         isNew: false,
         form: formFromCampaign(campaign),
         problems: new Map(),
+        provinces: provinceChoices(page.locale),
         status: campaign.status,
       }),
     );
@@ -240,6 +267,7 @@ export function campaignConsoleRouter(deps: CampaignConsoleDeps): Router {
           isNew,
           form,
           problems: problemsByField(page, shown),
+          provinces: provinceChoices(page.locale),
           ...(withPreview && { preview: previewOf(content, defaultLocale) }),
           ...(message && { message }),
           ...(stored && { status: stored.status }),
@@ -372,6 +400,8 @@ function formFields(form: CampaignForm): string[] {
     "name",
     "description",
     "topics",
+    "audience",
+    "audience.provinces",
     "defaultLocale",
     "content",
     "schedule",

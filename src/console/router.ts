@@ -33,6 +33,8 @@ export interface ConsoleDeps {
   now: () => Date;
   /** Campaign staff's pages (/console/campaigns); absent, the console has none. */
   campaigns?: CampaignConsoleDeps["campaigns"];
+  /** The provinces a campaign's audience may be limited to. */
+  provinces?: CampaignConsoleDeps["provinces"];
   /** Texts of the messages campaigns send (their quick replies), for the preview. */
   texts: Translator;
 }
@@ -206,6 +208,7 @@ export function consoleRouter(deps: ConsoleDeps): Router {
         audit,
         directory: officers.directory,
         texts: deps.texts,
+        provinces: deps.provinces ?? [],
       }),
     );
 

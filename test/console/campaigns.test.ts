@@ -337,6 +337,46 @@ describe("campaign staff in the console", () => {
     expect(stored.content.th?.[1]).toMatchObject({ type: "flex", contents: bubble });
   });
 
+  test("when staff limit the audience to provinces, then it is saved, shown by name, and kept through an edit; reach figures show as LINE has them", async () => {
+    const composer = await browser.get("/console/campaigns/new");
+    expect(composer.body).toMatch(/name="audience\.provinces"\s+value="chiang-mai"/);
+    const saved = await postForm(
+      browser,
+      "/console/campaigns/new",
+      composed({ id: "north-only", intent: "save", "audience.provinces": ["chiang-mai", "lamphun"] }),
+    );
+    expect(saved.status).toBe(303);
+    const { campaigns } = env.harness.service.modules.awareness;
+    expect((await campaigns.get("north-only")).audience).toEqual({ provinces: ["chiang-mai", "lamphun"] });
+    const page = await browser.get("/console/campaigns/north-only");
+    expect(textOf(page)).toContain("เชียงใหม่, ลำพูน");
+    expect(textOf(page)).toContain(
+      th("console-campaign-reach-figures", {
+        opened: th("awareness-stats-not-read"),
+        clicked: th("awareness-stats-not-read"),
+      }),
+    );
+
+    const edit = await browser.get("/console/campaigns/north-only/edit");
+    expect(edit.body).toMatch(/value="lamphun"\s+checked/);
+    await postForm(
+      browser,
+      "/console/campaigns/north-only/edit",
+      composed({ intent: "save", name: "เหนือเท่านั้น", "audience.provinces": ["chiang-mai", "lamphun"] }),
+    );
+    expect(await campaigns.get("north-only")).toMatchObject({
+      name: "เหนือเท่านั้น",
+      audience: { provinces: ["chiang-mai", "lamphun"] },
+    });
+    const bad = await postForm(
+      browser,
+      "/console/campaigns/new",
+      composed({ id: "nowhere", intent: "save", "audience.provinces": ["atlantis"] }),
+    );
+    expect(bad.status).toBe(422);
+    expect(textOf(bad)).toContain("audience.provinces[0]");
+  });
+
   test("when every console answer of this story is scanned, then none holds a LINE user id", () => {
     const bodies = seenResponses.map((page) => page.body).join("\n");
     expect(bodies).not.toMatch(/U[0-9a-f]{32}/);
