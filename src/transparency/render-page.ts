@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Locale, TextArgs, Translator } from "../i18n";
+import { barChart } from "./bar-chart";
 import type { Figure, FigureRow, FigureTable, Measure, MedianDays, TransparencyReport } from "./figures";
 
 /**
@@ -203,28 +204,21 @@ ${how.map((paragraph) => `<p>${paragraph}</p>`).join("\n")}
  * ("< 5" or "—") at the baseline. The numbers are in the table below, for screen readers too.
  */
 function chart(measure: Measure, months: string[], label: string, shown: (figure: Figure) => string): string {
-  const width = 360;
-  const height = 180;
-  const top = 18;
-  const bottom = 34;
-  const left = 4;
-  const plot = height - top - bottom;
-  const slot = (width - left * 2) / Math.max(1, months.length);
-  const max = Math.max(1, ...measure.monthly.map((figure) => figure.count ?? 0));
-  const bars = measure.monthly
-    .map((figure, index) => {
-      const x = left + index * slot;
-      const centre = (x + slot / 2).toFixed(1);
-      const mark = stripTags(shown(figure));
-      const monthText = `<text x="${centre}" y="${height - bottom + 14}" font-size="9" text-anchor="middle" fill="#57606a">${escapeHtml(shortMonth(months[index]!))}</text>`;
-      if (figure.status !== "published")
-        return `<g class="${figure.status}"><text x="${centre}" y="${top + plot - 4}" font-size="10" text-anchor="middle" fill="#8c959f">${escapeHtml(mark)}</text>${monthText}</g>`;
-      const barHeight = Math.max(1, (figure.count! / max) * plot);
-      const y = top + plot - barHeight;
-      return `<g class="published"><rect x="${(x + slot * 0.15).toFixed(1)}" y="${y.toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${barHeight.toFixed(1)}" fill="#1f6feb"/><text x="${centre}" y="${(y - 3).toFixed(1)}" font-size="10" text-anchor="middle">${escapeHtml(mark)}</text>${monthText}</g>`;
-    })
-    .join("");
-  return `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(label)}"><title>${escapeHtml(label)}</title><line x1="${left}" y1="${top + plot}" x2="${width - left}" y2="${top + plot}" stroke="#d0d7de"/>${bars}</svg>`;
+  return barChart({
+    label,
+    slots: months.map(shortMonth),
+    series: [
+      {
+        label,
+        colour: "#1f6feb",
+        bars: measure.monthly.map((figure) => ({
+          value: figure.status === "published" ? figure.count! : null,
+          text: stripTags(shown(figure)),
+          className: figure.status,
+        })),
+      },
+    ],
+  });
 }
 
 /** "ธ.ค. 68" / "Dec 2025": Thai months with Buddhist-era years, as readers write them. */
