@@ -84,6 +84,7 @@ describe("campaign staff in the console", () => {
     expect(casePage.status).toBe(403);
     expect(casePage.body).not.toContain(tip.code);
     expect((await browser.get("/console?status=all")).status).toBe(303);
+    expect((await browser.get("/console/figures")).status).toBe(403);
     const note = await browser.post(`/console/cases/${tip.ref}/note`, { text: "x" });
     expect(note.status).toBe(403);
     // The chat refuses them cases too.
