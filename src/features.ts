@@ -206,6 +206,9 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
           const measure = report?.measures.find((one) => one.id === "satisfaction");
           return report && measure && { months: report.months, measure };
         },
+        campaigns: awareness.campaigns,
+        provinces: geography.provinces,
+        texts,
       }),
       transparency.router,
     ],

@@ -4,7 +4,7 @@ import type { CaseView } from "../officers/cases";
 import type { CaseFormatter } from "../officers/format";
 import type { Officer } from "../officers/models";
 import { closeReasons } from "../officers/postback";
-import { roleAtLeast } from "../officers/roles";
+import { mayRunCampaigns, roleAtLeast } from "../officers/roles";
 import { tipCategories, tipStatuses, type Tip, type TipStatus } from "../tips/tip";
 import { html, type Html } from "./html";
 import { assignmentStates, type DeadlineState, type QueuePage, type QueueQuery } from "./queue";
@@ -24,11 +24,23 @@ const t = (page: PageContext, key: string, args?: Record<string, string | number
 export function layout(page: PageContext, title: string, body: Html): string {
   const signedIn =
     page.officer && page.csrf
-      ? html`<form method="post" action="/console/sign-out" class="sign-out">
-          <span class="who">${page.officer.label ?? page.f.role(page.officer.role, page.locale)}</span>
-          <input type="hidden" name="csrf" value="${page.csrf}" />
-          <button type="submit">${t(page, "console-sign-out")}</button>
-        </form>`
+      ? html`<nav class="console-nav">
+            ${
+              roleAtLeast(page.officer.role, "officer")
+                ? html`<a href="/console">${t(page, "console-nav-cases")}</a>`
+                : ""
+            }
+            ${
+              mayRunCampaigns(page.officer.role)
+                ? html`<a href="/console/campaigns">${t(page, "console-nav-campaigns")}</a>`
+                : ""
+            }
+          </nav>
+          <form method="post" action="/console/sign-out" class="sign-out">
+            <span class="who">${page.officer.label ?? page.f.role(page.officer.role, page.locale)}</span>
+            <input type="hidden" name="csrf" value="${page.csrf}" />
+            <button type="submit">${t(page, "console-sign-out")}</button>
+          </form>`
       : "";
   // Supervisors and admins have figures; an officer is not shown a link that would answer 403.
   const figuresLink =

@@ -175,10 +175,14 @@ export class OfficerFeature implements Feature {
       const result = await directory.enrollOfficer(chat.userId, code, locale, now);
       if (!result.ok) return result;
       const officer = result.enrolled;
+      const details = { codeId: officer.codeId, role: officer.role };
+      // Campaign staff have no case buttons to tap: no officer menu, and the console is their door.
+      if (officer.role === "campaign")
+        return { ok: true, details, reply: this.text(locale, "officer-enrolled-campaign") };
       await this.deps.richMenus?.showOfficerMenu(chat.userId, locale);
       return {
         ok: true,
-        details: { codeId: officer.codeId, role: officer.role },
+        details,
         reply: this.text(locale, "officer-enrolled", {
           role: f.role(officer.role, locale),
           scope: f.scope(officer.scope, locale),
