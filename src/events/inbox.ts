@@ -137,6 +137,20 @@ export class Inbox {
     );
     return marks.map(() => undefined);
   });
+  /** "Reply sent" marks of many events, as one bulk update (every answered event makes one). */
+  private readonly replySentMarks = new Batcher<{ id: string; at: Date }, void>(async (marks) => {
+    await this.collection.bulkWrite(
+      marks.map(({ id, at }) => ({
+        updateOne: { filter: { _id: id, status: "pending" }, update: { $set: { replySentAt: at } } },
+      })),
+      { ordered: false },
+    );
+    return marks.map(() => undefined);
+  });
+  /** Pending reads of many sources at once, as one query (see pendingOfSources). */
+  private readonly pendingReads = new Batcher<{ source: string; limit: number }, InboxRecord[]>((reads) =>
+    this.pendingOfSources(reads),
+  );
 
   /**
    * Stores the events, each once. Bounded by `timeoutMs`: a database that cannot take the write
@@ -160,6 +174,42 @@ export class Inbox {
    * out of order). One query serves a burst from one chat.
    */
   async pending(source: string, limit: number): Promise<InboxRecord[]> {
+    return this.pendingReads.run({ source, limit });
+  }
+
+  /**
+   * The pending reads of the chats whose drains start together, as one `$in` query sorted by source
+   * and then occurrence, so each source's records come as its oldest ones, in order. Only the
+   * source the overall limit cut off can come back short of what it has; when the limit was reached,
+   * every source that came back short is read again on its own.
+   */
+  private async pendingOfSources(reads: Array<{ source: string; limit: number }>): Promise<InboxRecord[][]> {
+    if (reads.length === 1) return [await this.pendingOf(reads[0]!.source, reads[0]!.limit)];
+    const sources = [...new Set(reads.map((read) => read.source))];
+    const cap = reads.reduce((sum, read) => sum + read.limit, 0);
+    const found = await this.collection
+      .find(
+        { source: { $in: sources }, status: "pending" },
+        { sort: { source: 1, occurredAt: 1, receivedAt: 1, _id: 1 }, limit: cap },
+      )
+      .toArray();
+    const bySource = new Map<string, InboxRecord[]>();
+    for (const record of found) {
+      const list = bySource.get(record.source);
+      if (list) list.push(record);
+      else bySource.set(record.source, [record]);
+    }
+    const cut = found.length === cap;
+    return Promise.all(
+      reads.map(async ({ source, limit }) => {
+        const mine = bySource.get(source) ?? [];
+        if (cut && mine.length < limit) return this.pendingOf(source, limit);
+        return mine.slice(0, limit);
+      }),
+    );
+  }
+
+  private async pendingOf(source: string, limit: number): Promise<InboxRecord[]> {
     return this.collection
       .find({ source, status: "pending" }, { sort: { occurredAt: 1, receivedAt: 1, _id: 1 }, limit })
       .toArray();
@@ -191,7 +241,7 @@ export class Inbox {
 
   /** A reply with the recorded answer has left for LINE (see `replySentAt`). */
   async markReplySent(id: string, now = new Date()): Promise<void> {
-    await this.collection.updateOne({ _id: id, status: "pending" }, { $set: { replySentAt: now } });
+    await this.replySentMarks.run({ id, at: now });
   }
 
   /** Delivered (or nothing to deliver): only the id stays, to recognise redeliveries. */
