@@ -121,28 +121,31 @@ export class Inbox {
   private readonly inserts = new Batcher<InboxRecord[], InsertOutcome>((requests) =>
     this.insertAll(requests),
   );
-  /** "Done" marks of many events, as one bulk update. */
-  private readonly doneMarks = new Batcher<{ id: string; expiresAt: Date }, void>(async (marks) => {
+  /**
+   * The marks made after an event's transaction — "reply sent" as the reply leaves, "done" once it
+   * is delivered — of all the events in hand at one moment, as one bulk update. A "reply sent" mark
+   * that meets its event already done matches nothing (it only matters while the event is pending).
+   */
+  private readonly marks = new Batcher<InboxMark, void>(async (marks) => {
     await this.collection.bulkWrite(
-      marks.map(({ id, expiresAt }) => ({
-        updateOne: {
-          filter: { _id: id },
-          update: {
-            $set: { status: "done", expiresAt },
-            $unset: { payload: 1, answer: 1, lastError: 1, failedAt: 1, replySentAt: 1 },
-          },
-        },
-      })),
-      { ordered: false },
-    );
-    return marks.map(() => undefined);
-  });
-  /** "Reply sent" marks of many events, as one bulk update (every answered event makes one). */
-  private readonly replySentMarks = new Batcher<{ id: string; at: Date }, void>(async (marks) => {
-    await this.collection.bulkWrite(
-      marks.map(({ id, at }) => ({
-        updateOne: { filter: { _id: id, status: "pending" }, update: { $set: { replySentAt: at } } },
-      })),
+      marks.map((mark) =>
+        mark.kind === "done"
+          ? {
+              updateOne: {
+                filter: { _id: mark.id },
+                update: {
+                  $set: { status: "done" as const, expiresAt: mark.at },
+                  $unset: { payload: 1, answer: 1, lastError: 1, failedAt: 1, replySentAt: 1 } as const,
+                },
+              },
+            }
+          : {
+              updateOne: {
+                filter: { _id: mark.id, status: "pending" as const },
+                update: { $set: { replySentAt: mark.at } },
+              },
+            },
+      ),
       { ordered: false },
     );
     return marks.map(() => undefined);
@@ -241,12 +244,12 @@ export class Inbox {
 
   /** A reply with the recorded answer has left for LINE (see `replySentAt`). */
   async markReplySent(id: string, now = new Date()): Promise<void> {
-    await this.replySentMarks.run({ id, at: now });
+    await this.marks.run({ kind: "reply-sent", id, at: now });
   }
 
   /** Delivered (or nothing to deliver): only the id stays, to recognise redeliveries. */
   async markDone(id: string, retentionMs: number, now = new Date()): Promise<void> {
-    await this.doneMarks.run({ id, expiresAt: new Date(now.getTime() + retentionMs) });
+    await this.marks.run({ kind: "done", id, at: new Date(now.getTime() + retentionMs) });
   }
 
   /** A transient failure at `stage`: the event stays at the head of its chat until `retryAt`. */
@@ -392,5 +395,8 @@ async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
     clearTimeout(timer);
   }
 }
+
+/** A mark made after an event's transaction; `at` is when the reply left, or when a done record expires. */
+type InboxMark = { kind: "reply-sent" | "done"; id: string; at: Date };
 
 type InsertOutcome = { duplicates: number } | { error: Error };
