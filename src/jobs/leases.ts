@@ -49,51 +49,46 @@ export function createLeases(
   let leases: mongo.Collection<LeaseDocument> | undefined;
   const collection = () => (leases ??= driverCollection(model));
 
-  // Every event's processing takes and gives back its chat's lease: the takes and releases of many
-  // chats made at the same moment go as one bulk command (see Batcher).
-  const calls = new Batcher<LeaseCall, boolean>(async (requests) => {
+  // Every event's processing takes and gives back its chat's lease: many chats' takes (and
+  // releases) made at the same moment go as one bulk command (see Batcher).
+  const takes = new Batcher<{ name: string; ttlMs: number }, boolean>(async (requests) => {
     const at = now();
-    const operations = requests.map((request) =>
-      request.kind === "take"
-        ? {
-            updateOne: {
-              filter: { _id: request.name, $or: [{ until: { $lte: at } }, { owner }] },
-              // A new hold starts with no recheck asked of it: the last holder's release answered that.
-              update: {
-                $set: { owner, until: new Date(at.getTime() + request.ttlMs) },
-                $unset: { recheck: "" as const },
-              },
-              upsert: true,
-            },
-          }
-        : // The common case: nobody asked for a recheck, and the delete gives the lease back.
-          { deleteOne: { filter: { _id: request.name, owner, recheck: { $ne: true } } } },
-    );
+    const operations = requests.map(({ name, ttlMs }) => ({
+      updateOne: {
+        filter: { _id: name, $or: [{ until: { $lte: at } }, { owner }] },
+        // A new hold starts with no recheck asked of it: the last holder's release answered that.
+        update: { $set: { owner, until: new Date(at.getTime() + ttlMs) }, $unset: { recheck: "" as const } },
+        upsert: true,
+      },
+    }));
     // Not taken = the upsert collided with another instance's live lease (duplicate key).
     const refused = new Set<number>();
-    let deleted: number | undefined;
     try {
-      deleted = (await collection().bulkWrite(operations, { ordered: false })).deletedCount;
+      await collection().bulkWrite(operations, { ordered: false });
     } catch (error) {
       const errors = bulkStatementErrors(error);
       if (!errors || errors.some((e) => e.code !== 11000)) throw error;
       errors.forEach((e) => refused.add(e.index));
     }
-    const releases = requests.filter((request) => request.kind === "release").length;
-    // Every release deleted its lease (no recheck was asked): none has anything to report.
-    const allReleased = deleted === releases;
+    return requests.map((_request, index) => !refused.has(index));
+  });
+  const releases = new Batcher<string, boolean>(async (names) => {
+    // The common case: nobody asked for a recheck, and one delete gives every lease back.
+    const result = await collection().bulkWrite(
+      names.map((name) => ({ deleteOne: { filter: { _id: name, owner, recheck: { $ne: true } } } })),
+      { ordered: false },
+    );
+    if (result.deletedCount === names.length) return names.map(() => false);
+    // Some lease had a recheck asked of it (or was lost): find out which, one by one.
     return Promise.all(
-      requests.map(async (request, index) => {
-        if (request.kind === "take") return !refused.has(index);
-        if (allReleased) return false;
-        // Some lease had a recheck asked of it (or was lost): find out which, one by one.
-        return (await collection().findOneAndDelete({ _id: request.name, owner }))?.recheck === true;
-      }),
+      names.map(
+        async (name) => (await collection().findOneAndDelete({ _id: name, owner }))?.recheck === true,
+      ),
     );
   });
 
   return {
-    acquire: (name, ttlMs) => calls.run({ kind: "take", name, ttlMs }),
+    acquire: (name, ttlMs) => takes.run({ name, ttlMs }),
     async renew(name, ttlMs) {
       const result = await collection().updateOne(
         { _id: name, owner },
@@ -101,7 +96,7 @@ export function createLeases(
       );
       return result.matchedCount === 1;
     },
-    release: (name) => calls.run({ kind: "release", name }),
+    release: (name) => releases.run(name),
     async requestRecheck(name) {
       const result = await collection().updateOne(
         { _id: name, owner: { $ne: owner }, until: { $gt: now() } },
@@ -111,5 +106,3 @@ export function createLeases(
     },
   };
 }
-
-type LeaseCall = { kind: "take"; name: string; ttlMs: number } | { kind: "release"; name: string };
