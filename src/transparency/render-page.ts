@@ -63,9 +63,39 @@ export function renderPage(report: TransparencyReport, texts: Translator, locale
       return row.kind === "pooled" ? t("transparency-row-pooled", { province: name }) : escapeHtml(name);
     }
     if (table.id === "categories") return t(`category-${row.id}`);
-    if (table.id === "outcomes") return t(`transparency-outcome-${row.id}`);
-    return t(`transparency-rating-${row.id}`);
+    return t(`transparency-outcome-${row.id}`);
   };
+
+  // A mean is shown where it may be; a hidden count keeps its mark, a mean withheld over hidden cells is "—".
+  const meanFormat = new Intl.NumberFormat(locale === "th" ? "th-TH" : "en-GB", {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  });
+  const meanCell = (figure: Figure, tag = "td") => {
+    if (typeof figure.mean === "number")
+      return `<${tag} class="published">${escapeHtml(meanFormat.format(figure.mean))}</${tag}>`;
+    const status = figure.status === "published" ? "withheld" : figure.status;
+    return `<${tag} class="${status}">${shown({ count: null, status })}</${tag}>`;
+  };
+
+  const meansHtml = (measure: Measure, table: FigureTable) => `
+<h3>${t("transparency-table-means")}</h3>
+<div class="scroll"><table data-measure="${measure.id}" data-table="${table.id}-means">
+<thead><tr><th scope="col">${t("transparency-column-row", { table: table.id })}</th>${months
+    .map((month) => `<th scope="col">${escapeHtml(month)}</th>`)
+    .join("")}<th scope="col">${t("transparency-column-total")}</th></tr></thead>
+<tbody>${table.rows
+    .map(
+      (row) =>
+        `<tr data-row="${escapeHtml(row.id)}"><th scope="row">${rowName(table, row)}</th>${row.cells
+          .map((figure) => meanCell(figure))
+          .join("")}${meanCell(row.total)}</tr>`,
+    )
+    .join("\n")}</tbody>
+<tfoot><tr data-row="total"><td>${t("transparency-column-total")}</td>${measure.monthly
+    .map((figure) => meanCell(figure))
+    .join("")}${meanCell(measure.total)}</tr></tfoot>
+</table></div>`;
 
   const tableHtml = (measure: Measure, table: FigureTable) => `
 <h3>${t(`transparency-table-${table.id}`)}</h3>
@@ -91,7 +121,8 @@ export function renderPage(report: TransparencyReport, texts: Translator, locale
     const body = measure.publishable
       ? `${chart(measure, months, texts.t(locale, "transparency-chart-label", { measure: texts.t(locale, `transparency-measure-${measure.id}`) }), shown)}
 <p class="total">${t("transparency-total", { count: stripTags(shown(measure.total)) })}</p>
-${measure.tables.map((table) => tableHtml(measure, table)).join("\n")}`
+${measure.tables.map((table) => tableHtml(measure, table)).join("\n")}
+${measure.id === "satisfaction" ? measure.tables.map((table) => meansHtml(measure, table)).join("\n") : ""}`
       : `<p class="muted">${t("transparency-not-publishable", { k: report.k })}</p>`;
     return `<section id="${measure.id}" data-measure="${measure.id}">
 <h2>${title}</h2>
@@ -116,6 +147,7 @@ ${body}
     t("transparency-how-rounding", { above: report.rounding.above, to: report.rounding.to }),
     t("transparency-how-medians", { k: report.k }),
     t("transparency-how-dates"),
+    t("transparency-how-satisfaction", { k: report.k }),
     t("transparency-how-updated"),
     t("transparency-how-nothing"),
   ];
