@@ -86,7 +86,7 @@ export function planQuery(collection: Collection, request: PlanRequest): Plan {
     const plan = indexPlan(index, conditions, sort, request.collation);
     if (!plan) continue;
     // At most one key (an `_id` lookup, mostly): nothing can be cheaper, so no other index is counted.
-    if (index.unique && isPointLookup(index, plan)) return plan;
+    if (readsOneKey(plan)) return plan;
     const keys = plan.intervals.reduce(
       (total, interval) =>
         total +
@@ -100,13 +100,14 @@ export function planQuery(collection: Collection, request: PlanRequest): Plan {
 }
 
 /**
- * Whether the plan reads one key of the index: one interval whose every field is pinned to one value
- * (`buildIntervals` puts the same point in both ends; ranges and unbounded fields put different ones).
+ * Whether the plan reads at most one key: one interval of a unique index whose every field is pinned
+ * to one value (`buildIntervals` puts the same point in both ends; ranges and unbounded fields put
+ * different ones).
  */
-function isPointLookup(index: Index, plan: Extract<Plan, { kind: "ixscan" }>): boolean {
-  if (plan.intervals.length !== 1) return false;
+export function readsOneKey(plan: Extract<Plan, { kind: "ixscan" }>): boolean {
+  if (!plan.index.unique || plan.intervals.length !== 1) return false;
   const { low, high } = plan.intervals[0] as Interval;
-  for (let i = 0; i < index.fields.length; i++) if (low[i] !== high[i]) return false;
+  for (let i = 0; i < plan.index.fields.length; i++) if (low[i] !== high[i]) return false;
   return true;
 }
 
