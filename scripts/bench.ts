@@ -56,7 +56,7 @@ const USAGE = `usage: npm run bench -- [options]
   --drain-seconds S    longest wait for owed replies after a phase (default 120)
   --mongodb-uri URI    a real MongoDB instead of the embedded store (default: $MONGODB_URI)
   --out FILE           JSON report (default bench-results/bench-<time>.json; a .md table beside it)
-  --profile DIR        write CPU profiles of the bot's processes there
+  --profile DIR        write CPU profiles of the bot's processes and the embedded store's there
   --bot-node-arg ARG   an extra node option for the bot's processes (repeatable; e.g. --require a counter)
   --skip-local-rss     do not measure local mode's idle memory
   --check-targets      exit 1 when one of issue 11's targets is missed`;
@@ -593,7 +593,16 @@ async function main(): Promise<void> {
   const localIdleRss = options.localRss ? await localModeIdleRssMb() : null;
 
   const secret = randomBytes(16).toString("hex");
-  const store = await startBenchStore(options.mongodbUri);
+  const store = await startBenchStore(
+    options.mongodbUri,
+    options.profileDir
+      ? [
+          "--cpu-prof",
+          `--cpu-prof-dir=${options.profileDir}`,
+          `--cpu-prof-name=store-${Date.now()}.cpuprofile`,
+        ]
+      : [],
+  );
   const cleanups: Array<() => Promise<void>> = [() => store.stop()];
   try {
     const line = await Helper.start<FakeLineMessage, FakeLineReady>("fake-line.js", {

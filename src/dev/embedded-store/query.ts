@@ -18,7 +18,8 @@ import { compareValues, sortKeyOf } from "./compare";
 import { cloneDoc, type Doc, isObjectId, isPlainObject, valueKey, valuesAtPath } from "./documents";
 import { CommandError, unsupported } from "./errors";
 import { compileMatcher, type Matcher } from "./match";
-import { CandidateSource, parseSort, type Plan, planQuery, type SortSpec } from "./planner";
+import type { Index } from "./indexes";
+import { CandidateSource, parseSort, type Plan, planQuery, readsOneKey, type SortSpec } from "./planner";
 
 /** The mingo settings shared by projections, pipelines and updates. */
 export const mingoOptions: Partial<Options> = { idKey: "_id", useStrictMode: true };
@@ -194,19 +195,30 @@ export async function matchingRecords(
   request: TargetRequest,
   first: boolean,
 ): Promise<Array<{ rid: number; doc: Doc }>> {
-  const snapshot = collection.snapshot();
-  const plan = planQuery(snapshot, request);
-  const source = new CandidateSource(snapshot, plan);
+  let plan = planQuery(collection, request);
+  // One key at most (an `_id` lookup, mostly): read at once from the collection itself, which nothing
+  // can change meanwhile. Otherwise from a frozen copy (the read may yield), whose trees are the same
+  // now, with the plan's index swapped for the copy's.
+  const oneKey = plan.kind === "ixscan" && readsOneKey(plan);
+  let source = collection;
+  if (!oneKey) {
+    source = collection.snapshot();
+    if (plan.kind === "ixscan") {
+      const position = collection.indexList().indexOf(plan.index);
+      plan = { ...plan, index: source.indexList()[position] as Index };
+    }
+  }
+  const candidates = new CandidateSource(source, plan);
   const matcher = compileMatcher(request.filter, {
     collation: request.collation,
     variables: request.variables,
   });
   const slice = new TimeSlice();
   const found: Array<{ rid: number; doc: Doc }> = [];
-  for (let doc = source.next(); doc; doc = source.next()) {
-    if ((source.examined & 255) === 0) await slice.check();
+  for (let doc = candidates.next(); doc; doc = candidates.next()) {
+    if (!oneKey && (candidates.examined & 255) === 0) await slice.check();
     if (!matcher.test(doc)) continue;
-    found.push({ rid: source.lastRecordId, doc });
+    found.push({ rid: candidates.lastRecordId, doc });
     if (first && plan.sorted) break;
   }
   if (!first || found.length <= 1) return found;
@@ -556,8 +568,29 @@ function inclusionPicker(projection: unknown): ((doc: Doc) => Doc) | undefined {
   return simpleProjection(projection);
 }
 
+/**
+ * Contexts by collation key ("" for simple). Building one copies every mingo operator module (a
+ * getter per operator): that was a fifth of the store's CPU when the bot counted messages with a
+ * pipeline upsert per event. A context holds no per-run state (mingo's `$fill` and
+ * `$setWindowFields` add operators it already has, which leaves it as it was), so one per
+ * collation serves every pipeline. Collations come from clients: the map is bounded.
+ */
+const contexts = new Map<string, Context>();
+const MAX_CACHED_CONTEXTS = 64;
+
 /** mingo's operators, with `$match` and `$sort` replaced by this store's (see `runPipeline`). */
 function pipelineContext(collation: Collation | undefined): Context {
+  const key = collation?.key ?? "";
+  let context = contexts.get(key);
+  if (!context) {
+    if (contexts.size >= MAX_CACHED_CONTEXTS) contexts.clear();
+    context = buildPipelineContext(collation);
+    contexts.set(key, context);
+  }
+  return context;
+}
+
+function buildPipelineContext(collation: Collation | undefined): Context {
   const $match = (
     collection: LazyIterator,
     expr: unknown,
