@@ -22,12 +22,16 @@
  *   cpu           each process's CPU during the delivery, in cores (1.0 = one core busy)
  *   loop p99      event-loop delay of the delivering process
  *
+ * With --profile DIR, every process writes a CPU profile of the delivery window alone (not the
+ * seeding) to DIR/<size>-<run>-<process>.cpuprofile (open it in Chrome DevTools).
+ *
  * Four processes, so no number includes another component's work: this one delivers; the embedded
  * store (unless --mongodb-uri is given), the fake platform and the probing client each run in a
  * child. Nothing here talks to the real LINE. With --out, the rows go to a JSON file too.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import fs from "node:fs";
+import inspector from "node:inspector";
 import os from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
@@ -94,6 +98,7 @@ async function main(): Promise<void> {
       runs: { type: "string", default: "3" },
       "mongodb-uri": { type: "string" },
       out: { type: "string" },
+      profile: { type: "string" },
     },
   });
   const sizes = values.sizes.split(",").map((size) => Number(size.trim()));
@@ -109,6 +114,8 @@ async function main(): Promise<void> {
   const platform = await child("platform");
   const lineUrl = (await ask<{ url: string }>(platform, { type: "url" })).url;
   const probe = await child("probe");
+  const profileDir = values.profile;
+  if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
   if (typeof global.gc !== "function")
     console.error("note: run with --expose-gc for steadier memory figures");
   const bucket = multicastBucket(rate);
@@ -122,7 +129,8 @@ async function main(): Promise<void> {
     for (const size of sizes) {
       for (let run = 1; run <= runs; run++) {
         console.error(`\n${size} subscribers, run ${run}/${runs}`);
-        rows.push(await benchOnce(size, rate, { storeUri, lineUrl, store, platform, probe }));
+        const profile = profileDir ? `${profileDir}/${size}-${run}` : undefined;
+        rows.push(await benchOnce(size, rate, { storeUri, lineUrl, store, platform, probe }, profile));
       }
     }
   } finally {
@@ -156,7 +164,12 @@ interface Processes {
   probe: ChildProcess;
 }
 
-async function benchOnce(size: number, rate: number, processes: Processes): Promise<Row> {
+async function benchOnce(
+  size: number,
+  rate: number,
+  processes: Processes,
+  profile: string | undefined,
+): Promise<Row> {
   const config = benchConfig(processes.storeUri, processes.lineUrl);
   const logger = createLogger({ level: "warn", destination: process.stderr });
   const dbName = `bench_${size}_${Date.now()}`;
@@ -186,9 +199,11 @@ async function benchOnce(size: number, rate: number, processes: Processes): Prom
     const children = { store: processes.store, platform: processes.platform, probe: processes.probe };
     const marks: Record<string, number> = {};
     for (const [name, child] of Object.entries(children))
-      marks[name] = child ? (await ask<{ rss: number }>(child, { type: "mark" })).rss : NaN;
+      marks[name] = child
+        ? (await ask<{ rss: number }>(child, { type: "mark", profile: profile && `${profile}-${name}` })).rss
+        : NaN;
     const ownSampler = new MemorySampler();
-    marks.deliver = ownSampler.mark();
+    marks.deliver = await ownSampler.mark(profile && `${profile}-deliver`);
     const pids = { deliver: process.pid, store: processes.store?.pid, ...pidsOf(processes) };
     const cpuBefore = Object.fromEntries(
       Object.entries(pids).map(([name, pid]) => [name, pid ? cpuMs(pid) : undefined]),
@@ -225,7 +240,7 @@ async function benchOnce(size: number, rate: number, processes: Processes): Prom
     const probed = await ask<{ maxMs: number; p99Ms: number; count: number }>(processes.probe, {
       type: "stop",
     });
-    const peaks: Record<string, number> = { deliver: ownSampler.report() };
+    const peaks: Record<string, number> = { deliver: await ownSampler.report() };
     for (const [name, child] of Object.entries(children))
       peaks[name] = child ? (await ask<{ peak: number }>(child, { type: "report" })).peak : NaN;
     const platform = await ask<{ recipients: number; firstMulticastAt: number | null }>(processes.platform, {
@@ -369,7 +384,7 @@ function benchConfig(storeUri: string, lineUrl: string): Config {
   });
 }
 
-type Message = { type: string; uri?: string };
+type Message = { type: string; uri?: string; profile?: string };
 
 /** Starts this script again in another role and waits until it is listening. */
 function child(role: "store" | "platform" | "probe"): Promise<ChildProcess> {
@@ -393,31 +408,54 @@ function ask<T = unknown>(target: ChildProcess, message: Message): Promise<T> {
 
 /**
  * Resident memory of this process, sampled every 20 ms between mark and report: the peak shows
- * what a delivery costs even when the garbage collector returns it before the end.
+ * what a delivery costs even when the garbage collector returns it before the end. Given a path at
+ * mark, it also records a CPU profile of the same window (the inspector samples this thread).
  */
 class MemorySampler {
   private peak = 0;
   private timer: NodeJS.Timeout | undefined;
+  private profiler: { session: inspector.Session; path: string } | undefined;
 
-  mark(): number {
+  async mark(profilePath?: string): Promise<number> {
     global.gc?.();
-    const rss = process.memoryUsage().rss;
+    const rss = process.memoryUsage.rss();
     this.peak = rss;
     clearInterval(this.timer);
-    this.timer = setInterval(() => (this.peak = Math.max(this.peak, process.memoryUsage().rss)), 20);
+    this.timer = setInterval(() => (this.peak = Math.max(this.peak, process.memoryUsage.rss())), 20);
+    if (profilePath) {
+      const session = new inspector.Session();
+      session.connect();
+      await post(session, "Profiler.enable");
+      await post(session, "Profiler.start");
+      this.profiler = { session, path: `${profilePath}.cpuprofile` };
+    }
     return rss;
   }
 
-  report(): number {
+  async report(): Promise<number> {
     clearInterval(this.timer);
-    return Math.max(this.peak, process.memoryUsage().rss);
+    const peak = Math.max(this.peak, process.memoryUsage.rss());
+    if (this.profiler) {
+      const { session, path } = this.profiler;
+      this.profiler = undefined;
+      const { profile } = (await post(session, "Profiler.stop")) as { profile: unknown };
+      fs.writeFileSync(path, JSON.stringify(profile));
+      session.disconnect();
+    }
+    return peak;
   }
+}
+
+function post(session: inspector.Session, method: string): Promise<unknown> {
+  return new Promise((resolve, reject) =>
+    session.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+  );
 }
 
 /** Every child answers "mark" and "report" with its memory (see MemorySampler). */
 function answerMemory(message: Message, sampler: MemorySampler): boolean {
-  if (message.type === "mark") process.send!({ rss: sampler.mark() });
-  else if (message.type === "report") process.send!({ peak: sampler.report() });
+  if (message.type === "mark") void sampler.mark(message.profile).then((rss) => process.send!({ rss }));
+  else if (message.type === "report") void sampler.report().then((peak) => process.send!({ peak }));
   else return false;
   return true;
 }
