@@ -125,13 +125,19 @@ async function main(): Promise<void> {
   const loadBefore = os.loadavg();
 
   const rows: Row[] = [];
+  const seeding: Array<{ subscribers: number; seconds: number }> = [];
   try {
     for (const size of sizes) {
-      for (let run = 1; run <= runs; run++) {
-        console.error(`\n${size} subscribers, run ${run}/${runs}`);
-        const profile = profileDir ? `${profileDir}/${size}-${run}` : undefined;
-        rows.push(await benchOnce(size, rate, { storeUri, lineUrl, store, platform, probe }, profile));
-      }
+      const profile = profileDir ? `${profileDir}/${size}` : undefined;
+      const measured = await benchSize(
+        size,
+        rate,
+        runs,
+        { storeUri, lineUrl, store, platform, probe },
+        profile,
+      );
+      rows.push(...measured.rows);
+      seeding.push({ subscribers: size, seconds: measured.seedSeconds });
     }
   } finally {
     for (const worker of [store, platform, probe]) worker?.send({ type: "stop" });
@@ -142,6 +148,8 @@ async function main(): Promise<void> {
     `store: ${external ? "MONGODB_URI" : "embedded, own process"}; load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`,
   );
   printTable(rows, sizes);
+  for (const { subscribers, seconds } of seeding)
+    console.log(`seeding ${subscribers}: ${seconds.toFixed(1)} s (${Math.round(subscribers / seconds)}/s)`);
   if (values.out) {
     const report = {
       date: startedAt,
@@ -150,6 +158,7 @@ async function main(): Promise<void> {
       rate,
       loadBefore,
       loadAfter,
+      seeding,
       rows,
     };
     fs.writeFileSync(values.out, `${JSON.stringify(report, null, 2)}\n`);
@@ -164,12 +173,14 @@ interface Processes {
   probe: ChildProcess;
 }
 
-async function benchOnce(
+/** Seeds `size` subscribers once, then delivers `runs` campaign runs to them, one after another. */
+async function benchSize(
   size: number,
   rate: number,
+  runs: number,
   processes: Processes,
   profile: string | undefined,
-): Promise<Row> {
+): Promise<{ rows: Row[]; seedSeconds: number }> {
   const config = benchConfig(processes.storeUri, processes.lineUrl);
   const logger = createLogger({ level: "warn", destination: process.stderr });
   const dbName = `bench_${size}_${Date.now()}`;
@@ -183,111 +194,132 @@ async function benchOnce(
   const awareness = buildAwareness(context, { startJobs: false, rateLimiter: multicastBucket(rate) });
   await prepareIndexes(context);
   try {
-    console.error("  seeding…");
+    console.error(`\n${size} subscribers: seeding…`);
+    const seedStarted = now();
     await seed(awareness.subscribers, size);
+    const seedSeconds = (now() - seedStarted) / 1000;
     await awareness.campaigns.save({
       id: "bench",
       name: "Benchmark",
       topics: ["knowledge"],
       content: { th: [{ type: "text", text: "ทดสอบ" }], en: [{ type: "text", text: "Benchmark" }] },
     });
-    const runKey = await awareness.campaigns.createManualRun("bench");
-    await ask(processes.platform, { type: "reset" });
-
-    global.gc?.();
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const children = { store: processes.store, platform: processes.platform, probe: processes.probe };
-    const marks: Record<string, number> = {};
-    for (const [name, child] of Object.entries(children))
-      marks[name] = child
-        ? (await ask<{ rss: number }>(child, { type: "mark", profile: profile && `${profile}-${name}` })).rss
-        : NaN;
-    const ownSampler = new MemorySampler();
-    marks.deliver = await ownSampler.mark(profile && `${profile}-deliver`);
-    const pids = { deliver: process.pid, store: processes.store?.pid, ...pidsOf(processes) };
-    const cpuBefore = Object.fromEntries(
-      Object.entries(pids).map(([name, pid]) => [name, pid ? cpuMs(pid) : undefined]),
-    );
-    await ask(processes.probe, { type: "start", uri });
-    const loop = monitorEventLoopDelay({ resolution: 5 });
-    loop.enable();
-
-    let firstProgressAt: number | undefined;
-    let lastBatchAt = 0;
-    const started = now();
-    let lastPrint = started;
-    const result = await awareness.scheduler.deliverNow(runKey, {
-      onProgress: ({ counts }) => {
-        const at = now();
-        firstProgressAt ??= at;
-        lastBatchAt = at;
-        if (at - lastPrint > 1_000) {
-          lastPrint = at;
-          console.error(`  sent ${counts.sent}/${size}`);
-        }
-      },
-    });
-    const ended = now();
-    const seconds = (ended - started) / 1000;
-    const cores = Object.fromEntries(
-      Object.entries(pids).map(([name, pid]) => {
-        const after = pid ? cpuMs(pid) : undefined;
-        const before = cpuBefore[name];
-        return [name, after === undefined || before === undefined ? NaN : (after - before) / 1000 / seconds];
-      }),
-    );
-    loop.disable();
-    const probed = await ask<{ maxMs: number; p99Ms: number; count: number }>(processes.probe, {
-      type: "stop",
-    });
-    const peaks: Record<string, number> = { deliver: await ownSampler.report() };
-    for (const [name, child] of Object.entries(children))
-      peaks[name] = child ? (await ask<{ peak: number }>(child, { type: "report" })).peak : NaN;
-    const platform = await ask<{ recipients: number; firstMulticastAt: number | null }>(processes.platform, {
-      type: "count",
-    });
-    if (result.outcome !== "done" || result.counts.sent !== size) {
-      console.error(
-        `  warning: outcome ${result.outcome}, sent ${"counts" in result ? result.counts.sent : 0} of ${size}`,
-      );
+    const rows: Row[] = [];
+    for (let run = 1; run <= runs; run++) {
+      console.error(`${size} subscribers, run ${run}/${runs}`);
+      rows.push(await deliverOnce(awareness, size, rate, uri, processes, profile && `${profile}-${run}`));
     }
-    console.error(`  probe: ${probed.count} inserts during the run`);
-
-    const boundSeconds = size / 500 / rate;
-    const firstAt = platform.firstMulticastAt ?? firstProgressAt ?? started;
-    // First to last response covers all batches but one interval: add it back for a fair bound.
-    const steadySeconds = (lastBatchAt - (firstProgressAt ?? started)) / 1000 + 1 / rate;
-    const growth = (name: string) => Math.max(0, peaks[name]! - marks[name]!) / mb;
-    return {
-      subscribers: size,
-      seconds,
-      boundSeconds,
-      efficiency: boundSeconds / seconds,
-      efficiencyVsLine: size / 500 / lineMulticastLimitPerSecond / seconds,
-      steadyEfficiency: Math.min(1, boundSeconds / steadySeconds),
-      firstBatchSeconds: (firstAt - started) / 1000,
-      stallMaxMs: probed.maxMs,
-      stallP99Ms: probed.p99Ms,
-      deliverRssMb: marks.deliver! / mb,
-      deliverGrowthMb: growth("deliver"),
-      storeRssMb: marks.store! / mb,
-      storeGrowthMb: growth("store"),
-      platformRssMb: marks.platform! / mb,
-      platformGrowthMb: growth("platform"),
-      probeRssMb: marks.probe! / mb,
-      probeGrowthMb: growth("probe"),
-      deliverCores: cores.deliver!,
-      storeCores: cores.store!,
-      platformCores: cores.platform!,
-      probeCores: cores.probe!,
-      loopP99Ms: loop.percentile(99) / 1e6,
-      recipients: platform.recipients,
-    };
+    return { rows, seedSeconds };
   } finally {
     await context.connection.dropDatabase().catch(() => undefined);
     await awareness.stop();
     await close();
   }
+}
+
+/** One campaign run to every seeded subscriber, with every process measured. */
+async function deliverOnce(
+  awareness: ReturnType<typeof buildAwareness>,
+  size: number,
+  rate: number,
+  uri: string,
+  processes: Processes,
+  profile: string | undefined,
+): Promise<Row> {
+  // Manual runs are keyed by the second they were created in: each run gets a second of its own.
+  await new Promise((resolve) => setTimeout(resolve, 1_000 - (Date.now() % 1_000)));
+  const runKey = await awareness.campaigns.createManualRun("bench");
+  await ask(processes.platform, { type: "reset" });
+
+  global.gc?.();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const children = { store: processes.store, platform: processes.platform, probe: processes.probe };
+  const marks: Record<string, number> = {};
+  for (const [name, child] of Object.entries(children))
+    marks[name] = child
+      ? (await ask<{ rss: number }>(child, { type: "mark", profile: profile && `${profile}-${name}` })).rss
+      : NaN;
+  const ownSampler = new MemorySampler();
+  marks.deliver = await ownSampler.mark(profile && `${profile}-deliver`);
+  const pids = { deliver: process.pid, store: processes.store?.pid, ...pidsOf(processes) };
+  const cpuBefore = Object.fromEntries(
+    Object.entries(pids).map(([name, pid]) => [name, pid ? cpuMs(pid) : undefined]),
+  );
+  await ask(processes.probe, { type: "start", uri });
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+
+  let firstProgressAt: number | undefined;
+  let lastBatchAt = 0;
+  const started = now();
+  let lastPrint = started;
+  const result = await awareness.scheduler.deliverNow(runKey, {
+    onProgress: ({ counts }) => {
+      const at = now();
+      firstProgressAt ??= at;
+      lastBatchAt = at;
+      if (at - lastPrint > 1_000) {
+        lastPrint = at;
+        console.error(`  sent ${counts.sent}/${size}`);
+      }
+    },
+  });
+  const ended = now();
+  const seconds = (ended - started) / 1000;
+  const cores = Object.fromEntries(
+    Object.entries(pids).map(([name, pid]) => {
+      const after = pid ? cpuMs(pid) : undefined;
+      const before = cpuBefore[name];
+      return [name, after === undefined || before === undefined ? NaN : (after - before) / 1000 / seconds];
+    }),
+  );
+  loop.disable();
+  const probed = await ask<{ maxMs: number; p99Ms: number; count: number }>(processes.probe, {
+    type: "stop",
+  });
+  const peaks: Record<string, number> = { deliver: await ownSampler.report() };
+  for (const [name, child] of Object.entries(children))
+    peaks[name] = child ? (await ask<{ peak: number }>(child, { type: "report" })).peak : NaN;
+  const platform = await ask<{ recipients: number; firstMulticastAt: number | null }>(processes.platform, {
+    type: "count",
+  });
+  if (result.outcome !== "done" || result.counts.sent !== size) {
+    console.error(
+      `  warning: outcome ${result.outcome}, sent ${"counts" in result ? result.counts.sent : 0} of ${size}`,
+    );
+  }
+  console.error(`  probe: ${probed.count} inserts during the run`);
+
+  const boundSeconds = size / 500 / rate;
+  const firstAt = platform.firstMulticastAt ?? firstProgressAt ?? started;
+  // First to last response covers all batches but one interval: add it back for a fair bound.
+  const steadySeconds = (lastBatchAt - (firstProgressAt ?? started)) / 1000 + 1 / rate;
+  const growth = (name: string) => Math.max(0, peaks[name]! - marks[name]!) / mb;
+  return {
+    subscribers: size,
+    seconds,
+    boundSeconds,
+    efficiency: boundSeconds / seconds,
+    efficiencyVsLine: size / 500 / lineMulticastLimitPerSecond / seconds,
+    steadyEfficiency: Math.min(1, boundSeconds / steadySeconds),
+    firstBatchSeconds: (firstAt - started) / 1000,
+    stallMaxMs: probed.maxMs,
+    stallP99Ms: probed.p99Ms,
+    deliverRssMb: marks.deliver! / mb,
+    deliverGrowthMb: growth("deliver"),
+    storeRssMb: marks.store! / mb,
+    storeGrowthMb: growth("store"),
+    platformRssMb: marks.platform! / mb,
+    platformGrowthMb: growth("platform"),
+    probeRssMb: marks.probe! / mb,
+    probeGrowthMb: growth("probe"),
+    deliverCores: cores.deliver!,
+    storeCores: cores.store!,
+    platformCores: cores.platform!,
+    probeCores: cores.probe!,
+    loopP99Ms: loop.percentile(99) / 1e6,
+    recipients: platform.recipients,
+  };
 }
 
 const per100k = (growthMb: number, row: Row) => ((growthMb / row.subscribers) * 100_000).toFixed(1);
@@ -345,15 +377,21 @@ function printTable(rows: Row[], sizes: number[]): void {
   }
 }
 
-/** Seeds active subscribers in chunks, user ids sealed as the feature stores them. */
+/**
+ * Seeds active subscribers in chunks, user ids sealed as the feature stores them. The next chunk
+ * is built (pseudonyms, sealing) while the store inserts the previous one, so 1,000,000 seed in
+ * about the time the store needs for the inserts.
+ */
 async function seed(
   subscribers: ReturnType<typeof buildAwareness>["subscribers"],
   size: number,
 ): Promise<void> {
+  const chunk = 10_000;
   const at = new Date();
-  for (let offset = 0; offset < size; offset += 5_000) {
+  let inserting: Promise<unknown> = Promise.resolve();
+  for (let offset = 0; offset < size; offset += chunk) {
     const docs: SubscriberDocument[] = [];
-    for (let i = offset; i < Math.min(size, offset + 5_000); i++) {
+    for (let i = offset; i < Math.min(size, offset + chunk); i++) {
       const userId = `U${i.toString(16).padStart(32, "0")}`;
       docs.push({
         _id: subscribers.keyFor(userId),
@@ -365,8 +403,12 @@ async function seed(
         updatedAt: at,
       });
     }
-    await subscribers.model.collection.insertMany(docs as never[], { ordered: false });
+    await inserting;
+    inserting = subscribers.model.collection.insertMany(docs as never[], { ordered: false });
+    // Let the request reach the store before this process is busy building the next chunk.
+    await new Promise((resolve) => setImmediate(resolve));
   }
+  await inserting;
 }
 
 function benchConfig(storeUri: string, lineUrl: string): Config {

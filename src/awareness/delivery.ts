@@ -5,6 +5,7 @@ import type { Logger } from "../log";
 import type { Message, SendOutcome } from "../line/gateway";
 import { retryKeyFor } from "../line/retry-key";
 import { parseRetryAfter } from "../line/retry";
+import { readAudienceEntry } from "./audience-entry";
 import type { CampaignStore } from "./campaigns";
 import type { ChannelLease } from "./channel-lease";
 import { ProgressWriter } from "./progress-writer";
@@ -244,6 +245,7 @@ class RunDelivery {
       sort: { _id: 1 },
       // A few batches per round trip; memory stays bounded by this and the in-flight window.
       batchSize: batchSize * 4,
+      raw: true, // read with readAudienceEntry, not the driver's general decoding
     });
     // The next cursor batch is requested as soon as one arrives, so the database works on it while
     // this one is cut into multicasts (a plain for-await asks only once the buffer is empty).
@@ -252,14 +254,14 @@ class RunDelivery {
       while (await next) {
         const docs = cursor.readBufferedDocuments();
         next = cursor.hasNext();
-        for (const doc of docs) {
+        for (const raw of docs) {
           if (this.stop) return;
-          const id = doc._id as unknown as string;
-          const segment = segmentOf.get(doc.locale as string) ?? fallback;
+          const { id, locale, userId } = readAudienceEntry(raw as unknown as Uint8Array);
+          const segment = (locale !== undefined ? segmentOf.get(locale) : undefined) ?? fallback;
           const position = after[segment];
           if (position !== null && position !== undefined && id <= position) continue;
           const batch = pending[segment]!;
-          batch.sealed.push(doc.userId as string | undefined);
+          batch.sealed.push(userId);
           batch.last = id;
           if (batch.sealed.length === batchSize) {
             await this.dispatch(segment, batch.sealed, id);
