@@ -138,6 +138,8 @@ async function main(): Promise<void> {
       );
       rows.push(...measured.rows);
       seeding.push({ subscribers: size, seconds: measured.seedSeconds });
+      // Written after every size, so a long run that fails later keeps what it measured.
+      if (values.out) writeReport(values.out, { date: startedAt, pacing, rate, loadBefore, seeding, rows });
     }
   } finally {
     for (const worker of [store, platform, probe]) worker?.send({ type: "stop" });
@@ -150,19 +152,13 @@ async function main(): Promise<void> {
   printTable(rows, sizes);
   for (const { subscribers, seconds } of seeding)
     console.log(`seeding ${subscribers}: ${seconds.toFixed(1)} s (${Math.round(subscribers / seconds)}/s)`);
-  if (values.out) {
-    const report = {
-      date: startedAt,
-      machine: machineDescription(),
-      pacing,
-      rate,
-      loadBefore,
-      loadAfter,
-      seeding,
-      rows,
-    };
-    fs.writeFileSync(values.out, `${JSON.stringify(report, null, 2)}\n`);
-  }
+  if (values.out)
+    writeReport(values.out, { date: startedAt, pacing, rate, loadBefore, loadAfter, seeding, rows });
+}
+
+function writeReport(file: string, report: Record<string, unknown>): void {
+  const machine = machineDescription();
+  fs.writeFileSync(file, `${JSON.stringify({ machine, ...report }, null, 2)}\n`);
 }
 
 interface Processes {
@@ -192,10 +188,12 @@ async function benchSize(
     instancePrefix: "bench",
   });
   const awareness = buildAwareness(context, { startJobs: false, rateLimiter: multicastBucket(rate) });
-  await prepareIndexes(context);
   try {
     console.error(`\n${size} subscribers: seeding…`);
     const seedStarted = now();
+    // Indexes first: building them over 1,000,000 documents afterwards holds the store up for longer
+    // than the driver's server monitor waits (the connection pool is then cleared).
+    await prepareIndexes(context);
     await seed(awareness.subscribers, size);
     const seedSeconds = (now() - seedStarted) / 1000;
     await awareness.campaigns.save({
@@ -207,7 +205,11 @@ async function benchSize(
     const rows: Row[] = [];
     for (let run = 1; run <= runs; run++) {
       console.error(`${size} subscribers, run ${run}/${runs}`);
-      rows.push(await deliverOnce(awareness, size, rate, uri, processes, profile && `${profile}-${run}`));
+      const row = await deliverOnce(awareness, size, rate, uri, processes, profile && `${profile}-${run}`);
+      console.error(
+        `  efficiency ${row.efficiency.toFixed(3)}, first batch ${row.firstBatchSeconds.toFixed(3)} s, cores d/s/pl ${[row.deliverCores, row.storeCores, row.platformCores].map((v) => v.toFixed(2)).join("/")}`,
+      );
+      rows.push(row);
     }
     return { rows, seedSeconds };
   } finally {
