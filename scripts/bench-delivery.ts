@@ -19,7 +19,9 @@
  *   RSS           every process involved (the delivering one, the store, the fake platform, the
  *                 probing client): resident memory before the delivery and its peak growth during
  *                 it, per 100,000 subscribers
- *   cpu           each process's CPU during the delivery, in cores (1.0 = one core busy)
+ *   cpu           each process's CPU during the delivery, in cores (1.0 = one core busy), and per
+ *                 recipient in µs: on a shared machine the cores a process gets vary with the
+ *                 load, its CPU per recipient much less
  *   loop p99      event-loop delay of the delivering process
  *
  * With --profile DIR, every process writes a CPU profile of the delivery window alone (not the
@@ -355,6 +357,13 @@ const columns: Array<[string, (row: Row) => string]> = [
     (row) =>
       [row.deliverCores, row.storeCores, row.platformCores, row.probeCores]
         .map((v) => v.toFixed(2))
+        .join("/"),
+  ],
+  [
+    "CPU µs/recipient d/s/pl",
+    (row) =>
+      [row.deliverCores, row.storeCores, row.platformCores]
+        .map((cores) => ((cores * row.seconds * 1e6) / row.subscribers).toFixed(1))
         .join("/"),
   ],
   ["loop p99 ms", (row) => row.loopP99Ms.toFixed(1)],
