@@ -12,7 +12,8 @@
  *   schedule <id> [--at ISO | --cron "m h dom mon dow"]
  *   pause <id> | resume <id> | cancel <id>
  *   deliver <id> [--ignore-quiet-hours] send now from this process, with progress lines on stderr
- *   stats <id>                          runs and their counts
+ *   stats <id> [--locale th|en]         per run and campaign: recipients, delivered, and LINE's
+ *                                       opened and clicked (read by the hourly reach job)
  *
  * The database is --mongodb-uri, else MONGODB_URI, else (local mode) the embedded store of a
  * running service at EMBEDDED_DB_PORT. Keys come from the same environment as the service (in
@@ -34,6 +35,7 @@ import { PreviewTargetError } from "../src/awareness/campaign-service";
 import { formatBangkok } from "../src/i18n/bangkok-time";
 import { inQuietHours } from "../src/awareness/quiet-hours";
 import type { DeliveryProgress } from "../src/awareness/delivery";
+import type { ReachView } from "../src/awareness/campaign-stats";
 
 export interface CliIO {
   stdout(line: string): void;
@@ -55,7 +57,7 @@ commands:
   schedule <id> [--at ISO-date-time | --cron "m h dom mon dow"]
   pause <id> | resume <id> | cancel <id>
   deliver <id> [--ignore-quiet-hours]  send now from this process (progress on stderr)
-  stats <id>                           runs and their counts`;
+  stats <id> [--locale th|en]          recipients, delivered, opened, clicked per run and campaign`;
 
 class UsageError extends Error {}
 
@@ -173,16 +175,16 @@ export async function runCampaignsCli(argv: string[], io: CliIO): Promise<number
         );
       case "stats":
         return await withAwareness(io, values["mongodb-uri"], async ({ campaigns }) => {
-          const { runs, totals } = await campaigns.runs(needId());
-          for (const run of runs) {
-            const c = run.counts;
-            const took = run.durationMs !== undefined ? `${(run.durationMs / 1000).toFixed(1)}s` : "-";
+          const locale = values.locale ?? "th";
+          if (!isLocale(locale)) throw new UsageError("--locale must be th or en");
+          const stats = await campaigns.stats(needId(), locale);
+          for (const run of stats.runs) {
             io.stdout(
-              `${formatBangkok(new Date(run.scheduledAt))}  ${run.status.padEnd(11)} eligible ${c.eligible}  sent ${c.sent}  failed ${c.failed}  skipped ${c.skipped}  took ${took}${run.reason ? `  (${run.reason})` : ""}`,
+              `${formatBangkok(new Date(run.scheduledAt))}  ${run.status.padEnd(11)} unit ${run.unit ?? "-"}  recipients ${run.recipients}  delivered ${run.delivered}  ${reachLine(run)}`,
             );
           }
           io.stdout(
-            `total: ${totals.runs} runs, sent ${totals.sent}, failed ${totals.failed}, skipped ${totals.skipped}`,
+            `campaign ${stats.campaignId}: ${stats.runs.length} runs, recipients ${stats.recipients}, delivered ${stats.delivered}, ${reachLine(stats)}`,
           );
           return exit.ok;
         });
@@ -192,6 +194,15 @@ export async function runCampaignsCli(argv: string[], io: CliIO): Promise<number
   } catch (error) {
     return report(error, io);
   }
+}
+
+/** LINE's figures with their period: "opened 312  clicked fewer than 20  (LINE days 20261201-20261203)". */
+function reachLine(view: ReachView): string {
+  const period = view.period
+    ? `  (LINE days ${view.period.from}-${view.period.to ?? "…"}${view.final ? ", final" : ""})`
+    : "";
+  const note = view.note ? `  [${view.note}]` : "";
+  return `opened ${view.shown.opened}  clicked ${view.shown.clicked}${period}${note}`;
 }
 
 async function deliver(
@@ -211,6 +222,7 @@ async function deliver(
   const audience = await awareness.subscribers.model.countDocuments({
     status: "active",
     topics: { $in: campaign.topics },
+    ...(campaign.audience ? { province: { $in: campaign.audience.provinces } } : {}),
   });
   const runKey = await awareness.campaigns.createManualRun(id);
   io.stderr(`delivering ${runKey} to about ${audience} subscribers`);

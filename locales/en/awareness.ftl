@@ -102,3 +102,16 @@ quiz-score = You got { $score } out of { $total } right.
        *[low] Thank you for taking part: every question has an explanation to review, and you may try again at any time.
     }
     If you witness corruption, you can report it without revealing who you are, or get tips like these regularly, with the buttons below.
+
+# Campaign reach for staff (CLI and admin API): LINE withholds figures under 20 people.
+awareness-stats-fewer-than = fewer than 20
+awareness-stats-not-read = not read from LINE yet
+awareness-stats-not-measured = not measured (sent without an aggregation unit)
+
+## Province (optional: local campaigns)
+awareness-province-question = Which province do you live in? It is used only to send you news for your area. Type the province name or tap one below, or skip: you will still receive news for the whole country.
+awareness-province-set = Thank you. You will also receive news for { $province }.
+awareness-province-cleared = No province is set: you receive the news sent to the whole country.
+awareness-province-unknown = That province was not recognised. Please type its name, e.g. "Chiang Mai", or skip.
+awareness-choice-province = Choose province
+awareness-choice-skip-province = Skip

@@ -102,3 +102,16 @@ quiz-score = ท่านตอบถูก { $score } จาก { $total } ข�
        *[low] ขอบคุณที่ร่วมทำแบบทดสอบ ทุกข้อมีคำอธิบายให้ทบทวน และท่านทำใหม่ได้ทุกเมื่อ
     }
     หากพบเห็นการทุจริต ท่านแจ้งเบาะแสได้โดยไม่ต้องเปิดเผยตัวตน หรือรับความรู้เช่นนี้เป็นประจำได้จากปุ่มด้านล่าง
+
+# Campaign reach for staff (CLI and admin API): LINE withholds figures under 20 people.
+awareness-stats-fewer-than = น้อยกว่า 20
+awareness-stats-not-read = ยังไม่ได้อ่านจาก LINE
+awareness-stats-not-measured = ไม่ได้วัด (ส่งโดยไม่มีหน่วยรวมสถิติ)
+
+## Province (optional: local campaigns)
+awareness-province-question = ท่านอยู่จังหวัดใด ข้อมูลนี้ใช้เพื่อส่งข่าวสารของพื้นที่ท่านเท่านั้น พิมพ์ชื่อจังหวัดหรือเลือกด้านล่าง หรือข้ามได้ ท่านจะยังได้รับข่าวสารที่ส่งถึงทั้งประเทศ
+awareness-province-set = ขอบคุณ ท่านจะได้รับข่าวสารของจังหวัด{ $province }ด้วย
+awareness-province-cleared = ไม่ได้ระบุจังหวัด ท่านจะได้รับข่าวสารที่ส่งถึงทั้งประเทศ
+awareness-province-unknown = ไม่พบจังหวัดนี้ กรุณาพิมพ์ชื่อจังหวัด เช่น "เชียงใหม่" หรือกดข้าม
+awareness-choice-province = เลือกจังหวัด
+awareness-choice-skip-province = ข้าม

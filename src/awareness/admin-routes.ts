@@ -7,6 +7,7 @@ import express, {
 } from "express";
 import { z } from "zod";
 import { HttpError } from "../http/errors";
+import { isLocale } from "../i18n";
 import { CampaignValidationError, formatPath } from "./campaign-schema";
 import {
   CampaignNotFoundError,
@@ -66,7 +67,8 @@ const previewBody = z.strictObject({
  *   PUT    /admin/api/campaigns/:id            replace its definition
  *   POST   /admin/api/campaigns/:id/schedule   (optional body { schedule }) | /pause | /resume | /cancel
  *   POST   /admin/api/campaigns/:id/preview    { subscriberKey } or { userId }, optional locale
- *   GET    /admin/api/campaigns/:id/runs       runs with counts, and totals ( /stats is the same )
+ *   GET    /admin/api/campaigns/:id/runs       runs with counts, and totals
+ *   GET    /admin/api/campaigns/:id/stats      recipients, delivered, opened, clicked per campaign and run [?locale=th|en]
  */
 export function campaignAdminRouter(
   deps: CampaignAdminDeps,
@@ -164,11 +166,22 @@ export function campaignAdminRouter(
     }),
   );
 
-  const runs = handle(async (req, res) => {
-    res.json(await campaigns.runs(param(req)));
-  });
-  router.get(`${base}/:id/runs`, read, runs);
-  router.get(`${base}/:id/stats`, read, runs);
+  router.get(
+    `${base}/:id/runs`,
+    read,
+    handle(async (req, res) => {
+      res.json(await campaigns.runs(param(req)));
+    }),
+  );
+  router.get(
+    `${base}/:id/stats`,
+    read,
+    handle(async (req, res) => {
+      const locale = req.query.locale ?? "th";
+      if (!isLocale(locale)) throw invalid([{ path: "locale", message: "must be th or en" }]);
+      res.json(await campaigns.stats(param(req), locale));
+    }),
+  );
 
   return router;
 }

@@ -5,6 +5,27 @@ import { parseClockTime } from "../i18n/bangkok-time";
 import { defaultQuietHours, type QuietHours } from "./quiet-hours";
 import { cronProblem, type CampaignSchedule } from "./schedule";
 import { topics, type Topic } from "./topics";
+import { loadGeography } from "../geo";
+
+/** Province ids of src/geo (e.g. "chiang-mai"), read once: campaign audiences name provinces by them. */
+let knownProvinces: Set<string> | undefined;
+export function provinceIds(): Set<string> {
+  knownProvinces ??= new Set(loadGeography().provinces.map((province) => province.id));
+  return knownProvinces;
+}
+
+/**
+ * Who a campaign is for beyond its topics and languages. `provinces`: only subscribers who chose
+ * one of these provinces; subscribers who chose none get only campaigns without this restriction.
+ */
+const audience = z.strictObject({
+  provinces: z
+    .array(
+      z.string().refine((id) => provinceIds().has(id), 'is not a province id of src/geo (e.g. "chiang-mai")'),
+    )
+    .min(1, "name at least one province, or leave audience out to reach every province")
+    .optional(),
+});
 
 /** LINE's limits on what a campaign may send (LINE-FACTS §4 and §9). */
 export const contentLimits = {
@@ -128,6 +149,7 @@ export const campaignInputSchema = z
         (content) => Boolean(content.th ?? content.en),
         "needs messages for at least one language (th, en)",
       ),
+    audience: audience.optional(),
     /** The content subscribers of a language without its own content get; default th when present. */
     defaultLocale: z.enum(supportedLocales).optional(),
     schedule: schedule.optional(),
@@ -188,6 +210,7 @@ export function normalizeCampaign(input: CampaignInput): {
   quietHours: QuietHours | false;
   schedule?: CampaignSchedule;
   topics: Topic[];
+  provinces?: string[];
 } {
   const content: CampaignContent = {};
   for (const locale of supportedLocales) {
@@ -205,6 +228,7 @@ export function normalizeCampaign(input: CampaignInput): {
     quietHours: input.quietHours === undefined ? defaultQuietHours : input.quietHours,
     schedule: input.schedule,
     topics: [...new Set(input.topics)],
+    ...(input.audience?.provinces ? { provinces: [...new Set(input.audience.provinces)].sort() } : {}),
   };
 }
 

@@ -12,6 +12,9 @@ import { campaignMessages, planRun } from "./run-plan";
 import { runKey, type RunCounts, type RunDocument, type RunStore } from "./runs";
 import { nextOccurrence, type CampaignSchedule } from "./schedule";
 import type { SubscriberStore } from "./subscribers";
+import type { Model } from "mongoose";
+import { campaignStats, type CampaignStats } from "./campaign-stats";
+import type { ReachDocument } from "./reach";
 
 export interface CampaignServiceDeps {
   campaigns: CampaignStore;
@@ -21,6 +24,8 @@ export interface CampaignServiceDeps {
   texts: Translator;
   now: () => Date;
   logger: Logger;
+  /** LINE's per-unit figures as the insight job stored them. */
+  reach: Model<ReachDocument>;
   /** Told after every change so the scheduler reacts at once (stop a paused campaign's delivery, sweep). */
   onChange?: (campaign: CampaignDocument) => Promise<void>;
 }
@@ -142,6 +147,16 @@ export class CampaignService {
       totals.skipped += run.counts.skipped;
     }
     return { runs, totals };
+  }
+
+  /**
+   * Reach per campaign and per run: recipients and delivered from our runs, opened and clicked
+   * from LINE's per-unit statistics; `locale` is the language of the `shown` texts.
+   */
+  async stats(id: string, locale: Locale = "th"): Promise<CampaignStats> {
+    await this.deps.campaigns.get(id);
+    const runs = await this.deps.runs.listForCampaign(id);
+    return campaignStats(id, runs, this.deps.reach, this.deps.texts, locale);
   }
 
   summarize(campaign: CampaignDocument): CampaignSummary {

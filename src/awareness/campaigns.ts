@@ -19,6 +19,8 @@ export interface CampaignDocument {
   name: string;
   description?: string;
   topics: Topic[];
+  /** Only subscribers who chose one of these provinces (src/geo ids); absent: every province. */
+  audience?: { provinces: string[] };
   content: CampaignContent;
   defaultLocale: Locale;
   schedule?: CampaignSchedule;
@@ -44,6 +46,7 @@ export function campaignModel(connection: Connection): Model<CampaignDocument> {
       name: { type: String, required: true },
       description: String,
       topics: { type: [String], required: true },
+      audience: Schema.Types.Mixed,
       content: { type: Schema.Types.Mixed, required: true },
       defaultLocale: { type: String, required: true },
       schedule: Schema.Types.Mixed,
@@ -151,7 +154,7 @@ export class CampaignStore {
     if (existing.status === "scheduled") assertSchedulable(next, now);
     const scheduleChanged = JSON.stringify(next.schedule) !== JSON.stringify(existing.schedule);
     const unset = Object.fromEntries(
-      (["description", "schedule", "startAt", "endAt", "sources"] as const)
+      (["description", "audience", "schedule", "startAt", "endAt", "sources"] as const)
         .filter((field) => next[field] === undefined)
         .map((field) => [field, 1]),
     );
@@ -228,6 +231,7 @@ function definition(input: CampaignInput) {
     name: input.name,
     description: input.description,
     topics: normalized.topics,
+    audience: normalized.provinces ? { provinces: normalized.provinces } : undefined,
     content: normalized.content,
     defaultLocale: normalized.defaultLocale,
     schedule: normalized.schedule,

@@ -5,6 +5,7 @@ import type { Logger } from "../log";
 import type { Message, SendOutcome } from "../line/gateway";
 import { retryKeyFor } from "../line/retry-key";
 import { parseRetryAfter } from "../line/retry";
+import type { AggregationUnits } from "./aggregation-units";
 import { readAudienceEntry } from "./audience-entry";
 import type { CampaignStore } from "./campaigns";
 import type { ChannelLease } from "./channel-lease";
@@ -14,8 +15,16 @@ import type { SubscriberStore } from "./subscribers";
 import { RateLimitAbortedError, type TokenBucket } from "./token-bucket";
 import { topics } from "./topics";
 
-/** Sends one multicast (≤ 500 user ids) with a retry key; throws the SDK's HTTPFetchError on non-2xx. */
-export type MulticastSender = (to: string[], messages: Message[], retryKey: string) => Promise<SendOutcome>;
+/**
+ * Sends one multicast (≤ 500 user ids) with a retry key and, when the run has one, its aggregation
+ * unit; throws the SDK's HTTPFetchError on non-2xx.
+ */
+export type MulticastSender = (
+  to: string[],
+  messages: Message[],
+  retryKey: string,
+  aggregationUnit?: string,
+) => Promise<SendOutcome>;
 
 export interface DeliverySettings {
   /** Users per multicast: LINE's maximum is 500. */
@@ -54,6 +63,8 @@ export interface DeliveryDeps {
   campaigns: CampaignStore;
   send: MulticastSender;
   bucket: TokenBucket;
+  /** Decides each run's aggregation unit (for LINE's statistics); without it runs carry none. */
+  units?: AggregationUnits;
   /** Channel-wide exclusivity between instances; absent in single-process tools and tests. */
   channel?: ChannelLease;
   now: () => Date;
@@ -137,6 +148,7 @@ class RunDelivery {
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   private readonly started = performance.now();
   private stop?: DeliveryStop;
+  private unit?: string;
   private leaseLost = false;
   private slotsFree: number;
   private slotWaiters: Array<() => void> = [];
@@ -178,6 +190,8 @@ class RunDelivery {
       "campaign run delivery started",
     );
     try {
+      // Decided before the first batch and kept on the run: every batch, resumed ones too, carries the same unit.
+      this.unit = (await this.deps.units?.forRun(this.run, this.deps.now()))?.unit ?? undefined;
       await this.resendUnconfirmed();
       await this.stream();
     } catch (error) {
@@ -238,6 +252,7 @@ class RunDelivery {
     const filter: Record<string, unknown> = {
       status: "active",
       ...(this.targetsEveryTopic() ? {} : { topics: { $in: this.run.topics } }),
+      ...this.provinceFilter(),
       ...(start !== null ? { _id: { $gt: start } } : {}),
     };
     const cursor = this.deps.subscribers.model.collection.find(filter, {
@@ -339,7 +354,7 @@ class RunDelivery {
     for (;;) {
       await bucket.take(this.abort.signal);
       try {
-        await send(ids, messages, key); // "already-sent" (409) means an earlier attempt got through
+        await send(ids, messages, key, this.unit); // "already-sent" (409) means an earlier attempt got through
         return "sent";
       } catch (error) {
         const status = error instanceof HTTPFetchError ? error.status : undefined;
@@ -425,8 +440,14 @@ class RunDelivery {
       status: "active",
       locale: { $in: audience },
       topics: { $in: this.run.topics },
+      ...this.provinceFilter(),
       ...(Object.keys(idRange).length > 0 ? { _id: idRange } : {}),
     };
+  }
+
+  /** A province-targeted run reaches only subscribers who chose one of its provinces (checked on fetch, like topics). */
+  private provinceFilter(): Record<string, unknown> {
+    return this.run.provinces ? { province: { $in: this.run.provinces } } : {};
   }
 
   /** Lease renewal and a look at the campaign: staff may have paused or cancelled it meanwhile. */

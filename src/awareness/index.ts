@@ -7,6 +7,8 @@ import type { Locale } from "../i18n";
 import { LineGateway } from "../line/gateway";
 import { quizFlow } from "../../flows/quiz";
 import { campaignAdminRouter, type Authorize, type CampaignAdminRoles } from "./admin-routes";
+import { AggregationUnits, unitUseModel } from "./aggregation-units";
+import { ReachJob, reachModel, type ReachSettings, type UnitStatisticsReader } from "./reach";
 import { CampaignScheduler } from "./campaign-scheduler";
 import { CampaignService } from "./campaign-service";
 import { CampaignStore, campaignModel } from "./campaigns";
@@ -17,6 +19,7 @@ import { RunStore, runModel } from "./runs";
 import { SubscriberStore, subscriberModel } from "./subscribers";
 import { SubscriptionFeature } from "./subscription-feature";
 import { Vocabulary } from "../i18n/vocabulary";
+import { loadGeography, type Geography } from "../geo";
 import { multicastBucket, type TokenBucket } from "./token-bucket";
 
 export interface AwarenessOptions {
@@ -34,6 +37,11 @@ export interface AwarenessOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Skip the channel-wide multicast lease (single-process tests only). */
   withoutChannelLease?: boolean;
+  /** Province names for subscribers' choice (default: src/geo's data, loaded here). */
+  geography?: Geography;
+  /** Default: LINE's per-unit statistics through a gateway without retries (the job backs off itself). */
+  insight?: UnitStatisticsReader;
+  reach?: Partial<ReachSettings>;
 }
 
 /** Everything the composition root wires from the awareness module. */
@@ -50,6 +58,8 @@ export interface Awareness {
   campaigns: CampaignService;
   scheduler: CampaignScheduler;
   subscribers: SubscriberStore;
+  /** Reads LINE's per-unit statistics of recent runs (hourly when jobs run; tests call it by hand). */
+  reach: ReachJob;
   /** Interrupts deliveries running here (resumable) and stops the sweep's work. */
   stop(): Promise<void>;
 }
@@ -66,6 +76,15 @@ export function buildAwareness(context: ServiceContext, options: AwarenessOption
   const subscribers = new SubscriberStore(subscriberModel(connection), sealer, pseudonym);
   const campaignStore = new CampaignStore(campaignModel(connection));
   const runs = new RunStore(runModel(connection));
+  const units = new AggregationUnits(unitUseModel(connection), runs);
+  const reachRecords = reachModel(connection);
+  const reach = new ReachJob({
+    runs,
+    model: reachRecords,
+    read: options.insight ?? insightReader(context),
+    logger,
+    settings: options.reach,
+  });
   const bucket =
     options.rateLimiter ??
     multicastBucket(options.multicastPerSecond ?? defaultMulticastPerSecond, options.multicastBurst);
@@ -75,6 +94,7 @@ export function buildAwareness(context: ServiceContext, options: AwarenessOption
     subscribers,
     campaigns: campaignStore,
     send,
+    units,
     bucket,
     channel: options.withoutChannelLease ? undefined : new ChannelLease(context.leases, logger),
     now,
@@ -92,6 +112,7 @@ export function buildAwareness(context: ServiceContext, options: AwarenessOption
     texts,
     now,
     logger,
+    reach: reachRecords,
     onChange: (campaign) => scheduler.changed(campaign),
   });
   const feature = new SubscriptionFeature({
@@ -99,10 +120,17 @@ export function buildAwareness(context: ServiceContext, options: AwarenessOption
     texts,
     words: new Vocabulary(texts),
     line,
+    geography: options.geography ?? loadGeography(),
     now,
     logger,
   });
-  if (options.startJobs) scheduler.start(context.scheduler);
+  if (options.startJobs) {
+    scheduler.start(context.scheduler);
+    // Hourly: LINE allows 60 statistics requests an hour and updates the figures slowly anyway.
+    context.scheduler.every("campaign-reach", "41 * * * *", async (at) => {
+      await reach.runOnce(at);
+    });
+  }
 
   const awareness: Awareness = {
     feature,
@@ -113,9 +141,22 @@ export function buildAwareness(context: ServiceContext, options: AwarenessOption
     campaigns,
     scheduler,
     subscribers,
+    reach,
     stop: () => scheduler.stop(),
   };
   return awareness;
+}
+
+/** LINE's per-unit statistics through a gateway without retries: the reach job backs off itself. */
+function insightReader(context: ServiceContext): UnitStatisticsReader {
+  const gateway = new LineGateway({
+    channelAccessToken: context.config.line.channelAccessToken,
+    apiBaseUrl: context.config.line.apiBaseUrl,
+    dataApiBaseUrl: context.config.line.dataApiBaseUrl,
+    logger: context.logger,
+    retry: { maxAttempts: 1 },
+  });
+  return (unit, from, to) => gateway.statisticsPerUnit(unit, from, to);
 }
 
 /**
@@ -131,7 +172,7 @@ function deliveryGateway(context: ServiceContext): MulticastSender {
     logger: context.logger,
     retry: { maxAttempts: 1 },
   });
-  return (to, messages, retryKey) => gateway.multicast(to, messages, retryKey);
+  return (to, messages, retryKey, unit) => gateway.multicast(to, messages, retryKey, unit);
 }
 
 export { campaignAdminRouter } from "./admin-routes";

@@ -30,6 +30,7 @@ export function planRun(
     scheduledAt,
     trigger,
     topics: campaign.topics,
+    ...(campaign.audience?.provinces ? { provinces: campaign.audience.provinces } : {}),
     segments,
     messages,
   };

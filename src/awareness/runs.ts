@@ -59,6 +59,16 @@ export interface RunSegment {
   audience: Locale[];
 }
 
+/** The aggregation unit a run's multicasts carry (LINE's customAggregationUnits), decided once. */
+export interface RunAggregation {
+  /** null: sent without a unit (LINE's monthly limit on unit names was reached). */
+  unit: string | null;
+  /** The LINE month (UTC+9, yyyyMM) the name was counted in. */
+  month: string;
+  /** Why there is no unit, for staff. */
+  note?: string;
+}
+
 export interface RunDocument {
   /** The run key: `<campaign id>@<scheduled time ISO>`. */
   _id: string;
@@ -70,11 +80,14 @@ export interface RunDocument {
   reason?: string;
   notBefore: Date;
   topics: Topic[];
+  /** Only subscribers in these provinces (frozen from the campaign's audience); absent: everyone. */
+  provinces?: string[];
   segments: RunSegment[];
   /** What this run sends, frozen when it was created: a resumed batch must be byte-identical. */
   messages: Partial<Record<Locale, Message[]>>;
   progress: RunProgress;
   counts: RunCounts;
+  aggregation?: RunAggregation;
   leaseOwner?: string;
   leaseUntil?: Date;
   attempts: number;
@@ -109,10 +122,12 @@ export function runModel(connection: Connection): Model<RunDocument> {
       reason: String,
       notBefore: { type: Date, required: true },
       topics: { type: [String], required: true },
+      provinces: { type: [String], default: undefined },
       segments: { type: Schema.Types.Mixed, required: true },
       messages: { type: Schema.Types.Mixed, required: true },
       progress: { type: Schema.Types.Mixed, required: true },
       counts: { type: Schema.Types.Mixed, required: true },
+      aggregation: Schema.Types.Mixed,
       leaseOwner: String,
       leaseUntil: Date,
       attempts: { type: Number, required: true },
@@ -133,7 +148,14 @@ export function runModel(connection: Connection): Model<RunDocument> {
 
 export type NewRun = Pick<
   RunDocument,
-  "campaignId" | "campaignRevision" | "scheduledAt" | "trigger" | "topics" | "segments" | "messages"
+  | "campaignId"
+  | "campaignRevision"
+  | "scheduledAt"
+  | "trigger"
+  | "topics"
+  | "provinces"
+  | "segments"
+  | "messages"
 > & { status?: RunStatus; reason?: string };
 
 /**
@@ -268,6 +290,22 @@ export class RunStore {
       claimed.startedAt = now;
     }
     return claimed;
+  }
+
+  /** Records the run's unit unless one is recorded already; returns the one that stands. */
+  async setAggregation(key: string, aggregation: RunAggregation): Promise<RunAggregation> {
+    await this.model.updateOne({ _id: key, aggregation: { $exists: false } }, { $set: { aggregation } });
+    const run = await this.model.findById(key).select({ aggregation: 1 }).lean<RunDocument>().exec();
+    return run?.aggregation ?? aggregation;
+  }
+
+  /** Finished runs that carried a unit, since `since` (the insight job's work list). */
+  async withUnitSince(since: Date): Promise<RunDocument[]> {
+    return this.model
+      .find({ finishedAt: { $gte: since }, "aggregation.unit": { $type: "string" } })
+      .select({ messages: 0, progress: 0 })
+      .lean<RunDocument[]>()
+      .exec();
   }
 
   /** Saves progress and extends the lease; false means the lease was lost to another instance. */

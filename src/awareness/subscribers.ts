@@ -17,6 +17,12 @@ export interface SubscriberDocument {
   status: SubscriberStatus;
   locale: Locale;
   topics: Topic[];
+  /** The province they chose for local campaigns (src/geo id); absent: none chosen. */
+  province?: string;
+  /** We asked for it once, after they first subscribed; not again (they change it from the menu). */
+  provinceAsked?: boolean;
+  /** Until then a typed province name is read as the answer to our question (and not as anything else). */
+  provinceAwaitedUntil?: Date;
   /** Sealed LINE user id (UserIdSeal, context `subscribers.userId`); removed on unsubscribe and block. */
   userId?: string;
   createdAt: Date;
@@ -36,6 +42,9 @@ export function subscriberModel(connection: Connection): Model<SubscriberDocumen
       status: { type: String, required: true, enum: ["pending", "active", "unsubscribed", "blocked"] },
       locale: { type: String, required: true, enum: ["th", "en"] },
       topics: { type: [String], required: true },
+      province: String,
+      provinceAsked: Boolean,
+      provinceAwaitedUntil: Date,
       userId: String,
       createdAt: { type: Date, required: true },
       updatedAt: { type: Date, required: true },
@@ -130,6 +139,25 @@ export class SubscriberStore {
 
   async setTopics(key: string, topics: Topic[], now: Date): Promise<void> {
     await this.model.updateOne({ _id: key }, { $set: { topics, updatedAt: now } });
+  }
+
+  /** Chosen (a province id) or skipped/cleared (undefined); either ends the wait for a typed answer. */
+  async setProvince(key: string, province: string | undefined, now: Date): Promise<void> {
+    await this.model.updateOne(
+      { _id: key },
+      {
+        $set: { updatedAt: now, ...(province ? { province } : {}) },
+        $unset: { provinceAwaitedUntil: 1, ...(province ? {} : { province: 1 as const }) },
+      },
+    );
+  }
+
+  /** We are asking for their province: a typed province name is read as the answer until `until`. */
+  async awaitProvince(key: string, until: Date, now: Date): Promise<void> {
+    await this.model.updateOne(
+      { _id: key },
+      { $set: { provinceAsked: true, provinceAwaitedUntil: until, updatedAt: now } },
+    );
   }
 
   async setLocale(key: string, locale: Locale, now: Date): Promise<void> {

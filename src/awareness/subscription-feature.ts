@@ -18,12 +18,19 @@ import { postbackButton, textMessage, withQuickReplies, type QuickReplyButton } 
 import { commandPostback, parsePostback } from "../conversation/postback";
 import type { SubscriberDocument, SubscriberStore } from "./subscribers";
 import { isTopic, topicLabelKey, topics, type Topic } from "./topics";
+import { nameIn } from "../i18n";
+import type { Geography } from "../geo";
+
+/** How long after our question a typed province name is read as its answer (and not as anything else). */
+export const provinceAnswerWindowMs = 10 * 60_000;
 
 export interface SubscriptionFeatureDeps {
   subscribers: SubscriberStore;
   texts: Translator;
   words: Vocabulary;
   line: Pick<LineGateway, "getProfileLanguage">;
+  /** Province names typed or tapped for local campaigns (src/geo). */
+  geography: Geography;
   now: () => Date;
   logger: Logger;
 }
@@ -32,7 +39,10 @@ export interface SubscriptionFeatureDeps {
 type Intent =
   | { kind: "follow" | "unfollow" | "subscribe" | "unsubscribe" | "settings" | "later" | "topics" }
   | { kind: "toggle-topic"; topic: Topic }
-  | { kind: "language"; locale: Locale };
+  | { kind: "language"; locale: Locale }
+  | { kind: "province-menu" }
+  /** null: skip, or no province any more. `typed`: the name was typed, not tapped. */
+  | { kind: "province"; province: string | null; typed?: boolean };
 
 /** Postback commands this feature answers (rich menu and quick replies): `c=<command>[&v=<value>]`. */
 export const awarenessCommands = {
@@ -43,6 +53,7 @@ export const awarenessCommands = {
   topics: "topics",
   toggleTopic: "topic",
   language: "news-language",
+  province: "news-province",
 } as const;
 
 /**
@@ -70,12 +81,12 @@ export class SubscriptionFeature implements Feature {
 
   constructor(private readonly deps: SubscriptionFeatureDeps) {}
 
-  handles(event: webhook.Event): boolean {
-    return intentOf(event, this.deps.words) !== undefined;
+  async handles(event: webhook.Event): Promise<boolean> {
+    return intentOf(event, this.deps.words) !== undefined || (await this.typedProvince(event)) !== undefined;
   }
 
   async handle(turn: Turn): Promise<void> {
-    const intent = intentOf(turn.event, this.deps.words);
+    const intent = intentOf(turn.event, this.deps.words) ?? (await this.typedProvince(turn.event));
     const userId = (turn.event.source as webhook.UserSource | undefined)?.userId;
     if (!intent || !userId) return;
     const { subscribers, now: clock } = this.deps;
@@ -98,6 +109,15 @@ export class SubscriptionFeature implements Feature {
       case "subscribe": {
         const { wasActive, subscriber } = await subscribers.subscribe(key, userId, locale, now);
         const args = { topics: this.topicList(subscriber) };
+        if (!subscriber.provinceAsked) {
+          // Asked once, right after the first opt-in; later changes go through the settings menu.
+          await subscribers.awaitProvince(key, new Date(now.getTime() + provinceAnswerWindowMs), now);
+          turn.say(
+            this.text(subscriber.locale, "awareness-subscribed", args),
+            ...this.provincePicker(subscriber.locale),
+          );
+          return;
+        }
         turn.say(
           ...this.settingsMenu(subscriber, [
             this.text(
@@ -153,6 +173,27 @@ export class SubscriptionFeature implements Feature {
         turn.say(...this.topicPicker({ ...existing, topics: chosen }, "awareness-topics-prompt"));
         return;
       }
+      case "province-menu":
+        await subscribers.awaitProvince(key, new Date(now.getTime() + provinceAnswerWindowMs), now);
+        turn.say(...this.provincePicker(locale));
+        return;
+      case "province": {
+        const province =
+          intent.province === null ? undefined : this.deps.geography.findProvince(intent.province);
+        if (intent.province !== null && !province) {
+          turn.say(...this.provincePicker(locale, "awareness-province-unknown"));
+          return;
+        }
+        await subscribers.setProvince(key, province?.id, now);
+        turn.say(
+          ...this.settingsMenu(existing, [
+            province
+              ? this.text(locale, "awareness-province-set", { province: nameIn(locale, province) })
+              : this.text(locale, "awareness-province-cleared"),
+          ]),
+        );
+        return;
+      }
       case "language": {
         await subscribers.setLocale(key, intent.locale, now);
         const updated = { ...existing, locale: intent.locale };
@@ -189,6 +230,7 @@ export class SubscriptionFeature implements Feature {
     return withQuickReplies(before, [
       this.button(locale, "awareness-choice-topics", awarenessCommands.topics),
       this.button(locale, "awareness-choice-language", awarenessCommands.language, otherLocale(locale)),
+      this.button(locale, "awareness-choice-province", awarenessCommands.province),
       this.button(locale, "awareness-choice-unsubscribe", awarenessCommands.unsubscribe),
       this.button(locale, "awareness-choice-menu", "menu"),
     ]);
@@ -208,6 +250,43 @@ export class SubscriptionFeature implements Feature {
       [this.text(locale, key, { topics: this.topicList(subscriber) })],
       [...toggles, this.button(locale, "awareness-choice-done", awarenessCommands.settings)],
     );
+  }
+
+  /**
+   * The province question: the pilot's provinces as buttons (77 do not fit LINE's 13 quick
+   * replies), any other typed by name, and skip.
+   */
+  private provincePicker(locale: Locale, key = "awareness-province-question"): Message[] {
+    const picks = this.deps.geography.quickPickProvinces.map((province) =>
+      postbackButton(nameIn(locale, province), commandPostback(awarenessCommands.province, province.id)),
+    );
+    return withQuickReplies(
+      [this.text(locale, key)],
+      [...picks, this.button(locale, "awareness-choice-skip-province", awarenessCommands.province, "none")],
+    );
+  }
+
+  /**
+   * A typed province (or district) name, read as the answer to our province question only while
+   * we wait for one: otherwise the same words belong to the citizen chat (a report's place step).
+   */
+  private async typedProvince(event: webhook.Event): Promise<Intent | undefined> {
+    if (event.type !== "message" || event.message.type !== "text" || event.source?.type !== "user") return;
+    const userId = event.source.userId;
+    if (!userId) return;
+    const match = this.deps.geography.matchPlace(event.message.text);
+    const province =
+      match.kind === "province"
+        ? match.province.id
+        : match.kind === "district"
+          ? match.district.provinceId
+          : undefined;
+    if (!province) return;
+    const subscriber = await this.deps.subscribers.get(this.deps.subscribers.keyFor(userId));
+    const waiting = subscriber?.provinceAwaitedUntil && subscriber.provinceAwaitedUntil > this.deps.now();
+    return subscriber?.status === "active" && waiting
+      ? { kind: "province", province, typed: true }
+      : undefined;
   }
 
   private offerSubscribe(locale: Locale, key: string): Message[] {
@@ -276,6 +355,9 @@ export function intentOf(event: webhook.Event, words: Vocabulary): Intent | unde
         return isTopic(postback.value) ? { kind: "toggle-topic", topic: postback.value } : undefined;
       case awarenessCommands.language:
         return isLocale(postback.value) ? { kind: "language", locale: postback.value } : undefined;
+      case awarenessCommands.province:
+        if (postback.value === undefined || postback.value === "") return { kind: "province-menu" };
+        return { kind: "province", province: postback.value === "none" ? null : postback.value };
     }
   }
   return undefined;

@@ -13,6 +13,7 @@ import { roleAtLeast } from "../officers/roles";
 import { officerPrincipal, type Principal } from "../officers/routing";
 import { tipStatuses, type Tip, type TipStatus } from "../tips/tip";
 import type { TipService } from "../tips/tip-service";
+import { mountFigures } from "./figures-routes";
 import { casePage, messagePage, queuePage, signInPage, type PageContext } from "./pages";
 import { loadQueue, queueQuery, type DeadlineState } from "./queue";
 import type { ConsoleSessions } from "./sessions";
@@ -179,6 +180,7 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     next();
   });
   const signedOf = (res: Response) => res.locals.signed as Signed;
+  mountFigures(router, { officers, tips: deps.tips, now, signedOf });
 
   router.post("/console/sign-out", async (req, res) => {
     const { page, officer } = signedOf(res);

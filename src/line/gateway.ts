@@ -20,6 +20,16 @@ export interface LineGatewayOptions {
 
 export type SendOutcome = "sent" | "already-sent";
 
+/** The part of LINE's per-unit statistics we read (null: under LINE's privacy threshold of 20). */
+export interface UnitStatistics {
+  overview: {
+    uniqueImpression?: number | null;
+    uniqueClick?: number | null;
+    uniqueMediaPlayed?: number | null;
+    uniqueMediaPlayed100Percent?: number | null;
+  };
+}
+
 export type ContentResult =
   | { kind: "ready"; stream: Readable; contentType: string; length?: number }
   | { kind: "preparing" }
@@ -87,11 +97,34 @@ export class LineGateway {
     );
   }
 
-  /** Multicasts to at most 500 users. */
-  async multicast(to: string[], messages: Message[], retryKey: string): Promise<SendOutcome> {
+  /**
+   * Multicasts to at most 500 users. `aggregationUnit` (LINE's customAggregationUnits, one name per
+   * request) is what later lets us read opens and clicks for the campaign: multicast has no other.
+   */
+  async multicast(
+    to: string[],
+    messages: Message[],
+    retryKey: string,
+    aggregationUnit?: string,
+  ): Promise<SendOutcome> {
+    const body = aggregationUnit
+      ? { to, messages, customAggregationUnits: [aggregationUnit] }
+      : { to, messages };
     return this.callWithRetryKey("multicast", () =>
-      this.api.post("/v2/bot/message/multicast", { to, messages }, { "x-line-retry-key": retryKey }),
+      this.api.post("/v2/bot/message/multicast", body, { "x-line-retry-key": retryKey }),
     );
+  }
+
+  /**
+   * LINE's interaction statistics for one aggregation unit over `from`..`to` (yyyyMMdd, LINE's UTC+9
+   * days). Values LINE withholds (fewer than 20 people) come back as null and are kept so.
+   */
+  async statisticsPerUnit(unit: string, from: string, to: string): Promise<UnitStatistics> {
+    const query = new URLSearchParams({ customAggregationUnit: unit, from, to });
+    const { body } = await this.call("insight-per-unit", () =>
+      this.api.get(`/v2/bot/insight/message/event/aggregation?${query.toString()}`),
+    );
+    return JSON.parse(body) as UnitStatistics;
   }
 
   async showLoading(chatId: string, seconds = 20): Promise<void> {

@@ -150,6 +150,7 @@ test("when a subscriber tries to remove their last topic, then they are told to 
 test("when a subscriber switches the news language to English, then campaigns reach them in English", async () => {
   const user = citizen();
   await user.says("subscribe");
+  await user.tapsLabel("awareness-choice-skip-province"); // the one-time province question
 
   await user.tapsLabel("awareness-choice-language");
 

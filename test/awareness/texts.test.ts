@@ -63,6 +63,7 @@ test("when Thai texts are read, then they use neutral politeness (no ครั�
       score: 1,
       band: "low",
       result: "right",
+      province: "",
     }),
   );
   for (const text of thai) expect(text).not.toMatch(/ครับ|ค่ะ/);

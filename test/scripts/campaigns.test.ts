@@ -7,6 +7,7 @@ import { campaignBody, multicastEndpoint } from "../awareness/support/fixtures";
 import { testAccessToken, testChannelSecret } from "../support/harness";
 import { projectRoot } from "../../src/context";
 import { fakeUserId } from "../../src/dev/line-platform";
+import { lineDay } from "../../src/awareness/aggregation-units";
 
 let stack: AwarenessStack;
 let folder: string;
@@ -108,8 +109,42 @@ test("when a campaign is delivered from the CLI, then progress lines go to stder
   expect(result.err).toContain("delivering cli-deliver@");
   expect(result.err).toMatch(/1200\/1200 \(100%\)\s+sent 1200/);
   expect(result.out).toMatch(/done; eligible 1200, sent 1200, failed 0, skipped 0/);
-  expect((await cli("stats", "cli-deliver")).out).toContain("total: 1 runs, sent 1200, failed 0, skipped 0");
   expect(stack.platform.calls({ endpoint: multicastEndpoint }).length).toBeGreaterThanOrEqual(3);
+  const before = await cli("stats", "cli-deliver", "--locale", "en");
+  expect(before.out).toMatch(
+    /unit cli_deliver {2}recipients 1200 {2}delivered 1200 {2}opened not read from LINE yet/,
+  );
+});
+
+test("when the reach job has read LINE's figures, then stats prints the fake platform's per-unit figures for the run and the campaign", async () => {
+  await stack.seedSubscribers(600, { topics: ["news"] });
+  await cli("import", campaignFile("reach.json", campaignBody({ id: "cli-reach", topics: ["news"] })));
+  const sentAt = new Date();
+  expect((await cli("deliver", "cli-reach", "--ignore-quiet-hours")).code).toBe(0);
+  stack.clock.advance(3 * 86_400_000);
+  await stack.awareness.reach.runOnce(stack.clock.now());
+  const query = new URLSearchParams({
+    customAggregationUnit: "cli_reach",
+    from: lineDay(sentAt),
+    to: lineDay(stack.clock.now()),
+  });
+  const line = await fetch(
+    `${stack.config.line.apiBaseUrl}/v2/bot/insight/message/event/aggregation?${query.toString()}`,
+    { headers: { authorization: `Bearer ${testAccessToken}` } },
+  );
+  const { overview } = (await line.json()) as { overview: { uniqueImpression: number; uniqueClick: number } };
+
+  const stats = await cli("stats", "cli-reach", "--locale", "en");
+
+  expect(stats.code).toBe(0);
+  const [run, campaign] = stats.out.split("\n");
+  expect(run).toContain(
+    `unit cli_reach  recipients 600  delivered 600  opened ${overview.uniqueImpression}  clicked ${overview.uniqueClick}`,
+  );
+  expect(campaign).toContain(
+    `campaign cli-reach: 1 runs, recipients 600, delivered 600, opened ${overview.uniqueImpression}  clicked ${overview.uniqueClick}`,
+  );
+  expect((await cli("stats", "cli-reach", "--locale", "de")).code).toBe(2);
 });
 
 test("when a preview is sent to a LINE user id, then it is pushed to that user and the id is not printed", async () => {

@@ -9,6 +9,8 @@ export interface ApiRequest {
   method: string;
   path: string;
   params: Record<string, string>;
+  /** Query string parameters (first value of each). */
+  query: Record<string, string>;
   body: unknown;
   /** Lower-case header name. */
   header(name: string): string | undefined;

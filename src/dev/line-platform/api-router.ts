@@ -81,6 +81,12 @@ function recordedHeaders(req: Request): Record<string, string> {
   return headers;
 }
 
+function queryOf(req: Request): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(req.originalUrl.split("?")[1] ?? "")) query[name] ??= value;
+  return query;
+}
+
 /** LINE's 401 answers for a missing and for a wrong channel access token. */
 function checkAuthorization(req: Request, token: string | undefined): ApiResponse | undefined {
   if (token === undefined) return undefined;
@@ -112,11 +118,13 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
     response: ApiResponse,
   ): void {
     const path = `/v2/bot${req.path}`;
+    const query = queryOf(req);
     // Record before answering, so a client that got its response always finds its call recorded.
     deps.record({
       endpoint,
       method: req.method,
       path,
+      ...(Object.keys(query).length > 0 ? { query } : {}),
       body,
       headers: recordedHeaders(req),
       status: response.status,
@@ -157,6 +165,7 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
       method: req.method,
       path,
       params: match.params,
+      query: queryOf(req),
       body: parsed.body,
       header: (name) => req.header(name),
       requestId,

@@ -80,10 +80,12 @@ function multicast(state: PlatformState, req: ApiRequest): ApiResponse {
     if (typeof id !== "string" || !USER_ID.test(id)) c.add(`to[${i}]`, "Must be a user ID");
   });
   checkMessages(c, body["messages"]);
+  const unit = state.insight.checkUnits(c, body["customAggregationUnits"]);
   if (c.details.length > 0) return validationError(c.details);
   const messages = body["messages"] as unknown[];
   // Duplicates are delivered (and recorded) as many times as listed, so deliveries() exposes them.
   for (const userId of to as string[]) state.deliver(userId, "multicast", messages);
+  if (unit) state.insight.assign(unit, state.now(), to as string[], messages);
   if (retry.key) state.retryKeys.accept(retry.key, req.requestId);
   return ok({});
 }

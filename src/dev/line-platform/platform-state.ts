@@ -1,6 +1,7 @@
 import type { BoundedSet } from "./bounded-list";
 import type { ContentStore } from "./content-store";
 import type { IdFactory } from "./ids";
+import type { InsightStore } from "./insight";
 import type { ReplyTokenRegistry } from "./reply-tokens";
 import type { RetryKeyStore } from "./retry-keys";
 import type { RichMenuStore } from "./rich-menus";
@@ -18,6 +19,8 @@ export interface PlatformState {
   /** markAsReadTokens handed out in webhooks; LINE accepts only tokens the bot received. */
   markAsReadTokens: BoundedSet;
   richMenus: RichMenuStore;
+  /** Aggregation units: names used per month, who received what under each, the statistics. */
+  insight: InsightStore;
   deliver(to: string, via: Delivery["via"], messages: unknown[]): void;
 }
 

@@ -15,6 +15,7 @@ import { ContentStore } from "./content-store";
 import { createEventBuilders } from "./event-builders";
 import { FaultInjector, normalizeEndpoint } from "./faults";
 import { IdFactory } from "./ids";
+import { InsightStore, insightRoutes } from "./insight";
 import { messageRoutes } from "./message-routes";
 import type { PlatformState } from "./platform-state";
 import { ReplyTokenRegistry } from "./reply-tokens";
@@ -73,6 +74,7 @@ export function createFakeLinePlatform(options: FakeLinePlatformOptions): FakeLi
     profiles: new Map<string, Profile>(),
     markAsReadTokens: new BoundedSet(MAX_MARK_AS_READ_TOKENS),
     richMenus: new RichMenuStore(),
+    insight: new InsightStore(),
     deliver(to, via, messages) {
       delivered.push({ to, via, messages, at: isoTime(now()) });
     },
@@ -89,7 +91,12 @@ export function createFakeLinePlatform(options: FakeLinePlatformOptions): FakeLi
   };
 
   const router = createApiRouter({
-    routes: [...messageRoutes(state), ...chatRoutes(state), ...richMenuRoutes(state)],
+    routes: [
+      ...messageRoutes(state),
+      ...chatRoutes(state),
+      ...richMenuRoutes(state),
+      ...insightRoutes(state),
+    ],
     channelAccessToken: options.channelAccessToken,
     faults,
     ids,

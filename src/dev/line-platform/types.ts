@@ -9,6 +9,8 @@ export interface RecordedCall {
   method: string;
   /** The concrete path, e.g. "/v2/bot/profile/U4af4980629...". */
   path: string;
+  /** Query string parameters, when there were any (the statistics endpoints). */
+  query?: Record<string, string>;
   /** The parsed JSON request body (undefined for GET and for bodies that could not be read). */
   body: unknown;
   /** Only x-line-retry-key and content-type: the Authorization token is never recorded. */

@@ -35,6 +35,8 @@ export interface SeedOptions {
   locale?: Locale;
   topics?: Topic[];
   status?: SubscriberStatus;
+  /** A src/geo province id the subscribers chose. */
+  province?: string;
 }
 
 /** A bucket fast enough that tests measure our code, not the limit (never used against real LINE). */
@@ -113,6 +115,7 @@ async function seedSubscribers(
     status,
     locale: seed.locale ?? "th",
     topics: seed.topics ?? ["news", "knowledge", "reporting", "officials"],
+    ...(seed.province ? { province: seed.province } : {}),
     ...(status === "active" ? { userId: subscribers.sealUserId(userId) } : {}),
     createdAt: now,
     updatedAt: now,
