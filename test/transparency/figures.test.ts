@@ -152,7 +152,10 @@ describe("buildReport", () => {
     const sanSai = areas!.rows.find((row) => row.id === "cm-san-sai")!;
     const november = [sanSai.cells[1]!, satisfaction.monthly[1]!];
     expect(november.some((figure) => figure.status !== "published")).toBe(true);
-    for (const figure of [...areas!.rows.flatMap((row) => [...row.cells, row.total]), ...satisfaction.monthly])
+    for (const figure of [
+      ...areas!.rows.flatMap((row) => [...row.cells, row.total]),
+      ...satisfaction.monthly,
+    ])
       if (figure.status !== "published") expect(figure.mean).toBeNull();
     expect(satisfaction.total.mean).toBeNull();
   });
