@@ -31,6 +31,8 @@ export interface ServiceOptions {
   sweepIntervalMs?: number;
   /** Start cron jobs and background workers (tests drive them by hand with a controlled clock). */
   startJobs?: boolean;
+  /** See WebhookRouteOptions.inboxWriteTimeoutMs (tests only). */
+  inboxWriteTimeoutMs?: number;
 }
 
 export interface Service {
@@ -95,6 +97,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
         accepting: () => accepting,
         now,
         onSignedEvents: options.onSignedWebhookEvents,
+        inboxWriteTimeoutMs: options.inboxWriteTimeoutMs,
       }),
       ...routers,
       operationsRouter(inbox, authorize),

@@ -13,7 +13,7 @@ const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
 beforeAll(async () => {
   process.on("unhandledRejection", onUnhandled);
-  harness = await startHarness({ proxyDatabase: true });
+  harness = await startHarness({ proxyDatabase: true, service: { inboxWriteTimeoutMs: 1_500 } });
 });
 afterAll(async () => {
   process.off("unhandledRejection", onUnhandled);

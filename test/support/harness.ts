@@ -115,6 +115,9 @@ export async function startHarness(
       now: clock.now,
       lineSleep: () => Promise.resolve(),
       sweepIntervalMs: 0,
+      // Like webhookTimeoutMs above: a 1,000-event body can take longer than 1.5 s to store on a
+      // loaded machine. test/events/outage.test.ts keeps the production bound, which it checks.
+      inboxWriteTimeoutMs: 20_000,
       ...options.service,
     });
 
