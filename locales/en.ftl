@@ -37,6 +37,7 @@ leave-confirm = { $flow ->
     [status] check a report
     [quiz] take the quiz
     [reply] answer an officer
+    [rate] rate how your report was handled
    *[report] start a new report
 }, what you have entered and sent will be deleted. Would you like to leave it?
 choice-leave-confirm = Leave it
@@ -256,3 +257,22 @@ my-reports-closed-note = Reports closed more than { $days ->
         [one] a day
        *[other] { $days } days
     } ago leave this list, so that nothing links them to your account; their tracking codes still show their status. Choose a code below to see its status.
+
+# Reporter satisfaction after a case is closed (src/conversation/satisfaction.ts)
+satisfaction-question = How satisfied are you with how report { $code } was handled? Please choose from 1 to 5. Your answer is recorded without your identity and is not linked to the report's code.
+satisfaction-rating-5 = 5 Very satisfied
+satisfaction-rating-4 = 4 Satisfied
+satisfaction-rating-3 = 3 Neutral
+satisfaction-rating-2 = 2 Dissatisfied
+satisfaction-rating-1 = 1 Very dissatisfied
+satisfaction-thanks = Thank you for rating how your report was handled.
+satisfaction-ask-comment = Would you like to add a comment? Please type it (up to 1,000 characters) or choose "{ choice-skip }". Only supervisors can read comments, and they are not linked to the report's code.
+satisfaction-comment-thanks = Your comment has been recorded. Thank you for helping the office improve.
+satisfaction-comment-skipped = Your rating has been recorded. Thank you.
+satisfaction-comment-cancelled = Your rating has been recorded, without a comment.
+satisfaction-none-waiting = No satisfaction question is awaiting your answer at the moment.
+satisfaction-choose = More than one report awaits your rating. Please choose the report you wish to rate.
+satisfaction-not-found = This report was not found among the reports you made.
+satisfaction-not-asked = This report cannot be rated yet. You may rate it once it has been closed.
+satisfaction-expired = The time for rating this report has ended. Thank you for your interest.
+satisfaction-already-rated = You have already rated this report. One answer is taken per report. Thank you.

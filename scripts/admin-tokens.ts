@@ -8,7 +8,7 @@
 import { parseDuration } from "../src/config/schema";
 import { AdminTokens } from "../src/admin/auth";
 import { AuditLog } from "../src/officers/audit";
-import { isOfficerRole } from "../src/officers/roles";
+import { isCaseRole } from "../src/officers/roles";
 import {
   parseCommandLine,
   prepareModels,
@@ -43,7 +43,7 @@ export const run: ScriptRun = async (argv, context) => {
 
   switch (command) {
     case "create": {
-      if (!isOfficerRole(values.role)) throw new UsageError("--role must be officer, supervisor or admin");
+      if (!isCaseRole(values.role)) throw new UsageError("--role must be officer, supervisor or admin");
       if (!values.label?.trim()) throw new UsageError("--label is required (who or what uses the token)");
       const scope = scopeFromArgs(values, { required: values.role !== "admin" });
       let expiresAt: Date | undefined;

@@ -19,8 +19,13 @@
  *   RSS           every process involved (the delivering one, the store, the fake platform, the
  *                 probing client): resident memory before the delivery and its peak growth during
  *                 it, per 100,000 subscribers
- *   cpu           each process's CPU during the delivery, in cores (1.0 = one core busy)
+ *   cpu           each process's CPU during the delivery, in cores (1.0 = one core busy), and per
+ *                 recipient in µs: on a shared machine the cores a process gets vary with the
+ *                 load, its CPU per recipient much less
  *   loop p99      event-loop delay of the delivering process
+ *
+ * With --profile DIR, every process writes a CPU profile of the delivery window alone (not the
+ * seeding) to DIR/<size>-<run>-<process>.cpuprofile (open it in Chrome DevTools).
  *
  * Four processes, so no number includes another component's work: this one delivers; the embedded
  * store (unless --mongodb-uri is given), the fake platform and the probing client each run in a
@@ -28,6 +33,7 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import fs from "node:fs";
+import inspector from "node:inspector";
 import os from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
@@ -94,6 +100,7 @@ async function main(): Promise<void> {
       runs: { type: "string", default: "3" },
       "mongodb-uri": { type: "string" },
       out: { type: "string" },
+      profile: { type: "string" },
     },
   });
   const sizes = values.sizes.split(",").map((size) => Number(size.trim()));
@@ -109,6 +116,8 @@ async function main(): Promise<void> {
   const platform = await child("platform");
   const lineUrl = (await ask<{ url: string }>(platform, { type: "url" })).url;
   const probe = await child("probe");
+  const profileDir = values.profile;
+  if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
   if (typeof global.gc !== "function")
     console.error("note: run with --expose-gc for steadier memory figures");
   const bucket = multicastBucket(rate);
@@ -118,12 +127,21 @@ async function main(): Promise<void> {
   const loadBefore = os.loadavg();
 
   const rows: Row[] = [];
+  const seeding: Array<{ subscribers: number; seconds: number }> = [];
   try {
     for (const size of sizes) {
-      for (let run = 1; run <= runs; run++) {
-        console.error(`\n${size} subscribers, run ${run}/${runs}`);
-        rows.push(await benchOnce(size, rate, { storeUri, lineUrl, store, platform, probe }));
-      }
+      const profile = profileDir ? `${profileDir}/${size}` : undefined;
+      const measured = await benchSize(
+        size,
+        rate,
+        runs,
+        { storeUri, lineUrl, store, platform, probe },
+        profile,
+      );
+      rows.push(...measured.rows);
+      seeding.push({ subscribers: size, seconds: measured.seedSeconds });
+      // Written after every size, so a long run that fails later keeps what it measured.
+      if (values.out) writeReport(values.out, { date: startedAt, pacing, rate, loadBefore, seeding, rows });
     }
   } finally {
     for (const worker of [store, platform, probe]) worker?.send({ type: "stop" });
@@ -134,18 +152,15 @@ async function main(): Promise<void> {
     `store: ${external ? "MONGODB_URI" : "embedded, own process"}; load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`,
   );
   printTable(rows, sizes);
-  if (values.out) {
-    const report = {
-      date: startedAt,
-      machine: machineDescription(),
-      pacing,
-      rate,
-      loadBefore,
-      loadAfter,
-      rows,
-    };
-    fs.writeFileSync(values.out, `${JSON.stringify(report, null, 2)}\n`);
-  }
+  for (const { subscribers, seconds } of seeding)
+    console.log(`seeding ${subscribers}: ${seconds.toFixed(1)} s (${Math.round(subscribers / seconds)}/s)`);
+  if (values.out)
+    writeReport(values.out, { date: startedAt, pacing, rate, loadBefore, loadAfter, seeding, rows });
+}
+
+function writeReport(file: string, report: Record<string, unknown>): void {
+  const machine = machineDescription();
+  fs.writeFileSync(file, `${JSON.stringify({ machine, ...report }, null, 2)}\n`);
 }
 
 interface Processes {
@@ -156,7 +171,14 @@ interface Processes {
   probe: ChildProcess;
 }
 
-async function benchOnce(size: number, rate: number, processes: Processes): Promise<Row> {
+/** Seeds `size` subscribers once, then delivers `runs` campaign runs to them, one after another. */
+async function benchSize(
+  size: number,
+  rate: number,
+  runs: number,
+  processes: Processes,
+  profile: string | undefined,
+): Promise<{ rows: Row[]; seedSeconds: number }> {
   const config = benchConfig(processes.storeUri, processes.lineUrl);
   const logger = createLogger({ level: "warn", destination: process.stderr });
   const dbName = `bench_${size}_${Date.now()}`;
@@ -168,111 +190,140 @@ async function benchOnce(size: number, rate: number, processes: Processes): Prom
     instancePrefix: "bench",
   });
   const awareness = buildAwareness(context, { startJobs: false, rateLimiter: multicastBucket(rate) });
-  await prepareIndexes(context);
   try {
-    console.error("  seeding…");
+    console.error(`\n${size} subscribers: seeding…`);
+    const seedStarted = now();
+    // Indexes first: building them over 1,000,000 documents afterwards holds the store up for longer
+    // than the driver's server monitor waits (the connection pool is then cleared).
+    await prepareIndexes(context);
     await seed(awareness.subscribers, size);
+    const seedSeconds = (now() - seedStarted) / 1000;
     await awareness.campaigns.save({
       id: "bench",
       name: "Benchmark",
       topics: ["knowledge"],
       content: { th: [{ type: "text", text: "ทดสอบ" }], en: [{ type: "text", text: "Benchmark" }] },
     });
-    const runKey = await awareness.campaigns.createManualRun("bench");
-    await ask(processes.platform, { type: "reset" });
-
-    global.gc?.();
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const children = { store: processes.store, platform: processes.platform, probe: processes.probe };
-    const marks: Record<string, number> = {};
-    for (const [name, child] of Object.entries(children))
-      marks[name] = child ? (await ask<{ rss: number }>(child, { type: "mark" })).rss : NaN;
-    const ownSampler = new MemorySampler();
-    marks.deliver = ownSampler.mark();
-    const pids = { deliver: process.pid, store: processes.store?.pid, ...pidsOf(processes) };
-    const cpuBefore = Object.fromEntries(
-      Object.entries(pids).map(([name, pid]) => [name, pid ? cpuMs(pid) : undefined]),
-    );
-    await ask(processes.probe, { type: "start", uri });
-    const loop = monitorEventLoopDelay({ resolution: 5 });
-    loop.enable();
-
-    let firstProgressAt: number | undefined;
-    let lastBatchAt = 0;
-    const started = now();
-    let lastPrint = started;
-    const result = await awareness.scheduler.deliverNow(runKey, {
-      onProgress: ({ counts }) => {
-        const at = now();
-        firstProgressAt ??= at;
-        lastBatchAt = at;
-        if (at - lastPrint > 1_000) {
-          lastPrint = at;
-          console.error(`  sent ${counts.sent}/${size}`);
-        }
-      },
-    });
-    const ended = now();
-    const seconds = (ended - started) / 1000;
-    const cores = Object.fromEntries(
-      Object.entries(pids).map(([name, pid]) => {
-        const after = pid ? cpuMs(pid) : undefined;
-        const before = cpuBefore[name];
-        return [name, after === undefined || before === undefined ? NaN : (after - before) / 1000 / seconds];
-      }),
-    );
-    loop.disable();
-    const probed = await ask<{ maxMs: number; p99Ms: number; count: number }>(processes.probe, {
-      type: "stop",
-    });
-    const peaks: Record<string, number> = { deliver: ownSampler.report() };
-    for (const [name, child] of Object.entries(children))
-      peaks[name] = child ? (await ask<{ peak: number }>(child, { type: "report" })).peak : NaN;
-    const platform = await ask<{ recipients: number; firstMulticastAt: number | null }>(processes.platform, {
-      type: "count",
-    });
-    if (result.outcome !== "done" || result.counts.sent !== size) {
+    const rows: Row[] = [];
+    for (let run = 1; run <= runs; run++) {
+      console.error(`${size} subscribers, run ${run}/${runs}`);
+      const row = await deliverOnce(awareness, size, rate, uri, processes, profile && `${profile}-${run}`);
       console.error(
-        `  warning: outcome ${result.outcome}, sent ${"counts" in result ? result.counts.sent : 0} of ${size}`,
+        `  efficiency ${row.efficiency.toFixed(3)}, first batch ${row.firstBatchSeconds.toFixed(3)} s, cores d/s/pl ${[row.deliverCores, row.storeCores, row.platformCores].map((v) => v.toFixed(2)).join("/")}`,
       );
+      rows.push(row);
     }
-    console.error(`  probe: ${probed.count} inserts during the run`);
-
-    const boundSeconds = size / 500 / rate;
-    const firstAt = platform.firstMulticastAt ?? firstProgressAt ?? started;
-    // First to last response covers all batches but one interval: add it back for a fair bound.
-    const steadySeconds = (lastBatchAt - (firstProgressAt ?? started)) / 1000 + 1 / rate;
-    const growth = (name: string) => Math.max(0, peaks[name]! - marks[name]!) / mb;
-    return {
-      subscribers: size,
-      seconds,
-      boundSeconds,
-      efficiency: boundSeconds / seconds,
-      efficiencyVsLine: size / 500 / lineMulticastLimitPerSecond / seconds,
-      steadyEfficiency: Math.min(1, boundSeconds / steadySeconds),
-      firstBatchSeconds: (firstAt - started) / 1000,
-      stallMaxMs: probed.maxMs,
-      stallP99Ms: probed.p99Ms,
-      deliverRssMb: marks.deliver! / mb,
-      deliverGrowthMb: growth("deliver"),
-      storeRssMb: marks.store! / mb,
-      storeGrowthMb: growth("store"),
-      platformRssMb: marks.platform! / mb,
-      platformGrowthMb: growth("platform"),
-      probeRssMb: marks.probe! / mb,
-      probeGrowthMb: growth("probe"),
-      deliverCores: cores.deliver!,
-      storeCores: cores.store!,
-      platformCores: cores.platform!,
-      probeCores: cores.probe!,
-      loopP99Ms: loop.percentile(99) / 1e6,
-      recipients: platform.recipients,
-    };
+    return { rows, seedSeconds };
   } finally {
     await context.connection.dropDatabase().catch(() => undefined);
     await awareness.stop();
     await close();
   }
+}
+
+/** One campaign run to every seeded subscriber, with every process measured. */
+async function deliverOnce(
+  awareness: ReturnType<typeof buildAwareness>,
+  size: number,
+  rate: number,
+  uri: string,
+  processes: Processes,
+  profile: string | undefined,
+): Promise<Row> {
+  // Manual runs are keyed by the second they were created in: each run gets a second of its own.
+  await new Promise((resolve) => setTimeout(resolve, 1_000 - (Date.now() % 1_000)));
+  const runKey = await awareness.campaigns.createManualRun("bench");
+  await ask(processes.platform, { type: "reset" });
+
+  global.gc?.();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const children = { store: processes.store, platform: processes.platform, probe: processes.probe };
+  const marks: Record<string, number> = {};
+  for (const [name, child] of Object.entries(children))
+    marks[name] = child
+      ? (await ask<{ rss: number }>(child, { type: "mark", profile: profile && `${profile}-${name}` })).rss
+      : NaN;
+  const ownSampler = new MemorySampler();
+  marks.deliver = await ownSampler.mark(profile && `${profile}-deliver`);
+  const pids = { deliver: process.pid, store: processes.store?.pid, ...pidsOf(processes) };
+  const cpuBefore = Object.fromEntries(
+    Object.entries(pids).map(([name, pid]) => [name, pid ? cpuMs(pid) : undefined]),
+  );
+  await ask(processes.probe, { type: "start", uri });
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+
+  let firstProgressAt: number | undefined;
+  let lastBatchAt = 0;
+  const started = now();
+  let lastPrint = started;
+  const result = await awareness.scheduler.deliverNow(runKey, {
+    onProgress: ({ counts }) => {
+      const at = now();
+      firstProgressAt ??= at;
+      lastBatchAt = at;
+      if (at - lastPrint > 1_000) {
+        lastPrint = at;
+        console.error(`  sent ${counts.sent}/${size}`);
+      }
+    },
+  });
+  const ended = now();
+  const seconds = (ended - started) / 1000;
+  const cores = Object.fromEntries(
+    Object.entries(pids).map(([name, pid]) => {
+      const after = pid ? cpuMs(pid) : undefined;
+      const before = cpuBefore[name];
+      return [name, after === undefined || before === undefined ? NaN : (after - before) / 1000 / seconds];
+    }),
+  );
+  loop.disable();
+  const probed = await ask<{ maxMs: number; p99Ms: number; count: number }>(processes.probe, {
+    type: "stop",
+  });
+  const peaks: Record<string, number> = { deliver: await ownSampler.report() };
+  for (const [name, child] of Object.entries(children))
+    peaks[name] = child ? (await ask<{ peak: number }>(child, { type: "report" })).peak : NaN;
+  const platform = await ask<{ recipients: number; firstMulticastAt: number | null }>(processes.platform, {
+    type: "count",
+  });
+  if (result.outcome !== "done" || result.counts.sent !== size) {
+    console.error(
+      `  warning: outcome ${result.outcome}, sent ${"counts" in result ? result.counts.sent : 0} of ${size}`,
+    );
+  }
+  console.error(`  probe: ${probed.count} inserts during the run`);
+
+  const boundSeconds = size / 500 / rate;
+  const firstAt = platform.firstMulticastAt ?? firstProgressAt ?? started;
+  // First to last response covers all batches but one interval: add it back for a fair bound.
+  const steadySeconds = (lastBatchAt - (firstProgressAt ?? started)) / 1000 + 1 / rate;
+  const growth = (name: string) => Math.max(0, peaks[name]! - marks[name]!) / mb;
+  return {
+    subscribers: size,
+    seconds,
+    boundSeconds,
+    efficiency: boundSeconds / seconds,
+    efficiencyVsLine: size / 500 / lineMulticastLimitPerSecond / seconds,
+    steadyEfficiency: Math.min(1, boundSeconds / steadySeconds),
+    firstBatchSeconds: (firstAt - started) / 1000,
+    stallMaxMs: probed.maxMs,
+    stallP99Ms: probed.p99Ms,
+    deliverRssMb: marks.deliver! / mb,
+    deliverGrowthMb: growth("deliver"),
+    storeRssMb: marks.store! / mb,
+    storeGrowthMb: growth("store"),
+    platformRssMb: marks.platform! / mb,
+    platformGrowthMb: growth("platform"),
+    probeRssMb: marks.probe! / mb,
+    probeGrowthMb: growth("probe"),
+    deliverCores: cores.deliver!,
+    storeCores: cores.store!,
+    platformCores: cores.platform!,
+    probeCores: cores.probe!,
+    loopP99Ms: loop.percentile(99) / 1e6,
+    recipients: platform.recipients,
+  };
 }
 
 const per100k = (growthMb: number, row: Row) => ((growthMb / row.subscribers) * 100_000).toFixed(1);
@@ -308,6 +359,13 @@ const columns: Array<[string, (row: Row) => string]> = [
         .map((v) => v.toFixed(2))
         .join("/"),
   ],
+  [
+    "CPU µs/recipient d/s/pl",
+    (row) =>
+      [row.deliverCores, row.storeCores, row.platformCores]
+        .map((cores) => ((cores * row.seconds * 1e6) / row.subscribers).toFixed(1))
+        .join("/"),
+  ],
   ["loop p99 ms", (row) => row.loopP99Ms.toFixed(1)],
   ["delivered", (row) => String(row.recipients)],
 ];
@@ -330,15 +388,21 @@ function printTable(rows: Row[], sizes: number[]): void {
   }
 }
 
-/** Seeds active subscribers in chunks, user ids sealed as the feature stores them. */
+/**
+ * Seeds active subscribers in chunks, user ids sealed as the feature stores them. The next chunk
+ * is built (pseudonyms, sealing) while the store inserts the previous one, so 1,000,000 seed in
+ * about the time the store needs for the inserts.
+ */
 async function seed(
   subscribers: ReturnType<typeof buildAwareness>["subscribers"],
   size: number,
 ): Promise<void> {
+  const chunk = 10_000;
   const at = new Date();
-  for (let offset = 0; offset < size; offset += 5_000) {
+  let inserting: Promise<unknown> = Promise.resolve();
+  for (let offset = 0; offset < size; offset += chunk) {
     const docs: SubscriberDocument[] = [];
-    for (let i = offset; i < Math.min(size, offset + 5_000); i++) {
+    for (let i = offset; i < Math.min(size, offset + chunk); i++) {
       const userId = `U${i.toString(16).padStart(32, "0")}`;
       docs.push({
         _id: subscribers.keyFor(userId),
@@ -350,8 +414,12 @@ async function seed(
         updatedAt: at,
       });
     }
-    await subscribers.model.collection.insertMany(docs as never[], { ordered: false });
+    await inserting;
+    inserting = subscribers.model.collection.insertMany(docs as never[], { ordered: false });
+    // Let the request reach the store before this process is busy building the next chunk.
+    await new Promise((resolve) => setImmediate(resolve));
   }
+  await inserting;
 }
 
 function benchConfig(storeUri: string, lineUrl: string): Config {
@@ -369,7 +437,7 @@ function benchConfig(storeUri: string, lineUrl: string): Config {
   });
 }
 
-type Message = { type: string; uri?: string };
+type Message = { type: string; uri?: string; profile?: string };
 
 /** Starts this script again in another role and waits until it is listening. */
 function child(role: "store" | "platform" | "probe"): Promise<ChildProcess> {
@@ -393,31 +461,54 @@ function ask<T = unknown>(target: ChildProcess, message: Message): Promise<T> {
 
 /**
  * Resident memory of this process, sampled every 20 ms between mark and report: the peak shows
- * what a delivery costs even when the garbage collector returns it before the end.
+ * what a delivery costs even when the garbage collector returns it before the end. Given a path at
+ * mark, it also records a CPU profile of the same window (the inspector samples this thread).
  */
 class MemorySampler {
   private peak = 0;
   private timer: NodeJS.Timeout | undefined;
+  private profiler: { session: inspector.Session; path: string } | undefined;
 
-  mark(): number {
+  async mark(profilePath?: string): Promise<number> {
     global.gc?.();
-    const rss = process.memoryUsage().rss;
+    const rss = process.memoryUsage.rss();
     this.peak = rss;
     clearInterval(this.timer);
-    this.timer = setInterval(() => (this.peak = Math.max(this.peak, process.memoryUsage().rss)), 20);
+    this.timer = setInterval(() => (this.peak = Math.max(this.peak, process.memoryUsage.rss())), 20);
+    if (profilePath) {
+      const session = new inspector.Session();
+      session.connect();
+      await post(session, "Profiler.enable");
+      await post(session, "Profiler.start");
+      this.profiler = { session, path: `${profilePath}.cpuprofile` };
+    }
     return rss;
   }
 
-  report(): number {
+  async report(): Promise<number> {
     clearInterval(this.timer);
-    return Math.max(this.peak, process.memoryUsage().rss);
+    const peak = Math.max(this.peak, process.memoryUsage.rss());
+    if (this.profiler) {
+      const { session, path } = this.profiler;
+      this.profiler = undefined;
+      const { profile } = (await post(session, "Profiler.stop")) as { profile: unknown };
+      fs.writeFileSync(path, JSON.stringify(profile));
+      session.disconnect();
+    }
+    return peak;
   }
+}
+
+function post(session: inspector.Session, method: string): Promise<unknown> {
+  return new Promise((resolve, reject) =>
+    session.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+  );
 }
 
 /** Every child answers "mark" and "report" with its memory (see MemorySampler). */
 function answerMemory(message: Message, sampler: MemorySampler): boolean {
-  if (message.type === "mark") process.send!({ rss: sampler.mark() });
-  else if (message.type === "report") process.send!({ peak: sampler.report() });
+  if (message.type === "mark") void sampler.mark(message.profile).then((rss) => process.send!({ rss }));
+  else if (message.type === "report") void sampler.report().then((peak) => process.send!({ peak }));
   else return false;
   return true;
 }

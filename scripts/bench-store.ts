@@ -1,40 +1,68 @@
 /**
- * `npm run bench:store`: what durability costs. Acknowledged single-document inserts per second
- * into the standalone embedded store, memory-only versus journaled (every acknowledged insert
- * fsynced), at several numbers of concurrent clients; and how many writes shared each fsync (group
- * commit). The store runs as its own process, as a reliability drill or a second service would use it.
+ * `npm run bench:store`: what the embedded store costs, with the store in its own process (as a
+ * reliability drill or a second service would use it) and its CPU read from /proc.
+ *
+ * 1. **Durability**: acknowledged single-document inserts per second, memory-only versus journaled
+ *    (every acknowledged insert fsynced), at several numbers of concurrent clients; how many writes
+ *    shared each fsync (group commit); and the store's CPU per insert.
+ * 2. **CPU per operation** (`events`): the commands the bot's event path sends for one webhook
+ *    event (traced from `npm run bench` on 2026-12-01; see `oneEvent`), replayed for many events
+ *    over concurrent chats, memory-only: the store's CPU per event and per command.
  *
  *   BENCH_STORE_DOCS=20000 BENCH_STORE_CLIENTS=1,8,32,64 BENCH_STORE_ROUNDS=1 npm run bench:store
+ *   BENCH_STORE_WORKLOADS=events BENCH_STORE_EVENTS=5000 BENCH_STORE_CHATS=16 npm run bench:store
  *
- * Numbers move with the machine's load: compare the two columns of one run, not runs on
- * different days. With BENCH_STORE_ROUNDS=n each row alternates memory and journal runs n times
- * and reports the medians, which a shared machine's bursts disturb less. docs/EMBEDDED-STORE.md
- * ("Durability") records a run.
+ * BENCH_STORE_WORKLOADS picks `inserts`, `events` or both (default). BENCH_STORE_PROFILE=DIR writes
+ * the store's CPU profile of each run there. Numbers move with the machine's load: compare the two
+ * columns of one run, not runs on different days. With BENCH_STORE_ROUNDS=n each row alternates
+ * memory and journal runs n times and reports the medians, which a shared machine's bursts disturb
+ * less. docs/EMBEDDED-STORE.md ("Durability") and docs/PERFORMANCE.md ("Embedded store, CPU per
+ * operation") record runs.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { MongoClient } from "mongodb";
+import { type Db, MongoClient } from "mongodb";
+import { cpuMs } from "./bench/proc";
 
 const docs = Number(process.env.BENCH_STORE_DOCS ?? 20_000);
 const clientCounts = (process.env.BENCH_STORE_CLIENTS ?? "1,8,32,64").split(",").map(Number);
 const rounds = Math.max(1, Number(process.env.BENCH_STORE_ROUNDS ?? 1));
+const workloads = new Set((process.env.BENCH_STORE_WORKLOADS ?? "inserts,events").split(","));
+const events = Number(process.env.BENCH_STORE_EVENTS ?? 5_000);
+const chats = Number(process.env.BENCH_STORE_CHATS ?? 16);
+const profileDir = process.env.BENCH_STORE_PROFILE;
 const storeScript = join(__dirname, "embedded-store.js");
 
 interface Measurement {
   insertsPerSecond: number;
+  /** The store's CPU per measured insert, in µs (from /proc, so the warm-up is left out). */
+  cpuMicrosPerInsert: number;
   /** Journal batches (one fsync each) and frames written, from the store's stop line. */
   journal?: { batches: number; frames: number; bytes: number };
 }
 
-async function startStore(
-  dataDir: string | undefined,
-): Promise<{ child: ChildProcess; uri: string; lines: string[] }> {
+interface RunningStore {
+  child: ChildProcess;
+  uri: string;
+  lines: string[];
+}
+
+async function startStore(dataDir: string | undefined, label: string): Promise<RunningStore> {
   const args = ["--port", "0", ...(dataDir ? ["--data-dir", dataDir] : ["--memory"])];
-  const child = spawn(process.execPath, [storeScript, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  const profile = profileDir
+    ? [
+        "--cpu-prof",
+        `--cpu-prof-dir=${profileDir}`,
+        `--cpu-prof-name=store-${label}-${Date.now()}.cpuprofile`,
+      ]
+    : [];
+  const child = spawn(process.execPath, [...profile, storeScript, ...args], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const lines: string[] = [];
   const uri = await new Promise<string>((resolve, reject) => {
     let partial = "";
@@ -52,11 +80,27 @@ async function startStore(
   return { child, uri, lines };
 }
 
+async function stopStore(store: RunningStore): Promise<void> {
+  const exited = new Promise((resolve) => store.child.once("exit", resolve));
+  store.child.kill("SIGTERM");
+  await exited;
+}
+
+function storeCpuMs(store: RunningStore): number {
+  const used = cpuMs(store.child.pid!);
+  if (used === undefined) throw new Error("the store exited during the run");
+  return used;
+}
+
 async function measure(clients: number, journaled: boolean): Promise<Measurement> {
   const dataDir = journaled ? mkdtempSync(join(tmpdir(), "bench-store-")) : undefined;
-  const { child, uri, lines } = await startStore(dataDir);
-  const client = await MongoClient.connect(`${uri}bench`, { maxPoolSize: clients, minPoolSize: clients });
+  const store = await startStore(dataDir, journaled ? "journal" : "memory");
+  const client = await MongoClient.connect(`${store.uri}bench`, {
+    maxPoolSize: clients,
+    minPoolSize: clients,
+  });
   let insertsPerSecond = 0;
+  let cpuMicrosPerInsert = 0;
   try {
     const collection = client.db().collection("events");
     await collection.createIndex({ source: 1, receivedAt: 1 });
@@ -67,6 +111,7 @@ async function measure(clients: number, journaled: boolean): Promise<Measurement
     await Promise.all(Array.from({ length: clients * 20 }, (_, n) => insert(n)));
 
     let next = 0;
+    const cpuBefore = storeCpuMs(store);
     const started = performance.now();
     await Promise.all(
       Array.from({ length: clients }, async () => {
@@ -74,14 +119,13 @@ async function measure(clients: number, journaled: boolean): Promise<Measurement
       }),
     );
     insertsPerSecond = docs / ((performance.now() - started) / 1000);
+    cpuMicrosPerInsert = ((storeCpuMs(store) - cpuBefore) * 1000) / docs;
   } finally {
     await client.close();
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGTERM");
-    await exited;
+    await stopStore(store);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
-  return { insertsPerSecond, journal: journalOf(lines) };
+  return { insertsPerSecond, cpuMicrosPerInsert, journal: journalOf(store.lines) };
 }
 
 function journalOf(lines: string[]): Measurement["journal"] {
@@ -100,32 +144,259 @@ function parse(line: string): unknown {
   }
 }
 
-async function main(): Promise<void> {
+async function insertsTable(): Promise<void> {
   const each = rounds > 1 ? `, median of ${rounds} alternating rounds` : "";
   console.log(`acknowledged insertOne, ${docs} documents per run, store in its own process${each}`);
-  console.log("clients  memory ins/s  journal ins/s  journal/memory  writes per fsync");
+  console.log(
+    "clients  memory ins/s  journal ins/s  journal/memory  writes per fsync  store µs/insert memory/journal",
+  );
   for (const clients of clientCounts) {
-    const memory: number[] = [];
-    const journal: number[] = [];
+    const memory: Measurement[] = [];
+    const journal: Measurement[] = [];
     const perFsync: number[] = [];
     for (let round = 0; round < rounds; round++) {
-      memory.push((await measure(clients, false)).insertsPerSecond);
+      memory.push(await measure(clients, false));
       const journaled = await measure(clients, true);
-      journal.push(journaled.insertsPerSecond);
+      journal.push(journaled);
       // Each insert is one frame; the warm-up and index creation are in the counts too, as are their fsyncs.
       const stats = journaled.journal;
       if (stats && stats.batches > 0) perFsync.push(stats.frames / stats.batches);
     }
+    const memoryRate = median(memory.map((m) => m.insertsPerSecond));
+    const journalRate = median(journal.map((m) => m.insertsPerSecond));
     console.log(
       [
         String(clients).padStart(7),
-        median(memory).toFixed(0).padStart(12),
-        median(journal).toFixed(0).padStart(13),
-        (median(journal) / median(memory)).toFixed(2).padStart(14),
+        memoryRate.toFixed(0).padStart(12),
+        journalRate.toFixed(0).padStart(13),
+        (journalRate / memoryRate).toFixed(2).padStart(14),
         (perFsync.length > 0 ? median(perFsync).toFixed(1) : "?").padStart(16),
+        `${median(memory.map((m) => m.cpuMicrosPerInsert)).toFixed(0)} / ${median(
+          journal.map((m) => m.cpuMicrosPerInsert),
+        ).toFixed(0)}`.padStart(31),
       ].join("  "),
     );
   }
+}
+
+/** Sealed values in the bot's records are base64url text of about these lengths. */
+const PAYLOAD = randomBytes(700).toString("base64url");
+const ANSWER = randomBytes(1100).toString("base64url");
+const DRAFT = randomBytes(450).toString("base64url");
+const INBOX_RETENTION_MS = 7 * 24 * 3600 * 1000;
+
+/** A record of the replay: string ids, as the bot's inbox, leases and conversations have. */
+type Row = { _id: string } & Record<string, unknown>;
+
+/** One chat of the replay: a user id and where its conversation is. */
+interface Chat {
+  source: string;
+  officerSession: string;
+  revision: number;
+}
+
+/**
+ * The commands the bot's event path sends for one text message, in order, with the bot's shapes
+ * (filters, sorts, update operators, transaction, document sizes), as traced from the store during
+ * `npm run bench` (2026-12-01): inbox insert, lease claim, pending read, then in one transaction the
+ * officer-session check, the per-chat message counter (a pipeline upsert), the state write and the
+ * applied mark, the commit; the reply-sent mark, the done mark and the lease release.
+ */
+async function oneEvent(client: MongoClient, db: Db, chat: Chat, owner: string): Promise<void> {
+  const now = new Date();
+  const inbox = db.collection<Row>("webhook_events");
+  const leases = db.collection<Row>("leases");
+  const conversations = db.collection<Row>("conversations");
+  const id = randomUUID();
+  await inbox.insertOne({
+    _id: id,
+    source: chat.source,
+    type: "message",
+    occurredAt: now,
+    receivedAt: now,
+    status: "pending",
+    attempts: 0,
+    notBefore: now,
+    payload: PAYLOAD,
+    redelivered: false,
+  });
+  const lease = `source:${chat.source}`;
+  await leases.bulkWrite(
+    [
+      {
+        updateOne: {
+          filter: { _id: lease, $or: [{ until: { $lte: now } }, { owner }] },
+          update: { $set: { owner, until: new Date(now.getTime() + 60_000) }, $unset: { recheck: "" } },
+          upsert: true,
+        },
+      },
+    ],
+    { ordered: false },
+  );
+  await inbox
+    .find(
+      { source: chat.source, status: "pending" },
+      { sort: { occurredAt: 1, receivedAt: 1, _id: 1 }, limit: 10 },
+    )
+    .toArray();
+
+  const session = client.startSession();
+  try {
+    session.startTransaction();
+    await db
+      .collection<Row>("officer_sessions")
+      .findOne({ _id: chat.officerSession, expiresAt: { $gt: now } }, { session });
+    const window = Math.floor(now.getTime() / 60_000);
+    await conversations.findOneAndUpdate(
+      { _id: chat.source },
+      [
+        {
+          $set: {
+            messages: {
+              window,
+              count: {
+                $cond: [{ $eq: ["$messages.window", window] }, { $add: ["$messages.count", 1] }, 1],
+              },
+            },
+            revision: { $ifNull: ["$revision", 0] },
+            expiresAt: { $ifNull: ["$expiresAt", new Date(now.getTime() + 120_000)] },
+          },
+        },
+      ],
+      { upsert: true, returnDocument: "after", session },
+    );
+    await conversations.updateOne(
+      { _id: chat.source, revision: chat.revision },
+      {
+        $set: {
+          stateVersion: 1,
+          revision: chat.revision + 1,
+          updatedAt: now,
+          expiresAt: new Date(now.getTime() + 180 * 24 * 3600 * 1000),
+          locale: "th",
+          flow: { kind: "report", step: chat.revision % 11, draft: DRAFT },
+        },
+      },
+      { upsert: true, session },
+    );
+    chat.revision++;
+    await inbox.updateOne(
+      { _id: id, status: "pending", answer: { $exists: false } },
+      { $set: { answer: ANSWER } },
+      { session },
+    );
+    await session.commitTransaction();
+  } finally {
+    await session.endSession();
+  }
+  await inbox.updateOne({ _id: id, status: "pending" }, { $set: { replySentAt: new Date() } });
+  await inbox.bulkWrite(
+    [
+      {
+        updateOne: {
+          filter: { _id: id },
+          update: {
+            $set: { status: "done", expiresAt: new Date(Date.now() + INBOX_RETENTION_MS) },
+            $unset: { payload: 1, answer: 1, lastError: 1, failedAt: 1, replySentAt: 1 },
+          },
+        },
+      },
+    ],
+    { ordered: false },
+  );
+  await leases.bulkWrite([{ deleteOne: { filter: { _id: lease, owner, recheck: { $ne: true } } } }], {
+    ordered: false,
+  });
+}
+
+interface EventMeasurement {
+  eventsPerSecond: number;
+  cpuMsPerEvent: number;
+  commandsPerEvent: number;
+  cpuMicrosPerCommand: number;
+}
+
+/** Replays `events` events over `chats` concurrent chats (each chat's events one after another). */
+async function measureEvents(): Promise<EventMeasurement> {
+  const store = await startStore(undefined, "events");
+  const client = await MongoClient.connect(`${store.uri}bench`, {
+    maxPoolSize: chats,
+    monitorCommands: true,
+  });
+  try {
+    const db = client.db();
+    // The bot's indexes on these collections (its schemas' createIndexes, from the same trace).
+    await db
+      .collection("webhook_events")
+      .createIndexes([
+        { key: { source: 1, status: 1, occurredAt: 1 } },
+        { key: { status: 1, notBefore: 1 } },
+        { key: { expiresAt: 1 }, expireAfterSeconds: 0 },
+      ]);
+    for (const name of ["officer_sessions", "conversations"]) {
+      await db.collection(name).createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+    }
+    const users = Math.max(chats, 1000);
+    const pool: Chat[] = Array.from({ length: users }, () => ({
+      source: randomBytes(32).toString("base64url"),
+      officerSession: randomBytes(32).toString("base64url"),
+      revision: 0,
+    }));
+    const owner = randomUUID();
+    const run = async (count: number) => {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: chats }, async (_, lane) => {
+          // Lane `lane` owns users lane, lane + chats, …: no chat has two events in flight.
+          for (let n = next++; n < count; n = next++) {
+            const chat = pool[(lane + chats * (n % Math.floor(users / chats))) % users] as Chat;
+            await oneEvent(client, db, chat, owner);
+          }
+        }),
+      );
+    };
+    await run(Math.min(1000, Math.max(100, events / 5))); // warm-up: code compiled, collections populated
+    let commands = 0;
+    client.on("commandStarted", () => commands++);
+    const cpuBefore = storeCpuMs(store);
+    const started = performance.now();
+    await run(events);
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = storeCpuMs(store) - cpuBefore;
+    return {
+      eventsPerSecond: events / seconds,
+      cpuMsPerEvent: cpu / events,
+      commandsPerEvent: commands / events,
+      cpuMicrosPerCommand: (cpu * 1000) / commands,
+    };
+  } finally {
+    await client.close();
+    await stopStore(store);
+  }
+}
+
+async function eventsTable(): Promise<void> {
+  const each = rounds > 1 ? `, median of ${rounds} runs` : "";
+  console.log(
+    `\nthe bot's event path replayed: ${events} events over ${chats} concurrent chats, memory only${each}`,
+  );
+  console.log("events/s  commands/event  store CPU ms/event  store CPU µs/command");
+  const results: EventMeasurement[] = [];
+  for (let round = 0; round < rounds; round++) results.push(await measureEvents());
+  const pick = (field: keyof EventMeasurement) => median(results.map((result) => result[field]));
+  console.log(
+    [
+      pick("eventsPerSecond").toFixed(0).padStart(8),
+      pick("commandsPerEvent").toFixed(1).padStart(14),
+      pick("cpuMsPerEvent").toFixed(3).padStart(18),
+      pick("cpuMicrosPerCommand").toFixed(0).padStart(20),
+    ].join("  "),
+  );
+}
+
+async function main(): Promise<void> {
+  if (workloads.has("inserts")) await insertsTable();
+  if (workloads.has("events")) await eventsTable();
 }
 
 function median(values: number[]): number {

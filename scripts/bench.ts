@@ -56,7 +56,8 @@ const USAGE = `usage: npm run bench -- [options]
   --drain-seconds S    longest wait for owed replies after a phase (default 120)
   --mongodb-uri URI    a real MongoDB instead of the embedded store (default: $MONGODB_URI)
   --out FILE           JSON report (default bench-results/bench-<time>.json; a .md table beside it)
-  --profile DIR        write CPU profiles of the bot's processes there
+  --profile DIR        write CPU profiles of the bot's processes and the embedded store's there
+  --bot-node-arg ARG   an extra node option for the bot's processes (repeatable; e.g. --require a counter)
   --skip-local-rss     do not measure local mode's idle memory
   --check-targets      exit 1 when one of issue 11's targets is missed`;
 
@@ -86,6 +87,7 @@ interface Options {
   mongodbUri: string | undefined;
   out: string;
   profileDir: string | undefined;
+  botNodeArgs: string[];
   localRss: boolean;
   checkTargets: boolean;
 }
@@ -122,6 +124,7 @@ function parseOptions(argv: string[]): Options {
       "mongodb-uri": { type: "string", default: process.env.MONGODB_URI },
       out: { type: "string" },
       profile: { type: "string" },
+      "bot-node-arg": { type: "string", multiple: true, default: [] },
       "skip-local-rss": { type: "boolean", default: false },
       "check-targets": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
@@ -162,6 +165,7 @@ function parseOptions(argv: string[]): Options {
     mongodbUri: values["mongodb-uri"] || undefined,
     out: values.out ?? path.join("bench-results", `bench-${stamp}.json`),
     profileDir: values.profile,
+    botNodeArgs: values["bot-node-arg"],
     localRss: !values["skip-local-rss"],
     checkTargets: values["check-targets"],
   };
@@ -412,7 +416,10 @@ async function benchTarget(
             PSEUDONYM_KEY: randomBytes(32).toString("hex"),
             WORKERS: String(target.workers),
           },
-          options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [],
+          [
+            ...(options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : []),
+            ...options.botNodeArgs,
+          ],
         );
   try {
     await waitReady(service);
@@ -586,7 +593,16 @@ async function main(): Promise<void> {
   const localIdleRss = options.localRss ? await localModeIdleRssMb() : null;
 
   const secret = randomBytes(16).toString("hex");
-  const store = await startBenchStore(options.mongodbUri);
+  const store = await startBenchStore(
+    options.mongodbUri,
+    options.profileDir
+      ? [
+          "--cpu-prof",
+          `--cpu-prof-dir=${options.profileDir}`,
+          `--cpu-prof-name=store-${Date.now()}.cpuprofile`,
+        ]
+      : [],
+  );
   const cleanups: Array<() => Promise<void>> = [() => store.stop()];
   try {
     const line = await Helper.start<FakeLineMessage, FakeLineReady>("fake-line.js", {

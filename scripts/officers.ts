@@ -2,6 +2,7 @@
  * Officer enrollment and routing, for operators.
  *
  *   node dist/scripts/officers.js create-code --role officer --district cm-san-sai [--category bribery] [--label "ศูนย์ดำรงธรรมอำเภอสันทราย"] [--expires 7d] [--count 1]
+ *   node dist/scripts/officers.js create-code --role campaign [--label "งานประชาสัมพันธ์"]
  *   node dist/scripts/officers.js list | codes | routes --district cm-san-sai [--category bribery]
  *   node dist/scripts/officers.js revoke-officer <id> | revoke-group <id>
  *
@@ -14,6 +15,7 @@ import { AuditLog } from "../src/officers/audit";
 import { OfficerDirectory } from "../src/officers/directory";
 import { CaseRouter } from "../src/officers/routing";
 import { isOfficerRole } from "../src/officers/roles";
+import { noPlaces } from "../src/officers/scope";
 import { tipCategories, type TipCategory } from "../src/tips/tip";
 import {
   parseCommandLine,
@@ -29,6 +31,8 @@ import { describeScopeForOperator, scopeFromArgs, scopeOptions } from "./lib/sco
 export const usage = `usage:
   officers create-code --role officer|supervisor|admin (--district ID | --province ID | --region ID | --everywhere | --fallback)...
                        [--category C]... [--label TEXT] [--expires 7d] [--count N] [--json]
+  officers create-code --role campaign [--label TEXT] [--expires 7d] [--count N] [--json]
+                                    campaign staff: the console's campaign pages, no cases
   officers list [--json]            enrolled officers and groups (ids, roles, scopes — never LINE ids)
   officers codes [--json]           enrollment codes and whether they are used or expired
   officers routes --district ID [--province ID] [--category C]   who a new tip there would reach
@@ -55,8 +59,14 @@ export const run: ScriptRun = async (argv, context) => {
 
   switch (command) {
     case "create-code": {
-      if (!isOfficerRole(values.role)) throw new UsageError("--role must be officer, supervisor or admin");
-      const scope = scopeFromArgs(values, { required: true });
+      if (!isOfficerRole(values.role))
+        throw new UsageError("--role must be officer, supervisor, admin or campaign");
+      // Campaign staff handle no cases: their code covers no place (and takes no place options).
+      const campaign = values.role === "campaign";
+      const scope = campaign ? noPlaces : scopeFromArgs(values, { required: true });
+      const placeGiven = Object.keys(scopeOptions).some((option) => values[option as keyof typeof values]);
+      if (campaign && placeGiven)
+        throw new UsageError("--role campaign takes no place or category: campaign staff handle no cases");
       const count = Number(values.count ?? "1");
       if (!Number.isInteger(count) || count < 1 || count > maxCodes)
         throw new UsageError(`--count must be 1 to ${maxCodes}`);

@@ -23,13 +23,25 @@ import { describeTipPlace } from "./conversation/inputs/place";
 import type { Tip } from "./tips/tip";
 import type { Locale } from "./i18n";
 import { RichMenuLinks } from "./rich-menu/links";
-import { buildTransparency } from "./transparency";
+import { buildTransparency, type Transparency } from "./transparency";
+import type { Measure } from "./transparency/figures";
+import { disclosureThreshold } from "./transparency/page-cache";
+import { SatisfactionSurvey } from "./tips/satisfaction";
+import { satisfactionConversation } from "./conversation/satisfaction";
+import { satisfactionCommentFlow } from "../flows/satisfaction-comment";
+import { closeReasons } from "./officers/postback";
 
 /** The modules behind the features, for the service's owner (tests, local-mode seeding, scripts). */
 export interface Modules {
   officers: Officers;
   awareness: Awareness;
   tokens: AdminTokens;
+  /**
+   * Reporter satisfaction for the supervisors' figures: `figures()` is the protected measure the
+   * transparency page shows; `survey.openComments(principal, months)` opens comments for supervisors.
+   */
+  satisfaction: { survey: SatisfactionSurvey; figures: () => Measure | undefined };
+  transparency: Transparency;
 }
 
 /**
@@ -62,6 +74,16 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
     evidence.attachToTip(ids, owner, tipId),
   );
   const tokens = new AdminTokens(connection);
+  // Asked when a case closes; answers kept apart from the case (docs/TRANSPARENCY.md, "Satisfaction").
+  const survey = new SatisfactionSurvey(connection, {
+    tips,
+    sealer,
+    receiptId: (tipId) => pseudonym("satisfaction-receipt", tipId),
+    answerWindowMs: config.contactRetentionAfterCloseMs,
+    outcomes: closeReasons,
+    k: disclosureThreshold,
+  });
+  const satisfaction = satisfactionConversation(survey, texts);
   // Officers hook tip submission (routed notifications) and contribute the reporter-reply flow.
   const officers = buildOfficers(context, {
     tips,
@@ -69,6 +91,7 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
     geography,
     startJobs,
     richMenus,
+    satisfaction: survey,
     tokenRights: async (tokenId, at) => {
       const token = await tokens.byId(tokenId, at);
       return token && { actor: `token:${token.tokenId}`, role: token.role, scope: token.scope };
@@ -94,9 +117,10 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
     placeName: (tip: Tip, locale: Locale) =>
       describeTipPlace(tip, geography, (key, args) => texts.t(locale, key, args), locale),
     closedReportsListedForMs: config.contactRetentionAfterCloseMs,
+    satisfactionQuestion: satisfaction.questionAtStatusCheck,
   });
-  const actions = { ...citizen.actions, ...officers.actions, ...awareness.actions };
-  const allFlows = [...flows, ...officers.flows, awareness.quizFlow];
+  const actions = { ...citizen.actions, ...officers.actions, ...awareness.actions, ...satisfaction.actions };
+  const allFlows = [...flows, ...officers.flows, awareness.quizFlow, satisfactionCommentFlow];
   validateFlows(
     allFlows,
     new Set(Object.keys(actions)),
@@ -124,6 +148,7 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
     citizen,
     replyRefusal: officers.replyRefusal,
     awaitingAnswer: officers.awaitingAnswer,
+    satisfaction: satisfaction.chat,
     menuExtras: awareness.menuExtras,
     richMenus,
     discardDraft: async (owner) => {
@@ -131,7 +156,11 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
     },
   });
   // The public transparency page: figures only, never a reporter (docs/TRANSPARENCY.md).
-  const transparency = buildTransparency(context, { geography, startJobs });
+  const transparency = buildTransparency(context, {
+    geography,
+    startJobs,
+    satisfaction: () => survey.facts(),
+  });
   if (startJobs) {
     // Evidence of drafts that were abandoned (the draft itself expires by TTL) is removed hourly.
     context.scheduler.every("purge-draft-evidence", "17 * * * *", async (at) => {
@@ -143,7 +172,13 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
     // Officers first (group chats, /enroll, officer buttons), then awareness (follow, subscriptions);
     // everything else is the citizen's chat.
     features: [officers.feature, awareness.feature, citizenChat],
-    modules: { officers, awareness, tokens },
+    modules: {
+      officers,
+      awareness,
+      tokens,
+      satisfaction: { survey, figures: () => transparency.satisfaction() },
+      transparency,
+    },
     // The admin API authenticates every /admin/api path, so it comes before the campaign routes.
     routers: [
       adminApiRouter({
@@ -166,6 +201,14 @@ export async function buildFeatures(context: ServiceContext, startJobs: boolean)
         secureCookies: config.env === "production",
         dueSoonMs: officers.reminderLeadMs,
         now,
+        satisfaction: () => {
+          const report = transparency.cache.rendered()?.report;
+          const measure = report?.measures.find((one) => one.id === "satisfaction");
+          return report && measure && { months: report.months, measure };
+        },
+        campaigns: awareness.campaigns,
+        provinces: geography.provinces,
+        texts,
       }),
       transparency.router,
     ],

@@ -9,12 +9,14 @@ officer-enrolled = You are enrolled as an officer.
     Role: { $role }
     Scope: { $scope }
     New reports in this scope will be sent to this chat. Type /cases to see open cases.
+officer-enrolled-campaign = You are enrolled as campaign staff. You receive no cases; you compose campaigns in the web console: send /console for a sign-in link.
 officer-group-joined = Thank you for adding this account. If this is an officer group, please type /enroll followed by the group's enrollment code to receive new reports here.
 officer-group-enrolled = This group is enrolled and will receive new reports for: { $scope }
     The group only sees the tracking code, category, district and deadlines; details are shown only in a private chat with this account.
 officer-role-officer = Officer
 officer-role-supervisor = Supervisor
 officer-role-admin = Administrator
+officer-role-campaign = Campaign staff
 officer-scope-everywhere = Everywhere
 officer-scope-province = { $name } province
 officer-scope-fallback = Reports nobody else covers

@@ -19,3 +19,6 @@ rich-menu-language-hint = Switch to Thai
 rich-menu-officer-cases = Open cases
 rich-menu-officer-cases-hint = Your caseload
 rich-menu-officer-cases-command = /cases
+rich-menu-officer-console = Web console
+rich-menu-officer-console-hint = Sign-in link
+rich-menu-officer-console-command = /console

@@ -16,16 +16,15 @@ transparency-measure-feedback-on-time-explained = Reports received in each month
 transparency-measure-closed = Cases closed
 transparency-measure-closed-explained = Cases closed in each month, and how they ended.
 transparency-measure-satisfaction = Reporters' satisfaction
-transparency-measure-satisfaction-explained = Answers reporters gave, after their case was closed, to "How satisfied are you with how your report was handled?" (1 = not at all, 5 = very), by month of answering.
+transparency-measure-satisfaction-explained = Answers reporters gave, after their case was closed, to "How satisfied are you with how your report was handled?" (1 = very dissatisfied, 5 = very satisfied), by the month the case was closed and its area, with the mean rating.
 transparency-table-areas = By area
 transparency-table-categories = By kind of misconduct
 transparency-table-outcomes = By outcome
-transparency-table-ratings = By answer
+transparency-table-means = Mean rating (1–5), by area
 transparency-column-row = { $table ->
-    [areas] Area
     [categories] Kind
     [outcomes] Outcome
-   *[ratings] Answer
+   *[areas] Area
 }
 transparency-column-total = Total
 transparency-row-elsewhere = Elsewhere or not given
@@ -36,11 +35,6 @@ transparency-outcome-not-corruption = Not corruption
 transparency-outcome-duplicate = Duplicate report
 transparency-outcome-referred-elsewhere = Referred elsewhere
 transparency-outcome-other = Other
-transparency-rating-1 = 1 — not at all satisfied
-transparency-rating-2 = 2
-transparency-rating-3 = 3
-transparency-rating-4 = 4
-transparency-rating-5 = 5 — very satisfied
 transparency-under-k = < { $k }
 transparency-withheld = —
 transparency-legend = "< { $k }": fewer than { $k }. "—": withheld so that a "< { $k }" cannot be worked out from the totals. Counts above { $above } are rounded to the nearest { $to }, so totals may not add up exactly.
@@ -62,7 +56,8 @@ transparency-how-small = Any count under { $k } is shown as "< { $k }". Other ce
 transparency-how-areas = An area with fewer than { $k } reports in the whole period is not named: its reports are counted with the other districts of its province, or under "Elsewhere or not given".
 transparency-how-rounding = Counts above { $above } are rounded to the nearest { $to }.
 transparency-how-medians = A median is shown only when at least { $k } cases are behind it.
-transparency-how-dates = Months are Bangkok time. Reports are counted in the month they were received; closures in the month they were closed; satisfaction in the month the reporter answered.
+transparency-how-dates = Months are Bangkok time. Reports are counted in the month they were received; closures in the month they were closed; satisfaction in the month the case was closed.
 transparency-how-updated = The figures are recomputed every hour.
+transparency-how-satisfaction = Satisfaction answers are kept without the reporter's identity and apart from the case: no code, no date finer than the month. An answer's area, kind and outcome are kept only as far as at least { $k } questioned cases of that month share them; otherwise it counts under "Elsewhere or not given". A mean is shown only where its count is shown and no hidden cell is under it ("—" otherwise), so no hidden answer can be worked out from a mean.
 transparency-how-nothing = No reporter's identity, words or location is used: only each case's month, area, kind, status and outcome.
 transparency-not-ready = The figures are being prepared. Please try again in a minute.

@@ -19,3 +19,6 @@ rich-menu-language-hint = เปลี่ยนเป็นภาษาอัง
 rich-menu-officer-cases = เรื่องที่เปิดอยู่
 rich-menu-officer-cases-hint = เรื่องในความรับผิดชอบ
 rich-menu-officer-cases-command = /เรื่อง
+rich-menu-officer-console = คอนโซลเว็บ
+rich-menu-officer-console-hint = รับลิงก์เข้าสู่ระบบ
+rich-menu-officer-console-command = /คอนโซล

@@ -16,16 +16,15 @@ transparency-measure-feedback-on-time-explained = เรื่องที่ไ
 transparency-measure-closed = เรื่องที่ปิดแล้ว
 transparency-measure-closed-explained = เรื่องที่ปิดในแต่ละเดือน และผลของเรื่อง
 transparency-measure-satisfaction = ความพึงพอใจของผู้แจ้ง
-transparency-measure-satisfaction-explained = คำตอบของผู้แจ้งหลังปิดเรื่องต่อคำถาม "ท่านพึงพอใจกับการดำเนินการเรื่องที่แจ้งเพียงใด" (1 = ไม่พอใจเลย 5 = พอใจมาก) ตามเดือนที่ตอบ
+transparency-measure-satisfaction-explained = คำตอบของผู้แจ้งหลังยุติเรื่องต่อคำถาม "ท่านพึงพอใจกับการดำเนินการเรื่องที่แจ้งเพียงใด" (1 = ไม่พอใจ 5 = พอใจมากที่สุด) ตามเดือนที่ยุติเรื่องและพื้นที่ พร้อมคะแนนเฉลี่ย
 transparency-table-areas = แยกตามพื้นที่
 transparency-table-categories = แยกตามประเภทการกระทำ
 transparency-table-outcomes = แยกตามผล
-transparency-table-ratings = แยกตามคำตอบ
+transparency-table-means = คะแนนเฉลี่ย (1–5) แยกตามพื้นที่
 transparency-column-row = { $table ->
-    [areas] พื้นที่
     [categories] ประเภท
     [outcomes] ผล
-   *[ratings] คำตอบ
+   *[areas] พื้นที่
 }
 transparency-column-total = รวม
 transparency-row-elsewhere = พื้นที่อื่นหรือไม่ระบุ
@@ -36,11 +35,6 @@ transparency-outcome-not-corruption = ไม่ใช่การทุจริ
 transparency-outcome-duplicate = เรื่องซ้ำ
 transparency-outcome-referred-elsewhere = ส่งต่อหน่วยงานอื่น
 transparency-outcome-other = อื่น ๆ
-transparency-rating-1 = 1 — ไม่พอใจเลย
-transparency-rating-2 = 2
-transparency-rating-3 = 3
-transparency-rating-4 = 4
-transparency-rating-5 = 5 — พอใจมาก
 transparency-under-k = < { $k }
 transparency-withheld = —
 transparency-legend = "< { $k }" คือน้อยกว่า { $k } "—" คือปิดไว้เพื่อไม่ให้คำนวณค่า "< { $k }" ย้อนจากยอดรวมได้ จำนวนที่มากกว่า { $above } ปัดเป็นจำนวนเต็ม { $to } ที่ใกล้ที่สุด ยอดรวมจึงอาจไม่ตรงกับผลบวกพอดี
@@ -59,7 +53,8 @@ transparency-how-small = จำนวนที่น้อยกว่า { $k }
 transparency-how-areas = พื้นที่ที่มีเรื่องน้อยกว่า { $k } เรื่องตลอดช่วงเวลาจะไม่ระบุชื่อ เรื่องของพื้นที่นั้นนับรวมกับอำเภออื่นในจังหวัดเดียวกัน หรือใน "พื้นที่อื่นหรือไม่ระบุ"
 transparency-how-rounding = จำนวนที่มากกว่า { $above } ปัดเป็นจำนวนเต็ม { $to } ที่ใกล้ที่สุด
 transparency-how-medians = แสดงค่ามัธยฐานเฉพาะเมื่อมีอย่างน้อย { $k } เรื่อง
-transparency-how-dates = เดือนเป็นเวลากรุงเทพฯ เรื่องนับในเดือนที่ได้รับ การปิดเรื่องนับในเดือนที่ปิด ความพึงพอใจนับในเดือนที่ผู้แจ้งตอบ
+transparency-how-dates = เดือนเป็นเวลากรุงเทพฯ เรื่องนับในเดือนที่ได้รับ การปิดเรื่องนับในเดือนที่ปิด ความพึงพอใจนับในเดือนที่ยุติเรื่อง
 transparency-how-updated = ตัวเลขคำนวณใหม่ทุกชั่วโมง
+transparency-how-satisfaction = คำตอบความพึงพอใจบันทึกโดยไม่มีตัวตนของผู้แจ้งและแยกจากเรื่อง ไม่มีรหัสเรื่อง และไม่มีวันเวลาละเอียดกว่าเดือน พื้นที่ ประเภท และผลของเรื่องบันทึกไว้เพียงเท่าที่มีเรื่องที่ได้รับคำถามในเดือนเดียวกันอย่างน้อย { $k } เรื่องที่มีลักษณะเดียวกัน มิฉะนั้นนับรวมใน "พื้นที่อื่นหรือไม่ระบุ" คะแนนเฉลี่ยแสดงเฉพาะช่องที่แสดงจำนวนและไม่มีช่องที่ปกปิดรวมอยู่ (มิฉะนั้นแสดง "—") จึงไม่สามารถคำนวณคำตอบที่ปกปิดจากคะแนนเฉลี่ยได้
 transparency-how-nothing = ไม่ใช้ตัวตน ถ้อยคำ หรือตำแหน่งของผู้แจ้ง ใช้เพียงเดือน พื้นที่ ประเภท สถานะ และผลของแต่ละเรื่อง
 transparency-not-ready = กำลังเตรียมตัวเลข โปรดลองใหม่อีกครั้งในหนึ่งนาที

@@ -23,7 +23,14 @@ export interface BenchStore {
 const standaloneScript = path.join(__dirname, "../embedded-store.js");
 const benchLauncher = path.join(__dirname, "store-launcher.js");
 
-export async function startBenchStore(mongodbUri: string | undefined): Promise<BenchStore> {
+/**
+ * `nodeArgs` go to the store's node process (the bench's `--profile DIR` passes `--cpu-prof`, so
+ * the store's own CPU profile lands beside the bot's).
+ */
+export async function startBenchStore(
+  mongodbUri: string | undefined,
+  nodeArgs: string[] = [],
+): Promise<BenchStore> {
   if (mongodbUri) {
     return {
       uri: mongodbUri,
@@ -33,7 +40,10 @@ export async function startBenchStore(mongodbUri: string | undefined): Promise<B
     };
   }
   const standalone = fs.existsSync(standaloneScript);
-  const args = standalone ? [standaloneScript, "--port", "0", "--memory"] : [benchLauncher];
+  const args = [
+    ...nodeArgs,
+    ...(standalone ? [standaloneScript, "--port", "0", "--memory"] : [benchLauncher]),
+  ];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   const uri = await announcedUri(child);
   return {

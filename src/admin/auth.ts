@@ -2,13 +2,13 @@ import { createHash, randomBytes } from "node:crypto";
 import { Schema, type Connection, type Model } from "mongoose";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { HttpError } from "../http/errors";
-import { isOfficerRole, officerRoles, roleAtLeast, type OfficerRole } from "../officers/roles";
+import { caseRoles, isCaseRole, roleAtLeast, type CaseRole } from "../officers/roles";
 import { allPlaces, plainScope, scopeFields, type Scope } from "../officers/scope";
 
 /** What a request authenticated with an admin token may do; set on `req.admin` by `authenticate`. */
 export interface AdminIdentity {
   tokenId: string;
-  role: OfficerRole;
+  role: CaseRole;
   scope: Scope;
   label: string;
 }
@@ -24,7 +24,7 @@ export interface AdminToken {
   _id: string;
   tokenId: string;
   label: string;
-  role: OfficerRole;
+  role: CaseRole;
   scope: Scope;
   createdAt: Date;
   expiresAt?: Date;
@@ -38,7 +38,7 @@ export function adminTokenModel(connection: Connection): Model<AdminToken> {
       _id: { type: String, required: true },
       tokenId: { type: String, required: true, unique: true },
       label: { type: String, required: true },
-      role: { type: String, required: true, enum: officerRoles },
+      role: { type: String, required: true, enum: caseRoles },
       scope: scopeFields,
       createdAt: { type: Date, required: true },
       expiresAt: Date,
@@ -62,7 +62,7 @@ export class AdminTokens {
 
   /** Returns the token once; only its hash is kept. Admins get every place regardless of `scope`. */
   async create(
-    input: { label: string; role: OfficerRole; scope?: Scope; expiresAt?: Date },
+    input: { label: string; role: CaseRole; scope?: Scope; expiresAt?: Date },
     now: Date,
   ): Promise<{ token: string; tokenId: string }> {
     const tokenId = randomBytes(6).toString("hex");
@@ -139,9 +139,9 @@ export function authenticate(tokens: AdminTokens, now: () => Date): RequestHandl
  * routers go before any other /admin/api router. An unknown role name is a programming error and
  * throws when the route is declared, not when it is called.
  */
-export function authorize(role: OfficerRole | string): RequestHandler {
-  if (!isOfficerRole(role))
-    throw new Error(`authorize: unknown role "${role}" (one of ${officerRoles.join(", ")})`);
+export function authorize(role: CaseRole | string): RequestHandler {
+  if (!isCaseRole(role))
+    throw new Error(`authorize: unknown role "${role}" (one of ${caseRoles.join(", ")})`);
   return (req, _res, next) => {
     if (!req.admin) return next(new HttpError(401, "missing bearer token"));
     if (!roleAtLeast(req.admin.role, role)) return next(new HttpError(403, `requires role ${role}`));

@@ -1,7 +1,7 @@
 import { isLocale, type Locale, type Translator } from "../i18n";
 import { newRetryKey, type LineGateway } from "../line/gateway";
 import type { Logger } from "../log";
-import { CampaignValidationError } from "./campaign-schema";
+import { CampaignValidationError, normalizeCampaign, parseCampaignInput } from "./campaign-schema";
 import {
   CampaignNotFoundError,
   type CampaignAction,
@@ -9,7 +9,7 @@ import {
   type CampaignStore,
 } from "./campaigns";
 import { campaignMessages, planRun } from "./run-plan";
-import { runKey, type RunCounts, type RunDocument, type RunStore } from "./runs";
+import { openStatuses, runKey, type RunCounts, type RunDocument, type RunStore } from "./runs";
 import { nextOccurrence, type CampaignSchedule } from "./schedule";
 import type { SubscriberStore } from "./subscribers";
 import type { Model } from "mongoose";
@@ -100,7 +100,24 @@ export class CampaignService {
 
   /** Sends the campaign's messages (in the target's language) to one person by push, not multicast. */
   async preview(id: string, target: PreviewTarget, locale?: Locale): Promise<{ locale: Locale }> {
-    const campaign = await this.deps.campaigns.get(id);
+    return this.push(id, await this.deps.campaigns.get(id), target, locale);
+  }
+
+  /**
+   * The same push for a draft that is not saved (the console's test send): validated exactly as a
+   * saved campaign would be (CampaignValidationError naming the field), nothing stored.
+   */
+  async previewDraft(raw: unknown, target: PreviewTarget, locale?: Locale): Promise<{ locale: Locale }> {
+    const input = parseCampaignInput(raw);
+    return this.push(input.id, normalizeCampaign(input), target, locale);
+  }
+
+  private async push(
+    id: string,
+    campaign: Pick<CampaignDocument, "content" | "defaultLocale">,
+    target: PreviewTarget,
+    locale?: Locale,
+  ): Promise<{ locale: Locale }> {
     let userId: string;
     let language: Locale = locale ?? campaign.defaultLocale;
     if ("subscriberKey" in target) {
@@ -147,6 +164,36 @@ export class CampaignService {
       totals.skipped += run.counts.skipped;
     }
     return { runs, totals };
+  }
+
+  /**
+   * The campaign's latest runs with what each still has to send: for an open run, the active
+   * subscribers of its audience after its cursor (the delivery's own filter and order) plus the
+   * batches handed to LINE but not confirmed; nothing for a run that has ended.
+   */
+  async runsWithProgress(id: string, limit = 20): Promise<Array<RunSummary & { remaining: number }>> {
+    const runs = await this.deps.runs.listForCampaign(id, limit);
+    return Promise.all(
+      runs.map(async (run) => ({ ...summarizeRun(run), remaining: await this.remaining(run) })),
+    );
+  }
+
+  private async remaining(run: RunDocument): Promise<number> {
+    if (!openStatuses.includes(run.status) && run.status !== "delivering") return 0;
+    const counts = await Promise.all(
+      run.segments.map((segment, index) => {
+        const after = run.progress.after[index] ?? null;
+        return this.deps.subscribers.model.countDocuments({
+          status: "active",
+          locale: { $in: segment.audience },
+          topics: { $in: run.topics },
+          ...(run.provinces ? { province: { $in: run.provinces } } : {}),
+          ...(after !== null ? { _id: { $gt: after } } : {}),
+        });
+      }),
+    );
+    const inFlight = run.progress.inFlight.reduce((sum, range) => sum + range.size, 0);
+    return counts.reduce((sum, count) => sum + count, inFlight);
   }
 
   /**

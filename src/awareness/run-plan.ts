@@ -37,7 +37,11 @@ export function planRun(
 }
 
 /** The campaign's messages in one language, the last one carrying "unsubscribe" and "report" buttons. */
-export function campaignMessages(campaign: CampaignDocument, locale: Locale, texts: Translator): Message[] {
+export function campaignMessages(
+  campaign: Pick<CampaignDocument, "content" | "defaultLocale">,
+  locale: Locale,
+  texts: Translator,
+): Message[] {
   const messages = campaign.content[locale] ?? campaign.content[campaign.defaultLocale] ?? [];
   const last = messages.at(-1) as (Message & { quickReply?: unknown }) | undefined;
   if (!last || last.quickReply) return messages;

@@ -3,6 +3,7 @@ import type { Sealer } from "../crypto/sealer";
 import type { Pseudonymizer } from "../crypto/pseudonym";
 import type { Locale } from "../i18n";
 import { defaultTopics, type Topic } from "./topics";
+import { UserIdSeal } from "./user-id-seal";
 
 export type SubscriberStatus = "pending" | "active" | "unsubscribed" | "blocked";
 
@@ -22,7 +23,7 @@ export interface SubscriberDocument {
   provinceAsked?: boolean;
   /** Until then a typed province name is read as the answer to our question (and not as anything else). */
   provinceAwaitedUntil?: Date;
-  /** Sealed LINE user id (context `subscribers.userId`); removed on unsubscribe and block. */
+  /** Sealed LINE user id (UserIdSeal, context `subscribers.userId`); removed on unsubscribe and block. */
   userId?: string;
   createdAt: Date;
   updatedAt: Date;
@@ -66,11 +67,15 @@ export function subscriberModel(connection: Connection): Model<SubscriberDocumen
 
 /** The narrow door to subscriber records; every change is one atomic update on one document. */
 export class SubscriberStore {
+  private readonly userIds: UserIdSeal;
+
   constructor(
     readonly model: Model<SubscriberDocument>,
-    private readonly sealer: Sealer,
+    sealer: Sealer,
     private readonly pseudonym: Pseudonymizer,
-  ) {}
+  ) {
+    this.userIds = new UserIdSeal(sealer, userIdContext);
+  }
 
   keyFor(userId: string): string {
     return this.pseudonym("subscriber", userId);
@@ -160,17 +165,17 @@ export class SubscriberStore {
   }
 
   sealUserId(userId: string): string {
-    return this.sealer.seal(userId, userIdContext);
+    return this.userIds.seal(userId);
   }
 
   /** The LINE user id of an active subscriber, or undefined when it cannot be opened (key retired). */
   openUserId(sealed: string | undefined): string | undefined {
-    if (!sealed) return undefined;
-    try {
-      return this.sealer.openText(sealed, userIdContext);
-    } catch {
-      return undefined;
-    }
+    return this.userIds.openMany([sealed])[0];
+  }
+
+  /** A multicast batch's user ids, opened together (one cipher call); unreadable ones are left out. */
+  openUserIds(sealed: ReadonlyArray<string | undefined>): string[] {
+    return this.userIds.openMany(sealed);
   }
 
   private async upsert(

@@ -4,6 +4,7 @@ import type { CaseView } from "../officers/cases";
 import type { CaseFormatter } from "../officers/format";
 import type { Officer } from "../officers/models";
 import { closeReasons } from "../officers/postback";
+import { mayRunCampaigns, roleAtLeast } from "../officers/roles";
 import { tipCategories, tipStatuses, type Tip, type TipStatus } from "../tips/tip";
 import { html, type Html } from "./html";
 import { assignmentStates, type DeadlineState, type QueuePage, type QueueQuery } from "./queue";
@@ -23,11 +24,28 @@ const t = (page: PageContext, key: string, args?: Record<string, string | number
 export function layout(page: PageContext, title: string, body: Html): string {
   const signedIn =
     page.officer && page.csrf
-      ? html`<form method="post" action="/console/sign-out" class="sign-out">
-          <span class="who">${page.officer.label ?? page.f.role(page.officer.role, page.locale)}</span>
-          <input type="hidden" name="csrf" value="${page.csrf}" />
-          <button type="submit">${t(page, "console-sign-out")}</button>
-        </form>`
+      ? html`<nav class="console-nav">
+            ${
+              roleAtLeast(page.officer.role, "officer")
+                ? html`<a href="/console">${t(page, "console-nav-cases")}</a>`
+                : ""
+            }
+            ${
+              mayRunCampaigns(page.officer.role)
+                ? html`<a href="/console/campaigns">${t(page, "console-nav-campaigns")}</a>`
+                : ""
+            }
+          </nav>
+          <form method="post" action="/console/sign-out" class="sign-out">
+            <span class="who">${page.officer.label ?? page.f.role(page.officer.role, page.locale)}</span>
+            <input type="hidden" name="csrf" value="${page.csrf}" />
+            <button type="submit">${t(page, "console-sign-out")}</button>
+          </form>`
+      : "";
+  // Supervisors and admins have figures; an officer is not shown a link that would answer 403.
+  const figuresLink =
+    page.officer && roleAtLeast(page.officer.role, "supervisor")
+      ? html`<a class="nav" href="/console/figures">${t(page, "console-figures-title")}</a>`
       : "";
   return html`<!doctype html>
     <html lang="${page.locale}">
@@ -39,7 +57,9 @@ export function layout(page: PageContext, title: string, body: Html): string {
         <link rel="stylesheet" href="/console/assets/console.css" />
       </head>
       <body>
-        <header><a class="brand" href="/console">${t(page, "console-app-name")}</a>${signedIn}</header>
+        <header>
+          <a class="brand" href="/console">${t(page, "console-app-name")}</a>${figuresLink}${signedIn}
+        </header>
         <main>${body}</main>
       </body>
     </html> `.value;
@@ -72,6 +92,19 @@ export function signInPage(page: PageContext, token: string): string {
       </form>
     </section>`,
   );
+}
+
+/**
+ * An audit code (action, channel, outcome, reason) in the officer's words. The log keeps codes, and
+ * a code without a text yet (a new action) is shown as it is rather than hidden.
+ */
+function auditLabel(
+  page: PageContext,
+  kind: "action" | "channel" | "outcome" | "reason",
+  code: string,
+): string {
+  const key = `console-audit-${kind}-${code}`;
+  return page.f.has(page.locale, key) ? t(page, key) : code;
 }
 
 function deadlineBadge(page: PageContext, state: DeadlineState, dueAt: Date | undefined): Html | "" {
@@ -292,9 +325,11 @@ export function casePage(page: PageContext, data: CasePageData): string {
       html`<tr>
         <td>${f.dateTime(entry.at, locale)}</td>
         <td>${data.actorName(entry.actor)}</td>
-        <td>${entry.action}</td>
-        <td>${entry.channel}</td>
-        <td>${entry.outcome}${entry.reason ? ` (${entry.reason})` : ""}</td>
+        <td>${auditLabel(page, "action", entry.action)}</td>
+        <td>${auditLabel(page, "channel", entry.channel)}</td>
+        <td>
+          ${auditLabel(page, "outcome", entry.outcome)}${entry.reason ? ` (${auditLabel(page, "reason", entry.reason)})` : ""}
+        </td>
       </tr>`,
   );
   const statusForm =
@@ -424,6 +459,15 @@ export function casePage(page: PageContext, data: CasePageData): string {
         <h2>${t(page, "console-audit")}</h2>
         <div class="scroll">
           <table class="audit">
+            <thead>
+              <tr>
+                <th scope="col">${t(page, "console-audit-column-at")}</th>
+                <th scope="col">${t(page, "console-audit-column-actor")}</th>
+                <th scope="col">${t(page, "console-audit-column-action")}</th>
+                <th scope="col">${t(page, "console-audit-column-channel")}</th>
+                <th scope="col">${t(page, "console-audit-column-outcome")}</th>
+              </tr>
+            </thead>
             <tbody>
               ${audit}
             </tbody>

@@ -60,7 +60,12 @@ export interface QueuePage {
   counts: QueueCounts;
 }
 
-type Summary = Pick<Tip, "status" | "districtId" | "category" | "assignedTo" | "dueAt">;
+interface GroupKey {
+  status: TipStatus;
+  districtId?: string | null;
+  category: TipCategory;
+  assignedTo?: string | null;
+}
 
 interface Bucket {
   status: TipStatus;
@@ -83,8 +88,9 @@ const rowFields = {
 } as const;
 
 /**
- * The officer's case queue. One read of five small fields of every case in scope (and matching the
- * code search) gives each filter's counts and the total; then one indexed query reads the page, open
+ * The officer's case queue. Counts of the cases in scope (and matching the code search), grouped
+ * in the store by what the filters count, give each filter's counts and the total; then one
+ * indexed query reads the page, open
  * cases by their deadline (`dueAt`) and, where closed ones are shown, those after them, latest closed
  * first. Both start with the scope filter, which the tip indexes on district, province and `dueAt`
  * serve. The page sorts by `dueAt` alone, no `_id` tie-break, so the index gives the order (MongoDB
@@ -103,26 +109,70 @@ export async function loadQueue(input: {
   const searched: QueryFilter<Tip> = query.q
     ? { $and: [access, { code: { $regex: escapeRegex(query.q) } }] }
     : access;
-  // The few fields the counts need, straight from the driver (no documents built): grouping in the
-  // store's aggregation costs more than reading these for 10,000 cases.
-  const summaries = await tips.collection
-    .find<Summary>(searched as mongo.Filter<mongo.Document>, {
-      projection: { _id: 0, status: 1, districtId: 1, category: 1, assignedTo: 1, dueAt: 1 },
-    })
-    .toArray();
+  // Counted in the store by plain fields, so only the buckets cross the wire: all cases, then those
+  // overdue and those due soon (index ranges on `dueAt`); the rest are on time or have no deadline.
+  // Grouping by a computed deadline state instead would be an expression per case, far slower.
+  const count = (filter?: QueryFilter<Tip>) =>
+    tips.collection
+      .aggregate<{ _id: GroupKey; n: number }>([
+        { $match: (filter ? { $and: [searched, filter] } : searched) as mongo.Document },
+        {
+          $group: {
+            _id: {
+              status: "$status",
+              districtId: "$districtId",
+              category: "$category",
+              assignedTo: "$assignedTo",
+            },
+            n: { $sum: 1 },
+          },
+        },
+      ])
+      .toArray();
+  const [all, overdue, dueSoon] = await Promise.all([
+    count(),
+    count({ dueAt: { $lt: now } }),
+    count({ dueAt: { $gte: now, $lt: soon } }),
+  ]);
+  const keyOf = (group: GroupKey) =>
+    `${group.status}|${group.districtId ?? null}|${group.category}|${group.assignedTo ?? null}`;
+  const parts = new Map<string, Record<"overdue" | "due-soon", number>>();
+  for (const [deadline, groups] of [
+    ["overdue", overdue],
+    ["due-soon", dueSoon],
+  ] as const)
+    for (const { _id: group, n } of groups) {
+      const part = parts.get(keyOf(group)) ?? { overdue: 0, "due-soon": 0 };
+      part[deadline] += n;
+      parts.set(keyOf(group), part);
+    }
+  const grouped = all.flatMap(
+    ({ _id: group, n }): Array<{ group: GroupKey; deadline: DeadlineState; n: number }> => {
+      const part = parts.get(keyOf(group)) ?? { overdue: 0, "due-soon": 0 };
+      if (group.status === "closed") return [{ group, deadline: "none", n }];
+      return (
+        [
+          { group, deadline: "overdue", n: part.overdue },
+          { group, deadline: "due-soon", n: part["due-soon"] },
+          { group, deadline: "on-time", n: n - part.overdue - part["due-soon"] },
+        ] as const
+      ).filter((entry) => entry.n > 0);
+    },
+  );
   const byKey = new Map<string, { bucket: Bucket; n: number }>();
-  for (const tip of summaries) {
+  for (const { group, deadline, n } of grouped) {
     const bucket: Bucket = {
-      status: tip.status,
-      districtId: tip.districtId ?? null,
-      category: tip.category,
-      deadline: tip.status === "closed" || !tip.dueAt ? "none" : deadlineOf(tip.dueAt, now, soon),
-      assigned: !tip.assignedTo ? "unassigned" : tip.assignedTo === officerId ? "me" : "others",
+      status: group.status,
+      districtId: group.districtId ?? null,
+      category: group.category,
+      deadline,
+      assigned: !group.assignedTo ? "unassigned" : group.assignedTo === officerId ? "me" : "others",
     };
+    // Every other officer is one "others" bucket.
     const key = `${bucket.status}|${bucket.districtId}|${bucket.category}|${bucket.deadline}|${bucket.assigned}`;
     const known = byKey.get(key);
-    if (known) known.n += 1;
-    else byKey.set(key, { bucket, n: 1 });
+    if (known) known.n += n;
+    else byKey.set(key, { bucket, n });
   }
   const buckets = [...byKey.values()];
 

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import express, { type Request, type Response, type Router } from "express";
 import type { Pseudonymizer } from "../crypto/pseudonym";
-import type { Locale } from "../i18n";
+import type { Locale, Translator } from "../i18n";
 import type { RateLimiter } from "../conversation/rate-limit";
 import { characterCount } from "../conversation/inputs/text-checks";
 import type { Officers } from "../officers";
@@ -13,10 +13,13 @@ import { roleAtLeast } from "../officers/roles";
 import { officerPrincipal, type Principal } from "../officers/routing";
 import { tipStatuses, type Tip, type TipStatus } from "../tips/tip";
 import type { TipService } from "../tips/tip-service";
+import { mountFigures, type PublishedSatisfaction } from "./figures-routes";
 import { casePage, messagePage, queuePage, signInPage, type PageContext } from "./pages";
 import { loadQueue, queueQuery, type DeadlineState } from "./queue";
 import type { ConsoleSessions } from "./sessions";
 import { consoleCss } from "./style";
+import { campaignCss } from "./campaign-style";
+import { campaignConsoleRouter, type CampaignConsoleDeps } from "./campaigns";
 
 export interface ConsoleDeps {
   officers: Pick<Officers, "cases" | "directory" | "router" | "audit" | "links" | "format" | "signInLinks">;
@@ -29,6 +32,14 @@ export interface ConsoleDeps {
   /** A deadline this close counts as "due soon" (the reminders' lead). */
   dueSoonMs: number;
   now: () => Date;
+  /** Reporter satisfaction as the transparency page publishes it (k = 5), for the supervisors' figures. */
+  satisfaction?: () => PublishedSatisfaction | undefined;
+  /** Campaign staff's pages (/console/campaigns); absent, the console has none. */
+  campaigns?: CampaignConsoleDeps["campaigns"];
+  /** The provinces a campaign's audience may be limited to. */
+  provinces?: CampaignConsoleDeps["provinces"];
+  /** Texts of the messages campaigns send (their quick replies), for the preview. */
+  texts: Translator;
 }
 
 const cookieName = "tipline_console";
@@ -66,6 +77,8 @@ export function consoleRouter(deps: ConsoleDeps): Router {
   const { cases, audit, format: f } = officers;
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: "16kb", parameterLimit: 20 });
+  // The composer posts every field of a campaign (Flex JSON included): a larger form than the cases'.
+  const campaignForm = express.urlencoded({ extended: false, limit: "600kb", parameterLimit: 200 });
 
   router.use("/console", (_req, res, next) => {
     res.set(securityHeaders);
@@ -73,7 +86,10 @@ export function consoleRouter(deps: ConsoleDeps): Router {
   });
 
   router.get("/console/assets/console.css", (_req, res) => {
-    res.set("cache-control", "public, max-age=3600").type("text/css").send(consoleCss);
+    res
+      .set("cache-control", "public, max-age=3600")
+      .type("text/css")
+      .send(consoleCss + campaignCss);
   });
 
   const anonymousPage = (req: Request): PageContext => ({ f, locale: requestLocale(req) });
@@ -164,7 +180,9 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     res.locals.signed = signed;
     if (req.method === "POST") {
       // The session's token in every form, compared in constant time; SameSite=Strict is the second lock.
-      return form(req, res, () => {
+      // Read only once the session is known good: nobody signed out can make it parse a large body.
+      const parse = req.path.startsWith("/campaigns/") ? campaignForm : form;
+      return parse(req, res, () => {
         const given = Buffer.from(typeof req.body?.csrf === "string" ? req.body.csrf : "");
         const expected = Buffer.from(session.csrf);
         if (given.length !== expected.length || !timingSafeEqual(given, expected))
@@ -179,6 +197,24 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     next();
   });
   const signedOf = (res: Response) => res.locals.signed as Signed;
+  mountFigures(router, { officers, tips: deps.tips, now, signedOf, satisfaction: deps.satisfaction });
+
+  // Campaign staff handle no cases: the case pages are not theirs (404 would hide nothing: they know cases exist).
+  router.use("/console/cases", (_req, res, next) => {
+    const { page, officer } = signedOf(res);
+    if (roleAtLeast(officer.role, "officer")) return next();
+    send(res, 403, messagePage(page, "console-forbidden-title", "console-forbidden-cases"));
+  });
+  if (deps.campaigns)
+    router.use(
+      campaignConsoleRouter({
+        campaigns: deps.campaigns,
+        audit,
+        directory: officers.directory,
+        texts: deps.texts,
+        provinces: deps.provinces ?? [],
+      }),
+    );
 
   router.post("/console/sign-out", async (req, res) => {
     const { page, officer } = signedOf(res);
@@ -199,6 +235,8 @@ export function consoleRouter(deps: ConsoleDeps): Router {
 
   router.get("/console", async (req, res) => {
     const { page, officer, principal } = signedOf(res);
+    // Campaign staff's home is the campaign list: they have no queue.
+    if (!roleAtLeast(officer.role, "officer")) return res.redirect(303, "/console/campaigns");
     const query = queueQuery.parse(req.query);
     const access = await officers.router.accessFilter(principal.role, principal.scope);
     const queue = await loadQueue({

@@ -51,5 +51,18 @@ form.action label{flex:1 1 220px}
 .message{max-width:520px;margin:24px auto}
 .scroll{overflow-x:auto}
 table.audit{border-collapse:collapse;font-size:13px;width:100%}
-table.audit td{border-top:1px solid #e2e6ec;padding:4px 6px;vertical-align:top}
+table.audit td,table.audit th{border-top:1px solid #e2e6ec;padding:4px 6px;vertical-align:top;text-align:left}
+header a.nav{color:#fff;margin-left:auto;margin-right:8px}
+.headline{display:grid;grid-template-columns:repeat(auto-fill,minmax(140px,1fr));gap:8px}
+.headline .figure{display:flex;flex-direction:column}
+.headline .label{font-size:13px;color:#4a5568}
+.headline b{font-size:20px}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:8px}
+.charts svg{display:block;width:100%;height:auto}
+table.figures{border-collapse:collapse;font-size:13px;min-width:100%}
+table.figures th,table.figures td{border-top:1px solid #e2e6ec;padding:4px 6px;text-align:right;white-space:nowrap}
+table.figures th:first-child,table.figures td:first-child{text-align:left;white-space:normal;min-width:8rem}
+table.figures thead th{background:#f4f6f9;vertical-align:bottom;white-space:normal}
+table.figures tfoot td{font-weight:600}
+table.figures td.missed{color:#b3261e}
 `;

@@ -24,6 +24,11 @@ export interface CitizenActionDeps {
   reporterQuestions?: (tip: Tip) => Promise<ReporterQuestion[]>;
   /** Who handles a tip (officers module); without it the reporter is promised nothing. */
   handlerOf?: (tip: Tip) => Promise<TipHandlerInfo>;
+  /**
+   * The satisfaction question after the status card of the reporter's own closed case, the first
+   * time they check it (src/conversation/satisfaction.ts); empty when it is not the moment.
+   */
+  satisfactionQuestion?: (tip: Tip, reporter: string, locale: Locale, now: Date) => Promise<Message[]>;
   /** Names the tip's district or province in the receipt ("อำเภอสันทราย จังหวัดเชียงใหม่"). */
   placeName?: (tip: Tip, locale: Locale) => string;
 }
@@ -60,7 +65,11 @@ export function citizenActions(deps: CitizenActionDeps): CitizenActions {
 
   async function status(code: string, who: { key: string; locale: Locale; now: Date }): Promise<Message[]> {
     const tip = await deps.tips.findByCode(code);
-    if (tip) return [await statusMessage(deps, tip, who.locale)];
+    if (tip)
+      return [
+        await statusMessage(deps, tip, who.locale),
+        ...((await deps.satisfactionQuestion?.(tip, who.key, who.locale, who.now)) ?? []),
+      ];
     const check = await deps.limiter.hit(who.key, citizenLimits.wrongCodes, who.now);
     return check.allowed
       ? [textMessage(t(who.locale, "status-not-found", { code }))]

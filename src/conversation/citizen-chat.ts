@@ -24,6 +24,7 @@ import { userInputFrom, type UserInput } from "./user-input";
 import type { CitizenActions } from "./citizen-actions";
 import type { TextRef } from "./flow";
 import { normalizeTrackingCode } from "../tips/tracking-code";
+import { ratingPostback, type SatisfactionChat } from "./satisfaction";
 
 export interface CitizenChatDeps {
   engine: ConversationEngine;
@@ -45,6 +46,8 @@ export interface CitizenChatDeps {
   replyRefusal?: (reporter: string, code: string) => Promise<TextRef | undefined>;
   /** The codes of this reporter's reports with an officer's question waiting: "ตอบคำถาม" typed (officers module). */
   awaitingAnswer?: (reporter: string) => Promise<string[]>;
+  /** The satisfaction question's answers (ratings, then the comment flow). */
+  satisfaction?: SatisfactionChat;
   /** Extra menu buttons other features contribute (awareness: subscribe). */
   menuExtras?: (locale: Locale) => Array<{ label: string; data: string }>;
   /** Shows the rich menu of the citizen's language (the default one is Thai). */
@@ -180,6 +183,7 @@ export class CitizenChat implements Feature {
       case "report":
       case "quiz":
       case "reply":
+      case "rate":
         return this.startInstead(state, command, context);
       default:
         return engine.advance(state, input, context);
@@ -267,6 +271,8 @@ export class CitizenChat implements Feature {
         return engine.start(state, "quiz", context);
       case "reply":
         return this.reply(state, command.code, context);
+      case "rate":
+        return this.rate(state, command, context);
       case "my-reports":
         return this.idle(state, await this.deps.citizen.myReports(state.key, locale));
       case "language": {
@@ -325,6 +331,43 @@ export class CitizenChat implements Feature {
     const refusal = await this.deps.replyRefusal?.(state.key, code);
     if (refusal) return this.idle(state, [this.text(locale, refusal.key, refusal.args)]);
     return engine.start(state, "reporter-reply", context, [], { code });
+  }
+
+  /** A satisfaction rating: for the report its button names, or the one report whose question waits. */
+  private async rate(
+    state: ConversationState,
+    command: Extract<Command, { name: "rate" }>,
+    context: TurnContext,
+  ): Promise<ChatOutcome> {
+    const survey = this.deps.satisfaction;
+    const locale = state.locale ?? defaultLocale;
+    if (!survey) return this.idle(state, []);
+    if (!command.code) {
+      const waiting = await survey.awaitingRating(state.key, context.now);
+      if (waiting.length === 0) return this.idle(state, [this.text(locale, "satisfaction-none-waiting")]);
+      if (waiting.length > 1) {
+        const buttons = waiting.map((code): PromptButton => ({
+          kind: "postback",
+          label: code,
+          data: ratingPostback(command.rating, code),
+        }));
+        return {
+          save: false,
+          state,
+          messages: promptMessages([this.text(locale, "satisfaction-choose")], buttons),
+        };
+      }
+      return this.rate(state, { ...command, code: waiting[0] }, context);
+    }
+    const rated = await survey.rate(state.key, command.code, command.rating, context.now);
+    if (!rated.ok) return this.idle(state, [this.text(locale, rated.refusal.key, rated.refusal.args)]);
+    return this.deps.engine.start(
+      state,
+      "satisfaction-comment",
+      context,
+      [this.text(locale, "satisfaction-thanks")],
+      rated.seed,
+    );
   }
 
   private status(state: ConversationState, code: string, context: TurnContext): Promise<Message[]> {

@@ -2,6 +2,8 @@ import { isLocale, type Locale } from "../i18n";
 import type { Vocabulary } from "../i18n/vocabulary";
 import { normalizeTrackingCode } from "../tips/tracking-code";
 import { parsePostback } from "./postback";
+import type { Rating } from "../tips/satisfaction";
+import { parseRatingValue } from "./satisfaction";
 import type { UserInput } from "./user-input";
 
 /**
@@ -27,7 +29,9 @@ export type Command =
   | { name: "status"; code?: string }
   | { name: "language"; locale?: Locale }
   /** Answer an officer's question about the report with this code (the button under the question). */
-  | { name: "reply"; code?: string };
+  | { name: "reply"; code?: string }
+  /** A satisfaction rating for a closed report: a button under the question, or its label typed (no code). */
+  | { name: "rate"; rating: Rating; code?: string };
 
 /**
  * The words that work at any step, typed or from a menu: each command's word list
@@ -58,6 +62,10 @@ const typedCommands: Array<{ keys: string[]; command: Command }> = [
   { keys: ["words-command-leave", "choice-leave-confirm"], command: { name: "leave" } },
   { keys: ["words-command-stay", "choice-leave-stay"], command: { name: "stay" } },
   { keys: ["words-command-language"], command: { name: "language" } },
+  ...([5, 4, 3, 2, 1] as const).map((rating) => ({
+    keys: [`satisfaction-rating-${rating}`],
+    command: { name: "rate" as const, rating },
+  })),
   { keys: ["words-command-english"], command: { name: "language", locale: "en" } },
   { keys: ["words-command-thai"], command: { name: "language", locale: "th" } },
 ];
@@ -99,6 +107,10 @@ export function commandFrom(input: UserInput, words: Vocabulary): Command | unde
     case "status":
     case "reply":
       return { name: postback.command, ...(postback.value ? { code: postback.value } : {}) };
+    case "rate": {
+      const rated = parseRatingValue(postback.value);
+      return rated && { name: "rate", ...rated };
+    }
   }
   return isSimpleCommand(postback.command) ? { name: postback.command } : undefined;
 }

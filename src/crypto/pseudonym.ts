@@ -13,7 +13,9 @@ export type PseudonymPurpose =
   | "officer"
   | "evidence-message"
   /** Client addresses in the console's sign-in rate limit. */
-  | "console-sign-in";
+  | "console-sign-in"
+  /** Tip ids of cases whose reporter answered the satisfaction question (src/tips/satisfaction.ts). */
+  | "satisfaction-receipt";
 
 export function createPseudonymizer(key: Buffer): Pseudonymizer {
   return (purpose, id) => createHmac("sha256", key).update(`${purpose}:${id}`).digest("base64url");

@@ -5,6 +5,7 @@ import type { Logger } from "../log";
 import { startService, type Service } from "../service";
 import { createFakeLinePlatform } from "./line-platform";
 import { createEmulatorRouter } from "./emulator";
+import { createDevClock } from "./dev-clock";
 import { stableId } from "./emulator/chats";
 import { NATIONAL_QUEUE_GROUP_KEY, seedNationalQueue } from "./national-queue";
 import { menus } from "../rich-menu/menus";
@@ -28,15 +29,20 @@ export async function startLocalLine(
   // The SDK clients are created with the base URL, so the port must be known before the server starts.
   const port = config.port === 0 ? await findFreePort() : config.port;
   const base = `http://127.0.0.1:${port}`;
+  const clock = createDevClock();
+  // The clock's routes are mounted before the service they sweep exists.
+  const started: { service?: Service } = {};
   const service = await startService(
     { ...config, port, line: { ...config.line, apiBaseUrl: base, dataApiBaseUrl: base } },
     {
       logger,
-      extraRouters: [platform.router, createEmulatorRouter(platform)],
+      now: clock.now,
+      extraRouters: [platform.router, createEmulatorRouter(platform), clock.router(() => started.service)],
       // Webhooks signed with the dev channel secret by outside tools reply like the emulator's own.
       onSignedWebhookEvents: (events) => platform.acceptSignedEvents(events),
     },
   );
+  started.service = service;
   stops.push(() => service.stop());
   platform.setWebhookUrl(`${service.url}/webhook`);
   await seedNationalQueue(service, stableId("C", NATIONAL_QUEUE_GROUP_KEY), logger);

@@ -121,22 +121,39 @@ export class Inbox {
   private readonly inserts = new Batcher<InboxRecord[], InsertOutcome>((requests) =>
     this.insertAll(requests),
   );
-  /** "Done" marks of many events, as one bulk update. */
-  private readonly doneMarks = new Batcher<{ id: string; expiresAt: Date }, void>(async (marks) => {
+  /**
+   * The marks made after an event's transaction — "reply sent" as the reply leaves, "done" once it
+   * is delivered — of all the events in hand at one moment, as one bulk update. A "reply sent" mark
+   * that meets its event already done matches nothing (it only matters while the event is pending).
+   */
+  private readonly marks = new Batcher<InboxMark, void>(async (marks) => {
     await this.collection.bulkWrite(
-      marks.map(({ id, expiresAt }) => ({
-        updateOne: {
-          filter: { _id: id },
-          update: {
-            $set: { status: "done", expiresAt },
-            $unset: { payload: 1, answer: 1, lastError: 1, failedAt: 1, replySentAt: 1 },
-          },
-        },
-      })),
+      marks.map((mark) =>
+        mark.kind === "done"
+          ? {
+              updateOne: {
+                filter: { _id: mark.id },
+                update: {
+                  $set: { status: "done" as const, expiresAt: mark.at },
+                  $unset: { payload: 1, answer: 1, lastError: 1, failedAt: 1, replySentAt: 1 } as const,
+                },
+              },
+            }
+          : {
+              updateOne: {
+                filter: { _id: mark.id, status: "pending" as const },
+                update: { $set: { replySentAt: mark.at } },
+              },
+            },
+      ),
       { ordered: false },
     );
     return marks.map(() => undefined);
   });
+  /** Pending reads of many sources at once, as one query (see pendingOfSources). */
+  private readonly pendingReads = new Batcher<{ source: string; limit: number }, InboxRecord[]>((reads) =>
+    this.pendingOfSources(reads),
+  );
 
   /**
    * Stores the events, each once. Bounded by `timeoutMs`: a database that cannot take the write
@@ -160,6 +177,42 @@ export class Inbox {
    * out of order). One query serves a burst from one chat.
    */
   async pending(source: string, limit: number): Promise<InboxRecord[]> {
+    return this.pendingReads.run({ source, limit });
+  }
+
+  /**
+   * The pending reads of the chats whose drains start together, as one `$in` query sorted by source
+   * and then occurrence, so each source's records come as its oldest ones, in order. Only the
+   * source the overall limit cut off can come back short of what it has; when the limit was reached,
+   * every source that came back short is read again on its own.
+   */
+  private async pendingOfSources(reads: Array<{ source: string; limit: number }>): Promise<InboxRecord[][]> {
+    if (reads.length === 1) return [await this.pendingOf(reads[0]!.source, reads[0]!.limit)];
+    const sources = [...new Set(reads.map((read) => read.source))];
+    const cap = reads.reduce((sum, read) => sum + read.limit, 0);
+    const found = await this.collection
+      .find(
+        { source: { $in: sources }, status: "pending" },
+        { sort: { source: 1, occurredAt: 1, receivedAt: 1, _id: 1 }, limit: cap },
+      )
+      .toArray();
+    const bySource = new Map<string, InboxRecord[]>();
+    for (const record of found) {
+      const list = bySource.get(record.source);
+      if (list) list.push(record);
+      else bySource.set(record.source, [record]);
+    }
+    const cut = found.length === cap;
+    return Promise.all(
+      reads.map(async ({ source, limit }) => {
+        const mine = bySource.get(source) ?? [];
+        if (cut && mine.length < limit) return this.pendingOf(source, limit);
+        return mine.slice(0, limit);
+      }),
+    );
+  }
+
+  private async pendingOf(source: string, limit: number): Promise<InboxRecord[]> {
     return this.collection
       .find({ source, status: "pending" }, { sort: { occurredAt: 1, receivedAt: 1, _id: 1 }, limit })
       .toArray();
@@ -191,12 +244,12 @@ export class Inbox {
 
   /** A reply with the recorded answer has left for LINE (see `replySentAt`). */
   async markReplySent(id: string, now = new Date()): Promise<void> {
-    await this.collection.updateOne({ _id: id, status: "pending" }, { $set: { replySentAt: now } });
+    await this.marks.run({ kind: "reply-sent", id, at: now });
   }
 
   /** Delivered (or nothing to deliver): only the id stays, to recognise redeliveries. */
   async markDone(id: string, retentionMs: number, now = new Date()): Promise<void> {
-    await this.doneMarks.run({ id, expiresAt: new Date(now.getTime() + retentionMs) });
+    await this.marks.run({ kind: "done", id, at: new Date(now.getTime() + retentionMs) });
   }
 
   /** A transient failure at `stage`: the event stays at the head of its chat until `retryAt`. */
@@ -342,5 +395,8 @@ async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
     clearTimeout(timer);
   }
 }
+
+/** A mark made after an event's transaction; `at` is when the reply left, or when a done record expires. */
+type InboxMark = { kind: "reply-sent" | "done"; id: string; at: Date };
 
 type InsertOutcome = { duplicates: number } | { error: Error };

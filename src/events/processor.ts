@@ -48,8 +48,9 @@ export interface EventProcessorOptions {
   /**
    * Sources drained at the same time; more wait in line (in memory: their events are already in the
    * inbox). Keeps processing from flooding the event loop and the connection pool, so webhook
-   * acknowledgements are not starved by it. Measured: 8 gives the best acknowledgement latency at
-   * 300 events/s; more does not process faster once the CPU is busy (docs/PERFORMANCE.md).
+   * acknowledgements are not starved by it. It also sets how many chats' coordination writes (leases,
+   * pending reads, marks) share one command: at 32 an event costs about 6 database commands instead
+   * of 7.7 at 8, with no worse acknowledgement latency measured (docs/PERFORMANCE.md, 2026-12-01).
    */
   maxConcurrentSources?: number;
   /** Processing counts as behind intake when an event waited longer than this (default 30 s). */
@@ -89,7 +90,7 @@ export class EventProcessor {
     this.retryWindowMs = options.retryWindowMs ?? 60 * 60_000;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
     this.sourceLeaseMs = options.sourceLeaseMs ?? 60_000;
-    this.maxConcurrentSources = options.maxConcurrentSources ?? 8;
+    this.maxConcurrentSources = options.maxConcurrentSources ?? 32;
     this.behindAfterMs = options.behindAfterMs ?? 30_000;
     this.batchSize = options.batchSize ?? 10;
     this.now = options.now ?? (() => new Date());

@@ -54,6 +54,8 @@ export interface CaseServiceDeps {
   outbox: NotificationOutbox;
   deadlines: TipDeadlines;
   contactRetentionAfterCloseMs: number;
+  /** Marks a case's satisfaction question asked, once ever (src/tips/satisfaction.ts); absent: nobody is asked. */
+  satisfaction?: { claimQuestion(tip: Tip): Promise<boolean> };
   now: () => Date;
 }
 
@@ -211,7 +213,13 @@ export class CaseService {
       .exec();
     if (!updated) return this.unchanged(principal, action, channel, tip, { status });
     await this.audit(principal, action, channel, updated, "ok", { status });
-    await this.tellReporterStatus(updated);
+    // A reporter who opted in is asked how satisfied they are with the closing push (once per case,
+    // ever); the others are asked at their next status check of the case.
+    const askSatisfaction =
+      status === "closed" &&
+      Boolean(await this.deps.tips.contacts.exists({ tipId: tip._id })) &&
+      (await this.deps.satisfaction?.claimQuestion(updated)) === true;
+    await this.tellReporterStatus(updated, askSatisfaction);
     if (status === "closed") {
       // The way back to the reporter, and the link from their pseudonym to the case, are kept only
       // for a grace period after the case closes (TTL indexes on deleteAfter).
@@ -289,7 +297,8 @@ export class CaseService {
     return { ok: true, changed: true, tip, value: { delivery, message } };
   }
 
-  private async tellReporterStatus(tip: Tip): Promise<void> {
+  /** One push per case and status (its key); `askSatisfaction` adds the satisfaction question to it. */
+  private async tellReporterStatus(tip: Tip, askSatisfaction = false): Promise<void> {
     if (!(await this.deps.tips.contacts.exists({ tipId: tip._id }))) return;
     await this.deps.outbox.enqueue([
       {
@@ -297,7 +306,7 @@ export class CaseService {
         kind: "reporter-status",
         tipId: tip._id,
         target: { type: "reporter", id: tip._id.toHexString() },
-        params: { status: tip.status },
+        params: { status: tip.status, ...(askSatisfaction && { satisfaction: "ask" }) },
       },
     ]);
     this.deps.outbox.kick();

@@ -1,7 +1,7 @@
 import type { Model, QueryFilter, Types } from "mongoose";
 import { isDuplicateKeyError } from "../data/database";
 import type { Logger } from "../log";
-import type { Tip } from "../tips/tip";
+import type { Tip, TipHistoryEntry } from "../tips/tip";
 import type { TipService } from "../tips/tip-service";
 import { routeNotifications } from "./dispatch";
 import type { OfficerDirectory } from "./directory";
@@ -23,6 +23,17 @@ export interface DeadlineDeps {
 
 /** Feedback is due until the case is referred or closed: both tell the reporter what was done. */
 const awaitingFeedback = ["acknowledged", "under-review"] as const;
+
+/**
+ * When the reporter got feedback under the reminders' rule (the first referral or closing), or
+ * undefined while it is still due. Exported so the supervisors' figures count "feedback on time"
+ * exactly as the reminders and escalations judge it.
+ */
+export function feedbackGivenAt(tip: {
+  history: Array<Pick<TipHistoryEntry, "status" | "at">>;
+}): Date | undefined {
+  return tip.history.find((entry) => entry.status === "referred" || entry.status === "closed")?.at;
+}
 
 interface AlertRule {
   alert: DeadlineAlert;

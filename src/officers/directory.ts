@@ -14,7 +14,7 @@ import {
   type OfficerGroup,
 } from "./models";
 import type { OfficerRole } from "./roles";
-import { plainScope, type RoutedFields, type Scope } from "./scope";
+import { noPlaces, plainScope, type RoutedFields, type Scope } from "./scope";
 
 const officerUserIdContext = "officers.userId";
 const groupChatIdContext = "officer_groups.chatId";
@@ -92,6 +92,8 @@ export class OfficerDirectory {
   async createCodes(input: NewEnrollmentCodes, now: Date): Promise<IssuedCode[]> {
     const issued: IssuedCode[] = [];
     const expiresAt = new Date(now.getTime() + input.expiresInMs);
+    // Campaign staff handle no cases, so their enrollment covers no place: no tip can be routed to them.
+    const scope = input.role === "campaign" ? noPlaces : input.scope;
     while (issued.length < input.count) {
       const code = formatCode(randomSymbols(codeSymbols));
       const codeId = randomSymbols(6);
@@ -100,7 +102,7 @@ export class OfficerDirectory {
           _id: hashCode(code),
           codeId,
           role: input.role,
-          scope: input.scope,
+          scope,
           label: input.label,
           createdAt: now,
           expiresAt,
@@ -124,7 +126,13 @@ export class OfficerDirectory {
     if (!normalized) return null;
     return this.codes
       .findOneAndUpdate(
-        { _id: hashCode(normalized), usedAt: { $exists: false }, expiresAt: { $gt: now } },
+        {
+          _id: hashCode(normalized),
+          usedAt: { $exists: false },
+          expiresAt: { $gt: now },
+          // A group receives cases; a campaign duty is one person's and handles none.
+          ...(as === "group" ? { role: { $ne: "campaign" } } : {}),
+        },
         { $set: { usedAt: now, usedBy: by, usedAs: as } },
         { returnDocument: "after" },
       )
@@ -230,7 +238,7 @@ export class OfficerDirectory {
     if (tip.provinceId) places.push({ "scope.provinceIds": tip.provinceId });
     if (tip.districtId) places.push({ "scope.districtIds": tip.districtId });
     if (regionId) places.push({ "scope.regionIds": regionId });
-    const filter = { status: "active" as const, $or: places };
+    const filter = { status: "active" as const, role: { $ne: "campaign" as const }, $or: places };
     const [officers, groups] = await Promise.all([
       this.officers.find(filter).lean<Officer[]>().exec(),
       this.groups
@@ -242,7 +250,7 @@ export class OfficerDirectory {
   }
 
   async fallbackRecipients(): Promise<{ officers: Officer[]; groups: OfficerGroup[] }> {
-    const filter = { status: "active" as const, "scope.fallback": true };
+    const filter = { status: "active" as const, role: { $ne: "campaign" as const }, "scope.fallback": true };
     const [officers, groups] = await Promise.all([
       this.officers.find(filter).lean<Officer[]>().exec(),
       this.groups.find(filter).lean<OfficerGroup[]>().exec(),

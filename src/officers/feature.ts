@@ -1,6 +1,8 @@
 import type { webhook } from "@line/bot-sdk";
-import type { Model, QueryFilter } from "mongoose";
+import type { Model, QueryFilter, mongo } from "mongoose";
 import type { Feature } from "../events/router";
+import { Batcher } from "../data/batcher";
+import { driverCollection } from "../data/database";
 import type { Turn } from "../line/turn";
 import type { Logger } from "../log";
 import type { LineGateway, Message } from "../line/gateway";
@@ -76,6 +78,24 @@ export class OfficerFeature implements Feature {
 
   constructor(private readonly deps: OfficerFeatureDeps) {}
 
+  private sessionCollection: mongo.Collection<OfficerSession> | undefined;
+  /**
+   * Every 1:1 text asks "is this an officer typing a question or a close reason?": the chats
+   * processed at the same moment ask in one query (see Batcher). It reads committed sessions, outside
+   * the event's transaction, which is what the transaction would see too: a session is written by an
+   * earlier, committed tap (in a group, or earlier in this chat, whose events run in order).
+   */
+  private readonly sessionChecks = new Batcher<string, boolean>(async (officerIds) => {
+    const found = await (this.sessionCollection ??= driverCollection(this.deps.sessions))
+      .find(
+        { _id: { $in: [...new Set(officerIds)] }, expiresAt: { $gt: this.deps.now() } },
+        { projection: { _id: 1 } },
+      )
+      .toArray();
+    const open = new Set(found.map((session) => session._id));
+    return officerIds.map((id) => open.has(id));
+  });
+
   async handles(event: webhook.Event): Promise<boolean> {
     const chat = chatOf(event);
     if (!chat) return false;
@@ -93,7 +113,7 @@ export class OfficerFeature implements Feature {
     const text = event.message.text.trim();
     if (enrollCommand.test(text) || casesCommand.test(text)) return true;
     if (consoleCommand.test(text) && this.deps.consoleLink) return true;
-    return (await this.session(this.deps.directory.officerIdFor(chat.userId))) !== null;
+    return this.sessionChecks.run(this.deps.directory.officerIdFor(chat.userId));
   }
 
   async localeOf(event: webhook.Event): Promise<Locale | undefined> {
@@ -175,10 +195,14 @@ export class OfficerFeature implements Feature {
       const result = await directory.enrollOfficer(chat.userId, code, locale, now);
       if (!result.ok) return result;
       const officer = result.enrolled;
+      const details = { codeId: officer.codeId, role: officer.role };
+      // Campaign staff have no case buttons to tap: no officer menu, and the console is their door.
+      if (officer.role === "campaign")
+        return { ok: true, details, reply: this.text(locale, "officer-enrolled-campaign") };
       await this.deps.richMenus?.showOfficerMenu(chat.userId, locale);
       return {
         ok: true,
-        details: { codeId: officer.codeId, role: officer.role },
+        details,
         reply: this.text(locale, "officer-enrolled", {
           role: f.role(officer.role, locale),
           scope: f.scope(officer.scope, locale),

@@ -9,7 +9,7 @@ import type { Tip } from "../tips/tip";
 import type { TipService } from "../tips/tip-service";
 import { reporterReplyFlow } from "../../flows/reporter-reply";
 import { AuditLog } from "./audit";
-import { CaseService, type Refusal } from "./cases";
+import { CaseService, type CaseServiceDeps, type Refusal } from "./cases";
 import { DeadlineWatch } from "./deadlines";
 import { EnrollmentLockout, enrollmentAttemptModel } from "./enrollment-lockout";
 import { OfficerDirectory } from "./directory";
@@ -47,6 +47,8 @@ export interface OfficersDeps {
    * tokens; officers only ask). Without it, token-held links are refused as revoked.
    */
   tokenRights?: (tokenId: string, now: Date) => Promise<Principal | undefined>;
+  /** Closing a case asks a reachable reporter how satisfied they are (src/tips/satisfaction.ts). */
+  satisfaction?: CaseServiceDeps["satisfaction"];
 }
 
 /** Who handles a tip: the route's level, and the regional centre when that is who it is. */
@@ -126,6 +128,7 @@ export function buildOfficers(context: ServiceContext, deps: OfficersDeps): Offi
     outbox,
     deadlines: config.deadlines,
     contactRetentionAfterCloseMs: config.contactRetentionAfterCloseMs,
+    satisfaction: deps.satisfaction,
     now,
   });
   const reminderLeadMs = deps.reminderLeadMs ?? 2 * 86_400_000;

@@ -4,6 +4,7 @@ import type { Message } from "../line/gateway";
 import { clip, postbackButton, textMessage, withQuickReplies } from "../line/messages";
 import { commandPostback } from "../conversation/postback";
 import { statusExplanationArgs } from "../conversation/citizen-actions";
+import { satisfactionQuestion } from "../conversation/satisfaction";
 import type { Tip } from "../tips/tip";
 import type { TipService } from "../tips/tip-service";
 import { caseCard, type CardAudience } from "./cards";
@@ -93,25 +94,26 @@ export function notificationRenderer(deps: RendererDeps): Renderer {
       }
       case "reporter-status": {
         const status = String(notification.params?.status ?? tip.status) as Tip["status"];
-        // The update leads somewhere: the report's status, with its questions and buttons.
-        return withQuickReplies(
-          [
-            textMessage(
-              f.t(locale, "reply-status-update", {
-                code: tip.code,
-                status: f.status(status, locale),
-                explained: f.t(locale, `tip-status-${status}-explained`, statusExplanationArgs(tip, locale)),
-              }),
-            ),
-          ],
-          [
-            postbackButton(
-              f.t(locale, "status-button", { code: tip.code }),
-              commandPostback("status", tip.code),
-              f.t(locale, "status-check-display", { code: tip.code }),
-            ),
-          ],
+        const update = textMessage(
+          f.t(locale, "reply-status-update", {
+            code: tip.code,
+            status: f.status(status, locale),
+            explained: f.t(locale, `tip-status-${status}-explained`, statusExplanationArgs(tip, locale)),
+          }),
         );
+        // The update leads somewhere: the report's status, with its questions and buttons.
+        const statusButton = postbackButton(
+          f.t(locale, "status-button", { code: tip.code }),
+          commandPostback("status", tip.code),
+          f.t(locale, "status-check-display", { code: tip.code }),
+        );
+        // The closing push asks the satisfaction question in the same push (one retry key, in order).
+        if (notification.params?.satisfaction === "ask")
+          return [
+            update,
+            ...satisfactionQuestion((key, args) => f.t(locale, key, args), tip.code, [statusButton]),
+          ];
+        return withQuickReplies([update], [statusButton]);
       }
       case "reporter-answer": {
         // Groups learn only that there is an answer; its text goes to officers in 1:1.

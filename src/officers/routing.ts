@@ -119,6 +119,7 @@ export class CaseRouter {
 
   /** Checked at every tap and request: admins see every case; others their scope, plus fallback-routed cases if they take the fallback. */
   async canAccess(principal: Principal, tip: Pick<Tip, "_id"> & RoutedFields): Promise<boolean> {
+    if (principal.role === "campaign") return false; // whatever a stored scope says
     if (roleAtLeast(principal.role, "admin")) return true;
     if (covers(principal.scope, tip, this.regions)) return true;
     if (!principal.scope.fallback) return false;
@@ -132,6 +133,7 @@ export class CaseRouter {
    * the scope covers nothing yet. Mirrors `canAccess`.
    */
   async accessFilter(role: OfficerRole, scope: Scope): Promise<QueryFilter<Tip> | undefined> {
+    if (role === "campaign") return undefined;
     if (roleAtLeast(role, "admin")) return {};
     const parts: QueryFilter<Tip>[] = [];
     const covered = coverageFilter(scope, this.regions);

@@ -101,6 +101,16 @@ export const allPlaces: Scope = {
   fallback: true,
 };
 
+/** A scope covering nothing: campaign staff's (they handle no cases). */
+export const noPlaces: Scope = {
+  everywhere: false,
+  provinceIds: [],
+  districtIds: [],
+  regionIds: [],
+  categories: [],
+  fallback: false,
+};
+
 /** A copy with plain arrays (mongoose documents carry array wrappers that do not serialise cleanly). */
 export function plainScope(scope: Scope): Scope {
   return {

@@ -12,7 +12,8 @@ import { commandPostback } from "../conversation/postback";
 
 export type Audience = "citizen" | "officer";
 export type MenuKey = `${Audience}-${Locale}`;
-export type IconName = "report" | "status" | "my-reports" | "news" | "quiz" | "help" | "language" | "cases";
+export type IconName =
+  "report" | "status" | "my-reports" | "news" | "quiz" | "help" | "language" | "cases" | "console";
 
 /** What a tap does, before it is turned into a LINE action for one language. */
 export type AreaAction =
@@ -135,7 +136,7 @@ function citizenMenu(locale: Locale): MenuDefinition {
   };
 }
 
-/** Officers keep the citizen commands they need (status by code, report, help) beside their case list. */
+/** Officers keep the citizen commands they need (status by code, report, help) beside their case list and the web console. */
 function officerMenu(locale: Locale): MenuDefinition {
   return {
     key: `officer-${locale}`,
@@ -154,21 +155,29 @@ function officerMenu(locale: Locale): MenuDefinition {
         primary: true,
       },
       {
+        // Typed text, as the officer feature reads `/console`: the bot answers with a sign-in link.
         bounds: fullHeight(1),
+        icon: "console",
+        label: "rich-menu-officer-console",
+        hint: "rich-menu-officer-console-hint",
+        action: { kind: "text", key: "rich-menu-officer-console-command" },
+      },
+      {
+        bounds: cell(2, 0),
         icon: "status",
         label: "rich-menu-status",
         hint: "rich-menu-status-hint",
         action: { kind: "command", command: "status" },
       },
       {
-        bounds: fullHeight(2),
+        bounds: cell(3, 0),
         icon: "report",
         label: "rich-menu-report",
         hint: "rich-menu-report-hint",
         action: { kind: "command", command: "report" },
       },
       {
-        bounds: fullHeight(3),
+        bounds: cell(2, 1, 2),
         icon: "help",
         label: "rich-menu-help",
         hint: "rich-menu-help-hint",

@@ -85,6 +85,11 @@ export interface Tip {
   dueAt?: Date;
   assignedTo?: string;
   history: TipHistoryEntry[];
+  /**
+   * "asked" once the reporter was asked how satisfied they are (once per case, ever). It says
+   * nothing of whether or how they answered (see satisfaction.ts).
+   */
+  satisfaction?: "asked";
 }
 
 export function tipModel(connection: Connection): Model<Tip> {
@@ -110,6 +115,7 @@ export function tipModel(connection: Connection): Model<Tip> {
       feedbackBy: Date,
       dueAt: Date,
       assignedTo: String,
+      satisfaction: { type: String, enum: ["asked"] },
       history: [{ _id: false, status: String, at: Date, actor: String, reason: String }],
     },
     { collection: "tips", versionKey: false },
@@ -124,6 +130,8 @@ export function tipModel(connection: Connection): Model<Tip> {
   schema.index({ districtId: 1, dueAt: 1 });
   schema.index({ provinceId: 1, dueAt: 1 });
   schema.index({ dueAt: 1 });
+  // Satisfaction answers are stored as coarsely as k questioned cases of their month allow.
+  schema.index({ satisfaction: 1, closedAt: 1 });
   return connection.models.Tip ?? connection.model<Tip>("Tip", schema);
 }
 

@@ -29,9 +29,14 @@ export interface TipFacts {
   history: Array<{ status: TipStatus; at: Date }>;
 }
 
-/** A satisfaction answer as stored: its month and rating only (see satisfaction.ts). */
+/**
+ * A satisfaction answer as stored (src/tips/satisfaction.ts): the month its case was closed, its
+ * area as far as it was kept (a district, else a province, else nothing), and the rating.
+ */
 export interface SatisfactionFacts {
   month: string;
+  provinceId: string | null;
+  districtId: string | null;
   rating: number;
 }
 
@@ -52,6 +57,12 @@ export interface FiguresOptions {
 export interface Figure {
   count: number | null;
   status: CellStatus;
+  /**
+   * Satisfaction only: the mean rating (one decimal) of the answers behind a published count, and
+   * only when every cell under it is published — else null (a mean over hidden cells would tell
+   * their ratings by subtraction).
+   */
+  mean?: number | null;
 }
 
 export interface FigureRow {
@@ -204,7 +215,7 @@ export async function buildReport(
       rows: outcomeRows,
       rowOf: (tip) => outcomeIndex.get(tip.closeReason ?? "other") ?? outcomeIndex.get("other")!,
     }),
-    ...(satisfaction ? [await satisfactionMeasure([...satisfaction], months, monthIndex, k)] : []),
+    ...(satisfaction ? [await satisfactionMeasure([...satisfaction], months, monthIndex, k, areaOf)] : []),
   ];
 
   return {
@@ -272,11 +283,7 @@ function firstFeedback(tip: TipFacts): Date | undefined {
   return entry?.at;
 }
 
-function areaAssignment(
-  receivedByKey: Map<string, number>,
-  names: AreaNames,
-  k: number,
-): { rows: RowLabel[]; rowOf(tip: TipFacts): number } {
+function areaAssignment(receivedByKey: Map<string, number>, names: AreaNames, k: number): AreaRows {
   const rows: RowLabel[] = [];
   const rowByKey = new Map<string, number>();
   const pooled = new Map<string, number>(); // province → tips in its districts under k
@@ -309,10 +316,27 @@ function areaAssignment(
   const elsewhere = rows.length;
   rows.push({ id: "elsewhere", nameTh: "", nameEn: "", kind: "elsewhere" });
   for (const key of elsewhereKeys) rowByKey.set(key, elsewhere);
+  const rowIds = new Map(rows.map((row, index) => [row.id, index]));
   return {
     rows,
     rowOf: (tip) => rowByKey.get(tip.districtId ?? `province:${tip.provinceId ?? "none"}`) ?? elsewhere,
+    rowOfAnswer: (answer) => {
+      const byKey = rowByKey.get(answer.districtId ?? `province:${answer.provinceId ?? "none"}`);
+      if (byKey !== undefined) return byKey;
+      const pooled = answer.provinceId ? rowIds.get(`${answer.provinceId}:other`) : undefined;
+      return pooled ?? elsewhere;
+    },
   };
+}
+
+interface AreaRows {
+  rows: RowLabel[];
+  rowOf(tip: TipFacts): number;
+  /**
+   * An answer's row: its district's or province's as tips count them; a place no tip of the period
+   * came from goes to its province's pooled row when there is one, else "elsewhere".
+   */
+  rowOfAnswer(answer: Pick<SatisfactionFacts, "provinceId" | "districtId">): number;
 }
 
 async function protectedMeasure(
@@ -361,26 +385,66 @@ async function protectedMeasure(
   };
 }
 
+/**
+ * Answers by area × month (the month the case was closed), protected like every count, with the mean
+ * rating where a count is published. Means are published only over published cells, so no sum of
+ * ratings of a hidden cell can be worked out by subtraction; counts stay covered by the proof.
+ */
 async function satisfactionMeasure(
   answers: SatisfactionFacts[],
   months: string[],
   monthIndex: Map<string, number>,
   k: number,
+  areas: AreaRows,
 ): Promise<Measure> {
-  const grid = new Grid(5, months.length);
+  const counts = new Grid(areas.rows.length, months.length);
+  const sums = new Grid(areas.rows.length, months.length);
   for (const answer of answers) {
     const column = monthIndex.get(answer.month);
     if (column === undefined || !Number.isInteger(answer.rating) || answer.rating < 1 || answer.rating > 5)
       continue;
-    grid.add(answer.rating - 1, column);
+    const row = areas.rowOfAnswer(answer);
+    counts.add(row, column);
+    sums.counts[row]![column]! += answer.rating;
   }
-  const rows = [1, 2, 3, 4, 5].map((rating) => ({
-    id: String(rating),
-    nameTh: "",
-    nameEn: "",
-    kind: "rating",
-  }));
-  return protectedMeasure("satisfaction", [grid.counts], [rows], ["ratings"], months.length, k);
+  const measure = await protectedMeasure(
+    "satisfaction",
+    [counts.counts],
+    [areas.rows],
+    ["areas"],
+    months.length,
+    k,
+  );
+  // The rows protectedMeasure kept, in its order: those with an answer (or the first, if none has).
+  const keptRows = counts.counts.flatMap((row, r) => (row.some((value) => value > 0) ? [r] : []));
+  const kept = keptRows.length > 0 ? keptRows : [0];
+  const mean = (sum: number, count: number) => Math.round((sum / count) * 10) / 10;
+  const table = measure.tables[0]!;
+  const allPublished = (figures: Figure[]) => figures.every((figure) => figure.status === "published");
+  table.rows.forEach((row, index) => {
+    const r = kept[index]!;
+    row.cells.forEach((figure, c) => {
+      figure.mean = figure.status === "published" ? mean(sums.counts[r]![c]!, counts.counts[r]![c]!) : null;
+    });
+    const rowCount = counts.counts[r]!.reduce((a, b) => a + b, 0);
+    const rowSum = sums.counts[r]!.reduce((a, b) => a + b, 0);
+    row.total.mean =
+      row.total.status === "published" && allPublished(row.cells) ? mean(rowSum, rowCount) : null;
+  });
+  measure.monthly.forEach((figure, c) => {
+    const column = table.rows.map((row) => row.cells[c]!);
+    const count = kept.reduce((total, r) => total + counts.counts[r]![c]!, 0);
+    const sum = kept.reduce((total, r) => total + sums.counts[r]![c]!, 0);
+    figure.mean = figure.status === "published" && allPublished(column) ? mean(sum, count) : null;
+  });
+  const every = table.rows.flatMap((row) => row.cells);
+  const grandCount = answers.length > 0 ? counts.counts.flat().reduce((a, b) => a + b, 0) : 0;
+  const grandSum = sums.counts.flat().reduce((a, b) => a + b, 0);
+  measure.total.mean =
+    measure.total.status === "published" && allPublished(every) && grandCount > 0
+      ? mean(grandSum, grandCount)
+      : null;
+  return measure;
 }
 
 function medianByMonth(

@@ -1,7 +1,7 @@
 import type { Router } from "express";
 import type { ServiceContext } from "../context";
 import type { Geography } from "../geo";
-import type { SatisfactionFacts } from "./figures";
+import type { Measure, SatisfactionFacts } from "./figures";
 import { TransparencyPageCache } from "./page-cache";
 import { transparencyRouter } from "./router";
 
@@ -20,6 +20,12 @@ export interface Transparency {
   cache: TransparencyPageCache;
   /** The first report of this process (start-up), for tests and the benchmark. */
   ready: Promise<void>;
+  /**
+   * The satisfaction measure of the report being served — answers by area × closed month, with means,
+   * under the same disclosure control as the page — for the supervisors' figures; undefined before
+   * the first report or while no answers are collected.
+   */
+  satisfaction(): Measure | undefined;
   stop(): Promise<void>;
 }
 
@@ -59,6 +65,7 @@ export function buildTransparency(context: ServiceContext, deps: TransparencyDep
     router: transparencyRouter({ rendered: () => cache.rendered(), texts }),
     cache,
     ready,
+    satisfaction: () => cache.rendered()?.report.measures.find((measure) => measure.id === "satisfaction"),
     async stop() {
       if (timer) clearInterval(timer);
       await ready;

@@ -2,11 +2,13 @@ import type { Figure, TransparencyReport } from "./figures";
 
 /**
  * The report as one long CSV table (one figure a line) for spreadsheets: measure, table, row, month
- * ("total" for the whole period), count, status. A hidden figure has an empty count and its status
+ * ("total" for the whole period), count, status, and for satisfaction the mean rating where it may be shown. A hidden figure has an empty count and its status
  * ("under-k" or "withheld"), so no one mistakes it for a zero.
  */
 export function renderCsv(report: TransparencyReport): string {
-  const lines = [["measure", "table", "row_id", "row_name_th", "row_name_en", "month", "count", "status"]];
+  const lines = [
+    ["measure", "table", "row_id", "row_name_th", "row_name_en", "month", "count", "status", "mean"],
+  ];
   const add = (
     measure: string,
     table: string,
@@ -23,10 +25,11 @@ export function renderCsv(report: TransparencyReport): string {
       month,
       figure.count === null ? "" : String(figure.count),
       figure.status,
+      typeof figure.mean === "number" ? figure.mean.toFixed(1) : "",
     ]);
   for (const measure of report.measures) {
     if (!measure.publishable) {
-      lines.push([measure.id, "", "", "", "", "", "", "not-publishable"]);
+      lines.push([measure.id, "", "", "", "", "", "", "not-publishable", ""]);
       continue;
     }
     const all = { id: "all", nameTh: "", nameEn: "" };
@@ -42,7 +45,7 @@ export function renderCsv(report: TransparencyReport): string {
 }
 
 /** RFC 4180 quoting; a leading =, +, - or @ is defused so spreadsheets do not run it as a formula. */
-function csvField(value: string): string {
+export function csvField(value: string): string {
   const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Locale, TextArgs, Translator } from "../i18n";
+import { barChart } from "./bar-chart";
 import type { Figure, FigureRow, FigureTable, Measure, MedianDays, TransparencyReport } from "./figures";
 
 /**
@@ -63,9 +64,39 @@ export function renderPage(report: TransparencyReport, texts: Translator, locale
       return row.kind === "pooled" ? t("transparency-row-pooled", { province: name }) : escapeHtml(name);
     }
     if (table.id === "categories") return t(`category-${row.id}`);
-    if (table.id === "outcomes") return t(`transparency-outcome-${row.id}`);
-    return t(`transparency-rating-${row.id}`);
+    return t(`transparency-outcome-${row.id}`);
   };
+
+  // A mean is shown where it may be; a hidden count keeps its mark, a mean withheld over hidden cells is "—".
+  const meanFormat = new Intl.NumberFormat(locale === "th" ? "th-TH" : "en-GB", {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  });
+  const meanCell = (figure: Figure, tag = "td") => {
+    if (typeof figure.mean === "number")
+      return `<${tag} class="published">${escapeHtml(meanFormat.format(figure.mean))}</${tag}>`;
+    const status = figure.status === "published" ? "withheld" : figure.status;
+    return `<${tag} class="${status}">${shown({ count: null, status })}</${tag}>`;
+  };
+
+  const meansHtml = (measure: Measure, table: FigureTable) => `
+<h3>${t("transparency-table-means")}</h3>
+<div class="scroll"><table data-measure="${measure.id}" data-table="${table.id}-means">
+<thead><tr><th scope="col">${t("transparency-column-row", { table: table.id })}</th>${months
+    .map((month) => `<th scope="col">${escapeHtml(month)}</th>`)
+    .join("")}<th scope="col">${t("transparency-column-total")}</th></tr></thead>
+<tbody>${table.rows
+    .map(
+      (row) =>
+        `<tr data-row="${escapeHtml(row.id)}"><th scope="row">${rowName(table, row)}</th>${row.cells
+          .map((figure) => meanCell(figure))
+          .join("")}${meanCell(row.total)}</tr>`,
+    )
+    .join("\n")}</tbody>
+<tfoot><tr data-row="total"><td>${t("transparency-column-total")}</td>${measure.monthly
+    .map((figure) => meanCell(figure))
+    .join("")}${meanCell(measure.total)}</tr></tfoot>
+</table></div>`;
 
   const tableHtml = (measure: Measure, table: FigureTable) => `
 <h3>${t(`transparency-table-${table.id}`)}</h3>
@@ -91,7 +122,8 @@ export function renderPage(report: TransparencyReport, texts: Translator, locale
     const body = measure.publishable
       ? `${chart(measure, months, texts.t(locale, "transparency-chart-label", { measure: texts.t(locale, `transparency-measure-${measure.id}`) }), shown)}
 <p class="total">${t("transparency-total", { count: stripTags(shown(measure.total)) })}</p>
-${measure.tables.map((table) => tableHtml(measure, table)).join("\n")}`
+${measure.tables.map((table) => tableHtml(measure, table)).join("\n")}
+${measure.id === "satisfaction" ? measure.tables.map((table) => meansHtml(measure, table)).join("\n") : ""}`
       : `<p class="muted">${t("transparency-not-publishable", { k: report.k })}</p>`;
     return `<section id="${measure.id}" data-measure="${measure.id}">
 <h2>${title}</h2>
@@ -116,6 +148,7 @@ ${body}
     t("transparency-how-rounding", { above: report.rounding.above, to: report.rounding.to }),
     t("transparency-how-medians", { k: report.k }),
     t("transparency-how-dates"),
+    t("transparency-how-satisfaction", { k: report.k }),
     t("transparency-how-updated"),
     t("transparency-how-nothing"),
   ];
@@ -171,28 +204,21 @@ ${how.map((paragraph) => `<p>${paragraph}</p>`).join("\n")}
  * ("< 5" or "—") at the baseline. The numbers are in the table below, for screen readers too.
  */
 function chart(measure: Measure, months: string[], label: string, shown: (figure: Figure) => string): string {
-  const width = 360;
-  const height = 180;
-  const top = 18;
-  const bottom = 34;
-  const left = 4;
-  const plot = height - top - bottom;
-  const slot = (width - left * 2) / Math.max(1, months.length);
-  const max = Math.max(1, ...measure.monthly.map((figure) => figure.count ?? 0));
-  const bars = measure.monthly
-    .map((figure, index) => {
-      const x = left + index * slot;
-      const centre = (x + slot / 2).toFixed(1);
-      const mark = stripTags(shown(figure));
-      const monthText = `<text x="${centre}" y="${height - bottom + 14}" font-size="9" text-anchor="middle" fill="#57606a">${escapeHtml(shortMonth(months[index]!))}</text>`;
-      if (figure.status !== "published")
-        return `<g class="${figure.status}"><text x="${centre}" y="${top + plot - 4}" font-size="10" text-anchor="middle" fill="#8c959f">${escapeHtml(mark)}</text>${monthText}</g>`;
-      const barHeight = Math.max(1, (figure.count! / max) * plot);
-      const y = top + plot - barHeight;
-      return `<g class="published"><rect x="${(x + slot * 0.15).toFixed(1)}" y="${y.toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${barHeight.toFixed(1)}" fill="#1f6feb"/><text x="${centre}" y="${(y - 3).toFixed(1)}" font-size="10" text-anchor="middle">${escapeHtml(mark)}</text>${monthText}</g>`;
-    })
-    .join("");
-  return `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(label)}"><title>${escapeHtml(label)}</title><line x1="${left}" y1="${top + plot}" x2="${width - left}" y2="${top + plot}" stroke="#d0d7de"/>${bars}</svg>`;
+  return barChart({
+    label,
+    slots: months.map(shortMonth),
+    series: [
+      {
+        label,
+        colour: "#1f6feb",
+        bars: measure.monthly.map((figure) => ({
+          value: figure.status === "published" ? figure.count! : null,
+          text: stripTags(shown(figure)),
+          className: figure.status,
+        })),
+      },
+    ],
+  });
 }
 
 /** "ธ.ค. 68" / "Dec 2025": Thai months with Buddhist-era years, as readers write them. */

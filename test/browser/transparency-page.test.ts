@@ -1,7 +1,8 @@
 /**
  * The public transparency page on a phone, in a real browser, against local mode as `npm start` runs
  * it: 3 tips in one district and 12 in another last month; the page shows "< 5" for the 3, withholds
- * what it could be worked out from, and explains how it counts. Waits are for content, never for time.
+ * what it could be worked out from, and explains how it counts; reporters' satisfaction shows "< 5" for
+ * an area with two answers and no mean for it. Waits are for content, never for time.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -47,6 +48,25 @@ beforeAll(async () => {
     })),
   ];
   await seedTips(connection, seeds);
+  // Satisfaction answers as the survey stores them (month of closing, area, rating; no case).
+  const month = (back: number) =>
+    new Date(inMonth(back, 15).getTime() + 7 * 3_600_000).toISOString().slice(0, 7);
+  const answer = (i: number, back: number, districtId: string, rating: number) => ({
+    _id: `seed-${back}-${districtId}-${i}`,
+    month: month(back),
+    provinceId: "chiang-mai",
+    districtId,
+    category: null,
+    outcome: null,
+    rating,
+  });
+  await connection
+    .collection<{ _id: string }>("satisfaction_answers")
+    .insertMany([
+      ...Array.from({ length: 6 }, (_, i) => answer(i, 2, "cm-mueang-chiang-mai", 3)),
+      ...Array.from({ length: 9 }, (_, i) => answer(i, 1, "cm-mueang-chiang-mai", 4)),
+      ...Array.from({ length: 2 }, (_, i) => answer(i, 1, "cm-san-sai", 1)),
+    ]);
   await connection.close();
   await first.stop();
   local = await startLocalMode(120_000, { dataDir });
@@ -87,6 +107,17 @@ test("when a citizen opens the transparency page on a phone, then the small coun
   // The chart marks the hidden months instead of drawing a bar of their height.
   const chart = page.locator('section[data-measure="received"] svg');
   await expect(chart.locator("g.published rect").count()).resolves.toBeGreaterThan(0);
+
+  // Satisfaction: San Sai's 2 answers of last month are "< 5", and no mean is shown for them.
+  const satisfaction = page.locator('table[data-measure="satisfaction"][data-table="areas"]');
+  const sanSaiAnswers = satisfaction.locator('tr[data-row="cm-san-sai"] td');
+  await sanSaiAnswers.first().scrollIntoViewIfNeeded();
+  await expectVisibleText(sanSaiAnswers.nth((await sanSaiAnswers.count()) - 2), "< 5");
+  const means = page.locator('table[data-measure="satisfaction"][data-table="areas-means"]');
+  const sanSaiMeans = means.locator('tr[data-row="cm-san-sai"] td');
+  for (let i = 0; i < (await sanSaiMeans.count()); i++)
+    expect((await sanSaiMeans.nth(i).innerText()).trim()).toMatch(/^(< 5|—)$/);
+  await page.screenshot({ path: path.join(artifactsDir, "transparency-satisfaction.png") });
 
   // The page fits a phone: nothing wider than the screen except inside the scrolling tables.
   const overflow = await page.evaluate(overflowingWidth);

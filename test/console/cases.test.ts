@@ -155,10 +155,34 @@ describe("the console's case page", () => {
     expect(allTextOf(citizen)).toContain(th("tip-status-closed"));
   });
 
-  test("when the audit trail is shown, then it lists the console's views and actions", async () => {
+  test("when the audit trail is shown, then it lists the console's views and actions in the officer's words, not the log's codes", async () => {
     const page = await browser.get(`/console/cases/${tip.ref}`);
+    const trail = /<table class="audit">([\s\S]*?)<\/table>/.exec(page.body)![1]!;
+    const rows = [...trail.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) =>
+      [...row[1]!.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((cell) =>
+        cell[1]!.replace(/\s+/g, " ").trim(),
+      ),
+    );
+    expect(rows[0]).toEqual(
+      ["at", "actor", "action", "channel", "outcome"].map((column) => th(`console-audit-column-${column}`)),
+    );
     for (const action of ["view", "acknowledge", "ask", "note", "assign", "close"])
-      expect(page.body).toMatch(new RegExp(`<td>\\s*${action}\\s*</td>\\s*<td>\\s*console\\s*</td>`));
+      expect(rows).toContainEqual([
+        expect.any(String),
+        expect.any(String),
+        th(`console-audit-action-${action}`),
+        th("console-audit-channel-console"),
+        th("console-audit-outcome-ok"),
+      ]);
+    // The acknowledgement tapped in the group is there too, with its channel.
+    expect(rows).toContainEqual([
+      expect.any(String),
+      expect.any(String),
+      th("console-audit-action-acknowledge"),
+      th("console-audit-channel-line-group"),
+      th("console-audit-outcome-unchanged"),
+    ]);
+    expect(trail).not.toMatch(/<td>\s*(set-status|line-group|unchanged)\s*<\/td>/);
   });
 
   test("when an officer of another district opens the case's URL or posts to it, then it is 404 and audited as refused", async () => {

@@ -344,6 +344,39 @@ describe("leases", () => {
     expect(await other.release(name)).toBe(false);
   });
 
+  test("when takes and releases go to the database together, then each gets its own answer", async () => {
+    const [rechecked, plain, othersLive, free] = [1, 2, 3, 4].map(() => `test:${randomUUID()}`) as [
+      string,
+      string,
+      string,
+      string,
+    ];
+    const holder = createLeases(leaseModel(connection), "holder", clock.now);
+    const other = createLeases(leaseModel(connection), "other", clock.now);
+    expect(await Promise.all([holder.acquire(rechecked, 60_000), holder.acquire(plain, 60_000)])).toEqual([
+      true,
+      true,
+    ]);
+    expect(await other.acquire(othersLive, 60_000)).toBe(true);
+    expect(await other.requestRecheck(rechecked)).toBe(true);
+
+    // One batch: two releases (one with a recheck asked), a take refused, a take granted.
+    const answers = await Promise.all([
+      holder.release(rechecked),
+      holder.release(plain),
+      holder.acquire(othersLive, 60_000),
+      holder.acquire(free, 60_000),
+    ]);
+
+    expect(answers).toEqual([true, false, false, true]);
+    // Both released leases are free now; the refused one is still the other instance's.
+    expect(await Promise.all([other.acquire(rechecked, 60_000), other.acquire(plain, 60_000)])).toEqual([
+      true,
+      true,
+    ]);
+    expect(await holder.renew(othersLive, 60_000)).toBe(false);
+  });
+
   test("when a lease has run out, then a request to look again is refused and the lease can be taken over", async () => {
     const name = `test:${randomUUID()}`;
     const holder = createLeases(leaseModel(connection), "holder", clock.now);

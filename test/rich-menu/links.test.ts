@@ -113,6 +113,20 @@ describe("tapping the citizen menu", () => {
     expect(env.harness.platform.richMenuFor(officer.userId)?.menu.richMenuId).toBe(ids.get("officer-th"));
   });
 
+  test.each(["th", "en"] as const)(
+    "when an officer taps the %s officer menu's console area, then the bot answers with a one-time console sign-in link",
+    async (locale) => {
+      const officer = new TestChat(env, { language: locale });
+      await officer.says(`/enroll ${await env.code("officer", { districtIds: ["cm-san-sai"] })}`);
+      const menu = menus.find((candidate) => candidate.key === `officer-${locale}`)!;
+      const consoleArea = menu.areas.find((candidate) => candidate.icon === "console")!;
+      const action = lineAction(consoleArea, locale, env.harness.service.context.texts);
+      expect(action).toMatchObject({ type: "message", label: t(locale, "rich-menu-officer-console") });
+      await officer.says(String((action as messagingApi.MessageAction).text));
+      expect(officer.lastText()).toMatch(/\/console\/sign-in\/[A-Za-z0-9_-]{20,}/);
+    },
+  );
+
   test("when LINE keeps refusing the link, then the citizen still gets the answer and the log says why without naming them", async () => {
     const citizen = new TestUser(env.harness);
     env.harness.platform.failNext("POST /v2/bot/user/{userId}/richmenu/{richMenuId}", 500, 20);

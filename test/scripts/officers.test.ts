@@ -51,6 +51,29 @@ describe("scripts/officers", () => {
     });
   });
 
+  test("when a campaign-staff code is created, then it covers no place, refuses place options, and no group can use it", async () => {
+    await expect(
+      run(["create-code", "--role", "campaign", "--district", "cm-fang"], env.context),
+    ).rejects.toThrow(UsageError);
+    expect(
+      await run(["create-code", "--role", "campaign", "--count", "2", "--label", "PR"], env.context),
+    ).toBe(0);
+    const [forGroup, forPerson] = codesIn(env.stdout());
+    const now = new Date();
+    expect(await directory.enrollGroup("group", "C5678", forGroup!, now)).toEqual({
+      ok: false,
+      reason: "invalid-code",
+    });
+    const enrolled = await directory.enrollOfficer("U4444", forPerson!, "th", now);
+    expect(enrolled.ok && enrolled.enrolled).toMatchObject({
+      role: "campaign",
+      scope: { everywhere: false, provinceIds: [], districtIds: [], fallback: false },
+    });
+    // Nothing is ever routed to them, not even by the national queue.
+    const fallback = await directory.fallbackRecipients();
+    expect(fallback.officers.map((officer) => officer.role)).not.toContain("campaign");
+  });
+
   test("when a code is typed in lower case without dashes, then it still works", async () => {
     await run(["create-code", "--role", "supervisor", "--province", "chiang-mai"], env.context);
     const [code] = codesIn(env.stdout());

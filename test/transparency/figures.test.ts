@@ -126,16 +126,83 @@ describe("buildReport", () => {
     });
   });
 
-  test("when satisfaction answers are given, then only their month and rating count, protected like tips", async () => {
-    const answers = [
-      ...many(7, () => ({ month: "2026-11", rating: 5 })),
-      ...many(2, () => ({ month: "2026-11", rating: 1 })),
+  test("when satisfaction answers are given, then they count by area and month with their mean, protected like tips", async () => {
+    const tips = [
+      ...many(8, () => tip("cm-san-sai", "2026-11-10T05:00:00Z")),
+      ...many(6, () => tip("cm-hot", "2026-11-10T05:00:00Z")),
     ];
-    const report = await buildReport([], answers, names, { now, months: 2, k: 5 });
+    const answer = (districtId: string, rating: number) => ({
+      month: "2026-11",
+      provinceId: "chiang-mai",
+      districtId,
+      rating,
+    });
+    const answers = [
+      ...many(4, () => answer("cm-san-sai", 5)),
+      ...many(3, () => answer("cm-san-sai", 4)),
+      ...many(2, () => answer("cm-hot", 1)),
+    ];
+    const report = await buildReport(tips, answers, names, { now, months: 2, k: 5 });
     const satisfaction = report.measures.find((m) => m.id === "satisfaction")!;
-    const ratings = satisfaction.tables[0]!.rows;
-    expect(ratings.find((row) => row.id === "1")!.total.status).toBe("under-k");
-    expect(ratings.map((row) => row.id)).toEqual(["1", "5"]); // answers nobody gave are not rows
-    expect(satisfaction.total).toEqual({ count: 9, status: "published" });
+    const [areas] = satisfaction.tables;
+    expect(areas!.id).toBe("areas");
+    const hot = areas!.rows.find((row) => row.id === "cm-hot")!;
+    expect(hot.cells[1]).toEqual({ count: null, status: "under-k", mean: null });
+    // Hot's 2 answers are hidden, so San Sai's 7 (or the month's 9) must be too, and no mean over them shows.
+    const sanSai = areas!.rows.find((row) => row.id === "cm-san-sai")!;
+    const november = [sanSai.cells[1]!, satisfaction.monthly[1]!];
+    expect(november.some((figure) => figure.status !== "published")).toBe(true);
+    for (const figure of [
+      ...areas!.rows.flatMap((row) => [...row.cells, row.total]),
+      ...satisfaction.monthly,
+    ])
+      if (figure.status !== "published") expect(figure.mean).toBeNull();
+    expect(satisfaction.total.mean).toBeNull();
+  });
+
+  test("when every cell of the answers is published, then the means are shown, the month's and the period's too", async () => {
+    const tips = many(8, () => tip("cm-san-sai", "2026-11-10T05:00:00Z"));
+    const answers = [
+      ...many(4, () => ({ month: "2026-11", provinceId: "chiang-mai", districtId: "cm-san-sai", rating: 5 })),
+      ...many(3, () => ({ month: "2026-11", provinceId: "chiang-mai", districtId: "cm-san-sai", rating: 4 })),
+    ];
+    const report = await buildReport(tips, answers, names, { now, months: 1, k: 5 });
+    const satisfaction = report.measures.find((m) => m.id === "satisfaction")!;
+    const row = satisfaction.tables[0]!.rows.find((r) => r.id === "cm-san-sai")!;
+    expect(row.cells[0]).toEqual({ count: 7, status: "published", mean: 4.6 });
+    expect(row.total.mean).toBe(4.6);
+    expect(satisfaction.monthly[0]!.mean).toBe(4.6);
+    expect(satisfaction.total).toEqual({ count: 7, status: "published", mean: 4.6 });
+  });
+
+  test("when fewer than k answers exist in the whole period, then nothing of the satisfaction measure is publishable", async () => {
+    const tips = many(8, () => tip("cm-san-sai", "2026-11-10T05:00:00Z"));
+    const answers = many(3, () => ({
+      month: "2026-11",
+      provinceId: "chiang-mai",
+      districtId: "cm-san-sai",
+      rating: 4,
+    }));
+    const report = await buildReport(tips, answers, names, { now, months: 2, k: 5 });
+    const satisfaction = report.measures.find((m) => m.id === "satisfaction")!;
+    expect(satisfaction.publishable).toBe(false);
+    expect(satisfaction.total).toEqual({ count: null, status: "under-k", mean: null });
+  });
+
+  test("when an answer's district had no tips in the period, then it counts with its province's pooled row or elsewhere, never as a named district", async () => {
+    const tips = [
+      ...many(8, () => tip("cm-san-sai", "2026-11-10T05:00:00Z")),
+      ...many(3, () => tip("cm-hot", "2026-11-10T05:00:00Z")),
+      ...many(3, () => tip("cm-fang", "2026-11-10T05:00:00Z")),
+    ];
+    const answers = many(6, () => ({
+      month: "2026-11",
+      provinceId: "chiang-mai",
+      districtId: null,
+      rating: 3,
+    }));
+    const report = await buildReport(tips, answers, names, { now, months: 1, k: 5 });
+    const rows = report.measures.find((m) => m.id === "satisfaction")!.tables[0]!.rows;
+    expect(rows.map((row) => row.id)).toEqual(["chiang-mai:other"]);
   });
 });

@@ -26,9 +26,13 @@ async function reportWhere(ready: (report: TransparencyReport) => boolean): Prom
   const deadline = Date.now() + 20_000;
   let last = "";
   for (;;) {
-    const response = await fetch(`${harness.service.url}/transparency.json`);
-    last = `${response.status}`;
-    if (response.status === 200) {
+    // A kept-alive connection the server closed while the machine was busy is reset: ask again.
+    const response = await fetch(`${harness.service.url}/transparency.json`).catch((error: Error) => {
+      last = String(error.cause ?? error);
+      return undefined;
+    });
+    if (response) last = `${response.status}`;
+    if (response?.status === 200) {
       const report = (await response.json()) as TransparencyReport;
       if (ready(report)) return report;
       last = JSON.stringify(received(report));
@@ -167,14 +171,14 @@ describe("/transparency", () => {
     expect(response.headers.get("content-type")).toMatch(/^text\/csv/);
     const lines = (await response.text()).split("\r\n");
     expect(lines).toContain(
-      `received,areas,${sanSai},อำเภอสันทราย จังหวัดเชียงใหม่,"San Sai District, Chiang Mai",${lastMonth},,under-k`,
+      `received,areas,${sanSai},อำเภอสันทราย จังหวัดเชียงใหม่,"San Sai District, Chiang Mai",${lastMonth},,under-k,`,
     );
     const mueangLast = lines.filter(
       (line) => line.startsWith(`received,areas,${mueang},`) && line.includes(`,${lastMonth},`),
     );
     expect(mueangLast).toHaveLength(1);
-    expect(mueangLast[0]).toMatch(/,,withheld$/); // 12 is withheld: with the month's 15 it would give 3
-    expect(lines.some((line) => /^received,.*,3,published$/.test(line))).toBe(false);
+    expect(mueangLast[0]).toMatch(/,,withheld,$/); // 12 is withheld: with the month's 15 it would give 3
+    expect(lines.some((line) => /^received,.*,3,published,$/.test(line))).toBe(false);
   });
 
   test("when a client already has the report, then it gets 304 from its ETag", async () => {

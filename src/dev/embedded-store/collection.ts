@@ -192,7 +192,7 @@ export class Collection {
     this.assertWritable();
     const before = this.records.get(rid);
     if (!before) throw new Error(`replace of a missing document in ${this.ns}`);
-    this.assertUnique(doc, rid);
+    this.assertUnique(doc, rid, before);
     this.observe.beforeWrite(this, before._id, before);
     for (const index of this.indexes) index.update(before, doc, rid);
     this.records.set(rid, doc);
@@ -302,8 +302,10 @@ export class Collection {
     }
   }
 
-  private assertUnique(doc: Doc, rid: number): void {
+  /** With `before` (a replace), indexes whose keys stay the same are not looked up: the keys are already there. */
+  private assertUnique(doc: Doc, rid: number, before?: Doc): void {
     for (const index of this.indexes) {
+      if (before && index.sameKeysFor(before, doc)) continue;
       const conflict = index.findConflict(doc, rid);
       if (conflict) throw this.duplicateKey(index.spec, conflict);
     }

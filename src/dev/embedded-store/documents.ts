@@ -1,4 +1,4 @@
-import { EJSON, ObjectId } from "bson";
+import { BSON, EJSON, ObjectId } from "bson";
 import { cloneDeep } from "mingo/util";
 import { CommandError } from "./errors";
 
@@ -108,6 +108,69 @@ function collect(value: unknown, parts: readonly string[], depth: number, out: u
   if (isPlainObject(value) && Object.prototype.hasOwnProperty.call(value, part)) {
     collect(value[part], parts, depth + 1, out);
   }
+}
+
+/**
+ * Whether two stored values encode to the same BSON bytes (as `BSON.serialize({ v })` encodes
+ * them), which is what MongoDB's "modified" means, without encoding them: an update shares every
+ * value it did not touch with the old version, so the walk mostly stops at identical references.
+ * The encoding's rules, followed here: numbers are the same bytes when `Object.is` (1 and 1.0 are
+ * one JS number; -0 encodes as a double, 0 as an int32); a field holding `undefined` is left out,
+ * an array element holding it encodes as null; an invalid Date encodes as time 0; anything that is
+ * not a plain object, array, string, number, boolean, null or Date (ObjectId, Binary, Long,
+ * RegExp…) is compared by its encoding.
+ */
+export function sameBson(a: unknown, b: unknown): boolean {
+  if (a === undefined || b === undefined) return a === b; // a field left out
+  return sameElement(a, b);
+}
+
+function sameElement(a: unknown, b: unknown): boolean {
+  if (a === b) return typeof a !== "number" || Object.is(a, b);
+  if (a === undefined || a === null) return b === undefined || b === null;
+  const type = typeof a;
+  if (type !== typeof b) return false;
+  switch (type) {
+    case "number":
+      return Object.is(a, b); // NaN
+    case "string":
+      // Different strings can still encode alike (each lone surrogate becomes U+FFFD).
+      return Buffer.from(a as string, "utf8").equals(Buffer.from(b as string, "utf8"));
+    case "object":
+      break;
+    default:
+      return false; // booleans and bigints differ when not ===
+  }
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameElement(a[i], b[i])) return false;
+    return true;
+  }
+  if (isPlainObject(a) && isPlainObject(b)) return sameFields(a, b);
+  if (a instanceof Date && b instanceof Date) return encodedTime(a) === encodedTime(b);
+  return Buffer.compare(BSON.serialize({ v: a }), BSON.serialize({ v: b })) === 0;
+}
+
+/** The same encoded fields in the same order; fields holding `undefined` are not encoded. */
+function sameFields(a: Doc, b: Doc): boolean {
+  const left = Object.keys(a);
+  const right = Object.keys(b);
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < left.length && a[left[i] as string] === undefined) i++;
+    while (j < right.length && b[right[j] as string] === undefined) j++;
+    if (i === left.length || j === right.length) return i === left.length && j === right.length;
+    const key = left[i] as string;
+    if (key !== right[j] || !sameElement(a[key], b[key])) return false;
+    i++;
+    j++;
+  }
+}
+
+function encodedTime(date: Date): number {
+  const time = date.getTime();
+  return Number.isNaN(time) ? 0 : time;
 }
 
 /** Checks `_id` and returns the document with `_id` first, generating an ObjectId like the server does. */

@@ -154,6 +154,11 @@ interface IndexDefinition {
   directions: Array<1 | -1>;
   collation: Collation | undefined;
   partialFilter: Matcher | undefined;
+  /**
+   * The top-level fields its keys (and its partial filter) read, or undefined when that cannot be
+   * told: a new version of a document that shares these values with the old one has the same keys.
+   */
+  readsFields: string[] | undefined;
   compare: (a: IndexKey, b: IndexKey) => number;
 }
 
@@ -175,6 +180,7 @@ function defineIndex(spec: IndexSpec): IndexDefinition {
     partialFilter: spec.partialFilterExpression
       ? compileMatcher(spec.partialFilterExpression, {})
       : undefined,
+    readsFields: fieldsRead(fields, spec.partialFilterExpression),
     compare: (a, b) => {
       for (let i = 0; i < width; i++) {
         const x = a[i];
@@ -299,8 +305,25 @@ export class Index {
     for (const entry of this.entriesFor(doc, rid)) this.tree.delete(entry.key);
   }
 
+  /**
+   * Whether `after` (a new version of `before`) certainly has the same keys here: every field the
+   * index reads is the same value (by reference: stored documents are never mutated, and an update
+   * shares what it did not touch) or absent from both.
+   */
+  sameKeysFor(before: Doc, after: Doc): boolean {
+    const fields = this.definition.readsFields;
+    if (!fields) return false;
+    for (const field of fields) {
+      if (before[field] !== after[field]) return false;
+      if (before[field] === undefined && Object.hasOwn(before, field) !== Object.hasOwn(after, field))
+        return false;
+    }
+    return true;
+  }
+
   /** Moves a document's keys from its old to its new version; nothing to do when they are the same. */
   update(before: Doc, after: Doc, rid: number): void {
+    if (this.sameKeysFor(before, after)) return;
     const old = this.entriesFor(before, rid);
     const next = this.entriesFor(after, rid);
     if (old.length === next.length && old.every((entry, i) => this.sameKey(entry.key, next[i]!.key))) return;
@@ -370,6 +393,30 @@ export class Index {
     }
     return combinations.map((values) => ({ key: [...values, rid], values }));
   }
+}
+
+/**
+ * The top-level fields an index reads: the first part of each key path and every field its partial
+ * filter names (through `$and`, `$or` and `$nor`); undefined if the filter has anything else at the
+ * top (such as `$expr`), which could read any field.
+ */
+function fieldsRead(keyFields: string[], partialFilter: Doc | undefined): string[] | undefined {
+  const fields = new Set(keyFields.map((field) => field.split(".")[0] as string));
+  const visit = (filter: Doc): boolean => {
+    for (const [key, condition] of Object.entries(filter)) {
+      if (key === "$and" || key === "$or" || key === "$nor") {
+        if (!Array.isArray(condition)) return false;
+        for (const clause of condition) if (!isPlainObject(clause) || !visit(clause)) return false;
+      } else if (key.startsWith("$")) {
+        return false;
+      } else {
+        fields.add(key.split(".")[0] as string);
+      }
+    }
+    return true;
+  };
+  if (partialFilter && !visit(partialFilter)) return undefined;
+  return [...fields];
 }
 
 /** Distinct values a document indexes under one field (array elements, deduplicated). */

@@ -85,6 +85,8 @@ export function planQuery(collection: Collection, request: PlanRequest): Plan {
     if (!index.complete) continue;
     const plan = indexPlan(index, conditions, sort, request.collation);
     if (!plan) continue;
+    // At most one key (an `_id` lookup, mostly): nothing can be cheaper, so no other index is counted.
+    if (readsOneKey(plan)) return plan;
     const keys = plan.intervals.reduce(
       (total, interval) =>
         total +
@@ -95,6 +97,18 @@ export function planQuery(collection: Collection, request: PlanRequest): Plan {
     if (cost < best.cost) best = { plan, cost };
   }
   return best.plan;
+}
+
+/**
+ * Whether the plan reads at most one key: one interval of a unique index whose every field is pinned
+ * to one value (`buildIntervals` puts the same point in both ends; ranges and unbounded fields put
+ * different ones).
+ */
+export function readsOneKey(plan: Extract<Plan, { kind: "ixscan" }>): boolean {
+  if (!plan.index.unique || plan.intervals.length !== 1) return false;
+  const { low, high } = plan.intervals[0] as Interval;
+  for (let i = 0; i < plan.index.fields.length; i++) if (low[i] !== high[i]) return false;
+  return true;
 }
 
 function naturalDirection(sort: SortSpec | undefined): 1 | -1 | undefined {

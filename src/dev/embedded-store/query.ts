@@ -15,10 +15,11 @@ import { BTree } from "./btree";
 import type { Collation } from "./collation";
 import type { Collection } from "./collection";
 import { compareValues, sortKeyOf } from "./compare";
-import { cloneDoc, type Doc, isPlainObject, valuesAtPath } from "./documents";
+import { cloneDoc, type Doc, isObjectId, isPlainObject, valueKey, valuesAtPath } from "./documents";
 import { CommandError, unsupported } from "./errors";
 import { compileMatcher, type Matcher } from "./match";
-import { CandidateSource, parseSort, type Plan, planQuery, type SortSpec } from "./planner";
+import type { Index } from "./indexes";
+import { CandidateSource, parseSort, type Plan, planQuery, readsOneKey, type SortSpec } from "./planner";
 
 /** The mingo settings shared by projections, pipelines and updates. */
 export const mingoOptions: Partial<Options> = { idKey: "_id", useStrictMode: true };
@@ -194,19 +195,30 @@ export async function matchingRecords(
   request: TargetRequest,
   first: boolean,
 ): Promise<Array<{ rid: number; doc: Doc }>> {
-  const snapshot = collection.snapshot();
-  const plan = planQuery(snapshot, request);
-  const source = new CandidateSource(snapshot, plan);
+  let plan = planQuery(collection, request);
+  // One key at most (an `_id` lookup, mostly): read at once from the collection itself, which nothing
+  // can change meanwhile. Otherwise from a frozen copy (the read may yield), whose trees are the same
+  // now, with the plan's index swapped for the copy's.
+  const oneKey = plan.kind === "ixscan" && readsOneKey(plan);
+  let source = collection;
+  if (!oneKey) {
+    source = collection.snapshot();
+    if (plan.kind === "ixscan") {
+      const position = collection.indexList().indexOf(plan.index);
+      plan = { ...plan, index: source.indexList()[position] as Index };
+    }
+  }
+  const candidates = new CandidateSource(source, plan);
   const matcher = compileMatcher(request.filter, {
     collation: request.collation,
     variables: request.variables,
   });
   const slice = new TimeSlice();
   const found: Array<{ rid: number; doc: Doc }> = [];
-  for (let doc = source.next(); doc; doc = source.next()) {
-    if ((source.examined & 255) === 0) await slice.check();
+  for (let doc = candidates.next(); doc; doc = candidates.next()) {
+    if (!oneKey && (candidates.examined & 255) === 0) await slice.check();
     if (!matcher.test(doc)) continue;
-    found.push({ rid: source.lastRecordId, doc });
+    found.push({ rid: candidates.lastRecordId, doc });
     if (first && plan.sorted) break;
   }
   if (!first || found.length <= 1) return found;
@@ -409,7 +421,8 @@ function collationSafe(name: string, spec: unknown): boolean {
 /**
  * Runs a pipeline over copies of `docs` with mingo, except `$match` and `$sort`, which use this
  * store's matcher and order (MongoDB's type order, collation, `let` variables), so a pipeline
- * agrees with `find`. `$out` and `$merge` are handled by the aggregate command, not here.
+ * agrees with `find`. `$out` and `$merge` are handled by the aggregate command, not here. The copies
+ * are only as big as the pipeline's start allows (`pipelineSource`).
  */
 export function runPipeline(docs: Doc[], pipeline: Doc[], env: PipelineEnvironment): Doc[] {
   for (const stage of pipeline) {
@@ -421,18 +434,163 @@ export function runPipeline(docs: Doc[], pipeline: Doc[], env: PipelineEnvironme
       throw unsupported(`the ${name} stage with a non-simple collation`);
     }
   }
-  const context = pipelineContext(env.collation);
-  const aggregator = new Aggregator(pipeline, {
+  const { source, stages } = pipelineSource(docs, pipeline, env);
+  const aggregator = new Aggregator(stages, {
     ...mingoOptions,
-    context,
+    context: pipelineContext(env.collation),
     variables: env.variables ?? {},
     collectionResolver: (name: string) => env.resolve(name).map(cloneDoc),
   } as Options);
-  return aggregator.run(docs.map(cloneDoc)) as Doc[];
+  return aggregator.run(source) as Doc[];
 }
+
+/**
+ * The copies a pipeline runs on (mingo writes into its input), made no bigger than its start needs:
+ * leading `$match` stages filter the stored documents before anything is copied (this store's
+ * matcher never writes), and a leading plain inclusion `$project` of top-level fields copies only
+ * the fields it keeps, in document order as MongoDB keeps them. Counting 10,000 small fields of
+ * large documents (the console's queue) then copies those fields, not the documents. Without such a
+ * start every document is copied whole, and the stages consumed here are not run again.
+ */
+function pipelineSource(
+  docs: Doc[],
+  pipeline: Doc[],
+  env: PipelineEnvironment,
+): { source: Doc[]; stages: Doc[] } {
+  let candidates = docs;
+  let next = 0;
+  for (; next < pipeline.length; next++) {
+    const stage = pipeline[next]!;
+    const filter = stage.$match;
+    if (Object.keys(stage).length !== 1 || !isPlainObject(filter)) break;
+    const matcher = compileMatcher(filter, { collation: env.collation, variables: env.variables ?? {} });
+    candidates = candidates.filter((doc) => matcher.test(doc));
+  }
+  const only = (stage: Doc | undefined, name: string) =>
+    stage && Object.keys(stage).length === 1 ? stage[name] : undefined;
+  const pick = inclusionPicker(only(pipeline[next], "$project"));
+  if (pick) {
+    candidates = candidates.map(pick); // shares values with stored documents: copied below
+    next += 1;
+  }
+  const grouped = countGroups(candidates, only(pipeline[next], "$group"));
+  if (grouped) return { source: grouped.map(cloneDoc), stages: pipeline.slice(next + 1) };
+  return { source: candidates.map(cloneDoc), stages: pipeline.slice(next) };
+}
+
+/** A value a counting `$group` keys on directly: one whose equality `valueKey` decides as MongoDB does. */
+function groupableKey(value: unknown): string | undefined {
+  if (value === undefined || value === null) return "null";
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean")
+    return valueKey(value);
+  if (value instanceof Date || isObjectId(value)) return valueKey(value);
+  return undefined; // arrays, documents, Long, Decimal128…: mingo's grouping
+}
+
+/**
+ * `$group` done here when it only counts: `_id` a constant, one top-level field (`"$status"`) or a
+ * document of them, every accumulator a `$sum` of a number. That is what counting per category
+ * (and `countDocuments`) sends; mingo evaluates such a stage document by document as a general
+ * expression, many times slower. The result is mingo's: groups in order of first appearance, a
+ * missing field `null` as a lone key and left out of a document key. Anything else, including a
+ * key value of another type, returns undefined and the stage is mingo's.
+ */
+function countGroups(docs: Doc[], spec: unknown): Doc[] | undefined {
+  if (!isPlainObject(spec) || !("_id" in spec)) return undefined;
+  const sums: Array<[string, number]> = [];
+  for (const [name, accumulator] of Object.entries(spec)) {
+    if (name === "_id") continue;
+    if (name.includes(".") || name.startsWith("$") || !isPlainObject(accumulator)) return undefined;
+    const keys = Object.keys(accumulator);
+    const step = accumulator.$sum;
+    if (keys.length !== 1 || typeof step !== "number") return undefined;
+    sums.push([name, step]);
+  }
+  const fieldOf = (expression: unknown) =>
+    typeof expression === "string" && /^\$[^$.]+$/.test(expression) ? expression.slice(1) : undefined;
+  const id = spec._id;
+  let keyOf: (doc: Doc) => { key: string; id: unknown } | undefined;
+  if (typeof id === "string" && id.startsWith("$")) {
+    const field = fieldOf(id);
+    if (!field) return undefined;
+    keyOf = (doc) => {
+      const key = groupableKey(doc[field]);
+      return key === undefined ? undefined : { key, id: doc[field] ?? null };
+    };
+  } else if (isPlainObject(id)) {
+    const parts = Object.entries(id).map(([name, expression]) => [name, fieldOf(expression)] as const);
+    if (
+      parts.length === 0 ||
+      parts.some(([name, field]) => !field || name.startsWith("$") || name.includes("."))
+    )
+      return undefined;
+    keyOf = (doc) => {
+      let key = "";
+      const out: Doc = {};
+      for (const [name, field] of parts) {
+        const value = doc[field!];
+        if (value === undefined) {
+          key += "|m";
+          continue;
+        }
+        const part = groupableKey(value);
+        if (part === undefined) return undefined;
+        key += `|${part}`;
+        out[name] = value;
+      }
+      return { key, id: out };
+    };
+  } else if (id === null || typeof id === "number" || typeof id === "boolean") {
+    keyOf = () => ({ key: "", id });
+  } else return undefined;
+  const groups = new Map<string, { id: unknown; count: number }>();
+  for (const doc of docs) {
+    const found = keyOf(doc);
+    if (!found) return undefined;
+    const group = groups.get(found.key);
+    if (group) group.count += 1;
+    else groups.set(found.key, { id: found.id, count: 1 });
+  }
+  return [...groups.values()].map(({ id: groupId, count }) => {
+    const out: Doc = { _id: groupId };
+    for (const [name, step] of sums) out[name] = step * count;
+    return out;
+  });
+}
+
+/** `{ a: 1, b: true, _id: 0 }`: top-level fields kept, nothing computed, renamed or excluded besides `_id`. */
+function inclusionPicker(projection: unknown): ((doc: Doc) => Doc) | undefined {
+  if (!isPlainObject(projection)) return undefined;
+  const fields = Object.entries(projection).filter(([field]) => field !== "_id");
+  if (fields.length === 0 || fields.some(([, value]) => value !== 1 && value !== true)) return undefined;
+  const id = projection._id;
+  if (id !== undefined && id !== 0 && id !== 1 && id !== true && id !== false) return undefined;
+  return simpleProjection(projection);
+}
+
+/**
+ * Contexts by collation key ("" for simple). Building one copies every mingo operator module (a
+ * getter per operator): that was a fifth of the store's CPU when the bot counted messages with a
+ * pipeline upsert per event. A context holds no per-run state (mingo's `$fill` and
+ * `$setWindowFields` add operators it already has, which leaves it as it was), so one per
+ * collation serves every pipeline. Collations come from clients: the map is bounded.
+ */
+const contexts = new Map<string, Context>();
+const MAX_CACHED_CONTEXTS = 64;
 
 /** mingo's operators, with `$match` and `$sort` replaced by this store's (see `runPipeline`). */
 function pipelineContext(collation: Collation | undefined): Context {
+  const key = collation?.key ?? "";
+  let context = contexts.get(key);
+  if (!context) {
+    if (contexts.size >= MAX_CACHED_CONTEXTS) contexts.clear();
+    context = buildPipelineContext(collation);
+    contexts.set(key, context);
+  }
+  return context;
+}
+
+function buildPipelineContext(collation: Collation | undefined): Context {
   const $match = (
     collection: LazyIterator,
     expr: unknown,

@@ -1,8 +1,16 @@
-import { Binary, BSON } from "bson";
+import { Binary } from "bson";
 import { update as applyModifier } from "mingo";
 import type { Modifier } from "mingo/updater";
 import { MingoError, setValue } from "mingo/util";
-import { cloneDoc, type Doc, isOperatorObject, isPlainObject, valueKey, withLeadingId } from "./documents";
+import {
+  cloneDoc,
+  type Doc,
+  isOperatorObject,
+  isPlainObject,
+  sameBson,
+  valueKey,
+  withLeadingId,
+} from "./documents";
 import type { Collation } from "./collation";
 import { CommandError, type ErrorCodeName, unsupported } from "./errors";
 import { mingoOptions, runPipeline } from "./query";
@@ -79,8 +87,8 @@ export function isReplacement(update: UpdateSpec): boolean {
  * Applies an update to a copy of `current` and returns the new version, or undefined when nothing
  * changed (so `nModified` stays 0 and the stored object is not swapped). `current` is never
  * touched: mingo updates in place, and a later unique-index failure must leave data intact.
- * "Changed" means the stored bytes differ, as in MongoDB; mingo's own verdict is not used because
- * it compares Binary values as UTF-8 text, which makes different bytes look equal.
+ * "Changed" means the stored bytes differ, as in MongoDB (`sameBson`); mingo's own verdict is not
+ * used because it compares Binary values as UTF-8 text, which makes different bytes look equal.
  */
 export function updatedDocument(current: Doc, update: UpdateSpec, context: UpdateContext): Doc | undefined {
   let next: Doc;
@@ -95,7 +103,7 @@ export function updatedDocument(current: Doc, update: UpdateSpec, context: Updat
     next = { _id: current._id, ...cloneDoc(withoutId(update)) };
   }
   assertSameId(current, next);
-  return Buffer.compare(BSON.serialize(next), BSON.serialize(current)) === 0 ? undefined : next;
+  return sameBson(next, current) ? undefined : next;
 }
 
 /**

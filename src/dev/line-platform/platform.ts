@@ -41,6 +41,17 @@ const DEFAULT_MAX_DELIVERIES = 50_000;
 const DEFAULT_WEBHOOK_TIMEOUT_MS = 2_000;
 const MAX_MARK_AS_READ_TOKENS = 50_000;
 
+let lastTime = Number.NaN;
+let lastIso = "";
+/** A multicast delivers to 500 users at the same instant: format that instant once, not 500 times. */
+function isoTime(time: number): string {
+  if (time !== lastTime) {
+    lastTime = time;
+    lastIso = new Date(time).toISOString();
+  }
+  return lastIso;
+}
+
 export function createFakeLinePlatform(options: FakeLinePlatformOptions): FakeLinePlatform {
   if (!options.channelSecret)
     throw new Error("createFakeLinePlatform needs a channelSecret to sign webhooks");
@@ -65,7 +76,7 @@ export function createFakeLinePlatform(options: FakeLinePlatformOptions): FakeLi
     richMenus: new RichMenuStore(),
     insight: new InsightStore(),
     deliver(to, via, messages) {
-      delivered.push({ to, via, messages, at: new Date(now()).toISOString() });
+      delivered.push({ to, via, messages, at: isoTime(now()) });
     },
   };
 

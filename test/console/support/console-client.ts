@@ -36,6 +36,16 @@ export class ConsoleClient {
     });
   }
 
+  /** Posts fields that may repeat (checkboxes), in order, with the page's CSRF token. */
+  async postPairs(path: string, pairs: Array<[string, string]>): Promise<Page> {
+    const body = new URLSearchParams([["csrf", this.csrf], ...pairs]);
+    return this.request(path, {
+      method: "POST",
+      body: body.toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+  }
+
   /** Follows one redirect, as a browser would after a form post. */
   async follow(page: Page): Promise<Page> {
     const location = page.headers.get("location");

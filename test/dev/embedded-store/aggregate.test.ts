@@ -166,6 +166,98 @@ test("when $addFields computes a field, then stored documents are left untouched
   await expect(tips.findOne({ _id: 2 } as Document)).resolves.not.toHaveProperty("doubled");
 });
 
+test("when a pipeline starts with $match and a plain inclusion $project, then the documents have exactly those fields in stored order", async () => {
+  const result = await tips
+    .aggregate([
+      { $match: { category: "bribery" } },
+      { $match: { amount: { $gte: 100 } } },
+      { $project: { tags: 1, district: true } },
+      { $sort: { _id: 1 } },
+    ])
+    .toArray();
+  expect(result).toEqual([
+    { _id: 1, district: "fang", tags: ["road", "permit"] },
+    { _id: 4, district: "san-sai", tags: ["school"] },
+  ]);
+  expect(result.map((doc) => Object.keys(doc))).toEqual([
+    ["_id", "district", "tags"],
+    ["_id", "district", "tags"],
+  ]);
+  const withoutId = await tips
+    .aggregate([
+      { $project: { _id: 0, amount: 1, missing: 1 } },
+      { $group: { _id: null, sum: { $sum: "$amount" } } },
+    ])
+    .toArray();
+  expect(withoutId).toEqual([{ _id: null, sum: 700 }]);
+});
+
+test("when stages after an inclusion $project change the documents, then stored documents are left untouched", async () => {
+  const result = await tips
+    .aggregate([
+      { $match: { _id: 1 } },
+      { $project: { tags: 1 } },
+      { $unwind: "$tags" },
+      { $set: { tags: "changed" } },
+    ])
+    .toArray();
+  expect(result).toEqual([
+    { _id: 1, tags: "changed" },
+    { _id: 1, tags: "changed" },
+  ]);
+  await expect(tips.findOne({ _id: 1 } as Document)).resolves.toMatchObject({ tags: ["road", "permit"] });
+});
+
+test("when $project is not a plain inclusion, then it is still computed by the full projection rules", async () => {
+  const result = await tips
+    .aggregate([{ $match: { _id: 2 } }, { $project: { district: 1, twice: { $multiply: ["$amount", 2] } } }])
+    .toArray();
+  expect(result).toEqual([{ _id: 2, district: "fang", twice: 600 }]);
+  const excluded = await tips.aggregate([{ $match: { _id: 3 } }, { $project: { tags: 0, at: 0 } }]).toArray();
+  expect(excluded).toEqual([{ _id: 3, district: "hot", category: "bribery", amount: 50 }]);
+});
+
+test("when a $group only counts by fields, then missing and null share a lone key, a missing field is left out of a document key, and groups keep first-seen order", async () => {
+  const counts = client.db().collection("counts");
+  await counts.insertMany([
+    { _id: 1, a: "x", b: 1 },
+    { _id: 2, a: null, b: 1 },
+    { _id: 3, b: 2 },
+    { _id: 4, a: "x", b: 1.0 },
+    { _id: 5, a: new Date("2024-01-01T00:00:00Z"), b: 0 },
+    { _id: 6, a: ["array"], b: 0 },
+  ] as Document[]);
+  const byA = await counts
+    .aggregate([
+      { $match: { _id: { $lte: 5 } } },
+      { $group: { _id: "$a", n: { $sum: 1 }, twice: { $sum: 2 } } },
+    ])
+    .toArray();
+  expect(byA).toEqual([
+    { _id: "x", n: 2, twice: 4 },
+    { _id: null, n: 2, twice: 4 },
+    { _id: new Date("2024-01-01T00:00:00Z"), n: 1, twice: 2 },
+  ]);
+  const byBoth = await counts
+    .aggregate([{ $match: { _id: { $lte: 5 } } }, { $group: { _id: { a: "$a", b: "$b" }, n: { $sum: 1 } } }])
+    .toArray();
+  expect(byBoth).toEqual([
+    { _id: { a: "x", b: 1 }, n: 2 },
+    { _id: { a: null, b: 1 }, n: 1 },
+    { _id: { b: 2 }, n: 1 },
+    { _id: { a: new Date("2024-01-01T00:00:00Z"), b: 0 }, n: 1 },
+  ]);
+  // An array key is grouped by the general rules, with the same shape of answer.
+  const withArray = await counts.aggregate([{ $group: { _id: "$a", n: { $sum: 1 } } }]).toArray();
+  expect(withArray).toContainEqual({ _id: ["array"], n: 1 });
+  expect(withArray).toHaveLength(4);
+  await expect(counts.countDocuments({ b: 1 })).resolves.toBe(3);
+  await expect(counts.countDocuments({ b: 99 })).resolves.toBe(0);
+  await expect(
+    counts.aggregate([{ $match: { b: 99 } }, { $group: { _id: "$a", n: { $sum: 1 } } }]).toArray(),
+  ).resolves.toEqual([]);
+});
+
 test("when the aggregate result exceeds the batch size, then the driver fetches the rest with getMore", async () => {
   const ids = (await tips.aggregate([{ $sort: { _id: 1 } }], { batchSize: 1 }).toArray()).map(
     (doc) => doc._id,

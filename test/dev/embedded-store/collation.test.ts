@@ -1,4 +1,10 @@
-import { type Collection, type Document, MongoClient, MongoServerError } from "mongodb";
+import {
+  type CollationOptions,
+  type Collection,
+  type Document,
+  MongoClient,
+  MongoServerError,
+} from "mongodb";
 import { startTestDatabase, type TestDatabase, usingRealMongo } from "../../support/database";
 
 // MongoDB's collation: string comparison by a locale's rules. Strength 1 compares base letters
@@ -182,3 +188,17 @@ test("when the locale does not exist, then the operation fails with BadValue (2)
     ).rejects.toMatchObject({ code: 72 });
   },
 );
+
+test("when aggregations with and without collations alternate, then each $match and $sort after the first stage follows its own", async () => {
+  const collection = await names();
+  // The $set first: the $match and $sort then run inside the pipeline, not as the planner's filter.
+  const pipeline = [{ $set: { seen: true } }, { $match: { name: "somchai" } }, { $sort: { _id: -1 } }];
+  const ids = async (collation?: CollationOptions) =>
+    (await collection.aggregate(pipeline, collation ? { collation } : {}).toArray()).map((doc) => doc._id);
+
+  await expect(ids(caseInsensitive)).resolves.toEqual([3, 2, 1]);
+  await expect(ids()).resolves.toEqual([1]);
+  await expect(ids({ locale: "en", strength: 3 })).resolves.toEqual([1]);
+  await expect(ids(caseInsensitive)).resolves.toEqual([3, 2, 1]);
+  await expect(ids()).resolves.toEqual([1]);
+});

@@ -249,6 +249,75 @@ describe("queries on indexed fields", () => {
   });
 });
 
+// Updates that leave an index's fields alone do not touch it (the store compares the fields the
+// index reads); these check that updates that do change them still move the keys.
+describe("index keys across updates", () => {
+  test("when an update changes a field that a partial unique index filters on, then the document enters the index and can collide", async () => {
+    const collection = freshCollection();
+    await collection.createIndex(
+      { userRef: 1 },
+      { unique: true, partialFilterExpression: { status: { $eq: "open" } } },
+    );
+    await collection.insertMany([
+      { _id: 1, userRef: "u1", status: "closed" },
+      { _id: 2, userRef: "u1", status: "open" },
+    ] as Document[]);
+
+    await expect(
+      collection.updateOne({ _id: 1 } as Document, { $set: { status: "open" } }),
+    ).rejects.toMatchObject({ code: 11000 });
+    await expect(collection.findOne({ _id: 1 } as Document)).resolves.toMatchObject({ status: "closed" });
+  });
+
+  test("when an update takes a document out of a partial unique index, then its value is free again", async () => {
+    const collection = freshCollection();
+    await collection.createIndex(
+      { userRef: 1 },
+      { unique: true, partialFilterExpression: { status: { $eq: "open" } } },
+    );
+    await collection.insertOne({ _id: 1, userRef: "u1", status: "open" } as Document);
+
+    await collection.updateOne({ _id: 1 } as Document, { $set: { status: "closed", note: "x" } });
+
+    await expect(collection.insertOne({ userRef: "u1", status: "open" })).resolves.toBeDefined();
+  });
+
+  test("when updates change other fields and then an indexed one (also a nested one), then hinted lookups find the document by its current keys only", async () => {
+    const collection = freshCollection();
+    await collection.createIndex({ code: 1 });
+    await collection.createIndex({ "place.district": 1 });
+    await collection.insertOne({ _id: 1, code: "a", place: { district: "Fang", zip: 1 }, n: 0 } as Document);
+    const ids = async (filter: Document, hint: string) =>
+      (await collection.find(filter).hint(hint).toArray()).map((doc) => doc._id);
+
+    await collection.updateOne({ _id: 1 } as Document, { $set: { n: 1, "place.zip": 2 } });
+    await expect(ids({ code: "a" }, "code_1")).resolves.toEqual([1]);
+    await expect(ids({ "place.district": "Fang" }, "place.district_1")).resolves.toEqual([1]);
+
+    await collection.updateOne({ _id: 1 } as Document, { $set: { code: "b", "place.district": "Hot" } });
+    await expect(ids({ code: "a" }, "code_1")).resolves.toEqual([]);
+    await expect(ids({ code: "b" }, "code_1")).resolves.toEqual([1]);
+    await expect(ids({ "place.district": "Fang" }, "place.district_1")).resolves.toEqual([]);
+    await expect(ids({ "place.district": "Hot" }, "place.district_1")).resolves.toEqual([1]);
+  });
+
+  test("when an update removes an indexed field, then the document is indexed under null", async () => {
+    const collection = freshCollection();
+    await collection.createIndex({ code: 1 }, { unique: true });
+    await collection.insertMany([
+      { _id: 1, code: "a" },
+      { _id: 2, code: "b" },
+    ] as Document[]);
+
+    await collection.updateOne({ _id: 1 } as Document, { $unset: { code: "" } });
+
+    await expect(
+      collection.updateOne({ _id: 2 } as Document, { $unset: { code: "" } }),
+    ).rejects.toMatchObject({ code: 11000 });
+    await expect(collection.insertOne({ _id: 3, code: "a" } as Document)).resolves.toBeDefined();
+  });
+});
+
 // MongoDB's TTL monitor runs once a minute; the embedded store sweeps every second.
 (usingRealMongo ? describe.skip : describe)("TTL indexes", () => {
   test("when a document's TTL date has passed, then it is deleted by the background sweep", async () => {

@@ -193,6 +193,23 @@ describe("update results", () => {
     await expect(collection.countDocuments({ s: "acknowledged" })).resolves.toBe(2);
   });
 
+  test("when updateMany reaches thousands of documents through an index while other clients insert, then each document it started with is updated once", async () => {
+    const collection = freshCollection();
+    await collection.createIndex({ batch: 1 });
+    await collection.insertMany(Array.from({ length: 3000 }, (_, n) => ({ batch: "a", n })));
+
+    const [result] = await Promise.all([
+      collection.updateMany({ batch: "a" }, { $inc: { n: 1_000_000 } }),
+      ...Array.from({ length: 50 }, (_, n) => collection.insertOne({ batch: "b", n })),
+    ]);
+
+    expect(result).toMatchObject({ matchedCount: 3000, modifiedCount: 3000 });
+    await expect(
+      collection.countDocuments({ batch: "a", n: { $gte: 1_000_000, $lt: 2_000_000 } }, { hint: "batch_1" }),
+    ).resolves.toBe(3000);
+    await expect(collection.countDocuments({ batch: "b" }, { hint: "batch_1" })).resolves.toBe(50);
+  });
+
   test("when an update sets values already present, then it matches but modifies nothing", async () => {
     const { collection } = await seeded({ a: 1 });
 

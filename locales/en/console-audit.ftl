@@ -1,0 +1,36 @@
+## The case audit trail in the staff web console: the audit log's codes in words (src/console/pages.ts)
+
+console-audit-column-at = When
+console-audit-column-actor = Who
+console-audit-column-action = What
+console-audit-column-channel = Where
+console-audit-column-outcome = Outcome
+console-audit-action-view = Opened the case
+console-audit-action-acknowledge = Acknowledged
+console-audit-action-set-status = Changed the status
+console-audit-action-close = Closed the case
+console-audit-action-assign = Assigned
+console-audit-action-ask = Asked the reporter
+console-audit-action-note = Added an internal note
+console-audit-action-evidence-fetch = Opened evidence
+console-audit-action-reporter-reply = Reporter answered
+console-audit-channel-line = LINE chat
+console-audit-channel-line-group = LINE officer group
+console-audit-channel-console = Web console
+console-audit-channel-admin-api = Admin API
+console-audit-channel-evidence-url = Evidence link
+console-audit-channel-script = Operator script
+console-audit-channel-system = System
+console-audit-outcome-ok = Done
+console-audit-outcome-unchanged = Nothing to change
+console-audit-outcome-refused = Refused
+console-audit-outcome-failed = Failed
+console-audit-reason-role = role not allowed
+console-audit-reason-scope = outside the scope
+console-audit-reason-assignee-scope = assignee outside their scope
+console-audit-reason-not-enrolled = not enrolled
+console-audit-reason-revoked = access revoked
+console-audit-reason-expired = link expired
+console-audit-reason-group-not-enrolled = group not enrolled
+console-audit-reason-group-scope = outside the group's scope
+console-audit-reason-private-chat-only = only in a 1:1 chat

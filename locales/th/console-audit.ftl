@@ -1,0 +1,36 @@
+## ประวัติการดำเนินการของเรื่องในคอนโซลเจ้าหน้าที่: รหัสในบันทึกการตรวจสอบเป็นถ้อยคำ (src/console/pages.ts)
+
+console-audit-column-at = เมื่อ
+console-audit-column-actor = ผู้ดำเนินการ
+console-audit-column-action = การดำเนินการ
+console-audit-column-channel = ช่องทาง
+console-audit-column-outcome = ผล
+console-audit-action-view = เปิดดูเรื่อง
+console-audit-action-acknowledge = รับทราบเรื่อง
+console-audit-action-set-status = เปลี่ยนสถานะ
+console-audit-action-close = ปิดเรื่อง
+console-audit-action-assign = มอบหมายเรื่อง
+console-audit-action-ask = ถามผู้แจ้ง
+console-audit-action-note = เพิ่มบันทึกภายใน
+console-audit-action-evidence-fetch = เปิดดูหลักฐาน
+console-audit-action-reporter-reply = ผู้แจ้งตอบกลับ
+console-audit-channel-line = แชต LINE
+console-audit-channel-line-group = กลุ่มเจ้าหน้าที่ใน LINE
+console-audit-channel-console = คอนโซลเว็บ
+console-audit-channel-admin-api = Admin API
+console-audit-channel-evidence-url = ลิงก์หลักฐาน
+console-audit-channel-script = สคริปต์ของผู้ดูแลระบบ
+console-audit-channel-system = ระบบ
+console-audit-outcome-ok = สำเร็จ
+console-audit-outcome-unchanged = ไม่มีสิ่งที่ต้องเปลี่ยน
+console-audit-outcome-refused = ถูกปฏิเสธ
+console-audit-outcome-failed = ไม่สำเร็จ
+console-audit-reason-role = บทบาทไม่มีสิทธิ์
+console-audit-reason-scope = อยู่นอกขอบเขต
+console-audit-reason-assignee-scope = ผู้รับมอบหมายอยู่นอกขอบเขต
+console-audit-reason-not-enrolled = ยังไม่ได้ลงทะเบียน
+console-audit-reason-revoked = ถูกเพิกถอนสิทธิ์
+console-audit-reason-expired = ลิงก์หมดอายุ
+console-audit-reason-group-not-enrolled = กลุ่มยังไม่ได้ลงทะเบียน
+console-audit-reason-group-scope = อยู่นอกขอบเขตของกลุ่ม
+console-audit-reason-private-chat-only = ใช้ได้เฉพาะแชตส่วนตัว

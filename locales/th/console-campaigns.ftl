@@ -1,0 +1,152 @@
+## เว็บคอนโซล: หน้าของเจ้าหน้าที่รณรงค์ (src/console/campaigns.ts, campaign-pages.ts)
+
+console-nav-cases = เรื่องร้องเรียน
+console-nav-campaigns = แคมเปญ
+console-forbidden-campaigns = หน้าแคมเปญสำหรับเจ้าหน้าที่รณรงค์และผู้ดูแลระบบเท่านั้น
+console-forbidden-cases = เจ้าหน้าที่รณรงค์ไม่ได้รับผิดชอบเรื่องร้องเรียน จึงเปิดหน้าเรื่องร้องเรียนไม่ได้ หน้าของท่านคือหน้าแคมเปญ
+
+## รายการ
+console-campaigns-title = แคมเปญ
+console-campaigns-empty = ยังไม่มีแคมเปญ เลือก "สร้างแคมเปญ" เพื่อเขียนแคมเปญแรก
+console-campaign-new = สร้างแคมเปญ
+console-campaign-edit = แก้ไขแคมเปญ
+console-campaign-next-run = ส่งครั้งถัดไป
+console-campaign-last-run = ส่งครั้งล่าสุด
+console-campaign-status = สถานะ
+console-campaign-status-draft = ฉบับร่าง
+console-campaign-status-scheduled = ตั้งเวลาแล้ว
+console-campaign-status-paused = พักไว้
+console-campaign-status-done = เสร็จสิ้น
+console-campaign-status-cancelled = ยกเลิกแล้ว
+console-campaign-schedule-none = ยังไม่ได้ตั้งเวลา
+console-campaign-schedule-once = ครั้งเดียว { $at } (เวลากรุงเทพฯ)
+console-campaign-schedule-cron = ส่งซ้ำ: { $cron } (เวลากรุงเทพฯ)
+console-campaign-not-found-title = ไม่พบแคมเปญ
+console-campaign-not-found = ไม่มีแคมเปญที่ที่อยู่นี้
+
+## เขียนแคมเปญ
+console-campaign-about = ข้อมูลแคมเปญ
+console-campaign-name = ชื่อ (เจ้าหน้าที่เห็นเท่านั้น)
+console-campaign-id = รหัสแคมเปญ
+console-campaign-id-hint = ตัวอักษรอังกฤษพิมพ์เล็ก ตัวเลข และขีด เช่น gifts-new-year หากเว้นว่าง ระบบจะตั้งให้ และเปลี่ยนภายหลังไม่ได้
+console-campaign-description = คำอธิบาย (เจ้าหน้าที่เห็นเท่านั้น)
+console-campaign-content-th = ภาษาไทย
+console-campaign-content-en = ภาษาอังกฤษ
+console-campaign-content-hint = ส่งได้ไม่เกินห้าข้อความต่อภาษา ตามลำดับนี้ เลือก "ไม่มีข้อความ" เพื่อเว้นช่องนั้น เมื่อบันทึกหรือดูตัวอย่างแล้วจะมีช่องว่างเพิ่มอีกหนึ่งช่อง
+console-campaign-message = ข้อความที่ { $n }
+console-campaign-message-kind = ชนิด
+console-campaign-kind-none = ไม่มีข้อความ
+console-campaign-kind-text = ข้อความ
+console-campaign-kind-image = รูปภาพ
+console-campaign-kind-flex = ข้อความแบบ Flex
+console-campaign-text = ข้อความ
+console-campaign-image-url = ที่อยู่รูปภาพ (https:// ไฟล์ JPEG หรือ PNG)
+console-campaign-image-preview-url = ที่อยู่รูปตัวอย่างขนาดเล็ก (ไม่บังคับ หากเว้นว่างจะใช้รูปเดียวกัน)
+console-campaign-flex-alt = ข้อความแทน (แสดงในการแจ้งเตือนและรายการแชต)
+console-campaign-flex-json = Flex JSON (bubble หรือ carousel แบบเดียวกับ Flex Message Simulator ของ LINE)
+console-campaign-audience = กลุ่มผู้รับ
+console-campaign-topics = หัวข้อ (ผู้รับข่าวสารที่ติดตามหัวข้อใดหัวข้อหนึ่ง)
+console-campaign-default-locale = ผู้รับข่าวสารที่ภาษาของตนไม่มีเนื้อหา จะได้รับ
+console-campaign-audience-hint = ผู้รับข่าวสารภาษาไทยได้รับข้อความภาษาไทย ผู้รับข่าวสารภาษาอังกฤษได้รับข้อความภาษาอังกฤษ หากภาษาใดเว้นว่าง จะได้รับภาษาที่เลือกไว้ข้างบน
+console-campaign-schedule = กำหนดเวลา
+console-campaign-schedule-kind = ส่งเมื่อใด
+console-campaign-schedule-kind-none = ยังไม่กำหนด (ฉบับร่าง)
+console-campaign-schedule-kind-once = ครั้งเดียว
+console-campaign-schedule-kind-cron = ส่งซ้ำ
+console-campaign-at = วันและเวลา (สำหรับ "ครั้งเดียว")
+console-campaign-cron = รูปแบบการส่งซ้ำ (สำหรับ "ส่งซ้ำ"): นาที ชั่วโมง วัน เดือน วันในสัปดาห์
+console-campaign-cron-hint = เช่น "0 10 * * 2" คือทุกวันอังคาร 10:00 น. และ "30 8 1 * *" คือวันที่ 1 ของทุกเดือน 08:30 น.
+console-campaign-start-at = ส่งซ้ำตั้งแต่ (ไม่บังคับ)
+console-campaign-end-at = ส่งซ้ำถึง (ไม่บังคับ)
+console-campaign-time-zone = เวลาทั้งหมดเป็นเวลากรุงเทพฯ (Asia/Bangkok, UTC+7)
+console-campaign-quiet-hours = งดส่งในช่วงเวลาพักผ่อน
+console-campaign-quiet-start = งดส่งตั้งแต่
+console-campaign-quiet-end = งดส่งถึง
+console-campaign-quiet-off = ปิด (อาจส่งในเวลากลางคืน)
+console-campaign-quiet-hint = รอบที่ถึงกำหนดในช่วงงดส่งจะรอจนพ้นช่วงนั้น ปิดได้เฉพาะประกาศเร่งด่วนเท่านั้น
+console-campaign-preview = ตัวอย่างตามที่แสดงใน LINE
+console-campaign-preview-hint = แสดงจากฉบับร่าง ณ เวลาที่กด "ดูตัวอย่าง" หากแก้ไข กรุณากด "ดูตัวอย่าง" อีกครั้ง สีของ Flex ใกล้เคียงแต่อาจไม่ตรงกับใน LINE ทุกประการ
+console-campaign-preview-image = รูปภาพของแคมเปญ
+console-campaign-preview-empty-flex = ข้อความ Flex นี้ไม่มีส่วนที่ตัวอย่างวาดได้ กรุณาส่งทดสอบเพื่อดูใน LINE
+console-campaign-test-language = ภาษาของข้อความทดสอบ
+console-campaign-actions-hint = "ส่งทดสอบเข้า LINE ของฉัน" ส่งฉบับร่างเข้าแชตของท่านกับบัญชีนี้โดยไม่บันทึก "บันทึกฉบับร่าง" เก็บไว้โดยไม่ตั้งเวลา "บันทึกและตั้งเวลา" บันทึกและเริ่มกำหนดเวลาส่ง
+console-campaign-do-preview = ดูตัวอย่าง
+console-campaign-do-test = ส่งทดสอบเข้า LINE ของฉัน
+console-campaign-do-save = บันทึกฉบับร่าง
+console-campaign-do-schedule = บันทึกและตั้งเวลา
+console-campaign-do-pause = พักการส่ง
+console-campaign-do-resume = ส่งต่อ
+console-campaign-do-cancel = ยกเลิกแคมเปญ
+console-campaign-has-problems = มี { $n } ช่องที่ต้องแก้ไขก่อนบันทึก ดูช่องที่ทำเครื่องหมายไว้ด้านล่าง
+
+## ปัญหา (ชื่อช่องนำหน้าทุกข้อ)
+console-campaign-error-empty = ต้องไม่เว้นว่าง
+console-campaign-error-too-long = ยาวเกินไป ไม่เกิน { $n } ตัวอักษร
+console-campaign-error-https = ต้องเป็นที่อยู่ที่ขึ้นต้นด้วย https://
+console-campaign-error-no-messages = ต้องมีอย่างน้อยหนึ่งข้อความ
+console-campaign-error-too-many-messages = ไม่เกิน { $n } ข้อความต่อภาษา (ข้อจำกัดของ LINE)
+console-campaign-error-date = ไม่ใช่วันและเวลาที่ถูกต้อง
+console-campaign-error-schedule-one = เลือกวันเวลาครั้งเดียว หรือรูปแบบการส่งซ้ำ อย่างใดอย่างหนึ่ง
+console-campaign-error-clock = ต้องเป็นเวลา เช่น 21:00
+console-campaign-error-id = ต้องเป็นตัวอักษรอังกฤษพิมพ์เล็ก ตัวเลข หรือขีด 2 ถึง 63 ตัว
+console-campaign-error-topics = เลือกอย่างน้อยหนึ่งหัวข้อ
+console-campaign-error-no-language = เขียนข้อความอย่างน้อยหนึ่งภาษา
+console-campaign-error-default-locale = ภาษานี้ยังไม่มีข้อความ
+console-campaign-error-end-before-start = ต้องอยู่หลังวันเริ่ม
+console-campaign-error-schedule-required = ต้องกำหนดก่อนตั้งเวลาส่ง: เลือก "ครั้งเดียว" หรือ "ส่งซ้ำ"
+console-campaign-error-past = เลยมาแล้ว
+console-campaign-error-after-end = อยู่หลังวันสิ้นสุดการส่งซ้ำ
+console-campaign-error-no-occurrence = ไม่มีรอบส่งก่อนวันสิ้นสุดการส่งซ้ำ
+console-campaign-error-flex-size = มีขนาด { $n } ไบต์ LINE รับได้ไม่เกิน { $max }
+console-campaign-error-carousel = carousel ต้องมี 1 ถึง { $n } bubble
+console-campaign-error-json = ไม่ใช่ JSON ที่ถูกต้อง
+console-campaign-error-unknown-field = ไม่ใช่ช่องที่ LINE รู้จักในตำแหน่งนี้
+console-campaign-error-type = เลือกข้อความ รูปภาพ หรือ Flex
+console-campaign-error-choice = ไม่ใช่ตัวเลือกที่มีให้
+console-campaign-error-required = ต้องระบุ
+console-campaign-error-id-taken = มีแคมเปญอื่นใช้แล้ว กรุณาเลือกรหัสอื่น
+console-campaign-error-cron = ต้องมีห้าส่วน: นาที ชั่วโมง วัน เดือน วันในสัปดาห์
+console-campaign-error-other = ไม่ผ่านการตรวจสอบ: { $detail }
+
+## แจ้งผล
+console-campaign-notice-saved = บันทึกแคมเปญเป็นฉบับร่างแล้ว
+console-campaign-notice-scheduled = ตั้งเวลาส่งแคมเปญแล้ว
+console-campaign-notice-paused = พักแคมเปญแล้ว จะไม่ส่งอะไรเพิ่มจนกว่าท่านจะสั่งส่งต่อ
+console-campaign-notice-resumed = ส่งแคมเปญต่อแล้ว
+console-campaign-notice-cancelled = ยกเลิกแคมเปญแล้ว
+console-campaign-notice-cannot-schedule = ตั้งเวลาแคมเปญนี้ไม่ได้ กรุณาแก้ไขกำหนดเวลาก่อน
+console-campaign-notice-state = ขณะนี้แก้ไขแคมเปญนี้ไม่ได้ (เสร็จสิ้นแล้ว ถูกยกเลิก หรือมีผู้แก้ไขในระหว่างนั้น) กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง
+console-campaign-notice-saved-not-scheduled = บันทึกเป็นฉบับร่างแล้ว แต่ยังไม่ได้ตั้งเวลา ดูช่องที่ทำเครื่องหมายไว้
+console-campaign-notice-test-sent = ส่งข้อความทดสอบเข้าแชต LINE ของท่านกับบัญชีนี้แล้ว
+console-campaign-notice-test-failed = ขณะนี้ส่งข้อความทดสอบไปยัง LINE ไม่ได้ กรุณาลองอีกครั้ง
+
+## รอบการส่ง
+console-runs = รอบการส่ง
+console-runs-refresh = โหลดใหม่
+console-runs-empty = ยังไม่มีรอบการส่ง
+console-run-sent = ส่งแล้ว { $n }
+console-run-failed = ไม่สำเร็จ { $n }
+console-run-remaining = คงเหลือ { $n }
+console-run-skipped = ข้าม { $n }
+console-run-status-pending = ถึงกำหนด
+console-run-status-waiting = รอ (ช่วงงดส่ง)
+console-run-status-delivering = กำลังส่ง
+console-run-status-interrupted = หยุดชั่วคราว (จะส่งต่อ)
+console-run-status-done = เสร็จสิ้น
+console-run-status-skipped = ข้าม
+console-run-status-failed = ไม่สำเร็จ
+console-run-status-cancelled = ยกเลิก
+console-run-reason-quiet-hours = รอจนพ้นช่วงงดส่ง
+console-run-reason-superseded = มีรอบใหม่ของแคมเปญนี้มาแทน
+console-run-reason-cancelled = แคมเปญถูกยกเลิก
+console-run-reason-missed = พลาดไปขณะระบบหยุดทำงาน และแคมเปญสิ้นสุดก่อนจะส่งได้
+console-run-reason-ended = แคมเปญสิ้นสุดก่อนรอบนี้จะเริ่ม
+console-run-reason-gave-up = เลิกพยายามหลังลอง { $n } ครั้ง
+
+## กลุ่มผู้รับตามจังหวัด และการเข้าถึง
+console-campaign-provinces = จังหวัด
+console-campaign-provinces-all = ทุกจังหวัด
+console-campaign-provinces-some = { $n } จังหวัด
+console-campaign-provinces-hint = เลือกจังหวัดเพื่อส่งเฉพาะผู้รับข่าวสารที่เลือกจังหวัดเหล่านั้น ผู้รับข่าวสารที่ไม่ได้เลือกจังหวัดจะไม่ได้รับ หากไม่เลือกเลย จะส่งถึงทุกจังหวัด
+console-campaign-reach = เปิดอ่านและคลิก (จาก LINE)
+console-campaign-reach-figures = เปิดอ่าน { $opened } · คลิก { $clicked }

@@ -1,0 +1,108 @@
+import { randomUUID } from "node:crypto";
+import { Writable } from "node:stream";
+import type { webhook } from "@line/bot-sdk";
+import type { Connection } from "mongoose";
+import { createPseudonymizer } from "../../src/crypto/pseudonym";
+import { createSealer } from "../../src/crypto/sealer";
+import { connectDatabase, ensureIndexes } from "../../src/data/database";
+import { Inbox, inboxModel } from "../../src/events/inbox";
+import { createLogger } from "../../src/log";
+import { startTestDatabase, type TestDatabase } from "../support/database";
+
+const logger = createLogger({
+  level: "warn",
+  destination: new Writable({ write: (_chunk, _encoding, done) => done() }),
+});
+const pseudonym = createPseudonymizer(Buffer.alloc(32, 9));
+
+let database: TestDatabase;
+let connection: Connection;
+let inbox: Inbox;
+let userCounter = 0;
+
+beforeAll(async () => {
+  database = await startTestDatabase();
+  connection = await connectDatabase(database.uri, logger);
+  inbox = new Inbox(
+    inboxModel(connection),
+    createSealer([{ id: "t1", key: Buffer.alloc(32, 7) }], "t1"),
+    pseudonym,
+  );
+  await ensureIndexes(connection);
+});
+afterAll(async () => {
+  await connection.close();
+  await database.stop();
+});
+
+/** A new user's `count` text messages, delivered newest first (LINE may deliver out of order). */
+async function chatWith(count: number): Promise<{ source: string; texts: string[] }> {
+  userCounter += 1;
+  const userId = `U${String(userCounter).padStart(32, "0")}`;
+  const startAt = Date.now();
+  const texts = Array.from({ length: count }, (_unused, i) => `${userCounter}-${i}`);
+  const events = texts.map(
+    (text, i) =>
+      ({
+        type: "message",
+        mode: "active",
+        timestamp: startAt + i * 1000,
+        webhookEventId: randomUUID(),
+        deliveryContext: { isRedelivery: false },
+        source: { type: "user", userId },
+        replyToken: randomUUID(),
+        message: { id: String(i), type: "text", quoteToken: "q", text },
+      }) as webhook.Event,
+  );
+  for (const event of [...events].reverse()) await inbox.accept([event]);
+  return { source: pseudonym("source", `user:${userId}`), texts };
+}
+
+function textsOf(records: Awaited<ReturnType<Inbox["pending"]>>): string[] {
+  return records.map(
+    (record) =>
+      (inbox.openPayload(record) as webhook.MessageEvent & { message: { text: string } }).message.text,
+  );
+}
+
+describe("inbox pending reads", () => {
+  test("when several chats' pending events are read at once, then each gets its own oldest events, in occurrence order", async () => {
+    const busy = await chatWith(14);
+    const quiet = await chatWith(3);
+    const empty = { source: pseudonym("source", "user:nobody-writes") };
+
+    const [ofBusy, ofQuiet, ofEmpty] = await Promise.all([
+      inbox.pending(busy.source, 10),
+      inbox.pending(quiet.source, 10),
+      inbox.pending(empty.source, 10),
+    ]);
+
+    expect(textsOf(ofBusy)).toEqual(busy.texts.slice(0, 10));
+    expect(textsOf(ofQuiet)).toEqual(quiet.texts);
+    expect(ofEmpty).toEqual([]);
+  });
+
+  test("when the chats read together hold more than the reads take in all, then a chat the query cut short is read again on its own", async () => {
+    // 3 × 12 pending against 3 × 10 wanted: one query returns 30, and whichever chat sorts last comes back short.
+    const chats = [await chatWith(12), await chatWith(12), await chatWith(12)];
+
+    const results = await Promise.all(chats.map((chat) => inbox.pending(chat.source, 10)));
+
+    results.forEach((records, i) => expect(textsOf(records)).toEqual(chats[i]!.texts.slice(0, 10)));
+  });
+
+  test("when a chat's event is done, then it is no longer pending for a read made together with others", async () => {
+    const first = await chatWith(2);
+    const second = await chatWith(1);
+    const [head] = await inbox.pending(first.source, 10);
+    await inbox.markDone(head!._id, 60_000);
+
+    const [ofFirst, ofSecond] = await Promise.all([
+      inbox.pending(first.source, 10),
+      inbox.pending(second.source, 10),
+    ]);
+
+    expect(textsOf(ofFirst)).toEqual(first.texts.slice(1));
+    expect(textsOf(ofSecond)).toEqual(second.texts);
+  });
+});
