@@ -274,19 +274,27 @@ export class SubscriptionFeature implements Feature {
     if (event.type !== "message" || event.message.type !== "text" || event.source?.type !== "user") return;
     const userId = event.source.userId;
     if (!userId) return;
-    const match = this.deps.geography.matchPlace(event.message.text);
-    const province =
-      match.kind === "province"
-        ? match.province.id
-        : match.kind === "district"
-          ? match.district.provinceId
-          : undefined;
+    // An exact (normalized) name, not src/geo's fuzzy matchPlace: this runs for every citizen text,
+    // and fuzzy matching a sentence costs milliseconds of CPU on the event path.
+    const province = this.provinceNames().get(provinceNameKey(event.message.text));
     if (!province) return;
     const subscriber = await this.deps.subscribers.get(this.deps.subscribers.keyFor(userId));
     const waiting = subscriber?.provinceAwaitedUntil && subscriber.provinceAwaitedUntil > this.deps.now();
     return subscriber?.status === "active" && waiting
       ? { kind: "province", province, typed: true }
       : undefined;
+  }
+
+  private names?: Map<string, string>;
+  /** Thai and English province names (normalized) → province id. */
+  private provinceNames(): Map<string, string> {
+    this.names ??= new Map(
+      this.deps.geography.provinces.flatMap((p) => [
+        [provinceNameKey(p.nameTh), p.id],
+        [provinceNameKey(p.nameEn), p.id],
+      ]),
+    );
+    return this.names;
   }
 
   private offerSubscribe(locale: Locale, key: string): Message[] {
@@ -322,6 +330,16 @@ export class SubscriptionFeature implements Feature {
   private text(locale: Locale, key: string, args?: TextArgs): Message {
     return textMessage(this.deps.texts.t(locale, key, args));
   }
+}
+
+/** "จ. เชียงใหม่", "จังหวัดเชียงใหม่", "chiang mai province" → one key: no spaces, prefixes or case. */
+function provinceNameKey(text: string): string {
+  return text
+    .trim()
+    .toLowerCase()
+    .replace(/^(จังหวัด|จ\.)/, "")
+    .replace(/\s*province$/, "")
+    .replace(/[\s.-]/g, "");
 }
 
 /** Reads the event as one of this feature's intents, or undefined to let it fall through. */

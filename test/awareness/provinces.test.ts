@@ -42,7 +42,7 @@ test("when someone subscribes for the first time, then they are asked their prov
   expect(user.lastText()).not.toContain(user.t("awareness-province-question"));
 });
 
-test("when the asked subscriber types a province in Thai or English, then it is kept; a district names its province", async () => {
+test("when the asked subscriber types a province in Thai or English, then it is kept", async () => {
   const thai = citizen();
   await thai.says("รับข่าวสาร");
   await thai.says("ลำปาง");
@@ -55,13 +55,13 @@ test("when the asked subscriber types a province in Thai or English, then it is 
   expect(english.lastText()).toContain(english.t("awareness-province-set", { province: "Chiang Mai" }));
   expect((await record(english))?.province).toBe(province("Chiang Mai").id);
 
-  // The menu lets them change it; a district (สันทราย) stands for its province.
+  // The menu lets them change it; "จังหวัด" and spacing do not matter.
   await english.tapsLabel("awareness-choice-province");
   expect(english.lastText()).toContain(english.t("awareness-province-question"));
   await english.says("Bangkok");
   expect((await record(english))?.province).toBe(province("Bangkok").id);
   await english.tapsLabel("awareness-choice-province");
-  await english.says("สันทราย");
+  await english.says("จังหวัด เชียงใหม่");
   expect((await record(english))?.province).toBe(province("Chiang Mai").id);
 });
 
