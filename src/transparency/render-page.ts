@@ -79,9 +79,16 @@ export function renderPage(report: TransparencyReport, texts: Translator, locale
     return `<${tag} class="${status}">${shown({ count: null, status })}</${tag}>`;
   };
 
-  const meansHtml = (measure: Measure, table: FigureTable) => `
-<h3>${t("transparency-table-means")}</h3>
-<div class="scroll"><table data-measure="${measure.id}" data-table="${table.id}-means">
+  /** One table of a measure, months across, rows down; `show` draws each figure (count or mean). */
+  const gridHtml = (
+    measure: Measure,
+    table: FigureTable,
+    heading: string,
+    dataTable: string,
+    show: (figure: Figure) => string,
+  ) => `
+<h3>${heading}</h3>
+<div class="scroll"><table data-measure="${measure.id}" data-table="${dataTable}">
 <thead><tr><th scope="col">${t("transparency-column-row", { table: table.id })}</th>${months
     .map((month) => `<th scope="col">${escapeHtml(month)}</th>`)
     .join("")}<th scope="col">${t("transparency-column-total")}</th></tr></thead>
@@ -89,33 +96,18 @@ export function renderPage(report: TransparencyReport, texts: Translator, locale
     .map(
       (row) =>
         `<tr data-row="${escapeHtml(row.id)}"><th scope="row">${rowName(table, row)}</th>${row.cells
-          .map((figure) => meanCell(figure))
-          .join("")}${meanCell(row.total)}</tr>`,
+          .map((figure) => show(figure))
+          .join("")}${show(row.total)}</tr>`,
     )
     .join("\n")}</tbody>
 <tfoot><tr data-row="total"><td>${t("transparency-column-total")}</td>${measure.monthly
-    .map((figure) => meanCell(figure))
-    .join("")}${meanCell(measure.total)}</tr></tfoot>
+    .map((figure) => show(figure))
+    .join("")}${show(measure.total)}</tr></tfoot>
 </table></div>`;
-
-  const tableHtml = (measure: Measure, table: FigureTable) => `
-<h3>${t(`transparency-table-${table.id}`)}</h3>
-<div class="scroll"><table data-measure="${measure.id}" data-table="${table.id}">
-<thead><tr><th scope="col">${t("transparency-column-row", { table: table.id })}</th>${months
-    .map((month) => `<th scope="col">${escapeHtml(month)}</th>`)
-    .join("")}<th scope="col">${t("transparency-column-total")}</th></tr></thead>
-<tbody>${table.rows
-    .map(
-      (row) =>
-        `<tr data-row="${escapeHtml(row.id)}"><th scope="row">${rowName(table, row)}</th>${row.cells
-          .map((figure) => cell(figure))
-          .join("")}${cell(row.total)}</tr>`,
-    )
-    .join("\n")}</tbody>
-<tfoot><tr data-row="total"><td>${t("transparency-column-total")}</td>${measure.monthly
-    .map((figure) => cell(figure))
-    .join("")}${cell(measure.total)}</tr></tfoot>
-</table></div>`;
+  const meansHtml = (measure: Measure, table: FigureTable) =>
+    gridHtml(measure, table, t("transparency-table-means"), `${table.id}-means`, meanCell);
+  const tableHtml = (measure: Measure, table: FigureTable) =>
+    gridHtml(measure, table, t(`transparency-table-${table.id}`), table.id, cell);
 
   const measureHtml = (measure: Measure) => {
     const title = t(`transparency-measure-${measure.id}`);
