@@ -2,11 +2,14 @@ import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { HTTPFetchError } from "@line/bot-sdk";
 import type { Logger } from "../log";
-import type { Message, SendOutcome } from "../line/gateway";
+import type { SendOutcome } from "../line/gateway";
 import { retryKeyFor } from "../line/retry-key";
 import { parseRetryAfter } from "../line/retry";
 import type { AggregationUnits } from "./aggregation-units";
-import { readAudienceEntry } from "./audience-entry";
+import { AudienceCursor } from "./audience-cursor";
+import { AudienceEntry } from "./audience-entry";
+import { MulticastBody } from "./multicast-body";
+import { SealedBatch } from "./user-id-seal";
 import type { CampaignStore } from "./campaigns";
 import type { ChannelLease } from "./channel-lease";
 import { ProgressWriter } from "./progress-writer";
@@ -16,15 +19,10 @@ import { RateLimitAbortedError, type TokenBucket } from "./token-bucket";
 import { topics } from "./topics";
 
 /**
- * Sends one multicast (≤ 500 user ids) with a retry key and, when the run has one, its aggregation
- * unit; throws the SDK's HTTPFetchError on non-2xx.
+ * Sends one multicast with a retry key; `body` is its JSON (MulticastBody: ≤ 500 user ids, the
+ * messages and, when the run has one, its aggregation unit). Throws the SDK's HTTPFetchError on non-2xx.
  */
-export type MulticastSender = (
-  to: string[],
-  messages: Message[],
-  retryKey: string,
-  aggregationUnit?: string,
-) => Promise<SendOutcome>;
+export type MulticastSender = (body: Buffer, retryKey: string) => Promise<SendOutcome>;
 
 export interface DeliverySettings {
   /** Users per multicast: LINE's maximum is 500. */
@@ -148,7 +146,8 @@ class RunDelivery {
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   private readonly started = performance.now();
   private stop?: DeliveryStop;
-  private unit?: string;
+  /** Per segment: the body of its multicasts but for the recipients (messages, aggregation unit). */
+  private bodies: MulticastBody[] = [];
   private leaseLost = false;
   private slotsFree: number;
   private slotWaiters: Array<() => void> = [];
@@ -191,7 +190,10 @@ class RunDelivery {
     );
     try {
       // Decided before the first batch and kept on the run: every batch, resumed ones too, carries the same unit.
-      this.unit = (await this.deps.units?.forRun(this.run, this.deps.now()))?.unit ?? undefined;
+      const unit = (await this.deps.units?.forRun(this.run, this.deps.now()))?.unit ?? undefined;
+      this.bodies = this.run.segments.map(
+        (segment) => new MulticastBody(this.run.messages[segment.locale]!, unit),
+      );
       await this.resendUnconfirmed();
       await this.stream();
     } catch (error) {
@@ -234,64 +236,59 @@ class RunDelivery {
    * language after the previous one). One cursor rather than one per language halves the database
    * work of a bilingual campaign. The cursor reads one batch ahead, and user ids are opened later, in
    * the batch's task (all 500 with one cipher call), so database, decryption and sending overlap.
+   * Per member nothing is decoded but its language's segment and its sealed id's bytes
+   * (audience-entry.ts): the `_id` is read as text only for the last member of a batch.
    */
   private async stream(): Promise<void> {
     const { batchSize } = this.settings;
     const { after } = this.progress;
-    const segmentOf = new Map<string, number>();
-    this.run.segments.forEach((segment, index) =>
-      segment.audience.forEach((locale) => segmentOf.set(locale, index)),
-    );
-    const fallback = segmentOf.get(this.run.segments[0]!.locale) ?? 0;
-    const pending = this.run.segments.map(() => ({
-      sealed: [] as Array<string | undefined>,
-      last: null as string | null,
-    }));
-    // Resume where the least advanced language stopped; the others skip what they already batched.
+    const segments = new SegmentLookup(this.run.segments);
+    const pending = this.run.segments.map(() => ({ sealed: new SealedBatch(batchSize), last: new IdMark() }));
+    // Resume where the least advanced language stopped; the others skip what they already batched
+    // (until the cursor passes their position: it is sorted, so from then on nothing is skipped).
     const start = after.some((id) => id === null) ? null : after.reduce((min, id) => (id! < min! ? id : min));
+    const skipUpTo = after.map((id) => (id === start ? null : id));
     const filter: Record<string, unknown> = {
       status: "active",
       ...(this.targetsEveryTopic() ? {} : { topics: { $in: this.run.topics } }),
       ...this.provinceFilter(),
       ...(start !== null ? { _id: { $gt: start } } : {}),
     };
-    const cursor = this.deps.subscribers.model.collection.find(filter, {
+    const { model } = this.deps.subscribers;
+    const cursor = new AudienceCursor(model.db.getClient(), model.db.db!, model.collection.collectionName, {
+      filter,
       projection: { userId: 1, locale: 1 },
       sort: { _id: 1 },
       // A few batches per round trip; memory stays bounded by this and the in-flight window.
       batchSize: batchSize * 4,
-      raw: true, // read with readAudienceEntry, not the driver's general decoding
     });
-    // The next cursor batch is requested as soon as one arrives, so the database works on it while
-    // this one is cut into multicasts (a plain for-await asks only once the buffer is empty).
-    let next: Promise<boolean> = cursor.hasNext();
+    const entry = new AudienceEntry();
     try {
-      while (await next) {
-        const docs = cursor.readBufferedDocuments();
-        next = cursor.hasNext();
-        for (const raw of docs) {
+      for (let docs = await cursor.next(); docs; docs = await cursor.next()) {
+        while (docs.next(entry)) {
           if (this.stop) return;
-          const { id, locale, userId } = readAudienceEntry(raw as unknown as Uint8Array);
-          const segment = (locale !== undefined ? segmentOf.get(locale) : undefined) ?? fallback;
-          const position = after[segment];
-          if (position !== null && position !== undefined && id <= position) continue;
+          const segment = segments.of(entry);
+          const skip = skipUpTo[segment];
+          if (skip !== null && skip !== undefined) {
+            if (entry.id <= skip) continue;
+            skipUpTo[segment] = null;
+          }
           const batch = pending[segment]!;
-          batch.sealed.push(userId);
-          batch.last = id;
-          if (batch.sealed.length === batchSize) {
-            await this.dispatch(segment, batch.sealed, id);
-            batch.sealed = [];
+          if (entry.decoded) batch.sealed.add(entry.decoded.userId);
+          else batch.sealed.addBytes(entry.bytes, entry.userIdStart, entry.userIdEnd);
+          batch.last.set(entry);
+          if (batch.sealed.full) {
+            await this.dispatch(segment, batch.sealed, batch.last.value());
+            batch.sealed = new SealedBatch(batchSize);
           }
         }
       }
     } finally {
-      await next.catch(() => undefined); // a read still on its way when we stop: let it land, then close
       await cursor.close();
     }
     for (const [segment, batch] of pending.entries()) {
       if (this.stop) return;
-      if (batch.sealed.length > 0 && batch.last !== null)
-        await this.dispatch(segment, batch.sealed, batch.last);
+      if (batch.sealed.size > 0) await this.dispatch(segment, batch.sealed, batch.last.value());
     }
   }
 
@@ -300,7 +297,7 @@ class RunDelivery {
   }
 
   /** Records the batch's range (durably, before its multicast goes out) and hands it to a sender. */
-  private async dispatch(segment: number, sealed: Array<string | undefined>, last: string): Promise<void> {
+  private async dispatch(segment: number, sealed: SealedBatch, last: string): Promise<void> {
     await this.acquireSlot();
     if (this.stop) {
       this.releaseSlot();
@@ -312,7 +309,7 @@ class RunDelivery {
       segment,
       after: progress.after[segment] ?? null,
       last,
-      size: sealed.length,
+      size: sealed.size,
       firstSentAt: this.deps.now(),
     };
     progress.after[segment] = last;
@@ -321,14 +318,14 @@ class RunDelivery {
     this.launch(range, sealed, this.writer.save());
   }
 
-  private launch(range: BatchRange, sealed: Array<string | undefined>, recorded: Promise<void>): void {
+  private launch(range: BatchRange, sealed: SealedBatch, recorded: Promise<void>): void {
     const task = (async () => {
       await recorded;
       // Entries that cannot be opened (a retired key) are skipped: they are the same on every re-send.
-      const ids = this.deps.subscribers.openUserIds(sealed);
-      if (ids.length === 0) return this.settle(range, "skipped", 0);
-      const outcome = await this.sendBatch(range, ids);
-      this.settle(range, outcome, ids.length);
+      const opened = this.deps.subscribers.openBatch(sealed);
+      if (opened.count === 0) return this.settle(range, "skipped", 0);
+      const outcome = await this.sendBatch(range, this.bodies[range.segment]!.with(opened.json));
+      this.settle(range, outcome, opened.count);
     })()
       .catch((error: unknown) => this.halt(error))
       .finally(() => {
@@ -344,17 +341,15 @@ class RunDelivery {
    * 5xx and network errors are retried with backoff under the same key; other 4xx fail the batch.
    * Both loops are bounded: past them the run is interrupted and resumes later from its checkpoint.
    */
-  private async sendBatch(range: BatchRange, ids: string[]): Promise<"sent" | "failed"> {
+  private async sendBatch(range: BatchRange, body: Buffer): Promise<"sent" | "failed"> {
     const { bucket, send } = this.deps;
-    const segment = this.run.segments[range.segment]!;
-    const messages = this.run.messages[segment.locale]!;
     const key = retryKeyFor("campaign-run", this.run._id, range.batch);
     let failures = 0;
     let limited = 0;
     for (;;) {
       await bucket.take(this.abort.signal);
       try {
-        await send(ids, messages, key, this.unit); // "already-sent" (409) means an earlier attempt got through
+        await send(body, key); // "already-sent" (409) means an earlier attempt got through
         return "sent";
       } catch (error) {
         const status = error instanceof HTTPFetchError ? error.status : undefined;
@@ -420,14 +415,16 @@ class RunDelivery {
   }
 
   /** The sealed user ids in a recorded range, re-read in the same order. */
-  private async membersOf(range: BatchRange): Promise<Array<string | undefined>> {
+  private async membersOf(range: BatchRange): Promise<SealedBatch> {
     const docs = await this.deps.subscribers.model.collection
       .find(this.audienceFilter(range.segment, range.after, range.last), {
         projection: { userId: 1 },
         sort: { _id: 1 },
       })
       .toArray();
-    return docs.map((doc) => doc.userId as string | undefined);
+    const batch = new SealedBatch(Math.max(1, docs.length));
+    for (const doc of docs) batch.add(typeof doc.userId === "string" ? doc.userId : undefined);
+    return batch;
   }
 
   /** Active subscribers of the segment's languages sharing a topic with the run, after the cursor position. */
@@ -570,4 +567,54 @@ function abortable(promise: Promise<void>, signal: AbortSignal): Promise<void> {
       },
     );
   });
+}
+
+/** Which run segment a member's language belongs to, matched on the language's bytes. */
+class SegmentLookup {
+  private readonly locales: Array<{ bytes: Buffer; segment: number }> = [];
+  /** Languages without a segment of their own get the first segment's content. */
+  private readonly fallback: number;
+
+  constructor(segments: RunDocument["segments"]) {
+    segments.forEach((segment, index) =>
+      segment.audience.forEach((locale) => this.locales.push({ bytes: Buffer.from(locale), segment: index })),
+    );
+    this.fallback = this.locales.find(({ bytes }) => bytes.toString() === segments[0]!.locale)?.segment ?? 0;
+  }
+
+  of(entry: AudienceEntry): number {
+    if (entry.decoded) {
+      const { locale } = entry.decoded;
+      return this.locales.find(({ bytes }) => bytes.toString() === locale)?.segment ?? this.fallback;
+    }
+    const { bytes, localeStart, localeEnd } = entry;
+    if (localeStart < 0) return this.fallback;
+    const length = localeEnd - localeStart;
+    for (const { bytes: locale, segment } of this.locales) {
+      if (locale.length !== length) continue;
+      let same = true;
+      for (let i = 0; i < length && same; i++) same = bytes[localeStart + i] === locale[i];
+      if (same) return segment;
+    }
+    return this.fallback;
+  }
+}
+
+/** The `_id` of the last member put in a batch, read as text only when the batch is recorded. */
+class IdMark {
+  private bytes: Buffer | undefined;
+  private start = 0;
+  private end = 0;
+  private text: string | undefined;
+
+  set(entry: AudienceEntry): void {
+    this.text = entry.decoded?.id;
+    this.bytes = entry.bytes;
+    this.start = entry.idStart;
+    this.end = entry.idEnd;
+  }
+
+  value(): string {
+    return this.text ?? this.bytes!.toString("utf8", this.start, this.end);
+  }
 }

@@ -172,7 +172,7 @@ function deliveryGateway(context: ServiceContext): MulticastSender {
     logger: context.logger,
     retry: { maxAttempts: 1 },
   });
-  return (to, messages, retryKey, unit) => gateway.multicast(to, messages, retryKey, unit);
+  return (body, retryKey) => gateway.multicastJson(body, retryKey);
 }
 
 export { campaignAdminRouter } from "./admin-routes";

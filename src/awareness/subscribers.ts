@@ -3,7 +3,7 @@ import type { Sealer } from "../crypto/sealer";
 import type { Pseudonymizer } from "../crypto/pseudonym";
 import type { Locale } from "../i18n";
 import { defaultTopics, type Topic } from "./topics";
-import { UserIdSeal } from "./user-id-seal";
+import { UserIdSeal, type OpenedBatch, type SealedBatch } from "./user-id-seal";
 
 export type SubscriberStatus = "pending" | "active" | "unsubscribed" | "blocked";
 
@@ -173,9 +173,9 @@ export class SubscriberStore {
     return this.userIds.openMany([sealed])[0];
   }
 
-  /** A multicast batch's user ids, opened together (one cipher call); unreadable ones are left out. */
-  openUserIds(sealed: ReadonlyArray<string | undefined>): string[] {
-    return this.userIds.openMany(sealed);
+  /** A multicast batch's user ids, opened together (one cipher call) as JSON; unreadable ones are left out. */
+  openBatch(sealed: SealedBatch): OpenedBatch {
+    return this.userIds.openBatch(sealed);
   }
 
   private async upsert(

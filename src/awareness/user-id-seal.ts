@@ -6,6 +6,115 @@ const LINE_USER_ID = /^U[0-9a-f]{32}$/;
 const BLOCK = 16;
 /** `b1.<key id>.<one AES block, base64url>`; the key id picks the master key, as in the Sealer's v1. */
 const PREFIX = "b1.";
+/** One AES block in base64url, unpadded. */
+const BLOCK_BASE64_LENGTH = 22;
+/** `"U` + 32 hex digits + `"`. */
+const ID_JSON_LENGTH = 35;
+const HEX_DIGITS = Buffer.from("0123456789abcdef", "latin1");
+/** base64url character code → its 6 bits, -1 for anything else. */
+const BASE64URL = new Int8Array(128).fill(-1);
+for (const [i, c] of [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"].entries())
+  BASE64URL[c.charCodeAt(0)] = i;
+
+const NO_ENTRY = 0;
+const BLOCK_ENTRY = 1;
+const OTHER_ENTRY = 2;
+
+/** A batch's user ids, opened: how many, and their JSON (`"U…","U…"`). */
+export interface OpenedBatch {
+  count: number;
+  json: Buffer;
+}
+
+/**
+ * The sealed user ids of one multicast batch, in order, as the cursor finds them. A value in block
+ * form under the batch's key id (the first one it sees: one unless a key rotation is under way) is
+ * decoded from base64url straight into the batch's cipher input; anything else is kept as a string
+ * and opened on its own (UserIdSeal.openBatch).
+ */
+export class SealedBatch {
+  size = 0;
+  readonly blocks: Buffer;
+  readonly kinds: Uint8Array;
+  readonly others: Array<string | undefined> = [];
+  keyId: string | undefined;
+  /** `b1.<key id>.` of the batch's key id, as bytes. */
+  private prefix: Buffer | undefined;
+
+  constructor(readonly capacity: number) {
+    this.blocks = Buffer.alloc(capacity * BLOCK);
+    this.kinds = new Uint8Array(capacity);
+  }
+
+  get full(): boolean {
+    return this.size === this.capacity;
+  }
+
+  /** A sealed value as a string (absent: the entry is unreadable). */
+  add(value: string | undefined): void {
+    if (!value) {
+      this.push(NO_ENTRY);
+      return;
+    }
+    const bytes = Buffer.from(value, "utf8");
+    this.addBytes(bytes, 0, bytes.length);
+  }
+
+  /** A sealed value at `start`..`end` of `bytes` (start < 0: absent). */
+  addBytes(bytes: Buffer, start: number, end: number): void {
+    if (this.size >= this.capacity) throw new RangeError("the batch is full");
+    if (start < 0) return this.push(NO_ENTRY);
+    const dot = end - BLOCK_BASE64_LENGTH - 1; // where the key id ends, in block form
+    const blockForm =
+      dot > start + PREFIX.length &&
+      bytes[start] === 0x62 &&
+      bytes[start + 1] === 0x31 &&
+      bytes[start + 2] === 0x2e &&
+      bytes[dot] === 0x2e;
+    if (blockForm && this.prefix === undefined) {
+      this.keyId = bytes.toString("latin1", start + PREFIX.length, dot);
+      this.prefix = Buffer.from(bytes.subarray(start, dot + 1));
+    }
+    if (
+      blockForm &&
+      this.hasPrefix(bytes, start, dot + 1) &&
+      decodeBlock(bytes, dot + 1, this.blocks, this.size * BLOCK)
+    )
+      return this.push(BLOCK_ENTRY);
+    this.others[this.size] = bytes.toString("utf8", start, end);
+    this.push(OTHER_ENTRY);
+  }
+
+  private push(kind: number): void {
+    this.kinds[this.size++] = kind;
+  }
+
+  private hasPrefix(bytes: Buffer, start: number, end: number): boolean {
+    const prefix = this.prefix!;
+    if (end - start !== prefix.length) return false;
+    for (let i = 0; i < prefix.length; i++) if (bytes[start + i] !== prefix[i]) return false;
+    return true;
+  }
+}
+
+/** 22 base64url characters at `at` → 16 bytes at `target[offset]`; false when one is not base64url. */
+function decodeBlock(bytes: Buffer, at: number, target: Buffer, offset: number): boolean {
+  let bits = 0;
+  let held = 0;
+  let out = offset;
+  for (let i = 0; i < BLOCK_BASE64_LENGTH; i++) {
+    const code = bytes[at + i]!;
+    const value = code < 128 ? BASE64URL[code]! : -1;
+    if (value < 0) return false;
+    bits = (bits << 6) | value;
+    held += 6;
+    if (held >= 8) {
+      held -= 8;
+      target[out++] = (bits >> held) & 0xff;
+    }
+  }
+  return out - offset === BLOCK;
+}
 
 /**
  * Seals subscribers' LINE user ids so that a whole multicast batch opens with one cipher call.
@@ -63,6 +172,59 @@ export class UserIdSeal {
     });
     for (const [keyId, indexes] of groups) this.openBlocks(keyId, indexes, values, opened);
     return opened.filter((id): id is string => id !== undefined);
+  }
+
+  /**
+   * A batch's user ids, opened with one cipher call and written as the JSON of a multicast's `to`
+   * list (`"U…","U…"`, without the brackets): the hex digits go from the deciphered bytes straight
+   * into the request body, with no string per recipient. Unreadable entries are left out.
+   */
+  openBatch(batch: SealedBatch): OpenedBatch {
+    const { size, kinds, blocks } = batch;
+    const key = batch.keyId === undefined ? undefined : this.blockKeyOrUndefined(batch.keyId);
+    let plain: Buffer | undefined;
+    if (key) {
+      const decipher = createDecipheriv("aes-256-ecb", key, null).setAutoPadding(false);
+      plain = Buffer.concat([decipher.update(blocks.subarray(0, size * BLOCK)), decipher.final()]);
+    }
+    // Entries not in the batch's block form (another key id, GCM, not a LINE id) open one by one.
+    const others = new Map<number, Buffer>();
+    let count = 0;
+    let length = 0;
+    for (let i = 0; i < size; i++) {
+      if (kinds[i] === BLOCK_ENTRY && plain) {
+        count++;
+        length += ID_JSON_LENGTH;
+      } else if (kinds[i] === OTHER_ENTRY) {
+        const id = this.openMany([batch.others[i]])[0];
+        if (id === undefined) continue;
+        const json = Buffer.from(JSON.stringify(id));
+        others.set(i, json);
+        count++;
+        length += json.length;
+      }
+    }
+    const json = Buffer.allocUnsafe(length + Math.max(0, count - 1));
+    let at = 0;
+    for (let i = 0; i < size; i++) {
+      const other = others.get(i);
+      const isBlock = kinds[i] === BLOCK_ENTRY && plain !== undefined;
+      if (!isBlock && !other) continue;
+      if (at > 0) json[at++] = 0x2c; // ,
+      if (other) {
+        at += other.copy(json, at);
+        continue;
+      }
+      json[at++] = 0x22; // "
+      json[at++] = 0x55; // U
+      for (let b = i * BLOCK, last = b + BLOCK; b < last; b++) {
+        const byte = plain![b]!;
+        json[at++] = HEX_DIGITS[byte >> 4]!;
+        json[at++] = HEX_DIGITS[byte & 15]!;
+      }
+      json[at++] = 0x22;
+    }
+    return { count, json };
   }
 
   private openBlocks(

@@ -116,6 +116,17 @@ export class LineGateway {
   }
 
   /**
+   * A multicast whose JSON body (`to`, `messages`, `customAggregationUnits`) the caller wrote: campaign
+   * delivery writes the 500 user ids of a batch straight from their deciphered bytes, since at LINE's
+   * rate it sends 100,000 recipients a second.
+   */
+  async multicastJson(body: Buffer, retryKey: string): Promise<SendOutcome> {
+    return this.callWithRetryKey("multicast", () =>
+      this.api.postJson("/v2/bot/message/multicast", body, { "x-line-retry-key": retryKey }),
+    );
+  }
+
+  /**
    * LINE's interaction statistics for one aggregation unit over `from`..`to` (yyyyMMdd, LINE's UTC+9
    * days). Values LINE withholds (fewer than 20 people) come back as null and are kept so.
    */
@@ -319,6 +330,11 @@ class JsonApi {
     return this.request("POST", path, JSON.stringify(body), headers, onSent);
   }
 
+  /** A POST whose body is JSON already. */
+  postJson(path: string, json: Buffer, headers: Record<string, string>): Promise<JsonResponse> {
+    return this.request("POST", path, json, headers);
+  }
+
   /** A call with no request body (rich menu link, unlink). */
   send(method: "POST" | "DELETE", path: string): Promise<JsonResponse> {
     return this.request(method, path, undefined, {});
@@ -328,7 +344,7 @@ class JsonApi {
   private request(
     method: string,
     path: string,
-    payload: string | undefined,
+    payload: string | Buffer | undefined,
     extraHeaders: Record<string, string>,
     onSent?: () => void,
   ): Promise<JsonResponse> {

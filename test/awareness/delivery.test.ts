@@ -141,9 +141,9 @@ test("when delivery runs under a rate limit, then every multicast waits for its 
   const { stack, engine, runKey } = await prepared(300, {
     rateLimiter: new CountingBucket({ ratePerSecond: 1_000, burst: 1 }),
     delivery: { batchSize: 10 },
-    multicast: (to, messages, key) => {
+    multicast: (body, key) => {
       sentAfter.push(granted);
-      return line.gateway!.multicast(to, messages, key);
+      return line.gateway!.multicastJson(body, key);
     },
   });
   line.gateway = new LineGateway({

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync } from "node:crypto";
 import { createSealer } from "../../src/crypto/sealer";
-import { UserIdSeal } from "../../src/awareness/user-id-seal";
+import { SealedBatch, UserIdSeal } from "../../src/awareness/user-id-seal";
 
 const oldKey = { id: "old", key: Buffer.alloc(32, 1) };
 const newKey = { id: "new", key: Buffer.alloc(32, 2) };
@@ -73,5 +73,75 @@ describe("sealed subscriber user ids", () => {
 
     expect(sealed.startsWith("v1.")).toBe(true);
     expect(seal().openMany([sealed])).toEqual([odd]);
+  });
+});
+
+describe("a multicast batch of sealed ids, opened as JSON", () => {
+  /** The batch's ids as the multicast's `to` list would carry them. */
+  const opened = (values: Array<string | undefined>, keyId = "new") => {
+    const batch = new SealedBatch(Math.max(1, values.length));
+    for (const value of values) batch.add(value);
+    const { count, json } = seal(keyId).openBatch(batch);
+    const ids = JSON.parse(`[${json.toString("utf8")}]`) as string[];
+    expect(ids).toHaveLength(count);
+    return ids;
+  };
+
+  test("when 500 ids sealed under one key are added from the cursor's bytes, then the JSON lists them in order", () => {
+    const ids = Array.from({ length: 500 }, (_, i) => userId(i * 7919 + 1));
+    const bytes = Buffer.from(ids.map((id) => `[${seal().seal(id)}]`).join(""), "utf8");
+    const batch = new SealedBatch(500);
+    let at = 0;
+    for (let i = 0; i < 500; i++) {
+      const end = bytes.indexOf("]", at);
+      batch.addBytes(bytes, at + 1, end);
+      at = end + 1;
+    }
+
+    expect(batch.full).toBe(true);
+    const { count, json } = seal().openBatch(batch);
+    expect(count).toBe(500);
+    expect(json.toString("utf8")).toBe(ids.map((id) => `"${id}"`).join(","));
+  });
+
+  test("when a batch mixes keys, legacy AES-GCM values, odd ids and unreadable entries, then the readable ones come out in order", () => {
+    const sealer = createSealer([newKey], "new");
+    const retired = new UserIdSeal(createSealer([{ id: "gone", key: Buffer.alloc(32, 9) }], "gone"), context);
+    const odd = 'U"quoted\\id';
+    const values = [
+      seal("old").seal(userId(1)), // the batch's key is the first one it sees
+      seal().seal(userId(2)), // another key id: opened on its own
+      sealer.seal(userId(3), context), // AES-GCM
+      undefined,
+      retired.seal(userId(4)),
+      "b1.old.!!!!!!!!!!!!!!!!!!!!!!", // block form, not base64url
+      seal().seal(odd), // not a LINE id: AES-GCM, and JSON-escaped
+      seal("old").seal(userId(5)),
+    ];
+
+    expect(opened(values)).toEqual([userId(1), userId(2), userId(3), odd, userId(5)]);
+  });
+
+  test("when the batch's key is no longer in the ring, then its block entries are left out and the rest still open", () => {
+    const retired = new UserIdSeal(createSealer([{ id: "gone", key: Buffer.alloc(32, 9) }], "gone"), context);
+
+    expect(opened([retired.seal(userId(1)), seal().seal(userId(2)), retired.seal(userId(3))])).toEqual([
+      userId(2),
+    ]);
+  });
+
+  test("when nothing in a batch can be opened, then it is empty", () => {
+    const batch = new SealedBatch(2);
+    batch.add(undefined);
+    batch.add("hello");
+
+    expect(seal().openBatch(batch)).toEqual({ count: 0, json: Buffer.alloc(0) });
+  });
+
+  test("when a batch is full, then adding more is refused", () => {
+    const batch = new SealedBatch(1);
+    batch.add(seal().seal(userId(1)));
+
+    expect(() => batch.add(seal().seal(userId(2)))).toThrow(RangeError);
   });
 });
