@@ -107,6 +107,83 @@ test("when LINE processed a batch but the answer was lost and the process died b
   expect(users.every((id) => received.get(id) === 1)).toBe(true);
 });
 
+test("when two multicasts in flight reached LINE but the process died before either answer arrived, then the restarted delivery re-sends both with their keys and nobody receives anything twice", async () => {
+  const controller = new AbortController();
+  const line: { gateway?: LineGateway } = {};
+  // Calls 5 and 6 reach LINE, which accepts them; then the connection "drops" for both, only once
+  // both are on the wire. The engine's backoff before retrying is where the process "dies".
+  let calls = 0;
+  let bothSent!: () => void;
+  const second = new Promise<void>((resolve) => (bothSent = resolve));
+  const { stack, engine, users, runKey, restart } = await prepared(5_000, {
+    delivery: { maxInFlight: 4 },
+    sleep: async () => controller.abort(),
+    multicast: async (body, key) => {
+      const call = ++calls;
+      const outcome = await line.gateway!.multicastJson(body, key);
+      if (call !== 5 && call !== 6) return outcome;
+      if (call === 6) bothSent();
+      await second;
+      throw new TypeError("LINE API request failed: ECONNRESET");
+    },
+  });
+  line.gateway = new LineGateway({
+    ...stack.config.line,
+    logger: stack.service.context.logger,
+    retry: { maxAttempts: 1 },
+  });
+
+  const first = await engine.scheduler.deliverNow(runKey, { signal: controller.signal });
+
+  expect(first.outcome).toBe("interrupted");
+  const run = await engine.subscribers.model.db
+    .collection<{ _id: string; progress: { inFlight: Array<{ batch: number }> } }>("campaign_runs")
+    .findOne({ _id: runKey });
+  const unconfirmed = run!.progress.inFlight.map((range) => range.batch).sort((a, b) => a - b);
+  expect(unconfirmed).toEqual(expect.arrayContaining([4, 5]));
+  const lost = stack.platform
+    .calls({ endpoint: multicastEndpoint })
+    .slice(4, 6)
+    .map((call) => call.headers["x-line-retry-key"]);
+
+  const restarted = await restart();
+  const resumed = await restarted.scheduler.deliverNow(runKey);
+
+  expect(resumed).toMatchObject({ outcome: "done", counts: { eligible: 5_000, sent: 5_000, failed: 0 } });
+  const replayed = stack.platform
+    .calls({ endpoint: multicastEndpoint })
+    .filter((call) => call.status === 409)
+    .map((call) => call.headers["x-line-retry-key"]);
+  expect(replayed).toEqual(expect.arrayContaining(lost));
+  const received = receivedCounts(stack);
+  expect(users.every((id) => received.get(id) === 1)).toBe(true);
+});
+
+test("when LINE answers 429 to one of several multicasts in flight, then every batch pauses, the limited one is retried with its key, and everyone receives it once", async () => {
+  const maxInFlight = 4;
+  const { stack, engine, users, runKey } = await prepared(6_000, { delivery: { maxInFlight } });
+  const times: Array<{ status: number; at: number; key: string }> = [];
+  stack.platform.on("call", (call) => {
+    if (call.endpoint !== multicastEndpoint) return;
+    times.push({ status: call.status, at: performance.now(), key: call.headers["x-line-retry-key"]! });
+    // The fifth request is limited, while others are on their way.
+    if (times.length === 4)
+      stack.platform.failNext(multicastEndpoint, 429, 1, { headers: { "retry-after": "1" } });
+  });
+
+  const result = await engine.scheduler.deliverNow(runKey);
+
+  expect(result).toMatchObject({ outcome: "done", counts: { eligible: 6_000, sent: 6_000 } });
+  const limited = times.find((entry) => entry.status === 429)!;
+  // Only requests that already held a token when the 429 arrived may start within its second.
+  const soon = times.filter((entry) => entry.at > limited.at && entry.at - limited.at < 950);
+  expect(soon.length).toBeLessThan(maxInFlight);
+  const retried = times.filter((entry) => entry.key === limited.key);
+  expect(retried.map((entry) => entry.status)).toEqual([429, 200]);
+  const received = receivedCounts(stack);
+  expect(users.every((id) => received.get(id) === 1)).toBe(true);
+});
+
 test("when an unconfirmed batch is older than LINE's retry-key window at restart, then it is counted as skipped rather than risked twice", async () => {
   const controller = new AbortController();
   const { stack, engine, runKey, restart } = await prepared(1_500, {
