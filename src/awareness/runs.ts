@@ -1,3 +1,4 @@
+import type { Collection } from "mongodb";
 import { Schema, type Connection, type Model } from "mongoose";
 import type { Locale } from "../i18n";
 import type { Message } from "../line/gateway";
@@ -320,7 +321,8 @@ export class RunStore {
     // The driver's update, not the model's: this runs after nearly every batch (up to ~100 times a
     // second at LINE's rate), the values already have the schema's types, and the model's casting
     // and cloning of the progress was as costly as sending the multicasts.
-    const result = await this.model.collection.updateOne(
+    const runs = this.model.collection as unknown as Collection<RunDocument>;
+    const result = await runs.updateOne(
       { _id: key, leaseOwner: owner, status: "delivering" },
       { $set: { progress, counts, leaseUntil, updatedAt: now } },
     );

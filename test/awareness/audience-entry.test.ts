@@ -3,7 +3,7 @@ import { AudienceBatch, AudienceEntry, readAudienceEntry } from "../../src/aware
 
 /** The bytes of a cursor batch (a BSON array of documents), as a reply carries it, inside a larger buffer. */
 function batchOf(docs: BSON.Document[]): { bytes: Buffer; start: number; end: number } {
-  const array = BSON.serialize({ batch: docs });
+  const array = Buffer.from(BSON.serialize({ batch: docs }));
   // { batch: [...] }: 4 bytes length, type, "batch\0", then the array.
   const start = 4 + 1 + "batch".length + 1;
   const end = start + array.readInt32LE(start);
