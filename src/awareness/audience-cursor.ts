@@ -1,4 +1,5 @@
-import { Long, type ClientSession, type Db, type Document, type MongoClient } from "mongodb";
+import { Long } from "bson";
+import type { mongo } from "mongoose";
 import { AudienceBatch } from "./audience-entry";
 
 const INT32 = 0x10;
@@ -6,9 +7,9 @@ const INT64 = 0x12;
 const ARRAY = 0x04;
 
 export interface AudienceQuery {
-  filter: Document;
-  projection: Document;
-  sort: Document;
+  filter: mongo.Document;
+  projection: mongo.Document;
+  sort: mongo.Document;
   /** Documents per round trip. */
   batchSize: number;
 }
@@ -22,15 +23,15 @@ export interface AudienceQuery {
  * is sent. The commands share one session, as a cursor's commands must.
  */
 export class AudienceCursor {
-  private readonly session: ClientSession;
+  private readonly session: mongo.ClientSession;
   private cursorId: Long | undefined;
   private pending: Promise<AudienceBatch | undefined> | undefined;
   private started = false;
   private closed = false;
 
   constructor(
-    client: MongoClient,
-    private readonly db: Db,
+    client: mongo.MongoClient,
+    private readonly db: mongo.Db,
     private readonly collection: string,
     private readonly query: AudienceQuery,
   ) {
@@ -80,7 +81,7 @@ export class AudienceCursor {
     return this.run({ getMore: id, collection: this.collection, batchSize: this.query.batchSize });
   }
 
-  private async run(command: Document): Promise<AudienceBatch | undefined> {
+  private async run(command: mongo.Document): Promise<AudienceBatch | undefined> {
     // raw: the reply's top-level `cursor` document comes back as its bytes.
     const reply = await this.db.command(command, { raw: true, session: this.session });
     const { id, batch } = readCursorDocument(reply.cursor as Buffer);

@@ -1,5 +1,4 @@
-import type { Collection } from "mongodb";
-import { Schema, type Connection, type Model } from "mongoose";
+import { Schema, type Connection, type Model, type mongo } from "mongoose";
 import type { Locale } from "../i18n";
 import type { Message } from "../line/gateway";
 import { isDuplicateKeyError } from "../data/database";
@@ -321,7 +320,7 @@ export class RunStore {
     // The driver's update, not the model's: this runs after nearly every batch (up to ~100 times a
     // second at LINE's rate), the values already have the schema's types, and the model's casting
     // and cloning of the progress was as costly as sending the multicasts.
-    const runs = this.model.collection as unknown as Collection<RunDocument>;
+    const runs = this.model.collection as unknown as mongo.Collection<RunDocument>;
     const result = await runs.updateOne(
       { _id: key, leaseOwner: owner, status: "delivering" },
       { $set: { progress, counts, leaseUntil, updatedAt: now } },
