@@ -5,7 +5,10 @@ import { AudienceBatch } from "./audience-entry";
 const INT32 = 0x10;
 const INT64 = 0x12;
 const ARRAY = 0x04;
+const DOCUMENT = 0x03;
+const STRING = 0x02;
 
+/** The audience find: what `find` takes, with the batch size each round trip returns. */
 export interface AudienceQuery {
   filter: mongo.Document;
   projection: mongo.Document;
@@ -107,10 +110,10 @@ function readCursorDocument(bytes: Buffer): { id: Long | undefined; batch: Audie
     } else if (type === INT32) {
       if (name === "id") id = Long.fromInt(bytes.readInt32LE(value));
       next = value + 4;
-    } else if (type === ARRAY || type === 0x03 || type === 0x02) {
+    } else if (type === ARRAY || type === DOCUMENT || type === STRING) {
       // Arrays, documents and strings all start with their length (a string's excludes the length itself).
       const length = bytes.readInt32LE(value);
-      next = value + (type === 0x02 ? 4 + length : length);
+      next = value + (type === STRING ? 4 + length : length);
       if (type === ARRAY && (name === "firstBatch" || name === "nextBatch"))
         batch = new AudienceBatch(bytes, value, next);
     } else {
