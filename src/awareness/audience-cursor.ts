@@ -7,6 +7,16 @@ const INT64 = 0x12;
 const ARRAY = 0x04;
 const DOCUMENT = 0x03;
 const STRING = 0x02;
+/** Sizes of the fixed-size BSON types: double, objectId, bool, date, null, timestamp, decimal. */
+const FIXED_SIZE: Partial<Record<number, number>> = {
+  0x01: 8,
+  0x07: 12,
+  0x08: 1,
+  0x09: 8,
+  0x0a: 0,
+  0x11: 8,
+  0x13: 16,
+};
 
 /** The audience find: what `find` takes, with the batch size each round trip returns. */
 export interface AudienceQuery {
@@ -87,7 +97,10 @@ export class AudienceCursor {
   private async run(command: mongo.Document): Promise<AudienceBatch | undefined> {
     // raw: the reply's top-level `cursor` document comes back as its bytes.
     const reply = await this.db.command(command, { raw: true, session: this.session });
-    const { id, batch } = readCursorDocument(reply.cursor as Buffer);
+    const raw: unknown = reply.cursor;
+    if (!(raw instanceof Uint8Array)) throw new Error("the cursor reply has no cursor document");
+    const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    const { id, batch } = readCursorDocument(bytes);
     this.cursorId = id;
     return batch;
   }
@@ -116,6 +129,8 @@ function readCursorDocument(bytes: Buffer): { id: Long | undefined; batch: Audie
       next = value + (type === STRING ? 4 + length : length);
       if (type === ARRAY && (name === "firstBatch" || name === "nextBatch"))
         batch = new AudienceBatch(bytes, value, next);
+    } else if (FIXED_SIZE[type] !== undefined) {
+      next = value + FIXED_SIZE[type]; // fields a server may add (partialResultsReturned, …): skipped
     } else {
       throw new Error(`unexpected BSON type ${type} in a cursor reply`);
     }
