@@ -1,4 +1,3 @@
-import { BSON } from "bson";
 import { Query } from "mingo";
 import { Aggregator } from "mingo/aggregator";
 import { Context, evalExpr } from "mingo/core";
@@ -11,6 +10,7 @@ import * as projectionOperators from "mingo/operators/projection";
 import * as queryOperators from "mingo/operators/query";
 import * as windowOperators from "mingo/operators/window";
 import type { Options } from "mingo/types";
+import { BatchEncoder, type EncodedBatch } from "./batches";
 import { BTree } from "./btree";
 import type { Collation } from "./collation";
 import type { Collection } from "./collection";
@@ -110,8 +110,8 @@ export class QueryRunner {
     return this.needsSort ? this.nextSorted(slice) : this.nextStreamed(slice);
   }
 
-  /** Up to `maxDocs` results (fewer only at the end or at the size limit). */
-  async nextBatch(maxDocs: number, maxBytes = MAX_BATCH_BYTES): Promise<Doc[]> {
+  /** Up to `maxDocs` results (fewer only at the end or at the size limit), encoded. */
+  async nextBatch(maxDocs: number, maxBytes = MAX_BATCH_BYTES): Promise<EncodedBatch> {
     const slice = new TimeSlice();
     const wanted: Doc[] = [];
     while (wanted.length + this.pending.length < maxDocs && !this.done) {
@@ -126,24 +126,16 @@ export class QueryRunner {
       this.lookahead = await this.nextResult(slice);
       if (!this.lookahead) this.done = true;
     }
-    const batch = [...this.pending, ...this.project(wanted)];
+    const batch = this.pending.length > 0 ? [...this.pending, ...this.project(wanted)] : this.project(wanted);
     this.pending = [];
-    let bytes = 0;
+    const encoder = new BatchEncoder(maxBytes);
     for (let i = 0; i < batch.length; i++) {
-      bytes += BSON.calculateObjectSize(batch[i] as Doc, { ignoreUndefined: true });
-      if (i > 0 && bytes > maxBytes) {
-        this.pending = batch.splice(i);
+      if (!encoder.add(batch[i] as Doc)) {
+        this.pending = batch.slice(i);
         break;
       }
     }
-    return batch;
-  }
-
-  /** Every remaining result (for commands that answer in one reply). */
-  async all(): Promise<Doc[]> {
-    const results: Doc[] = [];
-    while (!this.exhausted) results.push(...(await this.nextBatch(Number.MAX_SAFE_INTEGER, Infinity)));
-    return results;
+    return encoder.finish();
   }
 
   private async nextStreamed(slice: TimeSlice): Promise<Doc | undefined> {

@@ -103,6 +103,24 @@ test("when 10,000 documents are inserted with insertMany, then a cursor reads al
   expect(getMoreCount()).toBe(9);
 });
 
+test("when a batch's documents would pass the 16 MiB reply limit, then the batch ends before it and getMore returns the rest", async () => {
+  // 4 MiB each: four of them fill a batch up to the limit, the fifth goes to the next one.
+  const big = client.db().collection("big");
+  const text = "x".repeat(4 * 1024 * 1024 - 100);
+  await big.insertMany(Array.from({ length: 6 }, (_, i) => ({ _id: i, text })));
+
+  const reply = await client.db().command({ find: "big", sort: { _id: 1 }, batchSize: 6 });
+  const first = reply.cursor.firstBatch.map((doc: Document) => doc._id);
+  const more = await client.db().command({ getMore: reply.cursor.id, collection: "big" });
+  const rest = more.cursor.nextBatch.map((doc: Document) => doc._id);
+
+  expect(first.length).toBeGreaterThan(0);
+  expect(first.length).toBeLessThan(6);
+  expect([...first, ...rest]).toEqual([0, 1, 2, 3, 4, 5]);
+  expect(more.cursor.nextBatch.every((doc: Document) => doc.text === text)).toBe(true);
+  await big.drop();
+});
+
 describe("sorted finds served by an index", () => {
   async function shuffled(name: string, size: number) {
     const collection = client.db().collection(name);
