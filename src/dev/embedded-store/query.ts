@@ -10,7 +10,7 @@ import * as projectionOperators from "mingo/operators/projection";
 import * as queryOperators from "mingo/operators/query";
 import * as windowOperators from "mingo/operators/window";
 import type { Options } from "mingo/types";
-import { BatchEncoder, type EncodedBatch } from "./batches";
+import { BatchEncoder, type EncodedBatch, type FieldFilter } from "./batches";
 import { BTree } from "./btree";
 import type { Collation } from "./collation";
 import type { Collection } from "./collection";
@@ -67,6 +67,8 @@ export class QueryRunner {
   private readonly source: CandidateSource;
   private readonly matcher: Matcher;
   private readonly project: (docs: Doc[]) => Doc[];
+  /** A plain projection's fields, picked while each document is encoded (no projected copy). */
+  private readonly fields: FieldFilter | undefined;
   private sorted: Doc[] | undefined;
   private sortedPosition = 0;
   private toSkip: number;
@@ -91,7 +93,9 @@ export class QueryRunner {
   ) {
     this.source = new CandidateSource(collection, plan, live);
     this.matcher = compileMatcher(shape.filter, { collation: shape.collation, variables: shape.variables });
-    this.project = projector(shape.projection, shape.filter, shape.variables);
+    const empty = !shape.projection || Object.keys(shape.projection).length === 0;
+    this.fields = empty ? undefined : projectionFields(shape.projection!);
+    this.project = this.fields ? (docs) => docs : projector(shape.projection, shape.filter, shape.variables);
     this.toSkip = shape.skip ?? 0;
     this.remaining = shape.limit && shape.limit > 0 ? shape.limit : Infinity;
     this.needsSort = !plan.sorted;
@@ -130,7 +134,7 @@ export class QueryRunner {
     this.pending = [];
     const encoder = new BatchEncoder(maxBytes);
     for (let i = 0; i < batch.length; i++) {
-      if (!encoder.add(batch[i] as Doc)) {
+      if (!encoder.add(batch[i] as Doc, this.fields)) {
         this.pending = batch.slice(i);
         break;
       }
@@ -308,6 +312,20 @@ export function projector(projection: Doc | undefined, filter: Doc, variables?: 
 }
 
 function simpleProjection(projection: Doc): ((doc: Doc) => Doc) | undefined {
+  const keep = projectionFields(projection);
+  if (!keep) return undefined;
+  return (doc) => {
+    const out: Doc = {};
+    for (const key of Object.keys(doc)) if (keep(key)) out[key] = doc[key];
+    return out;
+  };
+}
+
+/**
+ * The top-level fields a plain projection (inclusions or exclusions of top-level fields, `_id`
+ * either way) keeps, as a test on field names; undefined for anything else, which is mingo's.
+ */
+function projectionFields(projection: Doc): FieldFilter | undefined {
   let includeId = true;
   const fields = new Set<string>();
   let mode: "include" | "exclude" | undefined;
@@ -325,22 +343,9 @@ function simpleProjection(projection: Doc): ((doc: Doc) => Doc) | undefined {
     fields.add(field);
   }
   if (mode === "exclude" || mode === undefined) {
-    return (doc) => {
-      const out: Doc = {};
-      for (const key of Object.keys(doc)) {
-        if (fields.has(key) || (key === "_id" && !includeId)) continue;
-        out[key] = doc[key];
-      }
-      return out;
-    };
+    return (key) => !fields.has(key) && (key !== "_id" || includeId);
   }
-  return (doc) => {
-    const out: Doc = {};
-    for (const key of Object.keys(doc)) {
-      if (fields.has(key) || (key === "_id" && includeId)) out[key] = doc[key];
-    }
-    return out;
-  };
+  return (key) => fields.has(key) || (key === "_id" && includeId);
 }
 
 export interface PipelineEnvironment {

@@ -11,7 +11,21 @@ const docs = [
   { _id: new ObjectId(), n: 1, big: 2 ** 40, half: 0.5, flag: true, none: null, skipped: undefined },
   { _id: 3, when: new Date(0), long: Long.fromNumber(7), stamp: new Timestamp({ t: 1, i: 2 }) },
   { _id: 4, nested: { list: [1, "two", { three: 3 }, [undefined]] }, bin: new Binary(Buffer.from("x")) },
-  { _id: 5, dec: Decimal128.fromString("1.5"), text: "ไทย", empty: {} },
+  { _id: 5, dec: Decimal128.fromString("1.5"), text: "ไทย", empty: {}, ชื่อ: "x", "": 0 },
+  {
+    _id: 6,
+    numbers: [0, -0, 1.5, 2 ** 31, 2 ** 31 - 1, -(2 ** 31), -(2 ** 31) - 1, 2 ** 53, NaN, Infinity],
+    texts: ["", "\ud800", "a\u0000b", "😀"],
+    dates: [new Date(NaN), new Date(-1), new Date(8.64e15)],
+    // eslint-disable-next-line no-sparse-arrays
+    holes: [1, , 3],
+    bare: Object.assign(Object.create(null), { a: 1 }),
+    map: new Map([["k", 1]]),
+    bytes: Buffer.from([1, 2, 3]),
+    pattern: /a+/i,
+    ids: [new ObjectId(), Long.fromNumber(-5)],
+    deep: { a: { b: { c: [{ d: [[true, false, null]] }] } } },
+  },
 ];
 
 /** The bytes BSON gives for these documents as one array field's elements. */
@@ -31,6 +45,17 @@ describe("BatchEncoder", () => {
     expect(batch.count).toBe(docs.length);
     expect(Buffer.compare(batch.elements, arrayElements(docs))).toBe(0);
     expect(batch.documents()).toEqual(BSON.deserialize(BSON.serialize({ a: docs })).a);
+  });
+
+  test("when fields are picked, then the bytes are BSON's for the documents with only those fields", () => {
+    const keep = new Set(["_id", "locale", "n", "when"]);
+    const encoder = new BatchEncoder(Infinity);
+    for (const doc of docs) encoder.add(doc, (field) => keep.has(field));
+    const picked = docs.map((doc) =>
+      Object.fromEntries(Object.entries(doc).filter(([field]) => keep.has(field))),
+    );
+
+    expect(Buffer.compare(encoder.finish().elements, arrayElements(picked))).toBe(0);
   });
 
   test("when a document is larger than the buffer so far, then the buffer grows and the bytes stay BSON's", () => {

@@ -105,7 +105,7 @@ test("when 10,000 documents are inserted with insertMany, then a cursor reads al
 
 test("when a batch's documents would pass the 16 MiB reply limit, then the batch ends before it and getMore returns the rest", async () => {
   // 4 MiB each: four of them fill a batch up to the limit, the fifth goes to the next one.
-  const big = client.db().collection("big");
+  const big = client.db().collection<{ _id: number; text: string }>("big");
   const text = "x".repeat(4 * 1024 * 1024 - 100);
   await big.insertMany(Array.from({ length: 6 }, (_, i) => ({ _id: i, text })));
 
