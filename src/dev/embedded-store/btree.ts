@@ -93,6 +93,14 @@ export class BTree<K, V> {
     return new BTree(this.compare, this.root);
   }
 
+  /**
+   * Whether `other` is this very version (a snapshot of it, with no write to either since): every
+   * write copies or replaces the root, which a snapshot shares.
+   */
+  sameVersionAs(other: BTree<K, V>): boolean {
+    return this.root === other.root;
+  }
+
   get(key: K): V | undefined {
     let node = this.root;
     while (!isLeaf(node)) node = node.children[childIndex(node.keys, key, this.compare)] as TreeNode<K, V>;

@@ -147,6 +147,11 @@ export class Collection {
     return doc ? { rid, doc } : undefined;
   }
 
+  /** Whether `other` holds exactly these documents under these record ids (a snapshot nobody wrote since). */
+  sameRecordsAs(other: Collection): boolean {
+    return this.records.sameVersionAs(other.records);
+  }
+
   byRecordId(rid: number): Doc | undefined {
     return this.records.get(rid);
   }

@@ -148,7 +148,7 @@ export class QueryRunner {
       const doc = this.source.next();
       if (!doc) return undefined;
       if ((this.source.examined & 255) === 0) await slice.check();
-      if (!this.matcher.test(doc)) continue;
+      if (!this.source.lastMatches && !this.matcher.test(doc)) continue;
       if (this.toSkip > 0) {
         this.toSkip--;
         continue;

@@ -147,6 +147,68 @@ describe("sorted finds served by an index", () => {
     expect(getMoreCount()).toBeGreaterThan(5);
   });
 
+  test("when an index's bounds say all the filter says, then a find returns what a collection scan returns", async () => {
+    // Index-only answers (no matcher) must agree with the matcher on every kind of value; a second
+    // collection holds an array, which makes its index multikey.
+    const values: unknown[] = ["active", "Active", "activf", 1, 1.5, null, true, new Date(5), { a: 1 }];
+    for (const [name, extra] of [
+      ["exact_plain", []],
+      ["exact_multikey", [["active", "gone"]]],
+    ] as const) {
+      const collection = client.db().collection(name);
+      const all = [...values, ...extra];
+      await collection.insertMany(
+        Array.from({ length: 60 }, (_, i) =>
+          i % 10 === 9
+            ? { _id: i }
+            : { _id: i % 2 ? `s${String(i).padStart(3, "0")}` : i, status: all[i % all.length] },
+        ) as Document[],
+      );
+      await collection.createIndex({ status: 1, _id: 1 });
+      const filters: Document[] = [
+        { status: "active" },
+        { status: { $in: ["active", 1, true] } },
+        { status: "active", _id: { $gt: "s010" } },
+        { status: { $gte: "a", $lt: "b" } },
+        { status: { $gt: 1 } },
+        { status: 1, _id: { $lte: 30 } },
+        { status: new Date(5) },
+        { status: { $eq: "active", $ne: "x" } },
+        { status: { $in: ["active"] }, other: { $exists: false } },
+        { status: "active", _id: { $type: "string" } },
+        { status: { $in: ["active", 1] }, _id: { $gt: 10, $ne: 18 } },
+      ];
+      for (const filter of filters) {
+        const indexed = await collection.find(filter).sort({ _id: 1 }).toArray();
+        const scanned = await collection.find(filter).hint({ $natural: 1 }).toArray();
+        const byId = (a: Document, b: Document) => String(a._id).localeCompare(String(b._id));
+        expect([name, filter, indexed.sort(byId)]).toEqual([name, filter, scanned.sort(byId)]);
+      }
+      // Under another collation than the index's, strings are not bounded by it: the matcher decides.
+      const collation = { locale: "en", strength: 2 };
+      const folded = await collection.find({ status: "active" }).collation(collation).toArray();
+      const foldedScan = await collection
+        .find({ status: "active" })
+        .collation(collation)
+        .hint({ $natural: 1 })
+        .toArray();
+      expect(folded.map((doc) => doc.status).sort()).toEqual(foldedScan.map((doc) => doc.status).sort());
+      expect(folded.some((doc) => doc.status === "Active")).toBe(true);
+      await collection.drop();
+    }
+  });
+
+  test("when a document the cursor has not reached yet is changed in a field the index does not hold, then the cursor returns the new version", async () => {
+    const collection = await shuffled("sorted_changed", 600);
+    const cursor = collection.find({ status: "active" }, { sort: { _id: 1 }, batchSize: 50 });
+
+    await cursor.next();
+    await collection.updateOne({ _id: "s00500" } as Document, { $set: { note: "changed" } });
+    const rest = await cursor.toArray();
+
+    expect(rest.find((doc) => doc._id === ("s00500" as unknown))?.note).toBe("changed");
+  });
+
   test("when a document the cursor has not reached yet is deleted, then the cursor does not return it", async () => {
     const collection = await shuffled("sorted_deleted", 600);
     const cursor = collection.find({ status: "active" }, { sort: { _id: -1 }, batchSize: 50 });
