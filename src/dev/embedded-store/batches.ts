@@ -119,17 +119,14 @@ export class BatchEncoder {
   private writeElement(name: string, value: unknown): void {
     switch (typeof value) {
       case "string": {
-        const nameBytes = keyBytes(name);
-        this.reserve(nameBytes.length + 6 + value.length * 3);
+        this.head(0x02, name, 5 + value.length * 3);
         const buffer = this.buffer;
-        buffer[this.at++] = 0x02;
-        this.at += nameBytes.copy(buffer, this.at);
         const lengthAt = this.at;
-        this.at += 4;
-        const written = buffer.write(value, this.at, "utf8");
-        this.at += written;
+        const start = lengthAt + 4;
+        const written = value.length <= SHORT ? writeAscii(buffer, value, start) : -1;
+        this.at = start + (written >= 0 ? written : buffer.write(value, start, "utf8"));
         buffer[this.at++] = 0;
-        buffer.writeInt32LE(written + 1, lengthAt);
+        buffer.writeInt32LE(this.at - start, lengthAt);
         return;
       }
       case "number": {
@@ -176,8 +173,12 @@ export class BatchEncoder {
   private head(type: number, name: string, valueBytes: number): void {
     const nameBytes = keyBytes(name);
     this.reserve(1 + nameBytes.length + valueBytes);
-    this.buffer[this.at++] = type;
-    this.at += nameBytes.copy(this.buffer, this.at);
+    const buffer = this.buffer;
+    let at = this.at;
+    buffer[at++] = type;
+    // Names are short: a loop beats Buffer#copy's call overhead.
+    for (let i = 0; i < nameBytes.length; i++) buffer[at++] = nameBytes[i] as number;
+    this.at = at;
   }
 
   private writeBytes(bytes: Uint8Array): void {
@@ -192,6 +193,19 @@ export class BatchEncoder {
     this.buffer.copy(grown, 0, 0, this.at);
     this.buffer = grown;
   }
+}
+
+/** Strings up to this length are tried as ASCII first: a loop is cheaper than Buffer#write's call. */
+const SHORT = 128;
+
+/** Writes `text` as bytes if it is all ASCII, returning how many; -1 (part written, ignored) if not. */
+function writeAscii(buffer: Buffer, text: string, at: number): number {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80) return -1;
+    buffer[at + i] = code;
+  }
+  return text.length;
 }
 
 const INT32_MAX = 0x7fffffff;

@@ -36,11 +36,23 @@ export class TimeSlice {
   private started = performance.now();
 
   async check(): Promise<void> {
-    if (performance.now() - this.started < SLICE_MS) return;
+    if (this.due()) await this.pause();
+  }
+
+  /** Whether this slice is used up: the caller should `pause()` before going on. */
+  due(): boolean {
+    return performance.now() - this.started >= SLICE_MS;
+  }
+
+  /** Lets other connections in, then starts a new slice. */
+  async pause(): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.started = performance.now();
   }
 }
+
+/** `nextStreamed`'s answer when its slice is used up: pause, then ask again. */
+const YIELD = Symbol("yield");
 
 export interface FindShape {
   filter: Doc;
@@ -105,13 +117,30 @@ export class QueryRunner {
     return this.done && this.pending.length === 0 && this.lookahead === undefined;
   }
 
+  /**
+   * The next result. A streamed one is found synchronously (an `await` per document was a promise
+   * and a microtask each, a third of the store's CPU while a campaign streamed); it only awaits
+   * when the time slice is used up.
+   */
   private async nextResult(slice: TimeSlice): Promise<Doc | undefined> {
     if (this.lookahead) {
       const doc = this.lookahead;
       this.lookahead = undefined;
       return doc;
     }
-    return this.needsSort ? this.nextSorted(slice) : this.nextStreamed(slice);
+    if (this.needsSort) return this.nextSorted(slice);
+    let doc = this.nextStreamed(slice);
+    while (doc === YIELD) {
+      await slice.pause();
+      doc = this.nextStreamed(slice);
+    }
+    return doc;
+  }
+
+  /** The next streamed result without awaiting, or YIELD when the slice is used up. */
+  private nextStreamedNow(slice: TimeSlice): Doc | undefined | typeof YIELD {
+    if (this.lookahead || this.needsSort) return YIELD;
+    return this.nextStreamed(slice);
   }
 
   /** Up to `maxDocs` results (fewer only at the end or at the size limit), encoded. */
@@ -119,7 +148,8 @@ export class QueryRunner {
     const slice = new TimeSlice();
     const wanted: Doc[] = [];
     while (wanted.length + this.pending.length < maxDocs && !this.done) {
-      const doc = await this.nextResult(slice);
+      const now = this.nextStreamedNow(slice);
+      const doc = now === YIELD ? await this.nextResult(slice) : now;
       if (!doc) {
         this.done = true;
         break;
@@ -142,12 +172,13 @@ export class QueryRunner {
     return encoder.finish();
   }
 
-  private async nextStreamed(slice: TimeSlice): Promise<Doc | undefined> {
+  private nextStreamed(slice: TimeSlice): Doc | undefined | typeof YIELD {
     if (this.remaining <= 0) return undefined;
     for (;;) {
+      // Every 256 candidates, before taking the next: asked again after the pause, it goes on.
+      if ((this.source.examined & 255) === 255 && slice.due()) return YIELD;
       const doc = this.source.next();
       if (!doc) return undefined;
-      if ((this.source.examined & 255) === 0) await slice.check();
       if (!this.source.lastMatches && !this.matcher.test(doc)) continue;
       if (this.toSkip > 0) {
         this.toSkip--;
