@@ -1,5 +1,5 @@
 import { UUID } from "bson";
-import { BTree } from "./btree";
+import { BTree, compareNumbers } from "./btree";
 import { type Collation, parseCollation } from "./collation";
 import { type Doc, formatKeyValue, valueKey } from "./documents";
 import { CommandError } from "./errors";
@@ -92,7 +92,7 @@ export class Collection {
     this.uuid = this.meta.uuid;
     this.collation = this.meta.collation;
     this.view = this.meta.view;
-    this.records = state?.records ?? new BTree<number, Doc>((a, b) => a - b);
+    this.records = state?.records ?? new BTree<number, Doc>(compareNumbers);
     this.indexes = state?.indexes ?? (this.view ? [] : [new Index(this.idIndexSpec())]);
     this.nextRecordId = state?.nextRecordId ?? 1;
   }
