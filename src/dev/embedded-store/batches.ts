@@ -11,7 +11,7 @@ const SERIALIZE = { ignoreUndefined: true } as const;
  * document), to be framed into the reply as its `firstBatch`/`nextBatch` (see `encodeReply`).
  * Each document is encoded once, as the batch is cut: cutting a batch at the reply size limit
  * used to compute every document's size and then serialize it again in the reply, and that was a
- * fifth of the store's CPU while a campaign streamed its audience.
+ * third of the store's busy time while a campaign streamed its audience.
  */
 export class EncodedBatch {
   constructor(

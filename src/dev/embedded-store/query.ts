@@ -118,9 +118,8 @@ export class QueryRunner {
   }
 
   /**
-   * The next result. A streamed one is found synchronously (an `await` per document was a promise
-   * and a microtask each, a third of the store's CPU while a campaign streamed); it only awaits
-   * when the time slice is used up.
+   * The next result. A streamed one is found synchronously (an `await` per document cost a promise
+   * and a microtask per streamed document); it only awaits when the time slice is used up.
    */
   private async nextResult(slice: TimeSlice): Promise<Doc | undefined> {
     if (this.lookahead) {
