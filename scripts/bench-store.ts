@@ -12,7 +12,12 @@
  *   BENCH_STORE_DOCS=20000 BENCH_STORE_CLIENTS=1,8,32,64 BENCH_STORE_ROUNDS=1 npm run bench:store
  *   BENCH_STORE_WORKLOADS=events BENCH_STORE_EVENTS=5000 BENCH_STORE_CHATS=16 npm run bench:store
  *
- * BENCH_STORE_WORKLOADS picks `inserts`, `events` or both (default). BENCH_STORE_PROFILE=DIR writes
+ * 3. **Streaming** (`stream`): the campaign delivery's audience read (see `measureStream`) over
+ *    BENCH_STORE_STREAM_DOCS subscribers (200,000): the store's CPU per streamed document.
+ *
+ *   BENCH_STORE_WORKLOADS=stream BENCH_STORE_ROUNDS=3 npm run bench:store
+ *
+ * BENCH_STORE_WORKLOADS picks `inserts`, `events` or `stream` (default: the first two). BENCH_STORE_PROFILE=DIR writes
  * the store's CPU profile of each run there. Numbers move with the machine's load: compare the two
  * columns of one run, not runs on different days. With BENCH_STORE_ROUNDS=n each row alternates
  * memory and journal runs n times and reports the medians, which a shared machine's bursts disturb
@@ -34,6 +39,7 @@ const rounds = Math.max(1, Number(process.env.BENCH_STORE_ROUNDS ?? 1));
 const workloads = new Set((process.env.BENCH_STORE_WORKLOADS ?? "inserts,events").split(","));
 const events = Number(process.env.BENCH_STORE_EVENTS ?? 5_000);
 const chats = Number(process.env.BENCH_STORE_CHATS ?? 16);
+const streamDocs = Number(process.env.BENCH_STORE_STREAM_DOCS ?? 200_000);
 const profileDir = process.env.BENCH_STORE_PROFILE;
 const storeScript = join(__dirname, "embedded-store.js");
 
@@ -394,9 +400,84 @@ async function eventsTable(): Promise<void> {
   );
 }
 
+/**
+ * The campaign delivery's read (src/awareness/delivery.ts): active subscribers with a topic, in
+ * `_id` order from the `{ status: 1, _id: 1 }` index, three fields projected, raw batches of 2,000,
+ * read to the end by one client. Only the store works here (no deliverer, no platform), so its CPU
+ * per streamed document moves less with the machine's load than `bench-delivery`'s column does.
+ */
+async function measureStream(): Promise<{ cpuMicrosPerDocument: number; documentsPerSecond: number }> {
+  const store = await startStore(undefined, "stream");
+  const client = await MongoClient.connect(`${store.uri}bench`);
+  try {
+    const subscribers = client.db().collection<Row>("subscribers");
+    await subscribers.createIndexes([
+      { key: { status: 1, _id: 1 } },
+      { key: { status: 1, locale: 1, _id: 1 } },
+    ]);
+    const at = new Date();
+    for (let offset = 0; offset < streamDocs; offset += 10_000) {
+      const chunk: Row[] = [];
+      for (let i = offset; i < Math.min(streamDocs, offset + 10_000); i++) {
+        chunk.push({
+          _id: randomBytes(32).toString("base64url"), // a pseudonym: random order
+          status: "active",
+          locale: i % 5 === 0 ? "en" : "th",
+          topics: ["knowledge"],
+          userId: randomBytes(48).toString("base64url"), // a sealed user id
+          createdAt: at,
+          updatedAt: at,
+        });
+      }
+      await subscribers.insertMany(chunk, { ordered: false });
+    }
+    const read = async () => {
+      const cursor = subscribers.find(
+        { status: "active", topics: { $in: ["knowledge"] } },
+        { projection: { userId: 1, locale: 1 }, sort: { _id: 1 }, batchSize: 2_000, raw: true },
+      );
+      let n = 0;
+      while (await cursor.hasNext()) n += cursor.readBufferedDocuments().length;
+      await cursor.close();
+      if (n !== streamDocs) throw new Error(`streamed ${n} of ${streamDocs}`);
+    };
+    await read(); // warm-up
+    const cpuBefore = storeCpuMs(store);
+    const started = performance.now();
+    await read();
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      cpuMicrosPerDocument: ((storeCpuMs(store) - cpuBefore) * 1000) / streamDocs,
+      documentsPerSecond: streamDocs / seconds,
+    };
+  } finally {
+    await client.close();
+    await stopStore(store);
+  }
+}
+
+async function streamTable(): Promise<void> {
+  const each = rounds > 1 ? `, median of ${rounds} runs` : "";
+  console.log(`\nthe campaign delivery's audience read: ${streamDocs} subscribers, memory only${each}`);
+  console.log("documents/s  store CPU µs/document");
+  const results: Array<{ cpuMicrosPerDocument: number; documentsPerSecond: number }> = [];
+  for (let round = 0; round < rounds; round++) results.push(await measureStream());
+  console.log(
+    [
+      median(results.map((result) => result.documentsPerSecond))
+        .toFixed(0)
+        .padStart(11),
+      median(results.map((result) => result.cpuMicrosPerDocument))
+        .toFixed(2)
+        .padStart(21),
+    ].join("  "),
+  );
+}
+
 async function main(): Promise<void> {
   if (workloads.has("inserts")) await insertsTable();
   if (workloads.has("events")) await eventsTable();
+  if (workloads.has("stream")) await streamTable();
 }
 
 function median(values: number[]): number {

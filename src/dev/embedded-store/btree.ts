@@ -11,6 +11,13 @@
 
 export type Comparator<K> = (a: K, b: K) => number;
 
+/**
+ * The order of record ids. A tree ordered by it looks keys up with `<` instead of calling the
+ * comparator (`get`): a streamed find fetches every document by record id, and the calls were a
+ * seventh of the store's CPU per streamed document.
+ */
+export const compareNumbers: Comparator<number> = (a, b) => a - b;
+
 /** Fan-out: a node holds at most this many entries or children. */
 const MAX = 64;
 /** A node left with fewer after a delete is merged into a neighbour when they fit together. */
@@ -93,11 +100,44 @@ export class BTree<K, V> {
     return new BTree(this.compare, this.root);
   }
 
+  /**
+   * Whether `other` is this very version (a snapshot of it, with no write to either since): every
+   * write copies or replaces the root, which a snapshot shares.
+   */
+  sameVersionAs(other: BTree<K, V>): boolean {
+    return this.root === other.root;
+  }
+
   get(key: K): V | undefined {
+    if (this.compare === (compareNumbers as unknown)) return this.getNumber(key as number);
     let node = this.root;
     while (!isLeaf(node)) node = node.children[childIndex(node.keys, key, this.compare)] as TreeNode<K, V>;
     const i = lowerBound(node.keys, key, this.compare);
     return i < node.keys.length && this.compare(node.keys[i] as K, key) === 0 ? node.values[i] : undefined;
+  }
+  private getNumber(key: number): V | undefined {
+    let node = this.root as unknown as TreeNode<number, V>;
+    while (!isLeaf(node)) {
+      // The last child whose smallest key is ≤ key, or the first (childIndex with `<`).
+      const keys = node.keys;
+      let lo = 0;
+      let hi = keys.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((keys[mid] as number) <= key) lo = mid + 1;
+        else hi = mid;
+      }
+      node = node.children[lo > 0 ? lo - 1 : 0] as TreeNode<number, V>;
+    }
+    const keys = node.keys;
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((keys[mid] as number) < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < keys.length && keys[lo] === key ? node.values[lo] : undefined;
   }
 
   /**

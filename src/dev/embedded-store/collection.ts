@@ -1,5 +1,5 @@
 import { UUID } from "bson";
-import { BTree } from "./btree";
+import { BTree, compareNumbers } from "./btree";
 import { type Collation, parseCollation } from "./collation";
 import { type Doc, formatKeyValue, valueKey } from "./documents";
 import { CommandError } from "./errors";
@@ -92,7 +92,7 @@ export class Collection {
     this.uuid = this.meta.uuid;
     this.collation = this.meta.collation;
     this.view = this.meta.view;
-    this.records = state?.records ?? new BTree<number, Doc>((a, b) => a - b);
+    this.records = state?.records ?? new BTree<number, Doc>(compareNumbers);
     this.indexes = state?.indexes ?? (this.view ? [] : [new Index(this.idIndexSpec())]);
     this.nextRecordId = state?.nextRecordId ?? 1;
   }
@@ -145,6 +145,11 @@ export class Collection {
     if (this.idIndex.compareKeys([key[0], 0], [id, 0]) !== 0) return undefined;
     const doc = this.records.get(rid);
     return doc ? { rid, doc } : undefined;
+  }
+
+  /** Whether `other` holds exactly these documents under these record ids (a snapshot nobody wrote since). */
+  sameRecordsAs(other: Collection): boolean {
+    return this.records.sameVersionAs(other.records);
   }
 
   byRecordId(rid: number): Doc | undefined {

@@ -1,4 +1,5 @@
-import { BSON, Long } from "bson";
+import { Long } from "bson";
+import { BatchEncoder, type EncodedBatch } from "./batches";
 import type { Doc } from "./documents";
 import { CommandError } from "./errors";
 import { MAX_BATCH_BYTES } from "./query";
@@ -8,9 +9,9 @@ export const DEFAULT_FIRST_BATCH = 101;
 /** MongoDB's `cursorTimeoutMillis` default: idle cursors are dropped so abandoned reads do not hold memory. */
 const IDLE_TIMEOUT_MS = 10 * 60 * 1000;
 
-/** Where a cursor's documents come from: computed lazily, batch by batch. */
+/** Where a cursor's documents come from: computed lazily, batch by batch, each batch encoded as it is cut. */
 export interface BatchSource {
-  nextBatch(maxDocs: number, maxBytes?: number): Promise<Doc[]>;
+  nextBatch(maxDocs: number, maxBytes?: number): Promise<EncodedBatch>;
   readonly exhausted: boolean;
 }
 
@@ -24,18 +25,13 @@ export class ArraySource implements BatchSource {
     return this.position >= this.docs.length;
   }
 
-  async nextBatch(maxDocs: number, maxBytes = MAX_BATCH_BYTES): Promise<Doc[]> {
-    const batch: Doc[] = [];
-    let bytes = 0;
-    while (this.position < this.docs.length && batch.length < maxDocs) {
-      const doc = this.docs[this.position] as Doc;
-      const size = BSON.calculateObjectSize(doc, { ignoreUndefined: true });
-      if (batch.length > 0 && bytes + size > maxBytes) break;
-      batch.push(doc);
-      bytes += size;
+  async nextBatch(maxDocs: number, maxBytes = MAX_BATCH_BYTES): Promise<EncodedBatch> {
+    const encoder = new BatchEncoder(maxBytes);
+    while (this.position < this.docs.length && encoder.count < maxDocs) {
+      if (!encoder.add(this.docs[this.position] as Doc)) break;
       this.position++;
     }
-    return batch;
+    return encoder.finish();
   }
 }
 
@@ -53,7 +49,8 @@ export interface CursorPage {
   /** Always an Int64: the driver rejects other types. 0 means exhausted. */
   id: Long;
   ns: string;
-  batch: Doc[];
+  /** Framed into the reply as it is (see `encodeReply`). */
+  batch: EncodedBatch;
 }
 
 export interface OpenOptions {

@@ -42,6 +42,11 @@ export type Plan =
       direction: 1 | -1;
       /** Whether the scan's order is the requested sort. */
       sorted: boolean;
+      /**
+       * Whether every key in the intervals satisfies the whole filter, so a document whose index
+       * keys are those of this scan needs no matcher (see `exactlyBounded`).
+       */
+      exact: boolean;
     };
 
 /** Part of an index, in its key order: every key k with low ≤ k ≤ high. */
@@ -73,7 +78,8 @@ export function planQuery(collection: Collection, request: PlanRequest): Plan {
     return { kind: "collscan", direction: hintedNaturalDirection(request.hint), sorted: !sort };
   if (hinted)
     return (
-      indexPlan(hinted, conditions, sort, request.collation) ?? fullIndexPlan(hinted, sort, request.collation)
+      indexPlan(hinted, conditions, sort, request.collation, request.filter) ??
+      fullIndexPlan(hinted, sort, request.collation)
     );
   if (natural) return { kind: "collscan", direction: natural, sorted: true };
 
@@ -83,7 +89,7 @@ export function planQuery(collection: Collection, request: PlanRequest): Plan {
   };
   for (const index of collection.indexList()) {
     if (!index.complete) continue;
-    const plan = indexPlan(index, conditions, sort, request.collation);
+    const plan = indexPlan(index, conditions, sort, request.collation, request.filter);
     if (!plan) continue;
     // At most one key (an `_id` lookup, mostly): nothing can be cheaper, so no other index is counted.
     if (readsOneKey(plan)) return plan;
@@ -266,6 +272,7 @@ function indexPlan(
   conditions: Map<string, unknown[]>,
   sort: SortSpec | undefined,
   collation: Collation | undefined,
+  filter: Doc,
 ): Extract<Plan, { kind: "ixscan" }> | undefined {
   const stringsAllowed = sameCollation(index.collation, collation);
   const perField: Array<FieldBounds | undefined> = [];
@@ -280,14 +287,79 @@ function indexPlan(
   if (!boundedAny && order === undefined) return undefined;
   const intervals = buildIntervals(index, perField);
   if (!intervals) return undefined;
-  return { kind: "ixscan", index, intervals, direction: order ?? 1, sorted: !sort || order !== undefined };
+  const exact = exactlyBounded(index, perField, conditions, filter, stringsAllowed);
+  return {
+    kind: "ixscan",
+    index,
+    intervals,
+    direction: order ?? 1,
+    sorted: !sort || order !== undefined,
+    exact,
+  };
+}
+
+const BOUNDING_OPERATORS = new Set(["$eq", "$in", "$gt", "$gte", "$lt", "$lte"]);
+
+/**
+ * Whether the intervals of this index say everything the filter says, so that a key inside them
+ * is a match: the filter is only conditions on top-level fields of the index's bounded prefix,
+ * each an equality, `$in` or range over values an index pins exactly (`boundsFor` then uses all of
+ * them), on an index that is not multikey (one key per document, and no array for the matcher to
+ * look into). A streamed campaign audience (`status` pinned, `_id` after a position) is such a
+ * filter: the matcher was about a tenth of the store's CPU per streamed document.
+ */
+function exactlyBounded(
+  index: Index,
+  perField: Array<FieldBounds | undefined>,
+  conditions: Map<string, unknown[]>,
+  filter: Doc,
+  stringsAllowed: boolean,
+): boolean {
+  if (index.multikey) return false;
+  const usable = (value: unknown) => isBoundable(value) && (stringsAllowed || typeof value !== "string");
+  let combinations = 1;
+  const bounded = new Set<string>();
+  for (let depth = 0; depth < index.fields.length; depth++) {
+    const bounds = perField[depth];
+    if (!bounds) break;
+    bounded.add(index.fields[depth] as string);
+    if (!bounds.points) break;
+    combinations *= bounds.points.length;
+  }
+  // Beyond this many point combinations `buildIntervals` leaves later fields unbounded.
+  if (combinations > MAX_INTERVALS) return false;
+  for (const field of Object.keys(filter)) {
+    if (field.startsWith("$") || field.includes(".") || !bounded.has(field)) return false;
+    for (const condition of conditions.get(field) ?? []) {
+      if (!isPlainObject(condition)) {
+        if (!usable(condition)) return false;
+        continue;
+      }
+      for (const [operator, operand] of Object.entries(condition)) {
+        if (!BOUNDING_OPERATORS.has(operator)) return false;
+        const ok =
+          operator === "$in"
+            ? Array.isArray(operand) && operand.length > 0 && operand.every(usable)
+            : usable(operand);
+        if (!ok) return false;
+      }
+    }
+  }
+  return true;
 }
 
 /** Scans a hinted index from end to end when the filter does not bound it. */
 function fullIndexPlan(index: Index, sort: SortSpec | undefined, collation: Collation | undefined): Plan {
   const order = sortOrder(index, [], new Map(), sort, sameCollation(index.collation, collation));
   const intervals = buildIntervals(index, []) as Interval[];
-  return { kind: "ixscan", index, intervals, direction: order ?? 1, sorted: !sort || order !== undefined };
+  return {
+    kind: "ixscan",
+    index,
+    intervals,
+    direction: order ?? 1,
+    sorted: !sort || order !== undefined,
+    exact: false,
+  };
 }
 
 /**
@@ -396,6 +468,11 @@ export class CandidateSource {
   examined = 0;
   /** The record id of the document `next` returned last. */
   lastRecordId = 0;
+  /**
+   * The document `next` returned last is known to match the filter without the matcher: the plan
+   * is exact and the document is the version the scanned index keys were made from.
+   */
+  lastMatches = false;
 
   constructor(
     private readonly collection: Collection,
@@ -441,9 +518,16 @@ export class CandidateSource {
       const doc = (this.live ?? this.collection).byRecordId(rid);
       if (doc) {
         this.lastRecordId = rid;
+        this.lastMatches = plan.exact && this.keyedVersion(rid, doc);
         return doc;
       }
     }
+  }
+
+  /** Whether `doc`, fetched for `rid`, is the version the frozen copy's index keyed (nobody replaced it since). */
+  private keyedVersion(rid: number, doc: Doc): boolean {
+    if (!this.live || this.live.sameRecordsAs(this.collection)) return true;
+    return this.collection.byRecordId(rid) === doc;
   }
 
   private intervalScan(index: Index, interval: Interval, direction: 1 | -1) {

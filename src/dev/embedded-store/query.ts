@@ -1,4 +1,3 @@
-import { BSON } from "bson";
 import { Query } from "mingo";
 import { Aggregator } from "mingo/aggregator";
 import { Context, evalExpr } from "mingo/core";
@@ -11,6 +10,7 @@ import * as projectionOperators from "mingo/operators/projection";
 import * as queryOperators from "mingo/operators/query";
 import * as windowOperators from "mingo/operators/window";
 import type { Options } from "mingo/types";
+import { BatchEncoder, type EncodedBatch, type FieldFilter } from "./batches";
 import { BTree } from "./btree";
 import type { Collation } from "./collation";
 import type { Collection } from "./collection";
@@ -36,11 +36,23 @@ export class TimeSlice {
   private started = performance.now();
 
   async check(): Promise<void> {
-    if (performance.now() - this.started < SLICE_MS) return;
+    if (this.due()) await this.pause();
+  }
+
+  /** Whether this slice is used up: the caller should `pause()` before going on. */
+  due(): boolean {
+    return performance.now() - this.started >= SLICE_MS;
+  }
+
+  /** Lets other connections in, then starts a new slice. */
+  async pause(): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.started = performance.now();
   }
 }
+
+/** `nextStreamed`'s answer when its slice is used up: pause, then ask again. */
+const YIELD = Symbol("yield");
 
 export interface FindShape {
   filter: Doc;
@@ -67,6 +79,8 @@ export class QueryRunner {
   private readonly source: CandidateSource;
   private readonly matcher: Matcher;
   private readonly project: (docs: Doc[]) => Doc[];
+  /** A plain projection's fields, picked while each document is encoded (no projected copy). */
+  private readonly fields: FieldFilter | undefined;
   private sorted: Doc[] | undefined;
   private sortedPosition = 0;
   private toSkip: number;
@@ -91,7 +105,9 @@ export class QueryRunner {
   ) {
     this.source = new CandidateSource(collection, plan, live);
     this.matcher = compileMatcher(shape.filter, { collation: shape.collation, variables: shape.variables });
-    this.project = projector(shape.projection, shape.filter, shape.variables);
+    const empty = !shape.projection || Object.keys(shape.projection).length === 0;
+    this.fields = empty ? undefined : projectionFields(shape.projection!);
+    this.project = this.fields ? (docs) => docs : projector(shape.projection, shape.filter, shape.variables);
     this.toSkip = shape.skip ?? 0;
     this.remaining = shape.limit && shape.limit > 0 ? shape.limit : Infinity;
     this.needsSort = !plan.sorted;
@@ -101,21 +117,38 @@ export class QueryRunner {
     return this.done && this.pending.length === 0 && this.lookahead === undefined;
   }
 
+  /**
+   * The next result. A streamed one is found synchronously (an `await` per document cost a promise
+   * and a microtask per streamed document); it only awaits when the time slice is used up.
+   */
   private async nextResult(slice: TimeSlice): Promise<Doc | undefined> {
     if (this.lookahead) {
       const doc = this.lookahead;
       this.lookahead = undefined;
       return doc;
     }
-    return this.needsSort ? this.nextSorted(slice) : this.nextStreamed(slice);
+    if (this.needsSort) return this.nextSorted(slice);
+    let doc = this.nextStreamed(slice);
+    while (doc === YIELD) {
+      await slice.pause();
+      doc = this.nextStreamed(slice);
+    }
+    return doc;
   }
 
-  /** Up to `maxDocs` results (fewer only at the end or at the size limit). */
-  async nextBatch(maxDocs: number, maxBytes = MAX_BATCH_BYTES): Promise<Doc[]> {
+  /** The next streamed result without awaiting, or YIELD when the slice is used up. */
+  private nextStreamedNow(slice: TimeSlice): Doc | undefined | typeof YIELD {
+    if (this.lookahead || this.needsSort) return YIELD;
+    return this.nextStreamed(slice);
+  }
+
+  /** Up to `maxDocs` results (fewer only at the end or at the size limit), encoded. */
+  async nextBatch(maxDocs: number, maxBytes = MAX_BATCH_BYTES): Promise<EncodedBatch> {
     const slice = new TimeSlice();
     const wanted: Doc[] = [];
     while (wanted.length + this.pending.length < maxDocs && !this.done) {
-      const doc = await this.nextResult(slice);
+      const now = this.nextStreamedNow(slice);
+      const doc = now === YIELD ? await this.nextResult(slice) : now;
       if (!doc) {
         this.done = true;
         break;
@@ -126,33 +159,26 @@ export class QueryRunner {
       this.lookahead = await this.nextResult(slice);
       if (!this.lookahead) this.done = true;
     }
-    const batch = [...this.pending, ...this.project(wanted)];
+    const batch = this.pending.length > 0 ? [...this.pending, ...this.project(wanted)] : this.project(wanted);
     this.pending = [];
-    let bytes = 0;
+    const encoder = new BatchEncoder(maxBytes);
     for (let i = 0; i < batch.length; i++) {
-      bytes += BSON.calculateObjectSize(batch[i] as Doc, { ignoreUndefined: true });
-      if (i > 0 && bytes > maxBytes) {
-        this.pending = batch.splice(i);
+      if (!encoder.add(batch[i] as Doc, this.fields)) {
+        this.pending = batch.slice(i);
         break;
       }
     }
-    return batch;
+    return encoder.finish();
   }
 
-  /** Every remaining result (for commands that answer in one reply). */
-  async all(): Promise<Doc[]> {
-    const results: Doc[] = [];
-    while (!this.exhausted) results.push(...(await this.nextBatch(Number.MAX_SAFE_INTEGER, Infinity)));
-    return results;
-  }
-
-  private async nextStreamed(slice: TimeSlice): Promise<Doc | undefined> {
+  private nextStreamed(slice: TimeSlice): Doc | undefined | typeof YIELD {
     if (this.remaining <= 0) return undefined;
     for (;;) {
+      // Every 256 candidates, before taking the next: asked again after the pause, it goes on.
+      if ((this.source.examined & 255) === 255 && slice.due()) return YIELD;
       const doc = this.source.next();
       if (!doc) return undefined;
-      if ((this.source.examined & 255) === 0) await slice.check();
-      if (!this.matcher.test(doc)) continue;
+      if (!this.source.lastMatches && !this.matcher.test(doc)) continue;
       if (this.toSkip > 0) {
         this.toSkip--;
         continue;
@@ -316,6 +342,20 @@ export function projector(projection: Doc | undefined, filter: Doc, variables?: 
 }
 
 function simpleProjection(projection: Doc): ((doc: Doc) => Doc) | undefined {
+  const keep = projectionFields(projection);
+  if (!keep) return undefined;
+  return (doc) => {
+    const out: Doc = {};
+    for (const key of Object.keys(doc)) if (keep(key)) out[key] = doc[key];
+    return out;
+  };
+}
+
+/**
+ * The top-level fields a plain projection (inclusions or exclusions of top-level fields, `_id`
+ * either way) keeps, as a test on field names; undefined for anything else, which is mingo's.
+ */
+function projectionFields(projection: Doc): FieldFilter | undefined {
   let includeId = true;
   const fields = new Set<string>();
   let mode: "include" | "exclude" | undefined;
@@ -333,22 +373,9 @@ function simpleProjection(projection: Doc): ((doc: Doc) => Doc) | undefined {
     fields.add(field);
   }
   if (mode === "exclude" || mode === undefined) {
-    return (doc) => {
-      const out: Doc = {};
-      for (const key of Object.keys(doc)) {
-        if (fields.has(key) || (key === "_id" && !includeId)) continue;
-        out[key] = doc[key];
-      }
-      return out;
-    };
+    return (key) => !fields.has(key) && (key !== "_id" || includeId);
   }
-  return (doc) => {
-    const out: Doc = {};
-    for (const key of Object.keys(doc)) {
-      if (fields.has(key) || (key === "_id" && includeId)) out[key] = doc[key];
-    }
-    return out;
-  };
+  return (key) => fields.has(key) || (key === "_id" && includeId);
 }
 
 export interface PipelineEnvironment {

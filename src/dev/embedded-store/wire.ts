@@ -1,4 +1,5 @@
 import { BSON } from "bson";
+import { EncodedBatch } from "./batches";
 import type { Doc } from "./documents";
 import { MalformedMessageError } from "./errors";
 
@@ -122,10 +123,11 @@ let lastResponseId = 0;
 
 /** Frames `reply` in the encoding the request used: OP_MSG, or OP_REPLY for legacy OP_QUERY. */
 export function encodeReply(request: Request, reply: Doc): Buffer {
-  const body = BSON.serialize(reply, { ignoreUndefined: true });
   const isLegacy = request.opCode === OpCode.Query;
   const prefix = isLegacy ? 20 : 5; // OP_REPLY: flags, cursorId, startingFrom, numberReturned; OP_MSG: flags, kind
-  const frame = Buffer.alloc(HEADER_BYTES + prefix + body.length);
+  const parts = replyParts(reply);
+  const bodyLength = parts.reduce((total, part) => total + part.length, 0);
+  const frame = Buffer.alloc(HEADER_BYTES + prefix + bodyLength);
   frame.writeInt32LE(frame.length, 0);
   frame.writeInt32LE((lastResponseId = (lastResponseId + 1) | 0), 4);
   frame.writeInt32LE(request.requestId, 8);
@@ -134,8 +136,67 @@ export function encodeReply(request: Request, reply: Doc): Buffer {
     frame.writeInt32LE(1, HEADER_BYTES + 16); // numberReturned; flags, cursorId and startingFrom stay 0
   }
   // For OP_MSG, flagBits (0) and section kind (0) are already zero.
-  frame.set(body, HEADER_BYTES + prefix);
+  let at = HEADER_BYTES + prefix;
+  for (const part of parts) {
+    frame.set(part, at);
+    at += part.length;
+  }
   return frame;
+}
+
+const BATCH_FIELDS = ["firstBatch", "nextBatch"] as const;
+
+/**
+ * The reply's BSON in pieces to be copied one after another. A cursor reply whose batch is already
+ * encoded (`EncodedBatch`) is framed around the batch's bytes: the reply document, its `cursor`
+ * document and the batch array get their lengths and elements written here, and the other fields
+ * are BSON's. Anything else is one `BSON.serialize`.
+ */
+function replyParts(reply: Doc): Uint8Array[] {
+  const cursor = reply.cursor as Doc | undefined;
+  const field = cursor && BATCH_FIELDS.find((name) => cursor[name] instanceof EncodedBatch);
+  if (!cursor || !field) return [BSON.serialize(reply, { ignoreUndefined: true })];
+  const batch = cursor[field] as EncodedBatch;
+  const { [field]: _batch, ...cursorRest } = cursor;
+  const { cursor: _cursor, ...replyRest } = reply;
+  const cursorFields = elementsOf(BSON.serialize(cursorRest, { ignoreUndefined: true }));
+  const replyFields = elementsOf(BSON.serialize(replyRest, { ignoreUndefined: true }));
+  const batchHead = elementHead(0x04, field, 4 + batch.elements.length + 1);
+  const cursorHead = elementHead(
+    0x03,
+    "cursor",
+    4 + batchHead.length + batch.elements.length + 1 + cursorFields.length + 1,
+  );
+  const replyLength =
+    4 +
+    cursorHead.length +
+    batchHead.length +
+    batch.elements.length +
+    1 +
+    cursorFields.length +
+    1 +
+    replyFields.length +
+    1;
+  const replyHead = Buffer.allocUnsafe(4);
+  replyHead.writeInt32LE(replyLength, 0);
+  return [replyHead, cursorHead, batchHead, batch.elements, NUL, cursorFields, NUL, replyFields, NUL];
+}
+
+const NUL = Uint8Array.of(0);
+
+/** An element's type, name and the length prefix of its (document) value, which follows. */
+function elementHead(type: number, name: string, valueLength: number): Buffer {
+  const head = Buffer.allocUnsafe(1 + name.length + 1 + 4);
+  head[0] = type;
+  head.write(name, 1, "latin1");
+  head[1 + name.length] = 0;
+  head.writeInt32LE(valueLength, 2 + name.length);
+  return head;
+}
+
+/** A serialized document's elements: without its length prefix and terminating NUL. */
+function elementsOf(document: Uint8Array): Uint8Array {
+  return document.subarray(4, document.length - 1);
 }
 
 function readUint32(frame: Buffer, offset: number): number {

@@ -1,4 +1,4 @@
-import { BTree } from "../../../src/dev/embedded-store/btree";
+import { BTree, compareNumbers } from "../../../src/dev/embedded-store/btree";
 
 // The store's ordered map: every collection and index is one. Checked against a sorted array
 // after long random sequences, including snapshots taken in between (which must never change).
@@ -110,4 +110,29 @@ test("when a range is counted, then the count equals the keys inside it", () => 
       tree.countBetween({ key: low, inclusive: lowInclusive }, { key: high, inclusive: highInclusive }),
     ).toBe(expected);
   }
+});
+
+describe("record-id trees", () => {
+  test("when a tree is ordered by compareNumbers, then get finds what a general comparator finds, across splits and deletes", () => {
+    const numeric = new BTree<number, string>(compareNumbers);
+    const general = new BTree<number, string>((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (let i = 0; i < 5_000; i++) {
+      const key = (i * 7919) % 10_007;
+      numeric.set(key, `v${key}`);
+      general.set(key, `v${key}`);
+    }
+    const frozen = numeric.snapshot();
+    for (let key = 0; key < 10_007; key += 3) {
+      numeric.delete(key);
+      general.delete(key);
+    }
+
+    for (let key = -2; key < 10_010; key++) {
+      expect([key, numeric.get(key)]).toEqual([key, general.get(key)]);
+    }
+    for (let i = 0; i < 5_000; i++) {
+      const key = (i * 7919) % 10_007;
+      expect(frozen.get(key)).toBe(`v${key}`); // the frozen copy kept what the deletes removed
+    }
+  });
 });
