@@ -13,6 +13,7 @@ import { deliverAnswer } from "./line/turn";
 import { textMessage } from "./line/messages";
 import { createApp } from "./http/app";
 import { webhookRouter } from "./http/webhook";
+import { openIntakeConnection } from "./http/intake";
 import { operationsRouter } from "./http/operations";
 import { authorize } from "./admin/auth";
 import { buildFeatures, type Modules } from "./features";
@@ -67,6 +68,9 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   const { sealer, pseudonym, line, texts, leases, scheduler, now } = context;
 
   const inbox = new Inbox(inboxModel(connection), sealer, pseudonym);
+  // The webhook's inserts go through a pool of their own, so acks never wait for processing's commands.
+  const intake = await openIntakeConnection(config.mongodbUri, logger);
+  const intakeInbox = new Inbox(inboxModel(intake), sealer, pseudonym);
   const { features, modules, routers, stops } = await buildFeatures(context, options.startJobs ?? true);
   const processor = new EventProcessor({
     inbox,
@@ -91,7 +95,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       webhookRouter({
         channelSecret: config.line.channelSecret,
         bodyLimit: config.webhookBodyLimit,
-        inbox,
+        inbox: intakeInbox,
         processor,
         logger,
         accepting: () => accepting,
@@ -144,6 +148,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       await scheduler.stop();
       for (const stop of stops) await stop();
       await closed;
+      await intake.close();
       await connection.close();
     },
   };

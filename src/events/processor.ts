@@ -53,6 +53,13 @@ export interface EventProcessorOptions {
    * of 7.7 at 8, with no worse acknowledgement latency measured (docs/PERFORMANCE.md, 2026-12-01).
    */
   maxConcurrentSources?: number;
+  /**
+   * Events that may start in one turn of the event loop (default 8); the others start in the next
+   * turns. The chats in hand get their pending events together (one batched read), and starting all
+   * of them at once made one long stretch of the event loop that every webhook waiting for its 200
+   * sat behind. Spread over turns, the webhooks' I/O is served in between.
+   */
+  maxStartsPerTurn?: number;
   /** Processing counts as behind intake when an event waited longer than this (default 30 s). */
   behindAfterMs?: number;
   /** Pending events of one source read per query. */
@@ -80,7 +87,12 @@ export class EventProcessor {
   private readonly sourceLeaseMs: number;
   private readonly maxConcurrentSources: number;
   private readonly batchSize: number;
+  private readonly maxStartsPerTurn: number;
   private readonly now: () => Date;
+  /** Events started in the current turn of the event loop, and those waiting for a later turn. */
+  private startsThisTurn = 0;
+  private readonly startWaiters: Array<() => void> = [];
+  private turnResetScheduled = false;
   private stopped = false;
   private lagMs = 0;
   private behind = false;
@@ -93,6 +105,7 @@ export class EventProcessor {
     this.maxConcurrentSources = options.maxConcurrentSources ?? 32;
     this.behindAfterMs = options.behindAfterMs ?? 30_000;
     this.batchSize = options.batchSize ?? 10;
+    this.maxStartsPerTurn = Math.max(1, options.maxStartsPerTurn ?? 8);
     this.now = options.now ?? (() => new Date());
   }
 
@@ -172,6 +185,36 @@ export class EventProcessor {
   }
 
   /**
+   * Resolves when this turn of the event loop may start one more event: at once while fewer than
+   * `maxStartsPerTurn` started in it, else in a later turn (first come, first served). A lone event
+   * never waits.
+   */
+  private startSlot(): Promise<void> | void {
+    this.scheduleTurnReset();
+    if (this.startsThisTurn < this.maxStartsPerTurn && this.startWaiters.length === 0) {
+      this.startsThisTurn++;
+      return;
+    }
+    return new Promise<void>((resolve) => this.startWaiters.push(resolve));
+  }
+
+  /** At the end of this turn (setImmediate), the count starts again and the next waiters go. */
+  private scheduleTurnReset(): void {
+    if (this.turnResetScheduled) return;
+    this.turnResetScheduled = true;
+    setImmediate(() => {
+      this.turnResetScheduled = false;
+      this.startsThisTurn = 0;
+      while (this.startsThisTurn < this.maxStartsPerTurn && this.startWaiters.length > 0) {
+        this.startsThisTurn++;
+        this.startWaiters.shift()!();
+      }
+      // An immediate scheduled from an immediate runs in the next turn: those released here count for this one.
+      if (this.startWaiters.length > 0) this.scheduleTurnReset();
+    });
+  }
+
+  /**
    * Holds the source's lease while it processes the pending events, oldest first, a batch per
    * query. A short batch was everything pending when it was read; an event that arrives later
    * either schedules this source again here (`rescheduled`) or, at another instance that could not
@@ -191,6 +234,7 @@ export class EventProcessor {
         const batch = await inbox.pending(source, this.batchSize);
         for (const record of batch) {
           if (record.notBefore > this.now()) return; // the head waits for its retry time: keep order
+          await this.startSlot();
           if (!(await this.processOne(record))) return; // it stays at the head until its retry time
           // Renewing after every event would double the writes of a busy chat; half the TTL keeps a safe margin.
           if (this.now().getTime() - leaseRenewedAt >= this.sourceLeaseMs / 2) {

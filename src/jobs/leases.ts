@@ -79,12 +79,20 @@ export function createLeases(
       { ordered: false },
     );
     if (result.deletedCount === names.length) return names.map(() => false);
-    // Some lease had a recheck asked of it (or was lost): find out which, one by one.
-    return Promise.all(
-      names.map(
-        async (name) => (await collection().findOneAndDelete({ _id: name, owner }))?.recheck === true,
+    // Some lease had a recheck asked of it (or was lost). Only the ones still held are left: read
+    // which (one query), and give back just those one by one. Asking every name of the batch cost a
+    // command per chat in hand whenever one chat was rechecked, the common case with two workers.
+    const left = await collection()
+      .find({ _id: { $in: names }, owner }, { projection: { _id: 1 } })
+      .toArray();
+    const rechecked = new Set(
+      await Promise.all(
+        left.map(async ({ _id }) =>
+          (await collection().findOneAndDelete({ _id, owner }))?.recheck === true ? _id : undefined,
+        ),
       ),
     );
+    return names.map((name) => rechecked.has(name));
   });
 
   return {

@@ -302,18 +302,23 @@ const requestTimeoutMs = 30_000;
  * (as fetch reports them) for a connection that failed.
  */
 class JsonApi {
-  private readonly base: URL;
-  private readonly agent: http.Agent;
+  /** The base URL's origin as request options, parsed once: parsing a URL per call was a visible share of it. */
+  private readonly origin: Pick<http.RequestOptions, "protocol" | "hostname" | "port" | "agent">;
+  private readonly transport: typeof http.request;
+  private readonly authorization: string;
 
-  constructor(
-    baseUrl: string,
-    private readonly accessToken: string,
-  ) {
-    this.base = new URL(baseUrl);
-    this.agent =
-      this.base.protocol === "https:"
-        ? new https.Agent({ keepAlive: true })
-        : new http.Agent({ keepAlive: true });
+  constructor(baseUrl: string, accessToken: string) {
+    const base = new URL(baseUrl);
+    const secure = base.protocol === "https:";
+    this.origin = {
+      protocol: base.protocol,
+      // URL keeps an IPv6 host's brackets; the request options want the bare address.
+      hostname: base.hostname.replace(/^\[(.*)\]$/, "$1"),
+      port: base.port || (secure ? 443 : 80),
+      agent: secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true }),
+    };
+    this.transport = secure ? https.request : http.request;
+    this.authorization = `Bearer ${accessToken}`;
   }
 
   get(path: string): Promise<JsonResponse> {
@@ -340,7 +345,7 @@ class JsonApi {
     return this.request(method, path, undefined, {});
   }
 
-  /** Paths are absolute: like the SDK, only the base URL's origin counts. */
+  /** Paths are absolute (they start with "/"): like the SDK, only the base URL's origin counts. */
   private request(
     method: string,
     path: string,
@@ -348,10 +353,8 @@ class JsonApi {
     extraHeaders: Record<string, string>,
     onSent?: () => void,
   ): Promise<JsonResponse> {
-    const url = new URL(path, this.base);
-    const send = url.protocol === "https:" ? https.request : http.request;
     const headers: http.OutgoingHttpHeaders = {
-      authorization: `Bearer ${this.accessToken}`,
+      authorization: this.authorization,
       "user-agent": userAgent,
       ...(payload === undefined
         ? {}
@@ -368,9 +371,8 @@ class JsonApi {
             },
           ),
         );
-      const request = send(
-        url,
-        { method, headers, agent: this.agent, timeout: requestTimeoutMs },
+      const request = this.transport(
+        { ...this.origin, path, method, headers, timeout: requestTimeoutMs },
         (response) => {
           const chunks: Buffer[] = [];
           response.on("data", (chunk: Buffer) => chunks.push(chunk));

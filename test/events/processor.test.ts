@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Writable } from "node:stream";
 import type { webhook } from "@line/bot-sdk";
-import type { Connection } from "mongoose";
+import mongoose, { type Connection } from "mongoose";
 import { createPseudonymizer } from "../../src/crypto/pseudonym";
 import { createSealer } from "../../src/crypto/sealer";
 import { connectDatabase, ensureIndexes } from "../../src/data/database";
@@ -82,6 +82,7 @@ function instance(
     apply?: Apply;
     leases?: Leases;
     maxConcurrentSources?: number;
+    maxStartsPerTurn?: number;
     batchSize?: number;
     delivered?: string[];
     retryWindowMs?: number;
@@ -113,6 +114,7 @@ function instance(
     retentionMs: 60_000,
     now: clock.now,
     maxConcurrentSources: options.maxConcurrentSources,
+    maxStartsPerTurn: options.maxStartsPerTurn,
     batchSize: options.batchSize,
     retryWindowMs: options.retryWindowMs,
   });
@@ -218,6 +220,37 @@ describe("event processor", () => {
 
     expect(most).toBe(2);
     expect(handled).toHaveLength(6);
+  });
+  test("when many chats' events are ready together, then they start over several turns of the event loop, so other work (webhooks) runs in between, and every chat keeps its order", async () => {
+    const users = Array.from({ length: 24 }, () => newUser());
+    for (const { userId } of users) await inbox.accept(messagesFrom(userId, ["one", "two"]), clock.now());
+    const handled: string[] = [];
+    let started = 0;
+    let startedWhenOtherWorkRan: number | undefined;
+    const processor = instance("a", handled, {
+      maxConcurrentSources: 24,
+      maxStartsPerTurn: 3,
+      apply: async (event) => {
+        // Other work queued at the first start: how many events started before it got the loop?
+        if (started++ === 0) setImmediate(() => (startedWhenOtherWorkRan ??= started));
+        handled.push(`${event.source?.type === "user" ? event.source.userId : ""}:${textOf(event)}`);
+        return [];
+      },
+    });
+
+    users.forEach(({ source }) => processor.schedule(source));
+    await processor.idle();
+
+    // All 24 chats' first events were read by one query and were ready at once; at most three
+    // start per turn, so the other work ran after two turns' worth at most (without the limit: 24).
+    expect(startedWhenOtherWorkRan).toBeLessThanOrEqual(6);
+    expect(handled).toHaveLength(48);
+    for (const { userId } of users) {
+      expect(handled.filter((entry) => entry.startsWith(`${userId}:`))).toEqual([
+        `${userId}:one`,
+        `${userId}:two`,
+      ]);
+    }
   });
 });
 
@@ -375,6 +408,35 @@ describe("leases", () => {
       true,
     ]);
     expect(await holder.renew(othersLive, 60_000)).toBe(false);
+  });
+
+  test("when one of many leases released together had a recheck asked of it, then only the leases still held are asked about, not every one of the batch", async () => {
+    // A connection of its own that reports every command, so the test counts what the releases send.
+    const monitored = mongoose.createConnection(database.uri, { monitorCommands: true });
+    await monitored.asPromise();
+    const commands: string[] = [];
+    monitored.getClient().on("commandStarted", (event) => commands.push(event.commandName));
+    try {
+      const names = Array.from({ length: 10 }, () => `test:${randomUUID()}`);
+      const holder = createLeases(leaseModel(monitored), "holder", clock.now);
+      const other = createLeases(leaseModel(connection), "other", clock.now);
+      expect(await Promise.all(names.map((name) => holder.acquire(name, 60_000)))).toEqual(
+        names.map(() => true),
+      );
+      expect(await other.requestRecheck(names[3]!)).toBe(true);
+      commands.length = 0;
+
+      const answers = await Promise.all(names.map((name) => holder.release(name)));
+
+      expect(answers).toEqual(names.map((_name, i) => i === 3));
+      // One bulk delete, one read of what is left, one give-back of the rechecked lease (it was 1 + 10).
+      expect(commands).toEqual(["delete", "find", "findAndModify"]);
+      expect(await Promise.all(names.map((name) => other.acquire(name, 60_000)))).toEqual(
+        names.map(() => true),
+      );
+    } finally {
+      await monitored.close();
+    }
   });
 
   test("when a lease has run out, then a request to look again is refused and the lease can be taken over", async () => {
