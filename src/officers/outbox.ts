@@ -122,22 +122,26 @@ export class NotificationOutbox {
   async enqueue(items: NewNotification[]): Promise<number> {
     if (items.length === 0) return 0;
     const now = this.options.now();
-    const docs = items.map((item) => ({
-      ...item,
-      status: "pending",
-      attempts: 0,
-      notBefore: now,
-      createdAt: now,
+    // An upsert that finds the key leaves the document alone: no duplicate-key error, which inside a
+    // webhook event's transaction would abort the whole transaction (MongoDB aborts on any write error).
+    const operations = items.map((item) => ({
+      updateOne: {
+        filter: { key: item.key },
+        update: { $setOnInsert: { ...item, status: "pending", attempts: 0, notBefore: now, createdAt: now } },
+        upsert: true,
+      },
     }));
     try {
-      const inserted = await this.model.insertMany(docs, { ordered: false });
-      return inserted.length;
+      const result = await this.model.bulkWrite(operations, { ordered: false });
+      return result.upsertedCount;
     } catch (error) {
+      // Outside a transaction two instances can still race to insert one key; the loser's 11000 is harmless.
       const writeErrors = (error as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> })
         .writeErrors;
       if (!Array.isArray(writeErrors) || !writeErrors.every((e) => (e.code ?? e.err?.code) === 11000))
         throw error;
-      return items.length - writeErrors.length;
+      const upserted = (error as { result?: { upsertedCount?: number } }).result?.upsertedCount;
+      return upserted ?? items.length - writeErrors.length;
     }
   }
 

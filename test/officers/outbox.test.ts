@@ -1,5 +1,6 @@
 import { TipService } from "../../src/tips/tip-service";
 import { retryKeyFor } from "../../src/line/retry-key";
+import { Transactions } from "../../src/data/unit-of-work";
 import {
   citizenReports,
   enrolledGroup,
@@ -94,5 +95,33 @@ describe("notification outbox", () => {
     await env.officers.jobs.deadlines(env.harness.clock.now());
     await env.settle();
     expect(cardsFor(tip.code)).toHaveLength(1);
+  });
+
+  test("when a notification already stored is queued again inside an event's transaction, then the transaction still commits and nothing is doubled", async () => {
+    const { outbox } = env.officers;
+    const again = {
+      key: "reporter-status:test-again",
+      kind: "reporter-status" as const,
+      target: { type: "reporter" as const, id: "tip-x" },
+    };
+    const fresh = {
+      key: "reporter-status:test-fresh",
+      kind: "reporter-status" as const,
+      target: { type: "reporter" as const, id: "tip-y" },
+    };
+    expect(await outbox.enqueue([again])).toBe(1);
+
+    // MongoDB aborts a transaction on any write error, so a duplicate-key insert here would fail the commit.
+    const queued = await new Transactions(env.harness.service.context.connection).run(() =>
+      outbox.enqueue([again, fresh]),
+    );
+
+    expect(queued).toBe(1);
+    const stored = await outbox.model
+      .find({ key: { $in: [again.key, fresh.key] } })
+      .lean()
+      .exec();
+    expect(stored.map((n) => n.key).sort()).toEqual([again.key, fresh.key]);
+    expect(stored.every((n) => n.status !== undefined && n.attempts >= 0)).toBe(true);
   });
 });
