@@ -41,6 +41,8 @@ export interface Service {
   readonly port: number;
   readonly context: ServiceContext;
   readonly processor: EventProcessor;
+  /** The unit of work events commit in; its counts say how many committed in groups (tests). */
+  readonly transactions: Transactions;
   readonly features: Feature[];
   /** The feature modules as wired (tests and local-mode seeding reach jobs, directories and stores here). */
   readonly modules: Modules;
@@ -72,11 +74,12 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   const intake = await openIntakeConnection(config.mongodbUri, logger);
   const intakeInbox = new Inbox(inboxModel(intake), sealer, pseudonym);
   const { features, modules, routers, stops } = await buildFeatures(context, options.startJobs ?? true);
+  const transactions = new Transactions(connection);
   const processor = new EventProcessor({
     inbox,
     leases,
     router: routeEvents(features, logger),
-    transactions: new Transactions(connection),
+    transactions,
     deliver: (event, eventId, messages, attempt) =>
       deliverAnswer(line, event, eventId, messages, logger, attempt),
     apology: (locale) => [textMessage(texts.t(locale, "event-failed-apology"))],
@@ -137,6 +140,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     port,
     context,
     processor,
+    transactions,
     features,
     modules,
     async stop() {

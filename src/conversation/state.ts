@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model, type mongo } from "mongoose";
-import { driverCollection } from "../data/database";
-import { sessionOption } from "../data/unit-of-work";
+import { bulkStatementErrors, driverCollection, isDuplicateKeyError } from "../data/database";
+import { deferredWrites, flushPending, sessionOption, type DeferredWriter } from "../data/unit-of-work";
 import type { Sealer } from "../crypto/sealer";
 import type { Locale } from "../i18n";
 import type { Answers } from "./flow";
@@ -92,14 +92,28 @@ export class ConversationStore {
     return (this.conversations ??= driverCollection(this.model));
   }
 
+  /**
+   * Inside a transaction a chat's writes of the turn — its message counter, and its state when the
+   * step saved one — wait in the transaction as one op per chat (see `deferredWrites`), and the ops
+   * of every chat of a group go as one update command just before the commit.
+   */
+  private readonly writer: DeferredWriter<PendingWrite> = { flush: (ops) => this.writeAll(ops) };
+
   async read(key: string, now: Date): Promise<ConversationState> {
+    await flushPending(this.writer, key);
     return this.stateOf(key, await this.collection.findOne({ _id: key }, sessionOption()), now);
   }
 
   /**
-   * Reads the state and counts this message against `limit` (a fixed window, as RateLimiter's) in
-   * one round trip, since every turn does both. A chat that has no document yet gets one holding
-   * only the counter, revision 0, expiring with the window; saving state later takes it over.
+   * Reads the state and counts this message against `limit` (a fixed window, as RateLimiter's),
+   * since every turn does both. A chat that has no document yet gets one holding only the counter,
+   * revision 0, expiring with the window; saving state later takes it over.
+   *
+   * In a transaction it is a plain read: the counter is computed here and written with the chat's
+   * deferred write, guarded by the revision read. That is safe because the transaction reads a
+   * snapshot and MongoDB refuses (WriteConflict) a write to a document someone else changed after
+   * it: two turns of one chat can never both count from the same value. Outside a transaction
+   * there is no such guard, so it stays one atomic findAndModify.
    */
   async readCounting(
     key: string,
@@ -107,6 +121,26 @@ export class ConversationStore {
     limit: Limit,
   ): Promise<{ state: ConversationState; check: LimitCheck }> {
     const window = Math.floor(now.getTime() / limit.windowMs);
+    const pending = deferredWrites(this.writer);
+    if (!pending) return this.readCountingAtOnce(key, now, limit, window);
+    await flushPending(this.writer, key);
+    const doc = await this.collection.findOne({ _id: key }, sessionOption());
+    const count = doc?.messages?.window === window ? doc.messages.count + 1 : 1;
+    pending.set(key, {
+      key,
+      revision: doc?.revision ?? 0,
+      messages: { window, count },
+      counterExpiresAt: new Date((window + 1) * limit.windowMs + 60_000),
+    });
+    return { state: this.stateOf(key, doc, now), check: limitCheck(count, limit) };
+  }
+
+  private async readCountingAtOnce(
+    key: string,
+    now: Date,
+    limit: Limit,
+    window: number,
+  ): Promise<{ state: ConversationState; check: LimitCheck }> {
     const doc = await this.collection.findOneAndUpdate(
       { _id: key },
       [
@@ -136,15 +170,73 @@ export class ConversationStore {
     return { key, revision: doc.revision, locale, flow: this.openFlow(doc.flow) };
   }
 
-  /** Saves and returns the new revision. Throws StateConflictError if the state moved on meanwhile. */
+  /**
+   * Saves and returns the new revision. Throws StateConflictError if the state moved on meanwhile:
+   * at once, or — inside a transaction, where the write is deferred — when the transaction commits.
+   */
   async write(state: ConversationState, now: Date): Promise<number> {
-    const revision = state.revision + 1;
+    const pending = deferredWrites(this.writer);
+    if (!pending) {
+      await this.writeAll([{ key: state.key, revision: state.revision, state, now }]);
+      return state.revision + 1;
+    }
+    const counted = pending.get(state.key);
+    if (counted && counted.revision === state.revision && !counted.state) {
+      counted.state = state;
+      counted.now = now;
+    } else {
+      // Not the chat's counted read of this turn (or a second save): what waits goes first, in order.
+      await flushPending(this.writer, state.key);
+      pending.set(state.key, { key: state.key, revision: state.revision, state, now });
+    }
+    return state.revision + 1;
+  }
+
+  async delete(key: string): Promise<void> {
+    deferredWrites(this.writer)?.delete(key); // the document goes, and what was waiting to be written to it
+    await this.collection.deleteOne({ _id: key }, sessionOption());
+  }
+
+  /**
+   * One update command for the writes of several chats, each guarded by the revision it was read
+   * (or saved) at; revision 0 may create the document. Any op that neither matched nor created —
+   * or an insert that met a document created meanwhile (duplicate key) — is a StateConflictError.
+   */
+  private async writeAll(ops: PendingWrite[]): Promise<void> {
+    try {
+      const result = await this.collection.bulkWrite(
+        ops.map((op) => ({
+          updateOne: {
+            filter: { _id: op.key, revision: op.revision },
+            update: this.updateOf(op),
+            upsert: op.revision === 0,
+          },
+        })),
+        sessionOption(),
+      );
+      if (result.matchedCount + result.upsertedCount < ops.length) throw new StateConflictError();
+    } catch (error) {
+      // Two first messages at once: both tried to create the document.
+      if (isDuplicateKeyError(error) || bulkStatementErrors(error)?.some((e) => e.code === 11000))
+        throw new StateConflictError();
+      throw error;
+    }
+  }
+
+  private updateOf(op: PendingWrite): mongo.UpdateFilter<ConversationDocument> {
+    const messages = op.messages ? { messages: op.messages } : {};
+    if (!op.state) {
+      // Only the counter: a chat without a document gets one holding just that, until the window ends.
+      return { $set: messages, $setOnInsert: { expiresAt: op.counterExpiresAt! } };
+    }
+    const { state } = op;
     const ttl = state.flow ? this.settings.draftTtlMs : this.settings.preferenceTtlMs;
     const document: Omit<ConversationDocument, "_id"> = {
       stateVersion,
-      revision,
-      updatedAt: now,
-      expiresAt: new Date(now.getTime() + ttl),
+      revision: state.revision + 1,
+      updatedAt: op.now!,
+      expiresAt: new Date(op.now!.getTime() + ttl),
+      ...messages,
       ...(state.locale ? { locale: state.locale } : {}),
       ...(state.flow ? { flow: this.sealer.seal(JSON.stringify(state.flow), "conversations.flow") } : {}),
     };
@@ -152,23 +244,7 @@ export class ConversationStore {
       ...(state.flow ? {} : { flow: 1 as const }),
       ...(state.locale ? {} : { locale: 1 as const }),
     };
-    try {
-      const result = await this.collection.updateOne(
-        { _id: state.key, revision: state.revision },
-        { $set: document, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
-        { upsert: state.revision === 0, ...sessionOption() },
-      );
-      if (result.matchedCount === 0 && result.upsertedCount === 0) throw new StateConflictError();
-    } catch (error) {
-      // Two first messages at once: both tried to create the document.
-      if ((error as { code?: number }).code === 11000) throw new StateConflictError();
-      throw error;
-    }
-    return revision;
-  }
-
-  async delete(key: string): Promise<void> {
-    await this.collection.deleteOne({ _id: key }, sessionOption());
+    return { $set: document, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) };
   }
 
   private openFlow(sealed: string): ActiveFlow | undefined {
@@ -179,4 +255,19 @@ export class ConversationStore {
       return undefined; // unreadable (key removed from the ring): the citizen starts again rather than being stuck
     }
   }
+}
+
+/**
+ * A chat's write waiting for its transaction's commit: the counter of its counted read, the state
+ * its step saved, or both; guarded by `revision`, the one read (or saved over).
+ */
+interface PendingWrite {
+  key: string;
+  revision: number;
+  messages?: { window: number; count: number };
+  /** Set with `messages`: when a counter-only document expires. */
+  counterExpiresAt?: Date;
+  state?: ConversationState;
+  /** Set with `state`: when it was saved. */
+  now?: Date;
 }

@@ -2,12 +2,30 @@ import type { AsyncLocalStorage } from "node:async_hooks";
 import mongoose, { type ClientSession, type Connection } from "mongoose";
 
 /**
+ * A kind of write that may wait until just before its transaction commits, so that the writes of
+ * every work in a group go to the database as one command (see `deferredWrites`).
+ */
+export interface DeferredWriter<Op> {
+  /**
+   * Sends `ops` inside the transaction (`sessionOption()` works) and throws what the immediate
+   * write would have thrown — a guard that did not hold included — so the caller's failure handling
+   * does not depend on when the write was sent.
+   */
+  flush(ops: Op[]): Promise<void>;
+}
+
+/** The writes waiting for the commit: per writer, its ops by key (one op per key). */
+type DeferredSet = Map<DeferredWriter<unknown>, Map<string, unknown>>;
+
+/**
  * What mongoose keeps in its AsyncLocalStorage while a transaction runs. Mongoose reads `session`
- * and passes it to every model operation; `afterCommit` is ours.
+ * and passes it to every model operation; `afterCommit` and `deferred` are ours. In a group (see
+ * `Transactions`) every work has its own `afterCommit` and they all share `session` and `deferred`.
  */
 interface TransactionStore {
   session: ClientSession;
   afterCommit: Array<() => void>;
+  deferred: DeferredSet;
 }
 
 /** Undefined until `connectDatabase` enables it; without it no transaction can be running. */
@@ -36,9 +54,73 @@ export function afterCommit(effect: () => void): void {
   else effect();
 }
 
+/**
+ * The current transaction's pending ops of `writer`, by key: the caller records its write there
+ * instead of sending it, and it is sent (with those of the other works of the group) just before
+ * the commit. Undefined outside a transaction: the caller writes at once. Each command saved is
+ * worth more service CPU than anything else on the event path (docs/PERFORMANCE.md).
+ */
+export function deferredWrites<Op>(writer: DeferredWriter<Op>): Map<string, Op> | undefined {
+  const store = storage()?.getStore();
+  if (!store) return undefined;
+  const key = writer as DeferredWriter<unknown>;
+  let ops = store.deferred.get(key);
+  if (!ops) store.deferred.set(key, (ops = new Map()));
+  return ops as Map<string, Op>;
+}
+
+/**
+ * Sends `writer`'s pending op for `key` now, if there is one: for a read of something this
+ * transaction wrote (reads do not see deferred writes).
+ */
+export async function flushPending<Op>(writer: DeferredWriter<Op>, key: string): Promise<void> {
+  const ops = deferredWrites(writer);
+  const op = ops?.get(key);
+  if (op === undefined) return;
+  ops!.delete(key);
+  await writer.flush([op]);
+}
+
+/** Sends every pending write, one `flush` per writer; called inside the transaction, before commit. */
+async function flushAll(deferred: DeferredSet): Promise<void> {
+  for (const [writer, ops] of deferred) {
+    if (ops.size === 0) continue;
+    const batch = [...ops.values()];
+    ops.clear();
+    await writer.flush(batch);
+  }
+}
+
 /** MongoDB's write conflict between concurrent transactions: retrying the work at once is the remedy. */
 const conflictCodes = new Set([112 /* WriteConflict */, 251 /* NoSuchTransaction */]);
 const maxConflictRetries = 5;
+
+export interface TransactionsOptions {
+  /** Most works committed together (one session works them one after another). */
+  maxGroup?: number;
+  /**
+   * Once a group has run this long, it commits what it has done and the works not yet started run
+   * in transactions of their own, at once: a slow work (a LINE call that is retried) holds back only
+   * the works before it in its group, never a queue of them behind it.
+   */
+  groupBudgetMs?: number;
+  /** Monotonic milliseconds (injectable for tests). */
+  clock?: () => number;
+}
+
+/** How the works went (for tests and the bench): committed in a group, alone, or rerun alone after a group failed. */
+export interface TransactionCounts {
+  groups: number;
+  grouped: number;
+  alone: number;
+  fallbacks: number;
+}
+
+interface Queued {
+  work: () => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
 
 /**
  * The application's unit of work: everything one webhook event changes is one MongoDB transaction,
@@ -46,20 +128,130 @@ const maxConflictRetries = 5;
  * Model calls join through mongoose's AsyncLocalStorage, driver calls through `sessionOption()`.
  * Network and server-selection failures are not retried here: they go back to the caller, whose
  * retry policy (with backoff, in order) decides; only write conflicts are retried at once.
+ *
+ * **Group commit.** The works that arrive in the same turn of the event loop (the processor's
+ * chats whose events are ready together; never two of one chat, which it runs in order) run one
+ * after another in one session and one transaction, their deferred writes go as one command per
+ * collection, and they commit once: the commands per event are the bill (docs/PERFORMANCE.md).
+ * If anything in the group fails — a flow's error, a guard, a conflict, the database — the group
+ * is aborted and each work runs again in a transaction of its own, which is the path a lone work
+ * takes anyway, so each caller gets exactly its own outcome. Its effects inside the transaction
+ * never happened; effects outside it (a LINE profile read, the loading animation) may happen twice.
  */
 export class Transactions {
-  constructor(private readonly connection: Connection) {}
+  private readonly maxGroup: number;
+  private readonly groupBudgetMs: number;
+  private readonly clock: () => number;
+  private queue: Queued[] = [];
+  private scheduled = false;
+  readonly counts: TransactionCounts = { groups: 0, grouped: 0, alone: 0, fallbacks: 0 };
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    const als = storage();
-    if (!als) throw new Error("transactions need connectDatabase (it enables mongoose's AsyncLocalStorage)");
+  constructor(
+    private readonly connection: Connection,
+    options: TransactionsOptions = {},
+  ) {
+    this.maxGroup = options.maxGroup ?? 32;
+    this.groupBudgetMs = options.groupBudgetMs ?? 100;
+    this.clock = options.clock ?? (() => performance.now());
+  }
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    if (!storage()) throw new Error("transactions need connectDatabase (it enables mongoose's AsyncLocalStorage)");
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.startGroups());
+      }
+    });
+  }
+
+  /** Everything queued in this turn, in groups of at most `maxGroup`; groups run side by side. */
+  private startGroups(): void {
+    this.scheduled = false;
+    const queued = this.queue;
+    this.queue = [];
+    for (let i = 0; i < queued.length; i += this.maxGroup) void this.runGroup(queued.slice(i, i + this.maxGroup));
+  }
+
+  private async runGroup(members: Queued[]): Promise<void> {
+    if (members.length === 1) return this.runAlone(members[0]!);
+    const leftAlone = new Map<Queued, Promise<void>>();
+    try {
+      await this.together(members, leftAlone);
+    } catch {
+      // Nothing of the group committed: each of its works again on its own, to its own outcome.
+      const held = members.filter((member) => !leftAlone.has(member));
+      this.counts.fallbacks += held.length;
+      await Promise.all(held.map((member) => this.runAlone(member)));
+    }
+    await Promise.all(leftAlone.values());
+  }
+
+  /**
+   * Runs the members one after another in one transaction, commits them together and resolves
+   * each. Once past the budget it takes no more: the rest start alone at once (into `leftAlone`,
+   * before the commit). Throws when the group failed; then nothing of it committed and none of the
+   * members it held has been resolved.
+   */
+  private async together(members: Queued[], leftAlone: Map<Queued, Promise<void>>): Promise<void> {
+    const als = storage()!;
+    const startedAt = this.clock();
+    const session = await this.connection.startSession();
+    const deferred: DeferredSet = new Map();
+    const done: Array<{ member: Queued; result: unknown; afterCommit: Array<() => void> }> = [];
+    try {
+      session.startTransaction();
+      for (const member of members) {
+        if (done.length > 0 && this.clock() - startedAt > this.groupBudgetMs) {
+          leftAlone.set(member, this.runAlone(member));
+          continue;
+        }
+        const store: TransactionStore = { session, afterCommit: [], deferred };
+        const result = await als.run(store, member.work);
+        done.push({ member, result, afterCommit: store.afterCommit });
+      }
+      await als.run({ session, afterCommit: [], deferred }, () => flushAll(deferred));
+      await commitWithRetry(session);
+    } catch (error) {
+      if (session.inTransaction()) await session.abortTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await session.endSession().catch(() => undefined);
+    }
+    this.counts.groups += 1;
+    this.counts.grouped += done.length;
+    for (const { member, result, afterCommit } of done) {
+      // As alone: an effect that throws fails its own caller (after the commit), nobody else's.
+      try {
+        for (const effect of afterCommit) als.exit(effect);
+        member.resolve(result);
+      } catch (error) {
+        member.reject(error);
+      }
+    }
+  }
+
+  /** One work in a transaction of its own: the path of a lone work, and of every work of a failed group. */
+  private async runAlone(member: Queued): Promise<void> {
+    this.counts.alone += 1;
+    try {
+      member.resolve(await this.alone(member.work));
+    } catch (error) {
+      member.reject(error);
+    }
+  }
+
+  private async alone<T>(work: () => Promise<T>): Promise<T> {
+    const als = storage()!;
     const session = await this.connection.startSession();
     try {
       for (let attempt = 1; ; attempt++) {
-        const store: TransactionStore = { session, afterCommit: [] };
+        const store: TransactionStore = { session, afterCommit: [], deferred: new Map() };
         session.startTransaction();
         try {
           const result = await als.run(store, work);
+          await als.run(store, () => flushAll(store.deferred));
           await commitWithRetry(session);
           for (const effect of store.afterCommit) als.exit(effect);
           return result;

@@ -4,7 +4,7 @@ import type { webhook } from "@line/bot-sdk";
 import type { Sealer } from "../crypto/sealer";
 import type { Pseudonymizer } from "../crypto/pseudonym";
 import { bulkStatementErrors, driverCollection, isDuplicateKeyError } from "../data/database";
-import { sessionOption } from "../data/unit-of-work";
+import { deferredWrites, sessionOption, type DeferredWriter } from "../data/unit-of-work";
 import { Batcher } from "../data/batcher";
 import type { Message } from "../line/gateway";
 import type { TurnStage } from "./failures";
@@ -231,15 +231,34 @@ export class Inbox {
 
   /**
    * Records that the event was applied, with its answer. Called inside the event's transaction, so
-   * it commits together with the event's effects or not at all.
+   * it commits together with the event's effects or not at all. There it waits for the commit and
+   * goes with the marks of the other events of the group as one update command (see
+   * `deferredWrites`); "already applied" is then found, and thrown, just before the commit.
    */
   async markApplied(id: string, answer: Message[]): Promise<void> {
-    const result = await this.collection.updateOne(
-      { _id: id, status: "pending", answer: { $exists: false } },
-      { $set: { answer: this.sealer.seal(JSON.stringify(answer), answerContext) } },
+    const mark = { id, answer: this.sealer.seal(JSON.stringify(answer), answerContext) };
+    const pending = deferredWrites(this.appliedMarks);
+    if (!pending) return this.markAllApplied([mark]);
+    if (pending.has(id)) throw new EventAlreadyAppliedError(); // applied twice in one transaction
+    pending.set(id, mark);
+  }
+
+  private readonly appliedMarks: DeferredWriter<{ id: string; answer: string }> = {
+    flush: (marks) => this.markAllApplied(marks),
+  };
+
+  /** The "applied" marks of several events, each only if nobody applied it first. */
+  private async markAllApplied(marks: Array<{ id: string; answer: string }>): Promise<void> {
+    const result = await this.collection.bulkWrite(
+      marks.map((mark) => ({
+        updateOne: {
+          filter: { _id: mark.id, status: "pending" as const, answer: { $exists: false } },
+          update: { $set: { answer: mark.answer } },
+        },
+      })),
       sessionOption(),
     );
-    if (result.matchedCount === 0) throw new EventAlreadyAppliedError();
+    if (result.matchedCount < marks.length) throw new EventAlreadyAppliedError();
   }
 
   /** A reply with the recorded answer has left for LINE (see `replySentAt`). */

@@ -201,15 +201,15 @@ describe("event processor", () => {
   test("when more chats have work than the concurrency limit, then no more than the limit run at once and all finish", async () => {
     const users = Array.from({ length: 6 }, () => newUser());
     for (const { userId } of users) await inbox.accept(messagesFrom(userId, ["hi"]), clock.now());
-    let running = 0;
     let most = 0;
     const handled: string[] = [];
-    const processor = instance("a", handled, {
+    // Chats in hand, not applies at once: the applies of chats ready together run one after
+    // another in one group transaction (src/data/unit-of-work.ts).
+    const processor: EventProcessor = instance("a", handled, {
       maxConcurrentSources: 2,
       apply: async () => {
-        most = Math.max(most, ++running);
+        most = Math.max(most, processor.status().chatsRunning);
         await new Promise((resolve) => setTimeout(resolve, 20));
-        running--;
         handled.push("hi");
         return [];
       },
