@@ -74,9 +74,12 @@ async function pendingEvent(): Promise<string> {
   return id;
 }
 
+/** A clock that never moves: a group's time budget (tested on its own below) cannot split a group on a slow machine. */
+const stillClock = { clock: () => 0 };
+
 describe("group commit", () => {
   test("works that arrive together commit as one group, each resolving to its own result with its effects run once", async () => {
-    const transactions = new Transactions(connection);
+    const transactions = new Transactions(connection, stillClock);
     const effects: string[] = [];
     const calls = new Map<string, number>();
     const ids = Array.from({ length: 10 }, () => randomUUID());
@@ -91,7 +94,7 @@ describe("group commit", () => {
   });
 
   test("when one work of a group fails, the others commit once and it gets its own error, each having run again alone", async () => {
-    const transactions = new Transactions(connection);
+    const transactions = new Transactions(connection, stillClock);
     const effects: string[] = [];
     const calls = new Map<string, number>();
     const ids = Array.from({ length: 6 }, () => randomUUID());
@@ -130,7 +133,7 @@ describe("group commit", () => {
   });
 
   test("when the group's commit fails, nothing is lost or doubled: each work commits once alone", async () => {
-    const transactions = new Transactions(connection);
+    const transactions = new Transactions(connection, stillClock);
     const effects: string[] = [];
     const calls = new Map<string, number>();
     const ids = Array.from({ length: 5 }, () => randomUUID());
@@ -145,7 +148,7 @@ describe("group commit", () => {
   });
 
   test("when the connection drops at the group's commit, nothing is lost or doubled", async () => {
-    const transactions = new Transactions(connection);
+    const transactions = new Transactions(connection, stillClock);
     const effects: string[] = [];
     const calls = new Map<string, number>();
     const ids = Array.from({ length: 5 }, () => randomUUID());
@@ -189,7 +192,7 @@ describe("group commit", () => {
   });
 
   test("a write conflict with another transaction is retried alone, as without groups", async () => {
-    const transactions = new Transactions(connection);
+    const transactions = new Transactions(connection, stillClock);
     const id = randomUUID();
     await things().insertOne({ _id: id, by: "nobody" });
     let attempts = 0;
@@ -220,7 +223,7 @@ describe("group commit", () => {
 
 describe("deferred writes in a group", () => {
   test("chats' counters and states are written as one command each, with the same results as one at a time", async () => {
-    const transactions = new Transactions(connection);
+    const transactions = new Transactions(connection, stillClock);
     const now = new Date();
     const keys = Array.from({ length: 8 }, () => randomUUID());
     // Half the chats have saved state before; the other half are new.
@@ -259,7 +262,7 @@ describe("deferred writes in a group", () => {
   });
 
   test("the message limit counts every message of a fixed window, in groups as alone", async () => {
-    const transactions = new Transactions(connection);
+    const transactions = new Transactions(connection, stillClock);
     const now = new Date(Math.floor(Date.now() / 60_000) * 60_000 + 1_000);
     const key = randomUUID();
     const checks = [];
@@ -281,7 +284,7 @@ describe("deferred writes in a group", () => {
   });
 
   test("a stale revision in a group is a StateConflictError for its own caller only", async () => {
-    const transactions = new Transactions(connection);
+    const transactions = new Transactions(connection, stillClock);
     const now = new Date();
     const stale = randomUUID();
     await transactions.run(async () => {
@@ -312,7 +315,7 @@ describe("deferred writes in a group", () => {
   });
 
   test("an event already applied is found in a group, and only its caller hears EventAlreadyAppliedError", async () => {
-    const transactions = new Transactions(connection);
+    const transactions = new Transactions(connection, stillClock);
     const applied = await pendingEvent();
     await transactions.run(() => inbox.markApplied(applied, [{ type: "text", text: "first" }]));
     const others = await Promise.all(Array.from({ length: 3 }, () => pendingEvent()));
@@ -336,7 +339,7 @@ describe("deferred writes in a group", () => {
   });
 
   test("a read after a deferred write of the same chat sees it", async () => {
-    const transactions = new Transactions(connection);
+    const transactions = new Transactions(connection, stillClock);
     const now = new Date();
     const key = randomUUID();
     const seen = await transactions.run(async () => {
