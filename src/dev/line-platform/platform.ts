@@ -145,6 +145,9 @@ export function createFakeLinePlatform(options: FakeLinePlatformOptions): FakeLi
       app.disable("x-powered-by");
       app.use(router);
       const started = createServer(app);
+      // Node's 5 s default closes idle keep-alive sockets as clients reuse them: under load that race
+      // is an ECONNRESET the client did not cause. LINE's own servers keep connections far longer.
+      started.keepAliveTimeout = 65_000;
       await new Promise<void>((resolve, reject) => {
         started.once("error", reject);
         started.listen(port, "127.0.0.1", () => resolve());
