@@ -6,26 +6,45 @@ import type { Logger } from "../log";
  * `autoIndex` is off: indexes are created once at start-up by `ensureIndexes`, and a failure there
  * stops the start instead of surfacing later as a silent missing unique constraint.
  */
-export async function connectDatabase(uri: string, logger: Logger): Promise<Connection> {
+/** For a connection beside the main one (the webhook's intake): its own pool, same database. */
+export interface ConnectionOptions {
+  /** Its name in the database's view of its clients (currentOp, server logs) and in our logs. */
+  appName?: string;
+  maxPoolSize?: number;
+  /** Connections opened ahead, so the first requests after a start do not pay for handshakes. */
+  minPoolSize?: number;
+  /** Off for a connection that only writes into collections the main one has created. */
+  autoCreate?: boolean;
+}
+
+export async function connectDatabase(
+  uri: string,
+  logger: Logger,
+  options: ConnectionOptions = {},
+): Promise<Connection> {
   // Model calls made inside `Transactions.run` join its transaction without being handed a session.
   mongoose.set("transactionAsyncLocalStorage", true);
+  const { appName, maxPoolSize = 20, minPoolSize, autoCreate = true } = options;
   const connection = mongoose.createConnection(uri, {
     autoIndex: false,
-    autoCreate: true,
+    autoCreate,
     serverSelectionTimeoutMS: 10_000,
-    maxPoolSize: 20,
+    maxPoolSize,
+    ...(minPoolSize === undefined ? {} : { minPoolSize }),
+    ...(appName === undefined ? {} : { appName }),
   });
+  const log = appName === undefined ? logger : logger.child({ connection: appName });
   // Only our own close() goes through "disconnecting": then a disconnect is the normal end of a run
   // (scripts, shutdown), not something an operator should be warned about.
   let closing = false;
   connection.on("disconnecting", () => (closing = true));
   connection.on("disconnected", () => {
-    if (closing) logger.debug("database connection closed");
-    else logger.warn("database disconnected");
+    if (closing) log.debug("database connection closed");
+    else log.warn("database disconnected");
   });
-  connection.on("reconnected", () => logger.info("database reconnected"));
+  connection.on("reconnected", () => log.info("database reconnected"));
   await connection.asPromise();
-  logger.info({ db: connection.name }, "database connected");
+  log.info({ db: connection.name }, "database connected");
   return connection;
 }
 

@@ -1,4 +1,5 @@
-import mongoose, { type Connection } from "mongoose";
+import type { Connection } from "mongoose";
+import { connectDatabase } from "../data/database";
 import type { Logger } from "../log";
 
 /**
@@ -16,21 +17,11 @@ export const intakeAppName = "integrity-tipline-intake";
  * commands whenever up to 32 chats in hand held every connection, so LINE's wait depended on how
  * far processing was behind. Same database and URI; nothing is read through it.
  */
-export async function openIntakeConnection(uri: string, logger: Logger): Promise<Connection> {
-  const connection = mongoose.createConnection(uri, {
-    autoIndex: false,
-    autoCreate: false,
-    serverSelectionTimeoutMS: 10_000,
+export function openIntakeConnection(uri: string, logger: Logger): Promise<Connection> {
+  return connectDatabase(uri, logger, {
     appName: intakeAppName,
     maxPoolSize: intakePoolSize,
-    // Opened ahead: the first webhooks after a start should not pay for the connection handshakes.
-    minPoolSize: intakePoolSize,
+    minPoolSize: intakePoolSize, // opened ahead: the first webhooks after a start pay no handshakes
+    autoCreate: false,
   });
-  let closing = false;
-  connection.on("disconnecting", () => (closing = true));
-  connection.on("disconnected", () => {
-    if (!closing) logger.warn("webhook intake: database disconnected");
-  });
-  await connection.asPromise();
-  return connection;
 }
