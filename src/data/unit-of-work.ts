@@ -99,6 +99,12 @@ export interface TransactionsOptions {
   /** Most works committed together (one session works them one after another). */
   maxGroup?: number;
   /**
+   * Groups running or committing at once (default 2). Works that arrive while this many are in
+   * flight wait and form the next group when one finishes: the busier the database, the bigger
+   * the groups, and the fewer commands per event. With fewer in flight a work starts at once.
+   */
+  maxGroupsInFlight?: number;
+  /**
    * Once a group has run this long, it commits what it has done and the works not yet started run
    * in transactions of their own, at once: a slow work (a LINE call that is retried) holds back only
    * the works before it in its group, never a queue of them behind it.
@@ -129,10 +135,13 @@ interface Queued {
  * Network and server-selection failures are not retried here: they go back to the caller, whose
  * retry policy (with backoff, in order) decides; only write conflicts are retried at once.
  *
- * **Group commit.** The works that arrive in the same turn of the event loop (the processor's
- * chats whose events are ready together; never two of one chat, which it runs in order) run one
- * after another in one session and one transaction, their deferred writes go as one command per
- * collection, and they commit once: the commands per event are the bill (docs/PERFORMANCE.md).
+ * **Group commit.** Works that arrive while `maxGroupsInFlight` groups are running or committing
+ * wait, and when one of those finishes they form the next group together (those of the same turn
+ * of the event loop at least); with a place free a work starts in the turn it arrived in. The
+ * processor never has two events of one chat in flight (it runs a chat's events in order), so a
+ * group holds different chats. A group's works run one after another in one session and one
+ * transaction, their deferred writes go as one command per collection, and they commit once: the
+ * commands per event are the bill (docs/PERFORMANCE.md).
  * If anything in the group fails — a flow's error, a guard, a conflict, the database — the group
  * is aborted and each work runs again in a transaction of its own, which is the path a lone work
  * takes anyway, so each caller gets exactly its own outcome. Its effects inside the transaction
@@ -140,10 +149,12 @@ interface Queued {
  */
 export class Transactions {
   private readonly maxGroup: number;
+  private readonly maxGroupsInFlight: number;
   private readonly groupBudgetMs: number;
   private readonly clock: () => number;
   private queue: Queued[] = [];
   private scheduled = false;
+  private groupsInFlight = 0;
   readonly counts: TransactionCounts = { groups: 0, grouped: 0, alone: 0, fallbacks: 0 };
 
   constructor(
@@ -151,6 +162,7 @@ export class Transactions {
     options: TransactionsOptions = {},
   ) {
     this.maxGroup = options.maxGroup ?? 32;
+    this.maxGroupsInFlight = Math.max(1, options.maxGroupsInFlight ?? 2);
     this.groupBudgetMs = options.groupBudgetMs ?? 100;
     this.clock = options.clock ?? (() => performance.now());
   }
@@ -159,19 +171,30 @@ export class Transactions {
     if (!storage()) throw new Error("transactions need connectDatabase (it enables mongoose's AsyncLocalStorage)");
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.startGroups());
-      }
+      this.scheduleStart();
     });
   }
 
-  /** Everything queued in this turn, in groups of at most `maxGroup`; groups run side by side. */
+  /**
+   * Starts groups at the end of this turn (so that the works of the turn go together) if a place
+   * is free; otherwise the group that finishes calls it again.
+   */
+  private scheduleStart(): void {
+    if (this.scheduled || this.queue.length === 0 || this.groupsInFlight >= this.maxGroupsInFlight) return;
+    this.scheduled = true;
+    setImmediate(() => this.startGroups());
+  }
+
+  /** What is queued, oldest first, in groups of at most `maxGroup`, while places are free. */
   private startGroups(): void {
     this.scheduled = false;
-    const queued = this.queue;
-    this.queue = [];
-    for (let i = 0; i < queued.length; i += this.maxGroup) void this.runGroup(queued.slice(i, i + this.maxGroup));
+    while (this.groupsInFlight < this.maxGroupsInFlight && this.queue.length > 0) {
+      this.groupsInFlight += 1;
+      void this.runGroup(this.queue.splice(0, this.maxGroup)).finally(() => {
+        this.groupsInFlight -= 1;
+        this.scheduleStart();
+      });
+    }
   }
 
   private async runGroup(members: Queued[]): Promise<void> {

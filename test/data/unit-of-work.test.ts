@@ -221,6 +221,132 @@ describe("group commit", () => {
   });
 });
 
+/** A promise the test settles by hand, to hold a work in flight for as long as it wants. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+/** Lets `turns` turns of the event loop run (setImmediate): what was scheduled in them has started. */
+async function turns(count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe("groups formed while a commit is in flight", () => {
+  test("works that arrive in different turns while a group is in flight wait and then go as one group", async () => {
+    const transactions = new Transactions(connection, { ...stillClock, maxGroupsInFlight: 1 });
+    const effects: string[] = [];
+    const calls = new Map<string, number>();
+    const held = gate();
+    const first = randomUUID();
+    const holding = transactions.run(async () => {
+      const result = await inserting(first, effects, calls)();
+      await held.opened;
+      return result;
+    });
+    const ids = Array.from({ length: 6 }, () => randomUUID());
+    const results: Array<Promise<string>> = [];
+    for (const id of ids) {
+      await turns(2);
+      results.push(transactions.run(inserting(id, effects, calls)));
+    }
+    await turns(5);
+    expect(calls.size).toBe(1); // only the first has started: the place is taken
+
+    held.open();
+
+    expect(await holding).toBe(`result-${first}`);
+    expect(await Promise.all(results)).toEqual(ids.map((id) => `result-${id}`));
+    expect(transactions.counts).toMatchObject({ alone: 1, groups: 1, grouped: 6, fallbacks: 0 });
+    expect(effects.sort()).toEqual([first, ...ids].sort());
+    expect(await things().countDocuments({ _id: { $in: [first, ...ids] } })).toBe(7);
+  });
+
+  test("with a place free, a work arriving while another group is in flight starts without waiting for it", async () => {
+    const transactions = new Transactions(connection, { ...stillClock, maxGroupsInFlight: 2 });
+    const held = gate();
+    let firstDone = false;
+    const holding = transactions.run(async () => {
+      await held.opened;
+      firstDone = true;
+    });
+    await turns(2);
+
+    // Were it waiting for the first, this would never resolve (the first waits for the test).
+    await transactions.run(async () => things().findOne({ _id: "anything" }, sessionOption()));
+
+    expect(firstDone).toBe(false);
+    held.open();
+    await holding;
+    expect(transactions.counts).toMatchObject({ alone: 2, groups: 0 });
+  });
+
+  test("a lone work with nothing in flight runs alone in the turn it arrived in, as before", async () => {
+    const transactions = new Transactions(connection, stillClock);
+    let started = false;
+    const running = transactions.run(async () => {
+      started = true;
+      await things().findOne({ _id: "anything" }, sessionOption());
+    });
+    await turns(2); // the turn it arrived in has ended, and its group has started
+    expect(started).toBe(true);
+    await running;
+    expect(transactions.counts).toMatchObject({ alone: 1, groups: 0 });
+  });
+
+  test("more works than a group holds wait for the next place, and every one commits once", async () => {
+    const transactions = new Transactions(connection, { ...stillClock, maxGroup: 4, maxGroupsInFlight: 1 });
+    const effects: string[] = [];
+    const calls = new Map<string, number>();
+    const ids = Array.from({ length: 10 }, () => randomUUID());
+
+    const results = await Promise.all(ids.map((id) => transactions.run(inserting(id, effects, calls))));
+
+    expect(results).toEqual(ids.map((id) => `result-${id}`));
+    // 4 + 4 + 2, one group after the other
+    expect(transactions.counts).toMatchObject({ groups: 3, grouped: 10, alone: 0, fallbacks: 0 });
+    expect(effects.sort()).toEqual([...ids].sort());
+    expect([...calls.values()]).toEqual(ids.map(() => 1));
+  });
+
+  test("a group failing while others wait still answers every caller once, and the waiting ones go next", async () => {
+    const transactions = new Transactions(connection, { ...stillClock, maxGroupsInFlight: 1 });
+    const effects: string[] = [];
+    const calls = new Map<string, number>();
+    const held = gate();
+    const bug = new TypeError("a flow's bug");
+    const [a, b, c, d] = Array.from({ length: 4 }, () => randomUUID());
+    const holding = transactions.run(async () => {
+      await held.opened;
+    });
+    await turns(2);
+    // These form the next group, which fails on its second work and reruns each alone.
+    const queued = [
+      transactions.run(inserting(a!, effects, calls)),
+      transactions.run(async () => {
+        throw bug;
+      }),
+      transactions.run(inserting(b!, effects, calls)),
+    ];
+    await turns(2);
+    held.open();
+    await holding;
+    const outcomes = await Promise.allSettled(queued);
+    const after = await Promise.all([
+      transactions.run(inserting(c!, effects, calls)),
+      transactions.run(inserting(d!, effects, calls)),
+    ]);
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toBe(bug);
+    expect(after).toEqual([`result-${c}`, `result-${d}`]);
+    expect(transactions.counts).toMatchObject({ groups: 1, grouped: 2, fallbacks: 3 });
+    expect(effects.sort()).toEqual([a, b, c, d].sort());
+    expect(await things().countDocuments({ _id: { $in: [a, b, c, d] } })).toBe(4);
+  });
+});
+
 describe("deferred writes in a group", () => {
   test("chats' counters and states are written as one command each, with the same results as one at a time", async () => {
     const transactions = new Transactions(connection, stillClock);
