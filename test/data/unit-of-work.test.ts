@@ -316,26 +316,26 @@ describe("groups formed while a commit is in flight", () => {
     const calls = new Map<string, number>();
     const held = gate();
     const bug = new TypeError("a flow's bug");
-    const [a, b, c, d] = Array.from({ length: 4 }, () => randomUUID());
+    const [a, b, c, d] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
     const holding = transactions.run(async () => {
       await held.opened;
     });
     await turns(2);
     // These form the next group, which fails on its second work and reruns each alone.
     const queued = [
-      transactions.run(inserting(a!, effects, calls)),
+      transactions.run(inserting(a, effects, calls)),
       transactions.run(async () => {
         throw bug;
       }),
-      transactions.run(inserting(b!, effects, calls)),
+      transactions.run(inserting(b, effects, calls)),
     ];
     await turns(2);
     held.open();
     await holding;
     const outcomes = await Promise.allSettled(queued);
     const after = await Promise.all([
-      transactions.run(inserting(c!, effects, calls)),
-      transactions.run(inserting(d!, effects, calls)),
+      transactions.run(inserting(c, effects, calls)),
+      transactions.run(inserting(d, effects, calls)),
     ]);
 
     expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
@@ -473,6 +473,103 @@ describe("deferred writes in a group", () => {
       await store.write({ ...state, locale: "en" }, now);
       return store.read(key, now);
     });
+    expect(seen).toMatchObject({ revision: 1, locale: "en" });
+  });
+
+  test("with hints, a group reads its chats' states as one query ahead, with the same results as without", async () => {
+    const transactions = new Transactions(connection, stillClock);
+    const now = new Date();
+    const keys = Array.from({ length: 8 }, () => randomUUID());
+    for (const key of keys.slice(0, 4))
+      await transactions.run(async () => {
+        const { state } = await store.readCounting(key, now, limit);
+        await store.write({ ...state, locale: "en" }, now);
+      });
+    const hitsBefore = transactions.counts.prefetchHits;
+
+    const turn = (key: string, i: number) => async () => {
+      const { state, check } = await store.readCounting(key, now, limit);
+      if (i % 2 === 1) await store.write({ ...state, locale: "th" }, now);
+      return { revision: state.revision, locale: state.locale, check };
+    };
+    const turns = await Promise.all(keys.map((key, i) => transactions.run(turn(key, i), [store.hint(key)])));
+
+    expect(transactions.counts).toMatchObject({ groups: 1, grouped: 8, fallbacks: 0 });
+    expect(transactions.counts.prefetchHits - hitsBefore).toBe(8); // not one read of its own
+    expect(turns.map((t) => [t.revision, t.locale])).toEqual([
+      [1, "en"],
+      [1, "en"],
+      [1, "en"],
+      [1, "en"],
+      [0, undefined],
+      [0, undefined],
+      [0, undefined],
+      [0, undefined],
+    ]);
+    const raw = await connection
+      .collection("conversations")
+      .find({ _id: { $in: keys as never[] } })
+      .toArray();
+    const byKey = new Map(raw.map((doc) => [String(doc._id), doc]));
+    expect(keys.map((key) => byKey.get(key)?.messages?.count)).toEqual([2, 2, 2, 2, 1, 1, 1, 1]);
+    expect(keys.map((key) => byKey.get(key)?.revision)).toEqual([1, 2, 1, 2, 0, 1, 0, 1]);
+  });
+
+  test("a chat changed by someone else after its group read it ahead is a conflict: its turn reruns alone and counts once", async () => {
+    const transactions = new Transactions(connection, stillClock);
+    const now = new Date(Math.floor(Date.now() / 60_000) * 60_000 + 1_000);
+    const key = randomUUID();
+    await transactions.run(async () => {
+      const { state } = await store.readCounting(key, now, limit);
+      await store.write({ ...state, locale: "en" }, now);
+    });
+    let raced = false;
+    // The first work of the group: another instance saves this chat after the group's read-ahead.
+    const racing = async () => {
+      if (!raced) {
+        raced = true;
+        // Without a session: not in the group's transaction (as the "write conflict" test above).
+        await connection
+          .collection("conversations")
+          .updateOne({ _id: key as never }, { $set: { locale: "th" }, $inc: { revision: 1, "messages.count": 1 } });
+      }
+      return "racing";
+    };
+    let turns = 0;
+    const turn = async () => {
+      turns += 1;
+      const { state, check } = await store.readCounting(key, now, limit);
+      await store.write({ ...state }, now);
+      return { revision: state.revision, locale: state.locale, check };
+    };
+
+    const [first, second] = await Promise.all([
+      transactions.run(racing),
+      transactions.run(turn, [store.hint(key)]),
+    ]);
+
+    expect(first).toBe("racing");
+    expect(turns).toBe(2); // in the group on the stale read-ahead, then alone
+    expect(transactions.counts.fallbacks).toBe(2);
+    expect(second).toMatchObject({ revision: 2, locale: "th" }); // what the other instance saved
+    const raw = await connection.collection("conversations").findOne({ _id: key as never });
+    expect(raw).toMatchObject({ revision: 3, locale: "th", messages: { count: 3 } });
+  });
+
+  test("a read after a write of the same chat in a group sees the write, not what was read ahead", async () => {
+    const transactions = new Transactions(connection, stillClock);
+    const now = new Date();
+    const [key, other] = [randomUUID(), randomUUID()];
+
+    const [seen] = await Promise.all([
+      transactions.run(async () => {
+        await store.write({ key, revision: 0, locale: "en" }, now);
+        return store.read(key, now);
+      }, [store.hint(key)]),
+      transactions.run(async () => store.read(other, now), [store.hint(other), store.hint(randomUUID())]),
+    ]);
+
+    expect(transactions.counts.groups).toBe(1);
     expect(seen).toMatchObject({ revision: 1, locale: "en" });
   });
 
