@@ -203,7 +203,8 @@ export class Transactions {
   private readonly clock: () => number;
   private queue: Queued[] = [];
   private scheduled = false;
-  private groupsInFlight = 0;
+  /** When each group in flight started (`clock`). */
+  private readonly inFlight = new Set<{ startedAt: number }>();
   readonly counts: TransactionCounts = { groups: 0, grouped: 0, alone: 0, fallbacks: 0, prefetchHits: 0 };
 
   constructor(
@@ -234,18 +235,35 @@ export class Transactions {
    * is free; otherwise the group that finishes calls it again.
    */
   private scheduleStart(): void {
-    if (this.scheduled || this.queue.length === 0 || this.groupsInFlight >= this.maxGroupsInFlight) return;
+    if (this.scheduled || this.queue.length === 0 || !this.placeFree()) return;
     this.scheduled = true;
     setImmediate(() => this.startGroups());
+  }
+
+  /**
+   * A group in flight for longer than the budget (a slow work: an evidence download, LINE retries)
+   * no longer takes a place: the works waiting behind it start without it, as they would have
+   * without places.
+   */
+  private placeFree(): boolean {
+    const now = this.clock();
+    let holding = 0;
+    for (const group of this.inFlight) if (now - group.startedAt <= this.groupBudgetMs) holding += 1;
+    return holding < this.maxGroupsInFlight;
   }
 
   /** What is queued, oldest first, in groups of at most `maxGroup`, while places are free. */
   private startGroups(): void {
     this.scheduled = false;
-    while (this.groupsInFlight < this.maxGroupsInFlight && this.queue.length > 0) {
-      this.groupsInFlight += 1;
+    while (this.queue.length > 0 && this.placeFree()) {
+      const group = { startedAt: this.clock() };
+      this.inFlight.add(group);
+      // Looks again once this group is past its budget, in case it still holds its place then.
+      const overdue = setTimeout(() => this.scheduleStart(), this.groupBudgetMs + 1);
+      overdue.unref();
       void this.runGroup(this.queue.splice(0, this.maxGroup)).finally(() => {
-        this.groupsInFlight -= 1;
+        clearTimeout(overdue);
+        this.inFlight.delete(group);
         this.scheduleStart();
       });
     }

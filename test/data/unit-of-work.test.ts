@@ -282,6 +282,33 @@ describe("groups formed while a commit is in flight", () => {
     expect(transactions.counts).toMatchObject({ alone: 2, groups: 0 });
   });
 
+  test("a group in flight past its budget no longer holds its place: the works waiting behind it start", async () => {
+    let now = 0;
+    const transactions = new Transactions(connection, { groupBudgetMs: 100, clock: () => now, maxGroupsInFlight: 1 });
+    const held = gate();
+    const holding = transactions.run(async () => {
+      await held.opened; // a slow work: an evidence download
+    });
+    await turns(2);
+    let started = false;
+    const waiting = transactions.run(async () => {
+      started = true;
+    });
+    await turns(5);
+    expect(started).toBe(false);
+
+    now += 150;
+    // The group looks again (a timer) once its budget has passed; poll, with a deadline far beyond it.
+    for (const deadline = Date.now() + 30_000; !started && Date.now() < deadline; )
+      await new Promise((resolve) => setTimeout(resolve, 20));
+
+    expect(started).toBe(true);
+    await waiting;
+    held.open();
+    await holding;
+    expect(transactions.counts).toMatchObject({ alone: 2, groups: 0 });
+  });
+
   test("a lone work with nothing in flight runs alone in the turn it arrived in, as before", async () => {
     const transactions = new Transactions(connection, stillClock);
     let started = false;
