@@ -140,7 +140,11 @@ export function createLeases(
    */
   async function heartbeat(): Promise<void> {
     const byTtl = new Map<number, Array<[string, Held]>>();
-    for (const entry of held) byTtl.set(entry[1].ttlMs, [...(byTtl.get(entry[1].ttlMs) ?? []), entry]);
+    for (const [name, entry] of held) {
+      const group = byTtl.get(entry.ttlMs) ?? [];
+      group.push([name, entry]);
+      byTtl.set(entry.ttlMs, group);
+    }
     await Promise.all(
       [...byTtl].map(async ([ttlMs, entries]) => {
         // Taken before the command leaves: the database's `until` is then never earlier than ours.
