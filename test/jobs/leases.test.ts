@@ -158,4 +158,32 @@ describe("held leases and the heartbeat", () => {
       await holder.release(name);
     }
   });
+
+  test("when the heartbeat's command fails, then it is logged, the process goes on, and the lease counts as held only until its time runs out", async () => {
+    const lines: string[] = [];
+    const captured = createLogger({
+      level: "warn",
+      destination: new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }),
+    });
+    const [name] = names(1) as [string];
+    const failing = await monitoredConnection();
+    const holder = createLeases(leaseModel(failing.connection), "failing", clock.now, {
+      heartbeatTimer: true,
+      logger: captured,
+    });
+    try {
+      expect(await holder.hold(name, 900)).toBe(true);
+      await failing.close(); // every heartbeat from now on fails
+      const deadline = Date.now() + 30_000;
+      while (!lines.some((line) => line.includes("lease heartbeat failed")) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+
+      expect(lines.some((line) => line.includes("lease heartbeat failed"))).toBe(true);
+      expect(holder.stillHeld(name)).toBe(true); // the clock has not moved: its time is not up
+      clock.advance(900);
+      expect(holder.stillHeld(name)).toBe(false);
+    } finally {
+      holder.stop();
+    }
+  });
 });
