@@ -4,6 +4,7 @@ import type { Leases } from "../jobs/leases";
 import type { Locale } from "../i18n";
 import type { Message } from "../line/gateway";
 import type { DeliveryAttempt } from "../line/turn";
+import type { ReadHint } from "../data/unit-of-work";
 import { errorName, TurnError } from "./failures";
 import type { Inbox, InboxRecord } from "./inbox";
 import type { EventRouter } from "./router";
@@ -29,7 +30,7 @@ export interface EventProcessorOptions {
   leases: Leases;
   router: EventRouter;
   /** The unit of work each event's effects and its "applied" record are committed in. */
-  transactions: { run<T>(work: () => Promise<T>): Promise<T> };
+  transactions: { run<T>(work: () => Promise<T>, hints?: readonly ReadHint[]): Promise<T> };
   deliver: AnswerDelivery;
   /** What a person is told when their message could not be handled at all. */
   apology: (locale: Locale) => Message[];
@@ -273,11 +274,13 @@ export class EventProcessor {
     const interrupted = resend && record.replySentAt !== undefined && record.failedAt !== "deliver";
     if (answer === undefined) {
       try {
+        // What the features will read, so that the events committed in one group read it in one query.
+        const hints = router.prepare?.(event) ?? [];
         answer = await transactions.run(async () => {
           const messages = await router.apply(event, record._id);
           await inbox.markApplied(record._id, messages);
           return messages;
-        });
+        }, hints);
       } catch (error) {
         return this.failed(record, event, new TurnError(error, record._id, record.type, "apply"));
       }
