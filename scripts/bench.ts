@@ -38,6 +38,7 @@ import {
   type PhaseReport,
   type TargetReport,
 } from "./bench/report";
+import type { LoopWindow } from "./bench/loop-monitor";
 import { round } from "./bench/stats";
 import { startBenchStore, withDatabase, type BenchStore } from "./bench/store";
 import type { TrafficKind } from "./bench/traffic";
@@ -58,6 +59,7 @@ const USAGE = `usage: npm run bench -- [options]
   --out FILE           JSON report (default bench-results/bench-<time>.json; a .md table beside it)
   --profile DIR        write CPU profiles of the bot's processes and the embedded store's there
   --bot-node-arg ARG   an extra node option for the bot's processes (repeatable; e.g. --require a counter)
+  --loop-monitor       report each service process's event-loop delay and database commands per phase
   --skip-local-rss     do not measure local mode's idle memory
   --check-targets      exit 1 when one of issue 11's targets is missed`;
 
@@ -88,6 +90,8 @@ interface Options {
   out: string;
   profileDir: string | undefined;
   botNodeArgs: string[];
+  /** Where the services' loop monitors write (bench/loop-monitor); undefined: not loaded. */
+  loopMonitorDir: string | undefined;
   localRss: boolean;
   checkTargets: boolean;
 }
@@ -125,6 +129,7 @@ function parseOptions(argv: string[]): Options {
       out: { type: "string" },
       profile: { type: "string" },
       "bot-node-arg": { type: "string", multiple: true, default: [] },
+      "loop-monitor": { type: "boolean", default: false },
       "skip-local-rss": { type: "boolean", default: false },
       "check-targets": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
@@ -166,6 +171,7 @@ function parseOptions(argv: string[]): Options {
     out: values.out ?? path.join("bench-results", `bench-${stamp}.json`),
     profileDir: values.profile,
     botNodeArgs: values["bot-node-arg"],
+    loopMonitorDir: values["loop-monitor"] ? path.join(os.tmpdir(), `bench-loop-${stamp}`) : undefined,
     localRss: !values["skip-local-rss"],
     checkTargets: values["check-targets"],
   };
@@ -191,6 +197,8 @@ interface Measured {
   /** The service under test: its first process and, with WORKERS, its workers. */
   servicePids: number[];
   service: ServiceProcess;
+  /** Set when the services run the loop monitor: its directory and the last window read per pid. */
+  loopMonitor?: { dir: string; seq: Map<number, number> };
 }
 
 interface Snapshot {
@@ -270,10 +278,14 @@ async function runPhase(
   };
   await sleep(prepared.startAt - wallMs() - 1);
   const before = snapshot(measured);
+  if (measured.loopMonitor) await closeLoopWindows(measured.servicePids, measured.loopMonitor);
   await generator.next("window-ended");
   const windowEnd = snapshot(measured);
   const result = ((await generator.next("result")) as { result: PhaseResult }).result;
   const after = snapshot(measured);
+  const loops = measured.loopMonitor
+    ? await closeLoopWindows(measured.servicePids, measured.loopMonitor)
+    : undefined;
   const linesAfter = await fakeLineStats(fakeLine);
 
   const windowMs = windowEnd.at - before.at;
@@ -327,6 +339,65 @@ async function runPhase(
     secondsBetweenMessagesOfOneUser: spacing,
     fakeLine: statsDelta(linesBefore, linesAfter),
     serviceLog: service.logs.since(logsBefore),
+    ...(loops ? { serviceLoop: loopFigures(loops, result.sent) } : {}),
+  };
+}
+
+/**
+ * Ends the current loop-monitor window of every service process (SIGUSR2) and returns what each
+ * wrote; a process that does not answer within 5 s (none loaded, or gone) is left out.
+ */
+async function closeLoopWindows(
+  pids: number[],
+  monitor: { dir: string; seq: Map<number, number> },
+): Promise<Array<LoopWindow & { pid: number }>> {
+  const read = (pid: number): LoopWindow | undefined => {
+    try {
+      return JSON.parse(fs.readFileSync(path.join(monitor.dir, `${pid}.loop.json`), "utf8")) as LoopWindow;
+    } catch {
+      return undefined; // not written yet, or being written
+    }
+  };
+  for (const pid of pids) {
+    try {
+      process.kill(pid, "SIGUSR2");
+    } catch {
+      // gone
+    }
+  }
+  const deadline = Date.now() + 5_000;
+  const windows: Array<LoopWindow & { pid: number }> = [];
+  for (const pid of pids) {
+    const last = monitor.seq.get(pid) ?? 0;
+    let window = read(pid);
+    while ((window?.seq ?? 0) <= last && Date.now() < deadline) {
+      await sleep(20);
+      window = read(pid);
+    }
+    if (window && window.seq > last) {
+      monitor.seq.set(pid, window.seq);
+      windows.push({ ...window, pid });
+    }
+  }
+  return windows;
+}
+
+/** The loop monitors' windows of one phase: the worst process's delays, all processes' commands per event. */
+function loopFigures(windows: Array<LoopWindow & { pid: number }>, sent: number): PhaseReport["serviceLoop"] {
+  const commands: Record<string, number> = {};
+  for (const window of windows)
+    for (const [key, count] of Object.entries(window.commands)) commands[key] = (commands[key] ?? 0) + count;
+  const total = Object.values(commands).reduce((a, b) => a + b, 0);
+  const worst = (pick: (window: LoopWindow) => number) => Math.max(0, ...windows.map(pick));
+  return {
+    delayP50Ms: worst((w) => w.delayMs.p50),
+    delayP99Ms: worst((w) => w.delayMs.p99),
+    delayMaxMs: worst((w) => w.delayMs.max),
+    stallsOver10Ms: windows.reduce((sum, w) => sum + w.stalls.over10ms, 0),
+    stallsOver50Ms: windows.reduce((sum, w) => sum + w.stalls.over50ms, 0),
+    commandsPerEvent: sent > 0 ? round(total / sent, 2) : null,
+    commands,
+    perProcess: windows,
   };
 }
 
@@ -400,10 +471,14 @@ async function benchTarget(
   const port = await freePort();
   const dbName = `bench_${context.stamp.slice(0, 19).replace(/\D/g, "")}_r${run}_w${target.workers}`;
   const env = serviceEnv(port, lineUrl, secret);
+  const loopMonitorArgs = options.loopMonitorDir
+    ? [`--require=${path.join(__dirname, "bench/loop-monitor.js")}`]
+    : [];
+  if (options.loopMonitorDir) env.LOOP_MONITOR_DIR = options.loopMonitorDir;
   const startedAt = Date.now();
   const service =
     target.name === "echo"
-      ? spawnService(echoEntry, env)
+      ? spawnService(echoEntry, env, loopMonitorArgs)
       : spawnService(
           botEntry,
           {
@@ -419,6 +494,7 @@ async function benchTarget(
           [
             ...(options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : []),
             ...options.botNodeArgs,
+            ...loopMonitorArgs,
           ],
         );
   try {
@@ -442,7 +518,14 @@ async function benchTarget(
     console.error(`  ${label}: ready in ${startSeconds} s, ${pids.length} process(es)`);
     await fakeLine.ask({ type: "reset" }, "reset");
     await generator.ask({ type: "users", salt: `${dbName}-${label}`, count: options.users }, "users-set");
-    const measured: Measured = { generator, fakeLine, store, servicePids: pids, service };
+    const measured: Measured = {
+      generator,
+      fakeLine,
+      store,
+      servicePids: pids,
+      service,
+      ...(options.loopMonitorDir ? { loopMonitor: { dir: options.loopMonitorDir, seq: new Map() } } : {}),
+    };
     const webhookUrl = `${service.url}/webhook`;
     const phases: PhaseReport[] = [];
     const say = (phase: PhaseReport) => {

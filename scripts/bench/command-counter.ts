@@ -12,7 +12,8 @@ import Module from "node:module";
 type Command = Record<string, unknown>;
 type CommandFunction = (this: unknown, ns: unknown, command: Command, ...rest: unknown[]) => unknown;
 
-const counts: Record<string, number> = {};
+/** Commands sent so far, by key (see keyOf); read by loop-monitor for per-phase counts. */
+export const counts: Record<string, number> = {};
 const directory = process.env.COMMAND_COUNT_DIR ?? tmpdir();
 const collectionCommands = new Set([
   "insert",

@@ -37,6 +37,20 @@ export interface PhaseReport extends PhaseResult {
   fakeLine: Record<string, unknown>;
   /** Warnings and errors the service logged during the phase, by message. */
   serviceLog: Record<string, number>;
+  /**
+   * With `--loop-monitor`, from the start of the window to the end of the drain: event-loop delay of
+   * the worst service process (ms), stalls summed over processes, database commands per event sent.
+   */
+  serviceLoop?: {
+    delayP50Ms: number;
+    delayP99Ms: number;
+    delayMaxMs: number;
+    stallsOver10Ms: number;
+    stallsOver50Ms: number;
+    commandsPerEvent: number | null;
+    commands: Record<string, number>;
+    perProcess: unknown[];
+  };
 }
 
 export interface TargetReport {
@@ -81,6 +95,9 @@ export interface PhaseSummary {
   storeRssMb: SummaryFigure;
   generatorCores: SummaryFigure;
   otherCores: SummaryFigure;
+  loopDelayP99Ms: SummaryFigure;
+  loopDelayMaxMs: SummaryFigure;
+  commandsPerEvent: SummaryFigure;
   /** Runs in which this phase had errors, and why (summed over runs). */
   errors: Record<string, number>;
   unanswered: number;
@@ -143,6 +160,9 @@ const figures: Record<string, Pick> = {
   storeRssMb: (p) => p.processes.store?.rssMb,
   generatorCores: (p) => p.processes.generator?.cpuCoresInWindow,
   otherCores: (p) => p.machine.otherCores,
+  loopDelayP99Ms: (p) => p.serviceLoop?.delayP99Ms,
+  loopDelayMaxMs: (p) => p.serviceLoop?.delayMaxMs,
+  commandsPerEvent: (p) => p.serviceLoop?.commandsPerEvent,
 };
 
 function measuredPhases(target: TargetReport | undefined): PhaseReport[] {
@@ -309,6 +329,7 @@ export function renderReport(report: BenchReport): string {
   );
 
   const targets = [...new Set(summary.phases.map((p) => p.target))];
+  const monitored = summary.phases.some((p) => p.loopDelayP99Ms.value !== null);
   for (const traffic of ["new", "returning"] as const) {
     const phases = summary.phases.filter((p) => p.traffic === traffic);
     if (phases.length === 0) continue;
@@ -326,6 +347,11 @@ export function renderReport(report: BenchReport): string {
         "CPU per event (ms): store / fake LINE / generator",
         (s?: PhaseSummary) =>
           `${cell(s?.storeCpuMsPerEvent, 2)} / ${cell(s?.fakeLineCpuMsPerEvent, 2)} / ${cell(s?.generatorCpuMsPerEvent, 2)}`,
+      ],
+      [
+        "event-loop delay p99 / max (ms), commands per event (--loop-monitor)",
+        (s?: PhaseSummary) =>
+          `${cell(s?.loopDelayP99Ms, 1)} / ${cell(s?.loopDelayMaxMs, 0)}, ${cell(s?.commandsPerEvent, 2)}`,
       ],
       [
         "RSS (MB): service / store",
@@ -356,6 +382,7 @@ export function renderReport(report: BenchReport): string {
         },
       ],
     ] as const) {
+      if (title.startsWith("event-loop") && !monitored) continue;
       out.push("");
       out.push(`### ${title}`);
       out.push("");

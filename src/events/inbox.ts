@@ -117,10 +117,14 @@ export class Inbox {
     return (this.events ??= driverCollection(this.model));
   }
 
-  /** Concurrent webhooks' events go to the database as one insert (see Batcher). */
-  private readonly inserts = new Batcher<InboxRecord[], InsertOutcome>((requests) =>
+  /**
+   * Webhooks verified while an insert is in flight gather until the end of the turn and go as one
+   * insert (see Batcher and `insert`).
+   */
+  private readonly gatheredInserts = new Batcher<InboxRecord[], InsertOutcome>((requests) =>
     this.insertAll(requests),
   );
+  private insertsInFlight = 0;
   /**
    * The marks made after an event's transaction — "reply sent" as the reply leaves, "done" once it
    * is delivered — of all the events in hand at one moment, as one bulk update. A "reply sent" mark
@@ -163,7 +167,7 @@ export class Inbox {
   async accept(events: webhook.Event[], now = new Date(), timeoutMs = 1_500): Promise<AcceptResult> {
     if (events.length === 0) return { accepted: 0, duplicates: 0, sources: [] };
     const records = events.map((event) => this.toRecord(event, now));
-    const outcome = await withTimeout(this.inserts.run(records), timeoutMs);
+    const outcome = await withTimeout(this.insert(records), timeoutMs);
     if ("error" in outcome) throw outcome.error;
     const { duplicates } = outcome;
     const accepted = records.length - duplicates;
@@ -338,6 +342,18 @@ export class Inbox {
   }
 
   /**
+   * A webhook's insert. One that finds no insert in flight goes at once: waiting for the end of the
+   * turn (Batcher) put its acknowledgement behind everything processing had queued for that turn —
+   * event starts, group commits, marks. One that comes while an insert is in flight, i.e. while the
+   * intake is busy, gathers with the others of its turn into one insert, so a burst still costs one
+   * command.
+   */
+  private insert(records: InboxRecord[]): Promise<InsertOutcome> {
+    if (this.insertsInFlight > 0) return this.gatheredInserts.run(records);
+    return this.insertAll([records]).then((outcomes) => outcomes[0]!);
+  }
+
+  /**
    * One insert for the events of several webhooks. A duplicate (a redelivery) fails only its own
    * statement; any other failure of a statement fails the webhook it belongs to, and a failure of the
    * whole command (the database away) fails them all.
@@ -345,6 +361,7 @@ export class Inbox {
   private async insertAll(requests: InboxRecord[][]): Promise<InsertOutcome[]> {
     const records = requests.flat();
     let writeErrors: Array<{ index: number; code?: number }> = [];
+    this.insertsInFlight += 1;
     try {
       if (records.length === 1) await this.collection.insertOne(records[0]!);
       else await this.collection.insertMany(records, { ordered: false });
@@ -355,6 +372,8 @@ export class Inbox {
         if (!reported) throw error;
         writeErrors = reported;
       }
+    } finally {
+      this.insertsInFlight -= 1;
     }
     let start = 0;
     return requests.map((request) => {

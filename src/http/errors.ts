@@ -49,8 +49,12 @@ function classify(error: unknown): { status: number; message: string; details?: 
 }
 
 function isDatabaseUnavailable(error: unknown): boolean {
-  const name = (error as { name?: string } | null)?.name ?? "";
-  return /^Mongo(NetworkError|NetworkTimeoutError|ServerSelectionError|NotConnectedError|TopologyClosedError)$/.test(
-    name,
+  const failure = error as { cause?: unknown; errorResponse?: unknown } | null;
+  // The inbox insert of several webhooks at once is a bulk write: when its connection is lost, the
+  // driver reports a MongoBulkWriteError that carries the network error inside.
+  return [error, failure?.cause, failure?.errorResponse].some((candidate) =>
+    /^Mongo(NetworkError|NetworkTimeoutError|ServerSelectionError|NotConnectedError|TopologyClosedError|PoolClearedError)$/.test(
+      (candidate as { name?: string } | null)?.name ?? "",
+    ),
   );
 }

@@ -31,7 +31,7 @@ describe("npm run bench (a very short run)", () => {
     const { code, stdout, stderr } = await runBench([
       ...["--runs", "1", "--rates", "10", "--seconds", "1", "--closed-seconds", "1"],
       ...["--warmup", "10", "--users", "4", "--vus", "2", "--workers", "1"],
-      ...["--drain-seconds", "60", "--skip-local-rss", "--out", out],
+      ...["--drain-seconds", "60", "--skip-local-rss", "--loop-monitor", "--out", out],
     ]);
 
     expect({ code, stderr: code === 0 ? "" : stderr }).toEqual({ code: 0, stderr: "" });
@@ -52,6 +52,11 @@ describe("npm run bench (a very short run)", () => {
         expect(phase.processes.service?.cpuMsPerEvent).toEqual(expect.any(Number));
         expect(phase.processes.generator?.cpuMsPerEvent).toEqual(expect.any(Number));
         expect(phase.machine.loadBefore).toHaveLength(3);
+        // --loop-monitor: every service process answered for the phase's window.
+        expect(phase.serviceLoop?.perProcess).toHaveLength(target.processes);
+        expect(phase.serviceLoop?.delayP99Ms).toEqual(expect.any(Number));
+        if (target.name === "echo") expect(phase.serviceLoop?.commands).toEqual({});
+        else expect(phase.serviceLoop?.commands["insert webhook_events"]).toBeGreaterThan(0);
       }
       // The bot answered through the fake LINE by reply, which is what turns are measured on.
       const replies = target.phases.reduce((sum, phase) => sum + Number(phase.fakeLine["replies"]), 0);
@@ -62,6 +67,7 @@ describe("npm run bench (a very short run)", () => {
       "new users: closed-loop replies/s ≥ 0.6× the echo baseline",
     );
     expect(stdout).toContain("## New users");
+    expect(stdout).toContain("### event-loop delay p99 / max (ms), commands per event (--loop-monitor)");
     expect(fs.readFileSync(out.replace(/\.json$/, ".md"), "utf8")).toBe(stdout);
   }, 300_000);
 });
