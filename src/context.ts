@@ -54,7 +54,7 @@ export function createServiceContext(options: ContextOptions): ServiceContext {
   const { config, logger, connection } = options;
   const now = options.now ?? (() => new Date());
   const instanceId = options.instanceId ?? randomUUID();
-  const leases = createLeases(leaseModel(connection), instanceId, now);
+  const leases = createLeases(leaseModel(connection), instanceId, now, { logger });
   return {
     config,
     logger,

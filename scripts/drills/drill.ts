@@ -96,6 +96,34 @@ export interface AccountOptions {
   judgedByDrill?: (label: string) => boolean;
 }
 
+/** A reply token is good for one minute after LINE sends the event (LINE-FACTS.md §3). */
+const replyTokenMs = 60_000;
+
+/**
+ * After a kill, the restarted instance must get the dead one's chats back (their leases run out)
+ * while the events' reply tokens are still good: then every answer is a reply, none a late push.
+ * Depends on how fast the machine restarts the bot, so it is a speed check.
+ */
+export function answeredByReplyInTime(world: World): Check {
+  const answers = world.ledger.all().flatMap((entry) =>
+    entry.answers
+      .filter((answer) => answer.purpose === "turn")
+      .map((answer) => ({
+        answer,
+        waitMs: answer.at - Math.min(...entry.attempts.map((attempt) => attempt.at)),
+      })),
+  );
+  const pushed = answers.filter(({ answer }) => answer.via === "push").length;
+  const late = answers.filter(({ waitMs }) => waitMs >= replyTokenMs).length;
+  const longestMs = Math.max(0, ...answers.map(({ waitMs }) => waitMs));
+  return {
+    name: "every answer a reply, within the reply token's minute",
+    ok: pushed === 0 && late === 0,
+    detail: `${answers.length} answers: ${pushed} by push, ${late} after a minute; longest wait ${Math.round(longestMs)} ms`,
+    speed: true,
+  };
+}
+
 const overlaps = (attempt: WebhookAttempt, window: Window) =>
   attempt.at <= window.to && attempt.at + attempt.ms >= window.from;
 

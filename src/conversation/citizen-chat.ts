@@ -1,5 +1,6 @@
 import type { webhook } from "@line/bot-sdk";
 import type { Feature } from "../events/router";
+import type { ReadHint } from "../data/unit-of-work";
 import type { Turn } from "../line/turn";
 import type { Logger } from "../log";
 import type { LineGateway, Message } from "../line/gateway";
@@ -83,6 +84,13 @@ export class CitizenChat implements Feature {
       event.source?.type === "user" &&
       (event.type === "message" || event.type === "postback" || event.type === "follow")
     );
+  }
+
+  /** Every turn reads the chat's state first: its group reads those of all its chats at once. */
+  prepare(event: webhook.Event): ReadHint[] {
+    const userId = event.source?.type === "user" ? event.source.userId : undefined;
+    if (!userId || !this.handles(event)) return [];
+    return [this.deps.store.hint(this.deps.pseudonym("reporter", userId))];
   }
 
   async localeOf(event: webhook.Event): Promise<Locale | undefined> {

@@ -1,6 +1,15 @@
 import { Schema, type Connection, type Model, type mongo } from "mongoose";
 import { bulkStatementErrors, driverCollection, isDuplicateKeyError } from "../data/database";
-import { deferredWrites, flushPending, sessionOption, type DeferredWriter } from "../data/unit-of-work";
+import {
+  deferredWrites,
+  flushPending,
+  forgetPrefetched,
+  sessionOption,
+  takePrefetched,
+  type DeferredWriter,
+  type GroupRead,
+  type ReadHint,
+} from "../data/unit-of-work";
 import type { Sealer } from "../crypto/sealer";
 import type { Locale } from "../i18n";
 import type { Answers } from "./flow";
@@ -99,9 +108,34 @@ export class ConversationStore {
    */
   private readonly writer: DeferredWriter<PendingWrite> = { flush: (ops) => this.writeAll(ops) };
 
+  /**
+   * Every turn of a citizen's chat reads its state: give `hint(key)` to `Transactions.run` and the
+   * states of all chats of a group are read as one query inside their transaction, before the
+   * works run; each turn's read then takes its own (`takePrefetched`). Read in the same
+   * transaction, they are guarded by the revision as a read of its own is.
+   */
+  readonly groupRead: GroupRead<ConversationDocument> = {
+    load: async (keys) => {
+      const docs = await this.collection.find({ _id: { $in: keys } }, sessionOption()).toArray();
+      return new Map(docs.map((doc) => [doc._id, doc]));
+    },
+  };
+
+  /** What to give `Transactions.run` for a work that will read the state of chat `key`. */
+  hint(key: string): ReadHint {
+    return { read: this.groupRead as GroupRead<unknown>, key };
+  }
+
   async read(key: string, now: Date): Promise<ConversationState> {
-    await flushPending(this.writer, key);
-    return this.stateOf(key, await this.collection.findOne({ _id: key }, sessionOption()), now);
+    return this.stateOf(key, await this.findInTransaction(key), now);
+  }
+
+  /** The chat's document as this transaction (if any) sees it: read ahead by its group, or read now. */
+  private async findInTransaction(key: string): Promise<ConversationDocument | null> {
+    if (await flushPending(this.writer, key)) forgetPrefetched(this.groupRead, key);
+    const prefetched = takePrefetched(this.groupRead, key);
+    if (prefetched) return prefetched.doc;
+    return this.collection.findOne({ _id: key }, sessionOption());
   }
 
   /**
@@ -123,8 +157,7 @@ export class ConversationStore {
     const window = Math.floor(now.getTime() / limit.windowMs);
     const pending = deferredWrites(this.writer);
     if (!pending) return this.readCountingAtOnce(key, now, limit, window);
-    await flushPending(this.writer, key);
-    const doc = await this.collection.findOne({ _id: key }, sessionOption());
+    const doc = await this.findInTransaction(key);
     const count = doc?.messages?.window === window ? doc.messages.count + 1 : 1;
     pending.set(key, {
       key,
@@ -175,6 +208,7 @@ export class ConversationStore {
    * at once, or — inside a transaction, where the write is deferred — when the transaction commits.
    */
   async write(state: ConversationState, now: Date): Promise<number> {
+    forgetPrefetched(this.groupRead, state.key);
     const pending = deferredWrites(this.writer);
     if (!pending) {
       await this.writeAll([{ key: state.key, revision: state.revision, state, now }]);
@@ -194,6 +228,7 @@ export class ConversationStore {
 
   async delete(key: string): Promise<void> {
     deferredWrites(this.writer)?.delete(key); // the document goes, and what was waiting to be written to it
+    forgetPrefetched(this.groupRead, key);
     await this.collection.deleteOne({ _id: key }, sessionOption());
   }
 

@@ -4,6 +4,7 @@ import type { Leases } from "../jobs/leases";
 import type { Locale } from "../i18n";
 import type { Message } from "../line/gateway";
 import type { DeliveryAttempt } from "../line/turn";
+import type { ReadHint } from "../data/unit-of-work";
 import { errorName, TurnError } from "./failures";
 import type { Inbox, InboxRecord } from "./inbox";
 import type { EventRouter } from "./router";
@@ -29,7 +30,7 @@ export interface EventProcessorOptions {
   leases: Leases;
   router: EventRouter;
   /** The unit of work each event's effects and its "applied" record are committed in. */
-  transactions: { run<T>(work: () => Promise<T>): Promise<T> };
+  transactions: { run<T>(work: () => Promise<T>, hints?: readonly ReadHint[]): Promise<T> };
   deliver: AnswerDelivery;
   /** What a person is told when their message could not be handled at all. */
   apology: (locale: Locale) => Message[];
@@ -43,7 +44,11 @@ export interface EventProcessorOptions {
   retryWindowMs?: number;
   /** The longest wait between two attempts of one event. */
   maxRetryDelayMs?: number;
-  /** Lease on a source while draining it, so two instances never process one chat at once. */
+  /**
+   * Lease on a source while draining it, so two instances never process one chat at once. Kept
+   * alive by the leases' heartbeat (every third of it), so it can be short: a crashed instance's
+   * chats are free again within it, well inside a reply token's minute (default 15 s).
+   */
   sourceLeaseMs?: number;
   /**
    * Sources drained at the same time; more wait in line (in memory: their events are already in the
@@ -101,7 +106,7 @@ export class EventProcessor {
   constructor(private readonly options: EventProcessorOptions) {
     this.retryWindowMs = options.retryWindowMs ?? 60 * 60_000;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
-    this.sourceLeaseMs = options.sourceLeaseMs ?? 60_000;
+    this.sourceLeaseMs = options.sourceLeaseMs ?? 15_000;
     this.maxConcurrentSources = options.maxConcurrentSources ?? 32;
     this.behindAfterMs = options.behindAfterMs ?? 30_000;
     this.batchSize = options.batchSize ?? 10;
@@ -223,12 +228,11 @@ export class EventProcessor {
   private async drain(source: string): Promise<void> {
     const leaseName = `source:${source}`;
     const { inbox, leases } = this.options;
-    if (!(await leases.acquire(leaseName, this.sourceLeaseMs))) {
+    if (!(await leases.hold(leaseName, this.sourceLeaseMs))) {
       // Another instance is on it. If it has let go in the meantime, try again here.
       if (!(await leases.requestRecheck(leaseName))) this.rescheduled.add(source);
       return;
     }
-    let leaseRenewedAt = this.now().getTime();
     try {
       for (;;) {
         const batch = await inbox.pending(source, this.batchSize);
@@ -236,11 +240,9 @@ export class EventProcessor {
           if (record.notBefore > this.now()) return; // the head waits for its retry time: keep order
           await this.startSlot();
           if (!(await this.processOne(record))) return; // it stays at the head until its retry time
-          // Renewing after every event would double the writes of a busy chat; half the TTL keeps a safe margin.
-          if (this.now().getTime() - leaseRenewedAt >= this.sourceLeaseMs / 2) {
-            if (!(await leases.renew(leaseName, this.sourceLeaseMs))) return; // it ran out and moved on: stop here
-            leaseRenewedAt = this.now().getTime();
-          }
+          // The heartbeat renews it (no command per event); only when that is late or failed is it
+          // renewed here, and a lease another instance took stops this chat's work.
+          if (!leases.stillHeld(leaseName) && !(await leases.renew(leaseName, this.sourceLeaseMs))) return;
         }
         if (batch.length < this.batchSize) return;
       }
@@ -272,11 +274,13 @@ export class EventProcessor {
     const interrupted = resend && record.replySentAt !== undefined && record.failedAt !== "deliver";
     if (answer === undefined) {
       try {
+        // What the features will read, so that the events committed in one group read it in one query.
+        const hints = router.prepare?.(event) ?? [];
         answer = await transactions.run(async () => {
           const messages = await router.apply(event, record._id);
           await inbox.markApplied(record._id, messages);
           return messages;
-        });
+        }, hints);
       } catch (error) {
         return this.failed(record, event, new TurnError(error, record._id, record.type, "apply"));
       }

@@ -3,6 +3,7 @@ import type { Logger } from "../log";
 import type { Locale } from "../i18n";
 import type { Message } from "../line/gateway";
 import { Turn } from "../line/turn";
+import type { ReadHint } from "../data/unit-of-work";
 
 /** A feature of the bot (conversations, officer groups, subscriptions) that answers some events. */
 export interface Feature {
@@ -13,6 +14,13 @@ export interface Feature {
   handle(turn: Turn): Promise<void>;
   /** The language to apologise in when handling this event failed for good; undefined: not known. */
   localeOf?(event: webhook.Event): Promise<Locale | undefined>;
+  /**
+   * Called for every event just before its transaction, whichever feature gets it: the documents
+   * `handle` would read through a `GroupRead`, so that a group of events reads them in one query;
+   * a feature may also start a read outside the transaction here, to share one query with the
+   * other events starting now. Cheap and synchronous; a hint nobody uses costs only its key.
+   */
+  prepare?(event: webhook.Event): ReadHint[] | void;
 }
 
 /** What the processor calls for each event. Throwing means the event had no effect (its transaction aborted). */
@@ -21,6 +29,8 @@ export interface EventRouter {
   apply(event: webhook.Event, eventId: string): Promise<Message[]>;
   /** The language of the person (or group) the event came from, for an apology. */
   localeOf(event: webhook.Event): Promise<Locale | undefined>;
+  /** Every feature's `prepare`: what the event's transaction will read (see Feature.prepare). */
+  prepare?(event: webhook.Event): ReadHint[];
 }
 
 /**
@@ -45,6 +55,9 @@ export function routeEvents(features: Feature[], logger: Logger): EventRouter {
       const turn = new Turn(event, eventId, () => logger.child({ eventId, feature: name }));
       await feature.handle(turn);
       return turn.answer();
+    },
+    prepare(event) {
+      return features.flatMap((feature) => feature.prepare?.(event) ?? []);
     },
     async localeOf(event) {
       for (const feature of features) {

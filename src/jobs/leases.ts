@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model, type mongo } from "mongoose";
 import { bulkStatementErrors, driverCollection } from "../data/database";
 import { Batcher } from "../data/batcher";
+import type { Logger } from "../log";
 
 interface LeaseDocument {
   _id: string;
@@ -15,7 +16,18 @@ interface LeaseDocument {
  * and a crashed holder's lease simply runs out.
  */
 export interface Leases {
+  /** Takes the lease for `ttlMs`; the caller renews it (or lets it run out, as cron ticks do). */
   acquire(name: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Takes the lease and keeps it alive with the instance's heartbeat until `release`, so a short TTL
+   * frees a crashed holder's work within seconds while a long step (a download) keeps its lease.
+   */
+  hold(name: string, ttlMs: number): Promise<boolean>;
+  /**
+   * For a held lease, answered from memory (no command): true while the last heartbeat found it
+   * still ours and the time it confirmed has not run out. False means "renew before going on".
+   */
+  stillHeld(name: string): boolean;
   renew(name: string, ttlMs: number): Promise<boolean>;
   /** Gives the lease up. True when another instance asked the holder to look at the work again first. */
   release(name: string): Promise<boolean>;
@@ -25,6 +37,27 @@ export interface Leases {
    * instance holds the lease any more, so the caller can simply try to acquire again.
    */
   requestRecheck(name: string): Promise<boolean>;
+  /** Renews every held lease now, one command per TTL in use (the heartbeat's tick; tests call it). */
+  heartbeat(): Promise<void>;
+  /** Stops the heartbeat (shutdown); held leases then run out unless released. */
+  stop(): void;
+}
+
+/** A lease this instance holds through `hold`: until when it is known to be ours, and whether it was lost. */
+interface Held {
+  ttlMs: number;
+  confirmedUntil: number;
+  lost: boolean;
+}
+
+export interface LeaseOptions {
+  /** Where a failed heartbeat is told; without one it is silent (the lease then runs out by time). */
+  logger?: Logger;
+  /**
+   * Run the heartbeat from a timer every third of the shortest held TTL (default true). Tests with
+   * an injected clock turn it off and call `heartbeat()` themselves.
+   */
+  heartbeatTimer?: boolean;
 }
 
 export function leaseModel(connection: Connection): Model<LeaseDocument> {
@@ -45,9 +78,14 @@ export function createLeases(
   model: Model<LeaseDocument>,
   owner: string,
   now: () => Date = () => new Date(),
+  options: LeaseOptions = {},
 ): Leases {
+  const { logger, heartbeatTimer = true } = options;
   let leases: mongo.Collection<LeaseDocument> | undefined;
   const collection = () => (leases ??= driverCollection(model));
+  const held = new Map<string, Held>();
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
 
   // Every event's processing takes and gives back its chat's lease: many chats' takes (and
   // releases) made at the same moment go as one bulk command (see Batcher).
@@ -95,22 +133,98 @@ export function createLeases(
     return names.map((name) => rechecked.has(name));
   });
 
+  /**
+   * One heartbeat: every held lease of one TTL is renewed by one updateMany, whatever the number of
+   * chats in hand. Only when fewer matched than asked (a lease ran out and another instance took it)
+   * does one read find which, and those are marked lost so their work stops.
+   */
+  async function heartbeat(): Promise<void> {
+    const byTtl = new Map<number, Array<[string, Held]>>();
+    for (const [name, entry] of held) {
+      const group = byTtl.get(entry.ttlMs) ?? [];
+      group.push([name, entry]);
+      byTtl.set(entry.ttlMs, group);
+    }
+    await Promise.all(
+      [...byTtl].map(async ([ttlMs, entries]) => {
+        // Taken before the command leaves: the database's `until` is then never earlier than ours.
+        const at = now().getTime();
+        const names = entries.map(([name]) => name);
+        const result = await collection().updateMany(
+          { _id: { $in: names }, owner },
+          { $set: { until: new Date(at + ttlMs) } },
+        );
+        let ours = new Set(names);
+        if (result.matchedCount < names.length) {
+          const left = await collection()
+            .find({ _id: { $in: names }, owner }, { projection: { _id: 1 } })
+            .toArray();
+          ours = new Set(left.map(({ _id }) => _id));
+        }
+        for (const [name, entry] of entries) {
+          if (held.get(name) !== entry) continue; // released (or held anew) meanwhile
+          if (ours.has(name)) entry.confirmedUntil = at + ttlMs;
+          else entry.lost = true;
+        }
+      }),
+    );
+  }
+
+  /** While anything is held, the next tick comes a third of the shortest TTL later; ticks never overlap. */
+  function scheduleHeartbeat(): void {
+    if (!heartbeatTimer || stopped || timer || held.size === 0) return;
+    const everyMs = Math.max(250, Math.min(...[...held.values()].map((entry) => entry.ttlMs)) / 3);
+    timer = setTimeout(() => {
+      heartbeat()
+        .catch((error: unknown) => logger?.warn({ err: error }, "lease heartbeat failed; will try again"))
+        .finally(() => {
+          timer = undefined;
+          scheduleHeartbeat();
+        });
+    }, everyMs);
+    timer.unref();
+  }
+
   return {
     acquire: (name, ttlMs) => takes.run({ name, ttlMs }),
+    async hold(name, ttlMs) {
+      const at = now().getTime();
+      if (!(await takes.run({ name, ttlMs }))) return false;
+      held.set(name, { ttlMs, confirmedUntil: at + ttlMs, lost: false });
+      scheduleHeartbeat();
+      return true;
+    },
+    stillHeld(name) {
+      const entry = held.get(name);
+      return entry !== undefined && !entry.lost && now().getTime() < entry.confirmedUntil;
+    },
     async renew(name, ttlMs) {
+      const at = now().getTime();
       const result = await collection().updateOne(
         { _id: name, owner },
-        { $set: { until: new Date(now().getTime() + ttlMs) } },
+        { $set: { until: new Date(at + ttlMs) } },
       );
+      const entry = held.get(name);
+      if (entry && result.matchedCount === 1) entry.confirmedUntil = at + ttlMs;
+      if (entry && result.matchedCount === 0) entry.lost = true;
       return result.matchedCount === 1;
     },
-    release: (name) => releases.run(name),
+    release(name) {
+      held.delete(name);
+      return releases.run(name);
+    },
     async requestRecheck(name) {
       const result = await collection().updateOne(
         { _id: name, owner: { $ne: owner }, until: { $gt: now() } },
         { $set: { recheck: true } },
       );
       return result.matchedCount === 1;
+    },
+    heartbeat,
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
     },
   };
 }

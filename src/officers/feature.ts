@@ -96,6 +96,31 @@ export class OfficerFeature implements Feature {
     return officerIds.map((id) => open.has(id));
   });
 
+  /**
+   * Session checks started by `prepare`, by event: the events that start together share one
+   * query, where asked from `handles` — inside the group's transaction, one work after another —
+   * each would be a query of its own. Taken once by `handles`.
+   */
+  private readonly earlyChecks = new WeakMap<webhook.Event, Promise<boolean>>();
+
+  prepare(event: webhook.Event): void {
+    const officerId = this.sessionCheckFor(event);
+    if (officerId === undefined) return;
+    const check = this.sessionChecks.run(officerId);
+    check.catch(() => undefined); // its failure is handles' to report, if the event gets that far
+    this.earlyChecks.set(event, check);
+  }
+
+  /** The officer id whose session `handles` must look up for this event: 1:1 texts that are no officer command. */
+  private sessionCheckFor(event: webhook.Event): string | undefined {
+    const chat = chatOf(event);
+    if (chat?.kind !== "user" || event.type !== "message" || event.message.type !== "text") return undefined;
+    const text = event.message.text.trim();
+    if (enrollCommand.test(text) || casesCommand.test(text)) return undefined;
+    if (consoleCommand.test(text) && this.deps.consoleLink) return undefined;
+    return this.deps.directory.officerIdFor(chat.userId);
+  }
+
   async handles(event: webhook.Event): Promise<boolean> {
     const chat = chatOf(event);
     if (!chat) return false;
@@ -113,7 +138,9 @@ export class OfficerFeature implements Feature {
     const text = event.message.text.trim();
     if (enrollCommand.test(text) || casesCommand.test(text)) return true;
     if (consoleCommand.test(text) && this.deps.consoleLink) return true;
-    return this.sessionChecks.run(this.deps.directory.officerIdFor(chat.userId));
+    const early = this.earlyChecks.get(event);
+    this.earlyChecks.delete(event);
+    return early ?? this.sessionChecks.run(this.deps.directory.officerIdFor(chat.userId));
   }
 
   async localeOf(event: webhook.Event): Promise<Locale | undefined> {

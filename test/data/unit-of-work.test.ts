@@ -221,6 +221,159 @@ describe("group commit", () => {
   });
 });
 
+/** A promise the test settles by hand, to hold a work in flight for as long as it wants. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+/** Lets `turns` turns of the event loop run (setImmediate): what was scheduled in them has started. */
+async function turns(count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe("groups formed while a commit is in flight", () => {
+  test("works that arrive in different turns while a group is in flight wait and then go as one group", async () => {
+    const transactions = new Transactions(connection, { ...stillClock, maxGroupsInFlight: 1 });
+    const effects: string[] = [];
+    const calls = new Map<string, number>();
+    const held = gate();
+    const first = randomUUID();
+    const holding = transactions.run(async () => {
+      const result = await inserting(first, effects, calls)();
+      await held.opened;
+      return result;
+    });
+    const ids = Array.from({ length: 6 }, () => randomUUID());
+    const results: Array<Promise<string>> = [];
+    for (const id of ids) {
+      await turns(2);
+      results.push(transactions.run(inserting(id, effects, calls)));
+    }
+    await turns(5);
+    expect(calls.size).toBe(1); // only the first has started: the place is taken
+
+    held.open();
+
+    expect(await holding).toBe(`result-${first}`);
+    expect(await Promise.all(results)).toEqual(ids.map((id) => `result-${id}`));
+    expect(transactions.counts).toMatchObject({ alone: 1, groups: 1, grouped: 6, fallbacks: 0 });
+    expect(effects.sort()).toEqual([first, ...ids].sort());
+    expect(await things().countDocuments({ _id: { $in: [first, ...ids] } })).toBe(7);
+  });
+
+  test("with a place free, a work arriving while another group is in flight starts without waiting for it", async () => {
+    const transactions = new Transactions(connection, { ...stillClock, maxGroupsInFlight: 2 });
+    const held = gate();
+    let firstDone = false;
+    const holding = transactions.run(async () => {
+      await held.opened;
+      firstDone = true;
+    });
+    await turns(2);
+
+    // Were it waiting for the first, this would never resolve (the first waits for the test).
+    await transactions.run(async () => things().findOne({ _id: "anything" }, sessionOption()));
+
+    expect(firstDone).toBe(false);
+    held.open();
+    await holding;
+    expect(transactions.counts).toMatchObject({ alone: 2, groups: 0 });
+  });
+
+  test("a group in flight past its budget no longer holds its place: the works waiting behind it start", async () => {
+    let now = 0;
+    const transactions = new Transactions(connection, { groupBudgetMs: 100, clock: () => now, maxGroupsInFlight: 1 });
+    const held = gate();
+    const holding = transactions.run(async () => {
+      await held.opened; // a slow work: an evidence download
+    });
+    await turns(2);
+    let started = false;
+    const waiting = transactions.run(async () => {
+      started = true;
+    });
+    await turns(5);
+    expect(started).toBe(false);
+
+    now += 150;
+    // The group looks again (a timer) once its budget has passed; poll, with a deadline far beyond it.
+    for (const deadline = Date.now() + 30_000; !started && Date.now() < deadline; )
+      await new Promise((resolve) => setTimeout(resolve, 20));
+
+    expect(started).toBe(true);
+    await waiting;
+    held.open();
+    await holding;
+    expect(transactions.counts).toMatchObject({ alone: 2, groups: 0 });
+  });
+
+  test("a lone work with nothing in flight runs alone in the turn it arrived in, as before", async () => {
+    const transactions = new Transactions(connection, stillClock);
+    let started = false;
+    const running = transactions.run(async () => {
+      started = true;
+      await things().findOne({ _id: "anything" }, sessionOption());
+    });
+    await turns(2); // the turn it arrived in has ended, and its group has started
+    expect(started).toBe(true);
+    await running;
+    expect(transactions.counts).toMatchObject({ alone: 1, groups: 0 });
+  });
+
+  test("more works than a group holds wait for the next place, and every one commits once", async () => {
+    const transactions = new Transactions(connection, { ...stillClock, maxGroup: 4, maxGroupsInFlight: 1 });
+    const effects: string[] = [];
+    const calls = new Map<string, number>();
+    const ids = Array.from({ length: 10 }, () => randomUUID());
+
+    const results = await Promise.all(ids.map((id) => transactions.run(inserting(id, effects, calls))));
+
+    expect(results).toEqual(ids.map((id) => `result-${id}`));
+    // 4 + 4 + 2, one group after the other
+    expect(transactions.counts).toMatchObject({ groups: 3, grouped: 10, alone: 0, fallbacks: 0 });
+    expect(effects.sort()).toEqual([...ids].sort());
+    expect([...calls.values()]).toEqual(ids.map(() => 1));
+  });
+
+  test("a group failing while others wait still answers every caller once, and the waiting ones go next", async () => {
+    const transactions = new Transactions(connection, { ...stillClock, maxGroupsInFlight: 1 });
+    const effects: string[] = [];
+    const calls = new Map<string, number>();
+    const held = gate();
+    const bug = new TypeError("a flow's bug");
+    const [a, b, c, d] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const holding = transactions.run(async () => {
+      await held.opened;
+    });
+    await turns(2);
+    // These form the next group, which fails on its second work and reruns each alone.
+    const queued = [
+      transactions.run(inserting(a, effects, calls)),
+      transactions.run(async () => {
+        throw bug;
+      }),
+      transactions.run(inserting(b, effects, calls)),
+    ];
+    await turns(2);
+    held.open();
+    await holding;
+    const outcomes = await Promise.allSettled(queued);
+    const after = await Promise.all([
+      transactions.run(inserting(c, effects, calls)),
+      transactions.run(inserting(d, effects, calls)),
+    ]);
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toBe(bug);
+    expect(after).toEqual([`result-${c}`, `result-${d}`]);
+    expect(transactions.counts).toMatchObject({ groups: 1, grouped: 2, fallbacks: 3 });
+    expect(effects.sort()).toEqual([a, b, c, d].sort());
+    expect(await things().countDocuments({ _id: { $in: [a, b, c, d] } })).toBe(4);
+  });
+});
+
 describe("deferred writes in a group", () => {
   test("chats' counters and states are written as one command each, with the same results as one at a time", async () => {
     const transactions = new Transactions(connection, stillClock);
@@ -347,6 +500,103 @@ describe("deferred writes in a group", () => {
       await store.write({ ...state, locale: "en" }, now);
       return store.read(key, now);
     });
+    expect(seen).toMatchObject({ revision: 1, locale: "en" });
+  });
+
+  test("with hints, a group reads its chats' states as one query ahead, with the same results as without", async () => {
+    const transactions = new Transactions(connection, stillClock);
+    const now = new Date();
+    const keys = Array.from({ length: 8 }, () => randomUUID());
+    for (const key of keys.slice(0, 4))
+      await transactions.run(async () => {
+        const { state } = await store.readCounting(key, now, limit);
+        await store.write({ ...state, locale: "en" }, now);
+      });
+    const hitsBefore = transactions.counts.prefetchHits;
+
+    const turn = (key: string, i: number) => async () => {
+      const { state, check } = await store.readCounting(key, now, limit);
+      if (i % 2 === 1) await store.write({ ...state, locale: "th" }, now);
+      return { revision: state.revision, locale: state.locale, check };
+    };
+    const turns = await Promise.all(keys.map((key, i) => transactions.run(turn(key, i), [store.hint(key)])));
+
+    expect(transactions.counts).toMatchObject({ groups: 1, grouped: 8, fallbacks: 0 });
+    expect(transactions.counts.prefetchHits - hitsBefore).toBe(8); // not one read of its own
+    expect(turns.map((t) => [t.revision, t.locale])).toEqual([
+      [1, "en"],
+      [1, "en"],
+      [1, "en"],
+      [1, "en"],
+      [0, undefined],
+      [0, undefined],
+      [0, undefined],
+      [0, undefined],
+    ]);
+    const raw = await connection
+      .collection("conversations")
+      .find({ _id: { $in: keys as never[] } })
+      .toArray();
+    const byKey = new Map(raw.map((doc) => [String(doc._id), doc]));
+    expect(keys.map((key) => byKey.get(key)?.messages?.count)).toEqual([2, 2, 2, 2, 1, 1, 1, 1]);
+    expect(keys.map((key) => byKey.get(key)?.revision)).toEqual([1, 2, 1, 2, 0, 1, 0, 1]);
+  });
+
+  test("a chat changed by someone else after its group read it ahead is a conflict: its turn reruns alone and counts once", async () => {
+    const transactions = new Transactions(connection, stillClock);
+    const now = new Date(Math.floor(Date.now() / 60_000) * 60_000 + 1_000);
+    const key = randomUUID();
+    await transactions.run(async () => {
+      const { state } = await store.readCounting(key, now, limit);
+      await store.write({ ...state, locale: "en" }, now);
+    });
+    let raced = false;
+    // The first work of the group: another instance saves this chat after the group's read-ahead.
+    const racing = async () => {
+      if (!raced) {
+        raced = true;
+        // Without a session: not in the group's transaction (as the "write conflict" test above).
+        await connection
+          .collection("conversations")
+          .updateOne({ _id: key as never }, { $set: { locale: "th" }, $inc: { revision: 1, "messages.count": 1 } });
+      }
+      return "racing";
+    };
+    let turns = 0;
+    const turn = async () => {
+      turns += 1;
+      const { state, check } = await store.readCounting(key, now, limit);
+      await store.write({ ...state }, now);
+      return { revision: state.revision, locale: state.locale, check };
+    };
+
+    const [first, second] = await Promise.all([
+      transactions.run(racing),
+      transactions.run(turn, [store.hint(key)]),
+    ]);
+
+    expect(first).toBe("racing");
+    expect(turns).toBe(2); // in the group on the stale read-ahead, then alone
+    expect(transactions.counts.fallbacks).toBe(2);
+    expect(second).toMatchObject({ revision: 2, locale: "th" }); // what the other instance saved
+    const raw = await connection.collection("conversations").findOne({ _id: key as never });
+    expect(raw).toMatchObject({ revision: 3, locale: "th", messages: { count: 3 } });
+  });
+
+  test("a read after a write of the same chat in a group sees the write, not what was read ahead", async () => {
+    const transactions = new Transactions(connection, stillClock);
+    const now = new Date();
+    const [key, other] = [randomUUID(), randomUUID()];
+
+    const [seen] = await Promise.all([
+      transactions.run(async () => {
+        await store.write({ key, revision: 0, locale: "en" }, now);
+        return store.read(key, now);
+      }, [store.hint(key)]),
+      transactions.run(async () => store.read(other, now), [store.hint(other), store.hint(randomUUID())]),
+    ]);
+
+    expect(transactions.counts.groups).toBe(1);
     expect(seen).toMatchObject({ revision: 1, locale: "en" });
   });
 

@@ -57,6 +57,7 @@ test("when many chats' events are ready together, then they commit in groups and
   const citizens = Array.from({ length: 12 }, () => new TestUser(harness));
   const from = harness.platform.deliveries().length;
   const groupsBefore = harness.service.transactions.counts.groups;
+  const hitsBefore = harness.service.transactions.counts.prefetchHits;
 
   for (let step = 0; step < expected.length; step++)
     await allSay(
@@ -66,6 +67,8 @@ test("when many chats' events are ready together, then they commit in groups and
 
   for (const citizen of citizens) expect(answersTo(citizen, from)).toEqual(expected);
   expect(harness.service.transactions.counts.groups).toBeGreaterThan(groupsBefore);
+  // Their states were read ahead by their groups (one query each), not one read per turn.
+  expect(harness.service.transactions.counts.prefetchHits).toBeGreaterThan(hitsBefore);
 });
 
 test("when the group's deferred state writes fail, then every chat of the group is answered once after running alone", async () => {

@@ -1,4 +1,4 @@
-import { account, tipEffect, type Drill } from "../drill";
+import { account, answeredByReplyInTime, tipEffect, type Drill } from "../drill";
 import { crowd } from "../world/citizen";
 import { crashOnce } from "../world/kills";
 import { seededRandom } from "../world/random";
@@ -48,12 +48,16 @@ export const killConversation: Drill = {
         options.log(`  kill ${i + 1}/${kills}: ${hits.at(-1)}`);
       }
       const citizens = await traffic;
+      await world.line.idle();
+      const byReply = answeredByReplyInTime(world);
+      options.log(`  ${byReply.name}: ${byReply.detail}`);
       return await account(world, {
         drill: this,
         options,
         startedAt,
         citizens,
         effects: { tips: await tipEffect(world, citizens) },
+        checks: [byReply],
         notes: hits.map((hit, i) => `kill ${i + 1} hit ${hit}`),
       });
     } finally {

@@ -6,8 +6,21 @@ export interface PortRange {
   last: number;
 }
 
-export const botPorts: PortRange = { first: 3300, last: 3349 };
-export const storePorts: PortRange = { first: 27300, last: 27349 };
+/**
+ * DRILL_BOT_PORTS / DRILL_STORE_PORTS ("4300-4349") move a run to a range of its own: copies of the
+ * suite sharing one machine otherwise race for the same ports between a kill and the restart.
+ */
+export const botPorts: PortRange = rangeFrom(process.env.DRILL_BOT_PORTS, { first: 3300, last: 3349 });
+export const storePorts: PortRange = rangeFrom(process.env.DRILL_STORE_PORTS, { first: 27300, last: 27349 });
+
+function rangeFrom(text: string | undefined, fallback: PortRange): PortRange {
+  if (text === undefined || text === "") return fallback;
+  const match = /^(\d+)-(\d+)$/.exec(text);
+  const [first, last] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+  if (!(first >= 1024 && last >= first && last <= 65535))
+    throw new Error(`port range "${text}": expected like 4300-4349`);
+  return { first, last };
+}
 
 const taken = new Set<number>();
 
