@@ -9,12 +9,24 @@ export type Postback =
   | { type: "command"; command: string; value?: string }
   | { type: "unknown" };
 
+/** What form encoding leaves as it is: ASCII letters, digits and `*-._` (WHATWG urlencoded serializer). */
+const formSafe = /^[\w.*-]*$/;
+
+/**
+ * A value as `URLSearchParams` writes it. Every button of every answer gets postback data, and
+ * building a `URLSearchParams` per button was a visible share of a turn; flow, step and command
+ * names and most values need no escaping, so only the others go through it.
+ */
+function formValue(value: string): string {
+  return formSafe.test(value) ? value : new URLSearchParams([["", value]]).toString().slice(1);
+}
+
 export function answerPostback(flow: string, step: string, revision: number, value: string): string {
-  return new URLSearchParams({ f: flow, s: step, r: String(revision), v: value }).toString();
+  return `f=${formValue(flow)}&s=${formValue(step)}&r=${formValue(String(revision))}&v=${formValue(value)}`;
 }
 
 export function commandPostback(command: string, value?: string): string {
-  return new URLSearchParams(value === undefined ? { c: command } : { c: command, v: value }).toString();
+  return value === undefined ? `c=${formValue(command)}` : `c=${formValue(command)}&v=${formValue(value)}`;
 }
 
 export function parsePostback(data: string): Postback {

@@ -51,7 +51,8 @@ export function routeEvents(features: Feature[], logger: Logger): EventRouter {
         logger.debug({ eventId, eventType: event.type }, "event not handled by any feature");
         return [];
       }
-      const turn = new Turn(event, eventId, logger.child({ eventId, feature: feature.name }));
+      const name = feature.name;
+      const turn = new Turn(event, eventId, () => logger.child({ eventId, feature: name }));
       await feature.handle(turn);
       return turn.answer();
     },

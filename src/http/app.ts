@@ -18,14 +18,18 @@ export interface AppOptions {
   readinessDetail?: () => Record<string, unknown>;
 }
 
+/** An id a proxy passed on is kept when it is plain and short; anything else is replaced. */
+const requestIdPattern = /^[\w.-]{1,100}$/;
+
 /** The express application: request ids, health probes, the feature routers, one error handler. */
 export function createApp({ logger, routers, ready, readinessDetail }: AppOptions): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", true);
   app.use((req, res, next) => {
-    const incoming = req.get("x-request-id");
-    req.id = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+    // Read from node's headers directly: express's req.get does more (referrer aliases) on every webhook.
+    const incoming = req.headers["x-request-id"];
+    req.id = typeof incoming === "string" && requestIdPattern.test(incoming) ? incoming : randomUUID();
     res.setHeader("x-request-id", req.id);
     next();
   });

@@ -28,30 +28,50 @@ export function typedForm(text: string): string {
  */
 export class Vocabulary {
   private readonly cache = new Map<string, ReadonlySet<string>>();
+  /** A label's typed form in one language ("th:button-cancel"): labels without arguments do not change. */
+  private readonly localeForms = new Map<string, string>();
+  /** The last text asked about and its typed form: a step asks about one text for many keys in a row. */
+  private lastText = "";
+  private lastTyped = "";
 
   constructor(private readonly texts: Translator) {}
 
   /** Whether `text` says `key`: one of its lines (a word list) or its whole text (a label), in any language. */
   says(text: string, key: string, args?: TextArgs): boolean {
-    const typed = typedForm(text);
+    const typed = this.typed(text);
     return typed.length > 0 && this.forms(key, args).has(typed);
   }
 
   /** Whether `text` says, in some language, the phrase `phrase` builds in it ("แก้ไข: สถานที่"). */
   saysIn(text: string, phrase: (locale: Locale) => string): boolean {
-    const typed = typedForm(text);
+    const typed = this.typed(text);
     return typed.length > 0 && supportedLocales.some((locale) => typedForm(phrase(locale)) === typed);
   }
 
   /** Whether `text` says `key` as it reads in one language (a label that means something else in the other). */
   saysInLocale(text: string, key: string, locale: Locale): boolean {
-    const typed = typedForm(text);
-    return typed.length > 0 && this.texts.has(locale, key) && typedForm(this.texts.t(locale, key)) === typed;
+    const typed = this.typed(text);
+    if (typed.length === 0 || !this.texts.has(locale, key)) return false;
+    const cacheKey = `${locale}:${key}`;
+    let form = this.localeForms.get(cacheKey);
+    if (form === undefined) {
+      form = typedForm(this.texts.t(locale, key));
+      this.localeForms.set(cacheKey, form);
+    }
+    return form === typed;
   }
 
   /** The first of `keys` that `text` says, if any. */
   which<K extends string>(text: string, keys: readonly K[]): K | undefined {
     return keys.find((key) => this.says(text, key));
+  }
+
+  private typed(text: string): string {
+    if (text !== this.lastText) {
+      this.lastTyped = typedForm(text);
+      this.lastText = text;
+    }
+    return this.lastTyped;
   }
 
   private forms(key: string, args?: TextArgs): ReadonlySet<string> {

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
-import http from "node:http";
-import https from "node:https";
 import type { Readable } from "node:stream";
 import { HTTPFetchError, messagingApi } from "@line/bot-sdk";
+import { Pool, type Dispatcher } from "undici";
 import type { Logger } from "../log";
 import { decideRetry, defaultRetryPolicy, type RetryPolicy } from "./retry";
 
@@ -290,46 +289,40 @@ interface HttpInfo {
   httpResponse: { status: number; headers: { get(name: string): string | null } };
 }
 
-const userAgent = "integrity-tipline (node:http)";
+const userAgent = "integrity-tipline (undici)";
 /** A call LINE has not answered in this time is abandoned and retried like a network failure. */
 const requestTimeoutMs = 30_000;
 
 /**
- * JSON calls to the Messaging API over keep-alive connections. The SDK's client uses fetch, which
- * costs three to four times the CPU of node:http per call; with a reply (and, for a new chat, a
- * profile read) on every event that was a fifth of the bot's CPU. Failures look like the SDK's, so
- * one set of retry rules covers everything: an HTTPFetchError for an error status, and a TypeError
- * (as fetch reports them) for a connection that failed.
+ * JSON calls to the Messaging API over a keep-alive undici pool. The SDK's client uses fetch, which
+ * costs three to four times the CPU of node:http per call, and node:http's client costs about twice
+ * undici's dispatcher (docs/PERFORMANCE.md, fourth session); with a reply (and, for a new chat, a
+ * profile read) on every event, that is the largest share of the bot's own CPU. Failures look like
+ * the SDK's, so one set of retry rules covers everything: an HTTPFetchError for an error status, and
+ * a TypeError (as fetch reports them) for a connection that failed.
  */
 class JsonApi {
-  /** The base URL's origin as request options, parsed once: parsing a URL per call was a visible share of it. */
-  private readonly origin: Pick<http.RequestOptions, "protocol" | "hostname" | "port" | "agent">;
-  private readonly transport: typeof http.request;
+  private readonly pool: Pool;
   private readonly authorization: string;
 
   constructor(baseUrl: string, accessToken: string) {
-    const base = new URL(baseUrl);
-    const secure = base.protocol === "https:";
-    this.origin = {
-      protocol: base.protocol,
-      // URL keeps an IPv6 host's brackets; the request options want the bare address.
-      hostname: base.hostname.replace(/^\[(.*)\]$/, "$1"),
-      port: base.port || (secure ? 443 : 80),
-      agent: secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true }),
-    };
-    this.transport = secure ? https.request : http.request;
+    // Like the SDK, only the base URL's origin counts: every path below is absolute.
+    this.pool = new Pool(new URL(baseUrl).origin, {
+      headersTimeout: requestTimeoutMs,
+      bodyTimeout: requestTimeoutMs,
+    });
     this.authorization = `Bearer ${accessToken}`;
   }
 
   get(path: string): Promise<JsonResponse> {
-    return this.request("GET", path, undefined, {});
+    return this.request("GET", path, undefined, undefined);
   }
 
   /** `onSent`: the request has been written out in full (LINE may act on it even if no answer comes). */
   post(
     path: string,
     body: unknown,
-    headers: Record<string, string> = {},
+    headers?: Record<string, string>,
     onSent?: () => void,
   ): Promise<JsonResponse> {
     return this.request("POST", path, JSON.stringify(body), headers, onSent);
@@ -342,78 +335,94 @@ class JsonApi {
 
   /** A call with no request body (rich menu link, unlink). */
   send(method: "POST" | "DELETE", path: string): Promise<JsonResponse> {
-    return this.request(method, path, undefined, {});
+    return this.request(method, path, undefined, undefined);
   }
 
-  /** Paths are absolute (they start with "/"): like the SDK, only the base URL's origin counts. */
   private request(
-    method: string,
+    method: Dispatcher.HttpMethod,
     path: string,
     payload: string | Buffer | undefined,
-    extraHeaders: Record<string, string>,
+    extraHeaders: Record<string, string> | undefined,
     onSent?: () => void,
   ): Promise<JsonResponse> {
-    const headers: http.OutgoingHttpHeaders = {
-      authorization: this.authorization,
-      "user-agent": userAgent,
-      ...(payload === undefined
-        ? {}
-        : { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }),
-      ...extraHeaders,
-    };
+    const headers: Record<string, string> = { authorization: this.authorization, "user-agent": userAgent };
+    if (payload !== undefined) headers["content-type"] = "application/json";
+    if (extraHeaders) Object.assign(headers, extraHeaders);
     return new Promise((resolve, reject) => {
-      const failed = (error: Error) =>
-        reject(
-          new TypeError(
-            `LINE API request failed: ${(error as NodeJS.ErrnoException).code ?? error.message}`,
-            {
-              cause: error,
-            },
-          ),
-        );
-      const request = this.transport(
-        { ...this.origin, path, method, headers, timeout: requestTimeoutMs },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on("data", (chunk: Buffer) => chunks.push(chunk));
-          response.on("error", failed);
-          response.on("end", () => {
-            const status = response.statusCode ?? 0;
-            const body = Buffer.concat(chunks).toString("utf8");
-            if (status >= 200 && status < 300) {
-              const headers = { get: (name: string) => headerValue(response.headers[name.toLowerCase()]) };
-              resolve({ httpResponse: { status, headers }, body });
-            } else {
-              reject(httpFetchError(response, body));
-            }
-          });
-        },
-      );
-      request.on("timeout", () => request.destroy(new Error(`no answer within ${requestTimeoutMs} ms`)));
-      request.on("error", failed);
-      if (onSent) request.once("finish", onSent);
-      request.end(payload);
+      this.pool.dispatch({ path, method, headers, body: payload }, new JsonCall(resolve, reject, onSent));
     });
   }
 }
 
-type JsonResponse = HttpInfo & { body: string };
+/**
+ * One call's answer, collected as undici's dispatcher hands it over. undici's documented request()
+ * has no signal for "the request has been written", which `reply` needs (docs/RELIABILITY.md), so
+ * this uses the dispatcher's handler interface, whose `onBodySent` is that signal for a JSON body.
+ */
+class JsonCall implements Dispatcher.DispatchHandler {
+  private status = 0;
+  private statusText = "";
+  private rawHeaders: Buffer[] = [];
+  private readonly chunks: Buffer[] = [];
 
-/** The SDK's error for a non-2xx answer, so retry rules and callers treat every call alike. */
-function httpFetchError(response: http.IncomingMessage, body: string): HTTPFetchError {
-  const status = response.statusCode ?? 0;
-  const statusText = response.statusMessage ?? "";
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(response.headers)) {
-    for (const item of Array.isArray(value) ? value : [value ?? ""]) headers.append(name, item);
+  constructor(
+    private readonly resolve: (response: JsonResponse) => void,
+    private readonly reject: (error: Error) => void,
+    private readonly onSent: (() => void) | undefined,
+  ) {}
+
+  onConnect(): void {
+    // Nothing to hold on to: a call is never aborted from here (the pool's timeouts end a stuck one).
   }
-  return new HTTPFetchError(`${status} - ${statusText}`, { status, statusText, headers, body });
+
+  onBodySent(): void {
+    this.onSent?.();
+  }
+
+  onHeaders(status: number, rawHeaders: Buffer[], _resume: () => void, statusText: string): boolean {
+    this.status = status;
+    this.statusText = statusText;
+    this.rawHeaders = rawHeaders;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    const body = Buffer.concat(this.chunks).toString("utf8");
+    const headers = responseHeaders(this.rawHeaders);
+    if (this.status >= 200 && this.status < 300) {
+      this.resolve({ httpResponse: { status: this.status, headers }, body });
+    } else {
+      this.reject(
+        new HTTPFetchError(`${this.status} - ${this.statusText}`, {
+          status: this.status,
+          statusText: this.statusText,
+          headers,
+          body,
+        }),
+      );
+    }
+  }
+
+  onError(error: Error): void {
+    const code = (error as NodeJS.ErrnoException).code;
+    this.reject(new TypeError(`LINE API request failed: ${code ?? error.message}`, { cause: error }));
+  }
 }
 
-function headerValue(value: string | string[] | undefined): string | null {
-  if (value === undefined) return null;
-  return Array.isArray(value) ? value.join(", ") : value;
+/** undici hands headers over as name, value, name, value… Buffers; `Headers` is what HTTPFetchError carries. */
+function responseHeaders(raw: Buffer[]): Headers {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < raw.length; i += 2)
+    headers.append(raw[i]!.toString("latin1"), raw[i + 1]!.toString("latin1"));
+  return headers;
 }
+
+type JsonResponse = HttpInfo & { body: string };
 
 function isInvalidReplyToken(error: unknown): boolean {
   return error instanceof HTTPFetchError && error.status === 400 && /invalid reply token/i.test(error.body);

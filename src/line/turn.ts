@@ -14,12 +14,18 @@ export const maxMessagesPerRequest = 5;
  */
 export class Turn {
   private readonly outbox: Message[] = [];
+  private childLogger: Logger | undefined;
 
+  /** `makeLogger` is called on first use: a pino child serialises its bindings when made, and most turns log nothing. */
   constructor(
     readonly event: webhook.Event,
     readonly eventId: string,
-    readonly logger: Logger,
+    private readonly makeLogger: () => Logger,
   ) {}
+
+  get logger(): Logger {
+    return (this.childLogger ??= this.makeLogger());
+  }
 
   say(...messages: Message[]): void {
     this.outbox.push(...messages);

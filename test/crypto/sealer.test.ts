@@ -35,6 +35,24 @@ describe("sealer", () => {
     const sealer = createSealer([newKey], "new");
     expect(sealer.seal("same")).not.toBe(sealer.seal("same"));
   });
+
+  test("when a thousand values are sealed, then every IV is 96 bits and none repeats, across refills of the IV pool", () => {
+    const sealer = createSealer([newKey], "new");
+    const sealed = Array.from({ length: 1000 }, (_, i) =>
+      sealer.seal(i % 2 ? `value ${i}` : Buffer.from([i % 256])),
+    );
+    const ivs = sealed.map((value) => value.split(".")[2]!);
+    expect(new Set(ivs).size).toBe(1000);
+    expect(ivs.every((iv) => Buffer.from(iv, "base64url").length === 12)).toBe(true);
+    expect(sealed.map((value, i) => (i % 2 ? sealer.openText(value) : sealer.open(value)[0]))).toEqual(
+      Array.from({ length: 1000 }, (_, i) => (i % 2 ? `value ${i}` : i % 256)),
+    );
+  });
+
+  test("when an empty value is sealed, then it opens to an empty value", () => {
+    const sealer = createSealer([newKey], "new");
+    expect(sealer.openText(sealer.seal("", "ctx"), "ctx")).toBe("");
+  });
 });
 
 describe("pseudonyms", () => {

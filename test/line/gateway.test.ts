@@ -1,3 +1,5 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { createFakeLinePlatform, fakeUserId, type FakeLinePlatform } from "../../src/dev/line-platform";
 import { InvalidReplyTokenError, LineGateway } from "../../src/line/gateway";
@@ -98,6 +100,63 @@ describe("LINE gateway", () => {
 
   test("when the reply token is unknown, then InvalidReplyTokenError is thrown", async () => {
     await expect(line.reply("not-a-token", hello)).rejects.toBeInstanceOf(InvalidReplyTokenError);
+  });
+
+  test("when the connection breaks after a reply was written, then the sender was told and the retry's spent token counts as delivered", async () => {
+    const bodies: string[] = [];
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        bodies.push(Buffer.concat(chunks).toString("utf8"));
+        if (bodies.length === 1) {
+          req.socket.destroy(); // the answer is lost: LINE may have delivered the reply
+          return;
+        }
+        res.writeHead(400, { "content-type": "application/json" }).end('{"message":"Invalid reply token"}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const gateway = new LineGateway({
+        channelAccessToken: token,
+        apiBaseUrl: `http://127.0.0.1:${port}`,
+        dataApiBaseUrl: `http://127.0.0.1:${port}`,
+        logger: createLogger({ level: "silent" }),
+        sleep: async (ms) => void waits.push(ms),
+      });
+      let sent = 0;
+      await expect(gateway.reply("token-1", hello, () => sent++)).resolves.toBeUndefined();
+      expect(sent).toBe(2);
+      expect(bodies.map((body) => JSON.parse(body) as unknown)).toEqual([
+        { replyToken: "token-1", messages: hello },
+        { replyToken: "token-1", messages: hello },
+      ]);
+      expect(waits).toHaveLength(1);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  test("when LINE cannot be reached, then the call fails as a connection failure and the reply is never told sent", async () => {
+    const server = http.createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve)); // nothing listens there any more
+    const gateway = new LineGateway({
+      channelAccessToken: token,
+      apiBaseUrl: `http://127.0.0.1:${port}`,
+      dataApiBaseUrl: `http://127.0.0.1:${port}`,
+      logger: createLogger({ level: "silent" }),
+      sleep: async (ms) => void waits.push(ms),
+    });
+    let sent = 0;
+    const failure = gateway.reply("token-2", hello, () => sent++);
+    await expect(failure).rejects.toBeInstanceOf(TypeError);
+    await expect(failure).rejects.toThrow(/ECONNREFUSED/);
+    expect(sent).toBe(0);
+    expect(waits.length).toBeGreaterThan(0);
   });
 
   test("when calls fail, then logs carry status and LINE's request id but no user id or message text", async () => {
