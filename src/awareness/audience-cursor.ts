@@ -25,6 +25,8 @@ export interface AudienceQuery {
   sort: mongo.Document;
   /** Documents per round trip. */
   batchSize: number;
+  /** Documents in the first reply (default `batchSize`): a smaller one arrives sooner. */
+  firstBatchSize?: number;
 }
 
 /**
@@ -51,12 +53,20 @@ export class AudienceCursor {
     this.session = client.startSession();
   }
 
+  /**
+   * Sends the first `find` now, without waiting for its answer, so the database works on it while
+   * the caller does something else; `next` then returns it. A failure is reported by `next`.
+   */
+  prefetch(): void {
+    if (this.started || this.closed) return;
+    this.started = true;
+    this.pending = this.first();
+    this.pending.catch(() => undefined);
+  }
+
   /** The next batch of documents, or undefined after the last. */
   async next(): Promise<AudienceBatch | undefined> {
-    if (!this.started) {
-      this.started = true;
-      this.pending = this.first();
-    }
+    this.prefetch();
     const pending = this.pending;
     this.pending = undefined;
     if (!pending || this.closed) return undefined;
@@ -86,8 +96,14 @@ export class AudienceCursor {
   }
 
   private first(): Promise<AudienceBatch | undefined> {
-    const { filter, projection, sort, batchSize } = this.query;
-    return this.run({ find: this.collection, filter, projection, sort, batchSize });
+    const { filter, projection, sort, batchSize, firstBatchSize } = this.query;
+    return this.run({
+      find: this.collection,
+      filter,
+      projection,
+      sort,
+      batchSize: firstBatchSize ?? batchSize,
+    });
   }
 
   private more(id: Long): Promise<AudienceBatch | undefined> {
