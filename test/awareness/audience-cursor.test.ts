@@ -69,6 +69,7 @@ describe("the audience cursor (find and getMore as raw replies)", () => {
         batchSize: 100,
       });
       expect(await audience.next()).toBeDefined();
+      await new Promise((resolve) => setImmediate(resolve)); // the read-ahead goes out a macrotask later
 
       await audience.close();
 
@@ -91,6 +92,27 @@ describe("the audience cursor (find and getMore as raw replies)", () => {
 
     expect(await readAll(audience)).toEqual([]);
     await audience.close();
+  });
+
+  test("when closed before the read-ahead went out, then no getMore is sent, only the kill", async () => {
+    const monitored = await MongoClient.connect(database.uri, { monitorCommands: true });
+    const commands: string[] = [];
+    monitored.on("commandStarted", (event) => commands.push(event.commandName));
+    try {
+      const audience = new AudienceCursor(monitored, monitored.db(), "people", {
+        filter: { status: "active" },
+        projection: { userId: 1 },
+        sort: { _id: 1 },
+        batchSize: 100,
+      });
+      expect(await audience.next()).toBeDefined();
+
+      await audience.close();
+
+      expect(commands).toEqual(["find", "killCursors"]);
+    } finally {
+      await monitored.close();
+    }
   });
 
   test("when prefetched with a smaller first batch, then the find is sent before any read, its reply is that size, and the rest follows in full batches", async () => {
