@@ -276,7 +276,6 @@ class RunDelivery {
         }
       }
     } finally {
-      // The last getMore is over: the cursor is closed before the last, partial batches go out.
       await cursor.close();
     }
     for (const [segment, batch] of pending.entries()) {
@@ -309,7 +308,7 @@ class RunDelivery {
       // A few batches per round trip; memory stays bounded by this and the in-flight window.
       batchSize: batchSize * 4,
       // The first reply only has to fill the first multicast (of a language with at least half of
-      // the audience): a smaller one arrives sooner, and the next is already on its way.
+      // the audience): a smaller one arrives sooner, and the next is requested while it is cut up.
       firstBatchSize: batchSize * 2,
     });
     return { cursor, skipUpTo };
