@@ -4,7 +4,8 @@
  *   node --expose-gc dist/scripts/bench-delivery.js [--sizes 50000,100000,200000,1000000] [--rate 200]
  *                                                    [--runs 3] [--mongodb-uri URI] [--out FILE]
  *
- * For each size it seeds that many subscribers (sealed user ids, as in production), creates a
+ * For each size (in ascending order) it seeds subscribers up to that many (sealed user ids, as in
+ * production; one database for all sizes, each adding what the previous lacked), creates a
  * campaign run and delivers it against the fake LINE platform with the production settings
  * (batches of 500, the multicast token bucket at --rate, 32 batches in flight), `--runs` times,
  * and prints every run and the median of each column:
@@ -103,7 +104,10 @@ async function main(): Promise<void> {
       profile: { type: "string" },
     },
   });
-  const sizes = values.sizes.split(",").map((size) => Number(size.trim()));
+  // Ascending: each size adds subscribers to the ones the previous size seeded.
+  const sizes = [...new Set(values.sizes.split(",").map((size) => Number(size.trim())))].sort(
+    (a, b) => a - b,
+  );
   const rate = Number(values.rate);
   const runs = Number(values.runs);
   if (sizes.some((size) => !Number.isInteger(size) || size <= 0))
@@ -121,29 +125,26 @@ async function main(): Promise<void> {
   if (typeof global.gc !== "function")
     console.error("note: run with --expose-gc for steadier memory figures");
   const bucket = multicastBucket(rate);
-  const pacing = `configured ${rate} multicasts/s: paced at ${bucket.ratePerSecond}/s with a burst of ${bucket.burst}`;
+  const pacing = `configured ${rate} multicasts/s: paced at ${bucket.ratePerSecond}/s with a burst of ${bucket.burst}, at most ${bucket.perSecondLimit} in any second`;
   console.error(`${pacing}; LINE bound ${rate * 500} recipients/s`);
   const startedAt = new Date().toISOString();
   const loadBefore = os.loadavg();
 
   const rows: Row[] = [];
-  const seeding: Array<{ subscribers: number; seconds: number }> = [];
+  const seeding: Array<{ subscribers: number; added: number; seconds: number }> = [];
+  const processes = { storeUri, lineUrl, store, platform, probe };
+  const database = await openBenchDatabase(processes, rate);
   try {
     for (const size of sizes) {
       const profile = profileDir ? `${profileDir}/${size}` : undefined;
-      const measured = await benchSize(
-        size,
-        rate,
-        runs,
-        { storeUri, lineUrl, store, platform, probe },
-        profile,
-      );
+      const measured = await benchSize(database, size, rate, runs, processes, profile);
       rows.push(...measured.rows);
-      seeding.push({ subscribers: size, seconds: measured.seedSeconds });
+      seeding.push({ subscribers: size, added: measured.added, seconds: measured.seedSeconds });
       // Written after every size, so a long run that fails later keeps what it measured.
       if (values.out) writeReport(values.out, { date: startedAt, pacing, rate, loadBefore, seeding, rows });
     }
   } finally {
+    await database.close();
     for (const worker of [store, platform, probe]) worker?.send({ type: "stop" });
   }
   const loadAfter = os.loadavg();
@@ -152,8 +153,10 @@ async function main(): Promise<void> {
     `store: ${external ? "MONGODB_URI" : "embedded, own process"}; load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`,
   );
   printTable(rows, sizes);
-  for (const { subscribers, seconds } of seeding)
-    console.log(`seeding ${subscribers}: ${seconds.toFixed(1)} s (${Math.round(subscribers / seconds)}/s)`);
+  for (const { subscribers, added, seconds } of seeding)
+    console.log(
+      `seeding to ${subscribers}: ${added} added in ${seconds.toFixed(1)} s (${Math.round(added / seconds)}/s)`,
+    );
   if (values.out)
     writeReport(values.out, { date: startedAt, pacing, rate, loadBefore, loadAfter, seeding, rows });
 }
@@ -171,18 +174,24 @@ interface Processes {
   probe: ChildProcess;
 }
 
-/** Seeds `size` subscribers once, then delivers `runs` campaign runs to them, one after another. */
-async function benchSize(
-  size: number,
-  rate: number,
-  runs: number,
-  processes: Processes,
-  profile: string | undefined,
-): Promise<{ rows: Row[]; seedSeconds: number }> {
+interface BenchDatabase {
+  awareness: ReturnType<typeof buildAwareness>;
+  uri: string;
+  /** Subscribers seeded so far (0 … count-1). */
+  seeded: number;
+  close(): Promise<void>;
+}
+
+/**
+ * One database for every size: each size adds the subscribers it lacks to those already there, so
+ * 50,000, 100,000 and 200,000 seed 200,000 in all rather than 350,000. Indexes are made first:
+ * building them over 1,000,000 documents afterwards holds the store up for longer than the driver's
+ * server monitor waits (the connection pool is then cleared).
+ */
+async function openBenchDatabase(processes: Processes, rate: number): Promise<BenchDatabase> {
   const config = benchConfig(processes.storeUri, processes.lineUrl);
   const logger = createLogger({ level: "warn", destination: process.stderr });
-  const dbName = `bench_${size}_${Date.now()}`;
-  const uri = `${processes.storeUri.replace(/\/[^/]*$/, "")}/${dbName}`;
+  const uri = `${processes.storeUri.replace(/\/[^/]*$/, "")}/bench_${Date.now()}`;
   const { context, close } = await openStandaloneContext({
     config,
     mongodbUri: uri,
@@ -190,35 +199,51 @@ async function benchSize(
     instancePrefix: "bench",
   });
   const awareness = buildAwareness(context, { startJobs: false, rateLimiter: multicastBucket(rate) });
-  try {
-    console.error(`\n${size} subscribers: seeding…`);
-    const seedStarted = now();
-    // Indexes first: building them over 1,000,000 documents afterwards holds the store up for longer
-    // than the driver's server monitor waits (the connection pool is then cleared).
-    await prepareIndexes(context);
-    await seed(awareness.subscribers, size);
-    const seedSeconds = (now() - seedStarted) / 1000;
-    await awareness.campaigns.save({
-      id: "bench",
-      name: "Benchmark",
-      topics: ["knowledge"],
-      content: { th: [{ type: "text", text: "ทดสอบ" }], en: [{ type: "text", text: "Benchmark" }] },
-    });
-    const rows: Row[] = [];
-    for (let run = 1; run <= runs; run++) {
-      console.error(`${size} subscribers, run ${run}/${runs}`);
-      const row = await deliverOnce(awareness, size, rate, uri, processes, profile && `${profile}-${run}`);
-      console.error(
-        `  efficiency ${row.efficiency.toFixed(3)}, first batch ${row.firstBatchSeconds.toFixed(3)} s, cores d/s/pl ${[row.deliverCores, row.storeCores, row.platformCores].map((v) => v.toFixed(2)).join("/")}`,
-      );
-      rows.push(row);
-    }
-    return { rows, seedSeconds };
-  } finally {
-    await context.connection.dropDatabase().catch(() => undefined);
-    await awareness.stop();
-    await close();
+  await prepareIndexes(context);
+  await awareness.campaigns.save({
+    id: "bench",
+    name: "Benchmark",
+    topics: ["knowledge"],
+    content: { th: [{ type: "text", text: "ทดสอบ" }], en: [{ type: "text", text: "Benchmark" }] },
+  });
+  return {
+    awareness,
+    uri,
+    seeded: 0,
+    close: async () => {
+      await context.connection.dropDatabase().catch(() => undefined);
+      await awareness.stop();
+      await close();
+    },
+  };
+}
+
+/** Seeds the subscribers up to `size`, then delivers `runs` campaign runs to them, one after another. */
+async function benchSize(
+  database: BenchDatabase,
+  size: number,
+  rate: number,
+  runs: number,
+  processes: Processes,
+  profile: string | undefined,
+): Promise<{ rows: Row[]; added: number; seedSeconds: number }> {
+  const { awareness, uri } = database;
+  const added = size - database.seeded;
+  console.error(`\n${size} subscribers: seeding ${added}…`);
+  const seedStarted = now();
+  await seed(awareness.subscribers, database.seeded, size);
+  database.seeded = size;
+  const seedSeconds = (now() - seedStarted) / 1000;
+  const rows: Row[] = [];
+  for (let run = 1; run <= runs; run++) {
+    console.error(`${size} subscribers, run ${run}/${runs}`);
+    const row = await deliverOnce(awareness, size, rate, uri, processes, profile && `${profile}-${run}`);
+    console.error(
+      `  efficiency ${row.efficiency.toFixed(3)}, first batch ${row.firstBatchSeconds.toFixed(3)} s, cores d/s/pl ${[row.deliverCores, row.storeCores, row.platformCores].map((v) => v.toFixed(2)).join("/")}`,
+    );
+    rows.push(row);
   }
+  return { rows, added, seedSeconds };
 }
 
 /** One campaign run to every seeded subscriber, with every process measured. */
@@ -389,18 +414,19 @@ function printTable(rows: Row[], sizes: number[]): void {
 }
 
 /**
- * Seeds active subscribers in chunks, user ids sealed as the feature stores them. The next chunk
+ * Seeds active subscribers number `from` to `size` - 1 in chunks, user ids sealed as the feature stores them. The next chunk
  * is built (pseudonyms, sealing) while the store inserts the previous one, so 1,000,000 seed in
  * about the time the store needs for the inserts.
  */
 async function seed(
   subscribers: ReturnType<typeof buildAwareness>["subscribers"],
+  from: number,
   size: number,
 ): Promise<void> {
   const chunk = 10_000;
   const at = new Date();
   let inserting: Promise<unknown> = Promise.resolve();
-  for (let offset = 0; offset < size; offset += chunk) {
+  for (let offset = from; offset < size; offset += chunk) {
     const docs: SubscriberDocument[] = [];
     for (let i = offset; i < Math.min(size, offset + chunk); i++) {
       const userId = `U${i.toString(16).padStart(32, "0")}`;

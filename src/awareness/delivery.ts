@@ -93,6 +93,12 @@ export type DeliveryResult =
       reason?: string;
     };
 
+/** The audience cursor of one attempt and, per language, the last member it already batched. */
+interface Audience {
+  cursor: AudienceCursor;
+  skipUpTo: Array<string | null>;
+}
+
 /** Why a delivery stopped before the end, and what the run's status becomes. */
 class DeliveryStop extends Error {
   constructor(
@@ -188,6 +194,10 @@ class RunDelivery {
       { attempt: this.run.attempts, resumedBatches: this.progress.inFlight.length },
       "campaign run delivery started",
     );
+    // The audience's first read starts now, so the store prepares it while the aggregation unit is
+    // decided (a few small round trips): the first multicast waits for the slower of the two, not both.
+    const audience = this.openAudience();
+    audience.cursor.prefetch();
     try {
       // Decided before the first batch and kept on the run: every batch, resumed ones too, carries the same unit.
       const unit = (await this.deps.units?.forRun(this.run, this.deps.now()))?.unit ?? undefined;
@@ -195,10 +205,11 @@ class RunDelivery {
         (segment) => new MulticastBody(this.run.messages[segment.locale]!, unit),
       );
       await this.resendUnconfirmed();
-      await this.stream();
+      await this.stream(audience);
     } catch (error) {
       this.halt(error);
     } finally {
+      await audience.cursor.close();
       // Whatever stopped us, batches already on the wire are seen through and counted.
       while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
       clearInterval(renewal);
@@ -239,29 +250,10 @@ class RunDelivery {
    * Per member nothing is decoded but its language's segment and its sealed id's bytes
    * (audience-entry.ts): the `_id` is read as text only for the last member of a batch.
    */
-  private async stream(): Promise<void> {
+  private async stream({ cursor, skipUpTo }: Audience): Promise<void> {
     const { batchSize } = this.settings;
-    const { after } = this.progress;
     const segments = new SegmentLookup(this.run.segments);
     const pending = this.run.segments.map(() => ({ sealed: new SealedBatch(batchSize), last: new IdMark() }));
-    // Resume where the least advanced language stopped; the others skip what they already batched
-    // (until the cursor passes their position: it is sorted, so from then on nothing is skipped).
-    const start = after.some((id) => id === null) ? null : after.reduce((min, id) => (id! < min! ? id : min));
-    const skipUpTo = after.map((id) => (id === start ? null : id));
-    const filter: Record<string, unknown> = {
-      status: "active",
-      ...(this.targetsEveryTopic() ? {} : { topics: { $in: this.run.topics } }),
-      ...this.provinceFilter(),
-      ...(start !== null ? { _id: { $gt: start } } : {}),
-    };
-    const { model } = this.deps.subscribers;
-    const cursor = new AudienceCursor(model.db.getClient(), model.db.db!, model.collection.collectionName, {
-      filter,
-      projection: { userId: 1, locale: 1 },
-      sort: { _id: 1 },
-      // A few batches per round trip; memory stays bounded by this and the in-flight window.
-      batchSize: batchSize * 4,
-    });
     const entry = new AudienceEntry();
     try {
       for (let docs = await cursor.next(); docs; docs = await cursor.next()) {
@@ -290,6 +282,36 @@ class RunDelivery {
       if (this.stop) return;
       if (batch.sealed.size > 0) await this.dispatch(segment, batch.sealed, batch.last.value());
     }
+  }
+
+  /**
+   * The run's audience cursor, from where the least advanced language stopped; the others skip what
+   * they already batched (until the cursor passes their position: it is sorted, so from then on
+   * nothing is skipped). Nothing is read until its first `next` or `prefetch`.
+   */
+  private openAudience(): Audience {
+    const { batchSize } = this.settings;
+    const { after } = this.progress;
+    const start = after.some((id) => id === null) ? null : after.reduce((min, id) => (id! < min! ? id : min));
+    const skipUpTo = after.map((id) => (id === start ? null : id));
+    const filter: Record<string, unknown> = {
+      status: "active",
+      ...(this.targetsEveryTopic() ? {} : { topics: { $in: this.run.topics } }),
+      ...this.provinceFilter(),
+      ...(start !== null ? { _id: { $gt: start } } : {}),
+    };
+    const { model } = this.deps.subscribers;
+    const cursor = new AudienceCursor(model.db.getClient(), model.db.db!, model.collection.collectionName, {
+      filter,
+      projection: { userId: 1, locale: 1 },
+      sort: { _id: 1 },
+      // A few batches per round trip; memory stays bounded by this and the in-flight window.
+      batchSize: batchSize * 4,
+      // The first reply only has to fill the first multicast (of a language with at least half of
+      // the audience): a smaller one arrives sooner, and the next is requested while it is cut up.
+      firstBatchSize: batchSize * 2,
+    });
+    return { cursor, skipUpTo };
   }
 
   private targetsEveryTopic(): boolean {

@@ -69,6 +69,7 @@ describe("the audience cursor (find and getMore as raw replies)", () => {
         batchSize: 100,
       });
       expect(await audience.next()).toBeDefined();
+      await new Promise((resolve) => setImmediate(resolve)); // the read-ahead goes out a macrotask later
 
       await audience.close();
 
@@ -91,5 +92,63 @@ describe("the audience cursor (find and getMore as raw replies)", () => {
 
     expect(await readAll(audience)).toEqual([]);
     await audience.close();
+  });
+
+  test("when closed before the read-ahead went out, then no getMore is sent, only the kill", async () => {
+    const monitored = await MongoClient.connect(database.uri, { monitorCommands: true });
+    const commands: string[] = [];
+    monitored.on("commandStarted", (event) => commands.push(event.commandName));
+    try {
+      const audience = new AudienceCursor(monitored, monitored.db(), "people", {
+        filter: { status: "active" },
+        projection: { userId: 1 },
+        sort: { _id: 1 },
+        batchSize: 100,
+      });
+      expect(await audience.next()).toBeDefined();
+
+      await audience.close();
+
+      expect(commands).toEqual(["find", "killCursors"]);
+    } finally {
+      await monitored.close();
+    }
+  });
+
+  test("when prefetched with a smaller first batch, then the find is sent before any read, its reply is that size, and the rest follows in full batches", async () => {
+    const monitored = await MongoClient.connect(database.uri, { monitorCommands: true });
+    const sizes: Array<[string, number]> = [];
+    monitored.on("commandStarted", (event) => {
+      if (event.commandName === "find" || event.commandName === "getMore")
+        sizes.push([event.commandName, Number(event.command.batchSize)]);
+    });
+    let sentBeforeRead = false;
+    try {
+      const audience = new AudienceCursor(monitored, monitored.db(), "people", {
+        filter: { status: "active" },
+        projection: { userId: 1, locale: 1 },
+        sort: { _id: 1 },
+        batchSize: 1_000,
+        firstBatchSize: 100,
+      });
+      audience.prefetch();
+      audience.prefetch(); // a second call sends nothing more
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      sentBeforeRead = sizes.length === 1;
+      const entry = new AudienceEntry();
+      const first = await audience.next();
+      let inFirst = 0;
+      while (first!.next(entry)) inFirst++;
+      const rest = await readAll(audience);
+      await audience.close();
+
+      expect(sentBeforeRead).toBe(true);
+      expect(inFirst).toBe(100);
+      expect(inFirst + rest.length).toBe(2_345 - 235);
+      expect(sizes[0]).toEqual(["find", 100]);
+      expect(sizes.slice(1).every(([name, size]) => name === "getMore" && size === 1_000)).toBe(true);
+    } finally {
+      await monitored.close();
+    }
   });
 });
