@@ -3,6 +3,7 @@ import { Schema, type Connection, type Model, type mongo } from "mongoose";
 import type { webhook } from "@line/bot-sdk";
 import type { Sealer } from "../crypto/sealer";
 import type { Pseudonymizer } from "../crypto/pseudonym";
+import { BoundedMemo } from "../crypto/memo";
 import { bulkStatementErrors, driverCollection, isDuplicateKeyError } from "../data/database";
 import { deferredWrites, sessionOption, type DeferredWriter } from "../data/unit-of-work";
 import { Batcher } from "../data/batcher";
@@ -81,6 +82,14 @@ export interface AcceptResult {
 }
 
 const payloadContext = "webhook_events.payload";
+
+type SealedPayloads = BoundedMemo<{ sealed: string; raw: string }>;
+const sealedPayloadMemos = new WeakMap<Sealer, SealedPayloads>();
+function sealedPayloadsOf(sealer: Sealer): SealedPayloads {
+  let memo = sealedPayloadMemos.get(sealer);
+  if (!memo) sealedPayloadMemos.set(sealer, (memo = new BoundedMemo(4_096)));
+  return memo;
+}
 const answerContext = "webhook_events.answer";
 
 /** The inbox write did not finish in time: the webhook answers 503 so LINE tries again later. */
@@ -111,7 +120,20 @@ export class Inbox {
     private readonly model: Model<InboxRecord>,
     private readonly sealer: Sealer,
     private readonly pseudonym: Pseudonymizer,
-  ) {}
+  ) {
+    this.sealedPayloads = sealedPayloadsOf(sealer);
+  }
+
+  /**
+   * The payloads this process sealed at intake and has not processed yet, with their text: most
+   * events are processed by the process that took them in, moments later, and opening the payload
+   * again cost as much as sealing it (docs/PERFORMANCE.md, fifth session). Bounded, and an entry
+   * goes once its event is opened; one evicted, or an event taken in elsewhere, is simply opened.
+   * It holds only what the process already had in memory for the event (its webhook body), never
+   * written anywhere. Shared by the inboxes of one sealer: the webhook's intake and the processor
+   * have an Inbox each (a connection each).
+   */
+  private readonly sealedPayloads: SealedPayloads;
 
   private get collection(): mongo.Collection<InboxRecord> {
     return (this.events ??= driverCollection(this.model));
@@ -224,7 +246,15 @@ export class Inbox {
 
   openPayload(record: InboxRecord): webhook.Event {
     if (!record.payload) throw new Error(`inbox event ${record._id} has no payload`);
-    return JSON.parse(this.sealer.openText(record.payload, payloadContext)) as webhook.Event;
+    const sealedHere = this.sealedPayloads.get(record._id);
+    this.sealedPayloads.delete(record._id);
+    // The very value this process sealed (a sealed value's IV is random, so equal means the same
+    // seal): its text is known without decrypting it again. Anything else is opened as stored.
+    const raw =
+      sealedHere?.sealed === record.payload
+        ? sealedHere.raw
+        : this.sealer.openText(record.payload, payloadContext);
+    return JSON.parse(raw) as webhook.Event;
   }
 
   /** The recorded answer of an applied event; undefined while it has not been applied. */
@@ -387,8 +417,9 @@ export class Inbox {
 
   private toRecord(event: webhook.Event, now: Date): InboxRecord {
     const raw = JSON.stringify(event);
+    const id = event.webhookEventId || `sha256:${createHash("sha256").update(raw).digest("hex")}`;
     return {
-      _id: event.webhookEventId || `sha256:${createHash("sha256").update(raw).digest("hex")}`,
+      _id: id,
       source: this.pseudonym("source", sourceId(event)),
       type: event.type,
       occurredAt: new Date(typeof event.timestamp === "number" ? event.timestamp : now.getTime()),
@@ -396,9 +427,15 @@ export class Inbox {
       status: "pending",
       attempts: 0,
       notBefore: now,
-      payload: this.sealer.seal(raw, payloadContext),
+      payload: this.sealedPayload(id, raw),
       redelivered: event.deliveryContext?.isRedelivery === true,
     };
+  }
+
+  private sealedPayload(id: string, raw: string): string {
+    const sealed = this.sealer.seal(raw, payloadContext);
+    this.sealedPayloads.set(id, { sealed, raw });
+    return sealed;
   }
 }
 

@@ -106,3 +106,79 @@ describe("inbox pending reads", () => {
     expect(textsOf(ofSecond)).toEqual(second.texts);
   });
 });
+
+describe("inbox payloads", () => {
+  const keys = [{ id: "t1", key: Buffer.alloc(32, 7) }];
+  /** An inbox of its own sealer, counting what that sealer decrypts. */
+  function inboxCountingOpens(): { inbox: Inbox; opens: jest.SpyInstance } {
+    const sealer = createSealer(keys, "t1");
+    return { inbox: new Inbox(inboxModel(connection), sealer, pseudonym), opens: jest.spyOn(sealer, "open") };
+  }
+  function textEvent(text: string): webhook.Event {
+    userCounter += 1;
+    return {
+      type: "message",
+      mode: "active",
+      timestamp: Date.now(),
+      webhookEventId: randomUUID(),
+      deliveryContext: { isRedelivery: false },
+      source: { type: "user", userId: `U${String(userCounter).padStart(32, "0")}` },
+      replyToken: randomUUID(),
+      message: { id: "1", type: "text", quoteToken: "q", text },
+    } as webhook.Event;
+  }
+  async function pendingOf(reader: Inbox, event: webhook.Event) {
+    const source = pseudonym("source", `user:${(event.source as webhook.UserSource).userId}`);
+    return reader.pending(source, 10);
+  }
+
+  test("when the process that took an event in opens its payload, then the event comes back without decrypting it", async () => {
+    const { inbox: local, opens } = inboxCountingOpens();
+    const event = textEvent("ที่นี่");
+    await local.accept([event]);
+
+    const [record] = await pendingOf(local, event);
+
+    expect(local.openPayload(record!)).toEqual(event);
+    expect(opens).not.toHaveBeenCalled();
+  });
+
+  test("when another inbox took the event in, then its payload is decrypted", async () => {
+    const { inbox: elsewhere } = inboxCountingOpens();
+    const { inbox: local, opens } = inboxCountingOpens();
+    const event = textEvent("ที่อื่น");
+    await elsewhere.accept([event]);
+
+    const [record] = await pendingOf(local, event);
+
+    expect(local.openPayload(record!)).toEqual(event);
+    expect(opens).toHaveBeenCalledTimes(1);
+  });
+
+  test("when an event's payload is opened again (a retry), then it is decrypted from the stored value", async () => {
+    const { inbox: local, opens } = inboxCountingOpens();
+    const event = textEvent("อีกครั้ง");
+    await local.accept([event]);
+    const [record] = await pendingOf(local, event);
+
+    local.openPayload(record!);
+
+    expect(local.openPayload(record!)).toEqual(event);
+    expect(opens).toHaveBeenCalledTimes(1);
+  });
+
+  test("when a duplicate of a stored event was sealed afterwards, then the stored payload is decrypted, not the duplicate's", async () => {
+    const { inbox: local, opens } = inboxCountingOpens();
+    const event = textEvent("ซ้ำ");
+    await local.accept([event]);
+    const result = await local.accept([
+      { ...event, deliveryContext: { isRedelivery: true } } as webhook.Event,
+    ]);
+    expect(result.duplicates).toBe(1);
+
+    const [record] = await pendingOf(local, event);
+
+    expect(local.openPayload(record!)).toEqual(event);
+    expect(opens).toHaveBeenCalledTimes(1);
+  });
+});
