@@ -74,10 +74,19 @@ export function loadTranslator(localesDir: string): Translator {
     return text;
   };
 
+  // A text without arguments formats to the same string every time (Fluent has no state): the menus'
+  // labels and the idle prompt are formatted once per language, not at every turn. Bounded by the keys.
+  const constants = new Map<Locale, Map<string, string>>(
+    supportedLocales.map((locale) => [locale, new Map()]),
+  );
+
   return {
     t(locale, key, args) {
+      const known = args === undefined ? constants.get(locale)!.get(key) : undefined;
+      if (known !== undefined) return known;
       const text = format(bundles.get(locale)!, key, args) ?? format(bundles.get(defaultLocale)!, key, args);
       if (text === undefined) throw new MissingTextError(key);
+      if (args === undefined) constants.get(locale)!.set(key, text);
       return text;
     },
     has(locale, key) {
