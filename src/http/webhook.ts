@@ -51,7 +51,7 @@ export function isWebhookRequest(req: IncomingMessage): boolean {
  * its answers are the express app's: the same body reader, error classification and request ids.
  */
 export function webhookHandler(options: WebhookRouteOptions): WebhookHandler {
-  const { channelSecret, logger } = options;
+  const { logger } = options;
   // express.raw is body-parser's reader, usable as a plain function: limits (413), content encodings
   // (inflated, or 415), length mismatches and aborted requests behave exactly as they did inside express.
   const readBody = express.raw({ type: () => true, limit: options.bodyLimit });
@@ -60,19 +60,9 @@ export function webhookHandler(options: WebhookRouteOptions): WebhookHandler {
   return (req, res, requestId = requestIdFor(req)) => {
     const fail = (error: unknown) => answerWithError(logger, error, req, res, requestId);
     readBody(req as express.Request, res as express.Response, (readError?: unknown) => {
-      if (readError) return fail(readError);
-      // The reader leaves the raw bytes in req.body; a request without a body (no length, not chunked) has none.
-      const raw = (req as { body?: unknown }).body;
-      const body = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
-      const signature = req.headers["x-line-signature"];
-      // The signature covers the body exactly as sent, so it is checked on the raw bytes before parsing.
-      if (
-        typeof signature !== "string" ||
-        signature === "" ||
-        !validateSignature(body, channelSecret, signature)
-      )
-        return fail(new HttpError(401, "invalid signature"));
-      accept(body, res, requestId).catch(fail);
+      // Every later failure is a rejection of accept's promise, so none escapes into the stream's events.
+      if (readError) fail(readError);
+      else accept(req, res, requestId).catch(fail);
     });
   };
 }
@@ -92,8 +82,20 @@ function acceptEvents({
   now,
   onSignedEvents,
   inboxWriteTimeoutMs,
-}: WebhookRouteOptions): (body: Buffer, res: ServerResponse, requestId: string) => Promise<void> {
-  return async (body, res, requestId) => {
+  channelSecret,
+}: WebhookRouteOptions): (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void> {
+  return async (req, res, requestId) => {
+    // The reader leaves the raw bytes in req.body; a request without a body (no length, not chunked) has none.
+    const raw = (req as { body?: unknown }).body;
+    const body = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
+    // The signature covers the body exactly as sent, so it is checked on the raw bytes before parsing.
+    const signature = req.headers["x-line-signature"];
+    if (
+      typeof signature !== "string" ||
+      signature === "" ||
+      !validateSignature(body, channelSecret, signature)
+    )
+      throw new HttpError(401, "invalid signature");
     const parsed = parseJson(body);
     if (!accepting()) throw new HttpError(503, "shutting down");
     const events = parseWebhookBody(parsed);
