@@ -2,13 +2,16 @@
  * Campaign delivery benchmark (not a test). Build first, then:
  *
  *   node --expose-gc dist/scripts/bench-delivery.js [--sizes 50000,100000,200000,1000000] [--rate 200]
- *                                                    [--runs 3] [--mongodb-uri URI] [--out FILE]
+ *                                                    [--runs 3] [--warmup 10000] [--mongodb-uri URI] [--out FILE]
  *
  * For each size (in ascending order) it seeds subscribers up to that many (sealed user ids, as in
  * production; one database for all sizes, each adding what the previous lacked), creates a
  * campaign run and delivers it against the fake LINE platform with the production settings
  * (batches of 500, the multicast token bucket at --rate, 32 batches in flight), `--runs` times,
- * and prints every run and the median of each column:
+ * and prints every run and the median of each column. Before the first size, one unreported run to
+ * `--warmup` subscribers (default 10,000; 0 for none) warms every process up, so the first measured
+ * run does not carry the code's compilation and the heaps' first growth: figures are of warm runs.
+ *
  *
  *   efficiency    LINE's bound at the configured rate (subscribers / 500 / rate seconds) divided by
  *                 the measured time, from the start of the run (before it is claimed) to its end;
@@ -99,6 +102,7 @@ async function main(): Promise<void> {
       sizes: { type: "string", default: "50000,100000,200000,1000000" },
       rate: { type: "string", default: "200" },
       runs: { type: "string", default: "3" },
+      warmup: { type: "string", default: "10000" },
       "mongodb-uri": { type: "string" },
       out: { type: "string" },
       profile: { type: "string" },
@@ -113,6 +117,8 @@ async function main(): Promise<void> {
   if (sizes.some((size) => !Number.isInteger(size) || size <= 0))
     throw new Error("--sizes must be positive integers");
   if (!Number.isInteger(runs) || runs <= 0) throw new Error("--runs must be a positive integer");
+  const warmup = Math.min(Number(values.warmup), sizes[0]!);
+  if (!Number.isInteger(warmup) || warmup < 0) throw new Error("--warmup must be a whole number");
 
   const external = values["mongodb-uri"];
   const store = external ? undefined : await child("store");
@@ -134,14 +140,29 @@ async function main(): Promise<void> {
   const seeding: Array<{ subscribers: number; added: number; seconds: number }> = [];
   const processes = { storeUri, lineUrl, store, platform, probe };
   const database = await openBenchDatabase(processes, rate);
+  let warmupRow: Row | undefined;
   try {
+    if (warmup > 0) {
+      // Its subscribers are the first of every size's, so it costs no extra seeding.
+      console.error(`\nwarm-up (not reported):`);
+      warmupRow = (await benchSize(database, warmup, rate, 1, processes, undefined)).rows[0];
+    }
     for (const size of sizes) {
       const profile = profileDir ? `${profileDir}/${size}` : undefined;
       const measured = await benchSize(database, size, rate, runs, processes, profile);
       rows.push(...measured.rows);
       seeding.push({ subscribers: size, added: measured.added, seconds: measured.seedSeconds });
       // Written after every size, so a long run that fails later keeps what it measured.
-      if (values.out) writeReport(values.out, { date: startedAt, pacing, rate, loadBefore, seeding, rows });
+      if (values.out)
+        writeReport(values.out, {
+          date: startedAt,
+          pacing,
+          rate,
+          loadBefore,
+          seeding,
+          warmup: warmupRow,
+          rows,
+        });
     }
   } finally {
     await database.close();
@@ -158,7 +179,16 @@ async function main(): Promise<void> {
       `seeding to ${subscribers}: ${added} added in ${seconds.toFixed(1)} s (${Math.round(added / seconds)}/s)`,
     );
   if (values.out)
-    writeReport(values.out, { date: startedAt, pacing, rate, loadBefore, loadAfter, seeding, rows });
+    writeReport(values.out, {
+      date: startedAt,
+      pacing,
+      rate,
+      loadBefore,
+      loadAfter,
+      seeding,
+      warmup: warmupRow,
+      rows,
+    });
 }
 
 function writeReport(file: string, report: Record<string, unknown>): void {

@@ -170,7 +170,18 @@ interface Pending {
 class Generator {
   private secret = "";
   private destination = "";
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 512, timeout: 30_000 });
+  /**
+   * FIFO: each request goes on the connection idle the longest, so every open connection keeps being
+   * used. node's default (LIFO) reuses the one freed last, and with few requests in flight a closed
+   * loop kept sending on the same few connections — which node's cluster may all have handed to one
+   * worker, leaving the other idle in the ×2 figures (docs/PERFORMANCE.md, fourth session).
+   */
+  private readonly agent = new http.Agent({
+    keepAlive: true,
+    maxSockets: 512,
+    timeout: 30_000,
+    scheduling: "fifo",
+  });
   private feedBuffer = "";
   private messageId = 700_000_000_000_000_000n;
 
