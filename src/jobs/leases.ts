@@ -74,6 +74,8 @@ export interface LeaseOptions {
    * an injected clock turn it off and call `heartbeat()` themselves.
    */
   heartbeatTimer?: boolean;
+  /** How long a release waits for a take to share its command (default 5 ms; 0 = at the end of the turn). */
+  releaseLingerMs?: number;
 }
 
 export function leaseModel(connection: Connection): Model<LeaseDocument> {
@@ -97,7 +99,7 @@ export function createLeases(
   now: () => Date = () => new Date(),
   options: LeaseOptions = {},
 ): Leases {
-  const { logger, heartbeatTimer = true } = options;
+  const { logger, heartbeatTimer = true, releaseLingerMs = 5 } = options;
   let leases: mongo.Collection<LeaseDocument> | undefined;
   const collection = () => (leases ??= driverCollection(model));
   const held = new Map<string, Held>();
@@ -107,6 +109,29 @@ export function createLeases(
   // Every event's processing takes and gives back its chat's lease: the takes and the releases
   // made at the same moment, of many chats, go as ONE bulk update command (see Batcher and `flushLeases`).
   const writes = new Batcher<LeaseWrite, boolean>((batch) => flushLeases(batch));
+  /**
+   * Releases wait up to `releaseLingerMs` for the next take to ride along with: a chat's lease is
+   * given back when its done mark has landed, and new chats' leases are taken when their webhooks'
+   * inserts have, so the two hardly ever fall in one turn. Nothing a person waits for waits on a
+   * release (the reply and the done mark are behind it); only the drain's slot is held that long.
+   */
+  const lingering: Array<{
+    name: string;
+    resolve: (rechecked: boolean) => void;
+    reject: (e: unknown) => void;
+  }> = [];
+  let lingerTimer: NodeJS.Timeout | undefined;
+  function sendLingering(): void {
+    if (lingerTimer) clearTimeout(lingerTimer);
+    lingerTimer = undefined;
+    for (const { name, resolve, reject } of lingering.splice(0))
+      writes.run({ kind: "release", name }).then(resolve, reject);
+  }
+  function take(name: string, ttlMs: number): Promise<boolean> {
+    const taken = writes.run({ kind: "take", name, ttlMs });
+    sendLingering(); // the releases waiting go in the same command
+    return taken;
+  }
 
   /**
    * One bulk update for takes and releases. A release is an update too (the owner kept, `until` set
@@ -243,10 +268,10 @@ export function createLeases(
   }
 
   return {
-    acquire: (name, ttlMs) => writes.run({ kind: "take", name, ttlMs }),
+    acquire: take,
     async hold(name, ttlMs) {
       const at = now().getTime();
-      if (!(await writes.run({ kind: "take", name, ttlMs }))) return false;
+      if (!(await take(name, ttlMs))) return false;
       held.set(name, { ttlMs, confirmedUntil: at + ttlMs, lost: false });
       scheduleHeartbeat();
       return true;
@@ -268,7 +293,11 @@ export function createLeases(
     },
     release(name) {
       held.delete(name);
-      return writes.run({ kind: "release", name });
+      return new Promise<boolean>((resolve, reject) => {
+        lingering.push({ name, resolve, reject });
+        if (releaseLingerMs <= 0) sendLingering();
+        else lingerTimer ??= setTimeout(sendLingering, releaseLingerMs);
+      });
     },
     async requestRecheck(name) {
       const result = await collection().updateOne(

@@ -220,6 +220,26 @@ describe("takes and releases share one command", () => {
     }
   });
 
+  test("when a lease is given back and another taken a turn later, then the release waits for the take and both go as one update command", async () => {
+    const monitored = await monitoredConnection();
+    try {
+      const [first, second] = names(2) as [string, string];
+      const holder = leasesOf("holder", monitored.connection);
+      expect(await holder.hold(first, 15_000)).toBe(true);
+      monitored.commands.length = 0;
+
+      const released = holder.release(first);
+      // The next turn: a timer (the release's wait) cannot have fired before this runs, however slow the machine.
+      await new Promise((resolve) => setImmediate(resolve));
+      const taken = holder.hold(second, 15_000);
+
+      expect(await Promise.all([released, taken])).toEqual([false, true]);
+      expect(monitored.commands).toEqual(["update"]); // was a delete and an update
+    } finally {
+      await monitored.close();
+    }
+  });
+
   test("when one chat of a batch had a recheck asked and another chat's take is refused in the same command, then only that release says so and only that take fails", async () => {
     const monitored = await monitoredConnection();
     try {
