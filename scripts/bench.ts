@@ -228,7 +228,10 @@ function snapshot(measured: Measured): Snapshot {
     ? serviceCpu.reduce((a, b) => a! + b!, 0)
     : undefined;
   rss.service = serviceRss.reduce((a, b) => (a ?? 0) + (b ?? 0), 0);
-  measured.servicePids.forEach((_, i) => (rss[`service#${i}`] = serviceRss[i]));
+  measured.servicePids.forEach((_, i) => {
+    cpu[`service#${i}`] = serviceCpu[i];
+    rss[`service#${i}`] = serviceRss[i];
+  });
   return {
     at: wallMs(),
     cpu,
@@ -321,6 +324,10 @@ async function runPhase(
     processes: {
       service: perProcess("service"),
       serviceRssMbPerProcess: measured.servicePids.map((_, i) => round(windowEnd.rss[`service#${i}`], 0)),
+      // How the work split between workers (cores each in the window): an even split is what ×n measures.
+      serviceCoresPerProcess: measured.servicePids.map(
+        (_, i) => perProcess(`service#${i}`)?.cpuCoresInWindow ?? null,
+      ),
       store: perProcess("store"),
       fakeLine: perProcess("fakeLine"),
       generator: generator_,
@@ -535,7 +542,10 @@ async function benchTarget(
         `  ${label} ${phase.traffic} ${phase.key}: acks ${phase.acksPerSecond}/s, replies ${phase.repliesPerSecond}/s, ` +
           `ack p99 ${phase.ackMs.p99} ms, turn p99 ${phase.turnMs.p99} ms` +
           (errors.length > 0 ? `, errors: ${errors.join(", ")}` : "") +
-          (phase.unanswered > 0 ? `, ${phase.unanswered} unanswered` : ""),
+          (phase.unanswered > 0 ? `, ${phase.unanswered} unanswered` : "") +
+          (phase.processes.serviceCoresPerProcess.length > 1
+            ? `, worker cores ${phase.processes.serviceCoresPerProcess.join(" / ")}`
+            : ""),
       );
     };
     const drainMs = options.drainMs;

@@ -22,6 +22,8 @@ export interface PhaseReport extends PhaseResult {
   processes: {
     service: ProcessFigures | null;
     serviceRssMbPerProcess: Array<number | null>;
+    /** Each worker's CPU in cores during the window (how evenly the work split). */
+    serviceCoresPerProcess: Array<number | null>;
     store: ProcessFigures | null;
     fakeLine: ProcessFigures | null;
     generator: ProcessFigures | null;

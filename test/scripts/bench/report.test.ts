@@ -35,6 +35,7 @@ function phase(
     processes: {
       service: process,
       serviceRssMbPerProcess: [100],
+      serviceCoresPerProcess: [0.9],
       store: process,
       fakeLine: process,
       generator: process,
