@@ -240,6 +240,25 @@ describe("takes and releases share one command", () => {
     }
   });
 
+  test("when one chat's lease is given back and taken again in the same turn, then the release lands first and the lease stays taken", async () => {
+    const monitored = await monitoredConnection();
+    try {
+      const [name] = names(1) as [string];
+      const holder = leasesOf("holder", monitored.connection);
+      const other = leasesOf("other");
+      expect(await holder.hold(name, 15_000)).toBe(true);
+      monitored.commands.length = 0;
+
+      expect(await Promise.all([holder.release(name), holder.hold(name, 15_000)])).toEqual([false, true]);
+
+      expect(monitored.commands).toEqual(["update", "update"]); // an unordered bulk write keeps no order
+      expect(holder.stillHeld(name)).toBe(true);
+      expect(await other.acquire(name, 15_000)).toBe(false);
+    } finally {
+      await monitored.close();
+    }
+  });
+
   test("when one chat of a batch had a recheck asked and another chat's take is refused in the same command, then only that release says so and only that take fails", async () => {
     const monitored = await monitoredConnection();
     try {
