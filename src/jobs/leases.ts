@@ -112,8 +112,9 @@ export function createLeases(
   /**
    * Releases wait up to `releaseLingerMs` for the next take to ride along with: a chat's lease is
    * given back when its done mark has landed, and new chats' leases are taken when their webhooks'
-   * inserts have, so the two hardly ever fall in one turn. Nothing a person waits for waits on a
-   * release (the reply and the done mark are behind it); only the drain's slot is held that long.
+   * inserts have, so the two hardly ever fall in one turn. The reply and the done mark are behind a
+   * release; what waits those milliseconds is the drain's slot, and a message of the same chat that
+   * arrived meanwhile (its chat is drained again once the release has answered).
    */
   const lingering: Array<{
     name: string;
