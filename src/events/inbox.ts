@@ -82,6 +82,7 @@ export interface AcceptResult {
 }
 
 const payloadContext = "webhook_events.payload";
+const answerContext = "webhook_events.answer";
 
 type SealedPayloads = BoundedMemo<{ sealed: string; raw: string }>;
 const sealedPayloadMemos = new WeakMap<Sealer, SealedPayloads>();
@@ -90,7 +91,6 @@ function sealedPayloadsOf(sealer: Sealer): SealedPayloads {
   if (!memo) sealedPayloadMemos.set(sealer, (memo = new BoundedMemo(4_096)));
   return memo;
 }
-const answerContext = "webhook_events.answer";
 
 /** The inbox write did not finish in time: the webhook answers 503 so LINE tries again later. */
 export class DatabaseTimeoutError extends Error {
@@ -153,27 +153,38 @@ export class Inbox {
    * that meets its event already done matches nothing (it only matters while the event is pending).
    */
   private readonly marks = new Batcher<InboxMark, void>(async (marks) => {
-    await this.collection.bulkWrite(
-      marks.map((mark) =>
-        mark.kind === "done"
-          ? {
-              updateOne: {
-                filter: { _id: mark.id },
-                update: {
-                  $set: { status: "done" as const, expiresAt: mark.at },
-                  $unset: { payload: 1, answer: 1, lastError: 1, failedAt: 1, replySentAt: 1 } as const,
-                },
-              },
-            }
-          : {
-              updateOne: {
-                filter: { _id: mark.id, status: "pending" as const },
-                update: { $set: { replySentAt: mark.at } },
-              },
-            },
-      ),
-      { ordered: false },
-    );
+    // Alike statements, so each kind is ONE statement over `_id: {$in}` instead of one per event:
+    // the driver builds, sizes and serializes every statement of a bulk write (twice) and the store
+    // parses each. The time written is the batch's latest: a done record expires, and a reply counts
+    // as sent, a few milliseconds later at most (only the presence of `replySentAt` is ever read).
+    // Multi-document updates are not retryable writes: a mark lost to a network error fails its
+    // event's "record" stage, which is retried (without sending again, see EventProcessor.delivered).
+    const done = marks.filter((mark) => mark.kind === "done");
+    const sent = marks.filter((mark) => mark.kind === "reply-sent");
+    const statements: Array<{
+      updateMany: { filter: mongo.Filter<InboxRecord>; update: mongo.UpdateFilter<InboxRecord> };
+    }> = [];
+    if (done.length > 0)
+      statements.push({
+        updateMany: {
+          filter: { _id: { $in: done.map((mark) => mark.id) } },
+          update: {
+            $set: { status: "done" as const, expiresAt: latest(done) },
+            $unset: { payload: 1, answer: 1, lastError: 1, failedAt: 1, replySentAt: 1 } as const,
+          },
+        },
+      });
+    if (sent.length > 0)
+      statements.push({
+        updateMany: {
+          filter: { _id: { $in: sent.map((mark) => mark.id) }, status: "pending" as const },
+          update: { $set: { replySentAt: latest(sent) } },
+        },
+      });
+    // One kind (the common case): the plain update, without the bulk write's bookkeeping.
+    if (statements.length === 1)
+      await this.collection.updateMany(statements[0]!.updateMany.filter, statements[0]!.updateMany.update);
+    else await this.collection.bulkWrite(statements, { ordered: false });
     return marks.map(() => undefined);
   });
   /** Pending reads of many sources at once, as one query (see pendingOfSources). */
@@ -469,6 +480,11 @@ async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The latest `at` of a batch of marks. */
+function latest(marks: InboxMark[]): Date {
+  return new Date(Math.max(...marks.map((mark) => mark.at.getTime())));
 }
 
 /** A mark made after an event's transaction; `at` is when the reply left, or when a done record expires. */

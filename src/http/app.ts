@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import express, { type Express, type Router } from "express";
 import type { Logger } from "../log";
 import { errorHandler, HttpError } from "./errors";
@@ -21,15 +22,20 @@ export interface AppOptions {
 /** An id a proxy passed on is kept when it is plain and short; anything else is replaced. */
 const requestIdPattern = /^[\w.-]{1,100}$/;
 
+/** The request's id for logs and the x-request-id header: a proxy's when it is plain, else a fresh UUID. */
+export function requestIdFor(req: IncomingMessage): string {
+  // Read from node's headers directly: express's req.get does more (referrer aliases).
+  const incoming = req.headers["x-request-id"];
+  return typeof incoming === "string" && requestIdPattern.test(incoming) ? incoming : randomUUID();
+}
+
 /** The express application: request ids, health probes, the feature routers, one error handler. */
 export function createApp({ logger, routers, ready, readinessDetail }: AppOptions): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", true);
   app.use((req, res, next) => {
-    // Read from node's headers directly: express's req.get does more (referrer aliases) on every webhook.
-    const incoming = req.headers["x-request-id"];
-    req.id = typeof incoming === "string" && requestIdPattern.test(incoming) ? incoming : randomUUID();
+    req.id = requestIdFor(req);
     res.setHeader("x-request-id", req.id);
     next();
   });

@@ -20,12 +20,26 @@ export class HttpError extends Error {
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    const { status, message, details } = classify(error);
-    if (status >= 500) logger.error({ err: error, requestId: req.id, path: req.path }, "request failed");
-    else logger.info({ status, reason: message, requestId: req.id, path: req.path }, "request rejected");
+    const { status, body } = errorAnswer(logger, error, req.id, req.path);
     if (res.headersSent) return;
-    res.status(status).json(details === undefined ? { error: message } : { error: message, details });
+    res.status(status).json(body);
   };
+}
+
+/**
+ * An error's answer, logged: what {@link errorHandler} sends, for the webhook's handler too, which
+ * answers outside express (http/webhook.ts) and must answer the same.
+ */
+export function errorAnswer(
+  logger: Logger,
+  error: unknown,
+  requestId: string,
+  path: string,
+): { status: number; body: { error: string; details?: unknown } } {
+  const { status, message, details } = classify(error);
+  if (status >= 500) logger.error({ err: error, requestId, path }, "request failed");
+  else logger.info({ status, reason: message, requestId, path }, "request rejected");
+  return { status, body: details === undefined ? { error: message } : { error: message, details } };
 }
 
 function classify(error: unknown): { status: number; message: string; details?: unknown } {

@@ -43,6 +43,22 @@ export interface Leases {
   stop(): void;
 }
 
+/**
+ * The `until` of a lease given back: long past, so any instance may take it at once, and distinct
+ * from a lease that merely ran out, which its holder may still renew (a released one it may not).
+ */
+const RELEASED = new Date(0);
+
+/**
+ * Documents are never deleted by a command: released ones (`until` = RELEASED) and those of a
+ * crashed holder are removed by the TTL index on `until` this long after it (MongoDB's monitor runs
+ * every 60 s, the embedded store's every second). Long after any lease's end, so a holder whose
+ * heartbeat was late can still renew its lease when nobody took it.
+ */
+const LEASE_RETENTION_SECONDS = 3600;
+
+type LeaseWrite = { kind: "take"; name: string; ttlMs: number } | { kind: "release"; name: string };
+
 /** A lease this instance holds through `hold`: until when it is known to be ours, and whether it was lost. */
 interface Held {
   ttlMs: number;
@@ -58,6 +74,8 @@ export interface LeaseOptions {
    * an injected clock turn it off and call `heartbeat()` themselves.
    */
   heartbeatTimer?: boolean;
+  /** How long a release waits for a take to share its command (default 5 ms; 0 = at the end of the turn). */
+  releaseLingerMs?: number;
 }
 
 export function leaseModel(connection: Connection): Model<LeaseDocument> {
@@ -70,6 +88,7 @@ export function leaseModel(connection: Connection): Model<LeaseDocument> {
     },
     { versionKey: false, collection: "leases" },
   );
+  schema.index({ until: 1 }, { expireAfterSeconds: LEASE_RETENTION_SECONDS });
   return connection.models.Lease ?? connection.model<LeaseDocument>("Lease", schema);
 }
 
@@ -80,58 +99,120 @@ export function createLeases(
   now: () => Date = () => new Date(),
   options: LeaseOptions = {},
 ): Leases {
-  const { logger, heartbeatTimer = true } = options;
+  const { logger, heartbeatTimer = true, releaseLingerMs = 5 } = options;
   let leases: mongo.Collection<LeaseDocument> | undefined;
   const collection = () => (leases ??= driverCollection(model));
   const held = new Map<string, Held>();
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
-  // Every event's processing takes and gives back its chat's lease: many chats' takes (and
-  // releases) made at the same moment go as one bulk command (see Batcher).
-  const takes = new Batcher<{ name: string; ttlMs: number }, boolean>(async (requests) => {
+  // Every event's processing takes and gives back its chat's lease: the takes and the releases
+  // made at the same moment, of many chats, go as ONE bulk update command (see Batcher and `flushLeases`).
+  const writes = new Batcher<LeaseWrite, boolean>((batch) => flushLeases(batch));
+  /**
+   * Releases wait up to `releaseLingerMs` for the next take to ride along with: a chat's lease is
+   * given back when its done mark has landed, and new chats' leases are taken when their webhooks'
+   * inserts have, so the two hardly ever fall in one turn. The reply and the done mark are behind a
+   * release; what waits those milliseconds is the drain's slot, and a message of the same chat that
+   * arrived meanwhile (its chat is drained again once the release has answered).
+   */
+  const lingering: Array<{
+    name: string;
+    resolve: (rechecked: boolean) => void;
+    reject: (e: unknown) => void;
+  }> = [];
+  let lingerTimer: NodeJS.Timeout | undefined;
+  function sendLingering(): void {
+    if (lingerTimer) clearTimeout(lingerTimer);
+    lingerTimer = undefined;
+    for (const { name, resolve, reject } of lingering.splice(0))
+      writes.run({ kind: "release", name }).then(resolve, reject);
+  }
+  function take(name: string, ttlMs: number): Promise<boolean> {
+    const taken = writes.run({ kind: "take", name, ttlMs });
+    sendLingering(); // the releases waiting go in the same command
+    return taken;
+  }
+
+  /**
+   * One bulk update for takes and releases. A release is an update too (the owner kept, `until` set
+   * to RELEASED), not a delete, so that both kinds share the command; the TTL index on `until`
+   * removes the released documents. A name both taken and released in one batch (never so in the
+   * processor, whose next drain of a chat starts after the release has landed) goes as two commands,
+   * releases first, since an unordered bulk write does not promise its statements' order.
+   */
+  async function flushLeases(batch: LeaseWrite[]): Promise<boolean[]> {
+    const taken = new Set(batch.flatMap((write) => (write.kind === "take" ? [write.name] : [])));
+    if (batch.some((write) => write.kind === "release" && taken.has(write.name))) {
+      const releases = batch.filter((write) => write.kind === "release");
+      const takes = batch.filter((write) => write.kind === "take");
+      const released = await flushLeases(releases);
+      const took = await flushLeases(takes);
+      const answers = new Map<LeaseWrite, boolean>();
+      releases.forEach((write, i) => answers.set(write, released[i]!));
+      takes.forEach((write, i) => answers.set(write, took[i]!));
+      return batch.map((write) => answers.get(write)!);
+    }
     const at = now();
-    const operations = requests.map(({ name, ttlMs }) => ({
-      updateOne: {
-        filter: { _id: name, $or: [{ until: { $lte: at } }, { owner }] },
-        // A new hold starts with no recheck asked of it: the last holder's release answered that.
-        update: { $set: { owner, until: new Date(at.getTime() + ttlMs) }, $unset: { recheck: "" as const } },
-        upsert: true,
-      },
-    }));
+    const operations = batch.map((write) =>
+      write.kind === "take"
+        ? {
+            updateOne: {
+              filter: { _id: write.name, $or: [{ until: { $lte: at } }, { owner }] },
+              // A new hold starts with no recheck asked of it: the last holder's release answered that.
+              update: {
+                $set: { owner, until: new Date(at.getTime() + write.ttlMs) },
+                $unset: { recheck: "" as const },
+              },
+              upsert: true,
+            },
+          }
+        : {
+            // The common case: nobody asked for a recheck, and the lease is given back as it is.
+            updateOne: {
+              filter: { _id: write.name, owner, recheck: { $ne: true } },
+              update: { $set: { until: RELEASED } },
+            },
+          },
+    );
     // Not taken = the upsert collided with another instance's live lease (duplicate key).
     const refused = new Set<number>();
+    let result: { matchedCount: number; upsertedIds: Record<number, unknown> };
     try {
-      await collection().bulkWrite(operations, { ordered: false });
+      result = await collection().bulkWrite(operations, { ordered: false });
     } catch (error) {
       const errors = bulkStatementErrors(error);
-      if (!errors || errors.some((e) => e.code !== 11000)) throw error;
+      if (!errors || errors.some((e) => e.code !== 11000 || batch[e.index]?.kind !== "take")) throw error;
       errors.forEach((e) => refused.add(e.index));
+      result = (error as { result: typeof result }).result;
     }
-    return requests.map((_request, index) => !refused.has(index));
-  });
-  const releases = new Batcher<string, boolean>(async (names) => {
-    // The common case: nobody asked for a recheck, and one delete gives every lease back.
-    const result = await collection().bulkWrite(
-      names.map((name) => ({ deleteOne: { filter: { _id: name, owner, recheck: { $ne: true } } } })),
-      { ordered: false },
-    );
-    if (result.deletedCount === names.length) return names.map(() => false);
+    // A take either matched, upserted or was refused, so the matches left over are the releases'.
+    const releaseIndexes = batch.flatMap((write, i) => (write.kind === "release" ? [i] : []));
+    const upserted = Object.keys(result.upsertedIds ?? {}).length;
+    const takesMatched = batch.length - releaseIndexes.length - upserted - refused.size;
+    const answers = batch.map((write, i) => write.kind === "take" && !refused.has(i));
+    if (result.matchedCount - takesMatched === releaseIndexes.length) return answers;
     // Some lease had a recheck asked of it (or was lost). Only the ones still held are left: read
     // which (one query), and give back just those one by one. Asking every name of the batch cost a
     // command per chat in hand whenever one chat was rechecked, the common case with two workers.
+    const names = releaseIndexes.map((i) => batch[i]!.name);
     const left = await collection()
-      .find({ _id: { $in: names }, owner }, { projection: { _id: 1 } })
+      .find({ _id: { $in: names }, owner, until: { $gt: RELEASED } }, { projection: { _id: 1 } })
       .toArray();
     const rechecked = new Set(
       await Promise.all(
-        left.map(async ({ _id }) =>
-          (await collection().findOneAndDelete({ _id, owner }))?.recheck === true ? _id : undefined,
-        ),
+        left.map(async ({ _id }) => {
+          const before = await collection().findOneAndUpdate(
+            { _id, owner, until: { $gt: RELEASED } },
+            { $set: { until: RELEASED }, $unset: { recheck: "" } },
+          );
+          return before?.recheck === true ? _id : undefined;
+        }),
       ),
     );
-    return names.map((name) => rechecked.has(name));
-  });
+    for (const i of releaseIndexes) answers[i] = rechecked.has(batch[i]!.name);
+    return answers;
+  }
 
   /**
    * One heartbeat: every held lease of one TTL is renewed by one updateMany, whatever the number of
@@ -150,14 +231,16 @@ export function createLeases(
         // Taken before the command leaves: the database's `until` is then never earlier than ours.
         const at = now().getTime();
         const names = entries.map(([name]) => name);
+        // Not a released one: a heartbeat that lands after the release (another connection of the
+        // pool) must not bring the lease back to life for a TTL with nobody working under it.
         const result = await collection().updateMany(
-          { _id: { $in: names }, owner },
+          { _id: { $in: names }, owner, until: { $gt: RELEASED } },
           { $set: { until: new Date(at + ttlMs) } },
         );
         let ours = new Set(names);
         if (result.matchedCount < names.length) {
           const left = await collection()
-            .find({ _id: { $in: names }, owner }, { projection: { _id: 1 } })
+            .find({ _id: { $in: names }, owner, until: { $gt: RELEASED } }, { projection: { _id: 1 } })
             .toArray();
           ours = new Set(left.map(({ _id }) => _id));
         }
@@ -186,10 +269,10 @@ export function createLeases(
   }
 
   return {
-    acquire: (name, ttlMs) => takes.run({ name, ttlMs }),
+    acquire: take,
     async hold(name, ttlMs) {
       const at = now().getTime();
-      if (!(await takes.run({ name, ttlMs }))) return false;
+      if (!(await take(name, ttlMs))) return false;
       held.set(name, { ttlMs, confirmedUntil: at + ttlMs, lost: false });
       scheduleHeartbeat();
       return true;
@@ -201,7 +284,7 @@ export function createLeases(
     async renew(name, ttlMs) {
       const at = now().getTime();
       const result = await collection().updateOne(
-        { _id: name, owner },
+        { _id: name, owner, until: { $gt: RELEASED } },
         { $set: { until: new Date(at + ttlMs) } },
       );
       const entry = held.get(name);
@@ -211,7 +294,11 @@ export function createLeases(
     },
     release(name) {
       held.delete(name);
-      return releases.run(name);
+      return new Promise<boolean>((resolve, reject) => {
+        lingering.push({ name, resolve, reject });
+        if (releaseLingerMs <= 0) sendLingering();
+        else lingerTimer ??= setTimeout(sendLingering, releaseLingerMs);
+      });
     },
     async requestRecheck(name) {
       const result = await collection().updateOne(

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { Writable } from "node:stream";
 import type { webhook } from "@line/bot-sdk";
-import type { Connection } from "mongoose";
+import mongoose, { type Connection } from "mongoose";
 import { createPseudonymizer } from "../../src/crypto/pseudonym";
 import { createSealer } from "../../src/crypto/sealer";
 import { connectDatabase, ensureIndexes } from "../../src/data/database";
-import { Inbox, inboxModel } from "../../src/events/inbox";
+import { Inbox, inboxModel, type InboxRecord } from "../../src/events/inbox";
 import { createLogger } from "../../src/log";
 import { startTestDatabase, type TestDatabase } from "../support/database";
 
@@ -180,5 +180,81 @@ describe("inbox payloads", () => {
 
     expect(local.openPayload(record!)).toEqual(event);
     expect(opens).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("inbox marks", () => {
+  /** An inbox on a connection that records each update sent to webhook_events and its statements' count. */
+  async function monitoredInbox() {
+    const monitored = mongoose.createConnection(database.uri, { monitorCommands: true });
+    await monitored.asPromise();
+    const updates: number[] = [];
+    monitored.getClient().on("commandStarted", (event) => {
+      const command = event.command as { update?: string; updates?: unknown[] };
+      if (event.commandName === "update" && command.update === "webhook_events")
+        updates.push(command.updates?.length ?? 0);
+    });
+    const marked = new Inbox(
+      inboxModel(monitored),
+      createSealer([{ id: "t1", key: Buffer.alloc(32, 7) }], "t1"),
+      pseudonym,
+    );
+    return { inbox: marked, updates, close: () => monitored.close() };
+  }
+
+  test("when many events are marked done in one turn, then one update command with one statement marks them all", async () => {
+    const chats = [await chatWith(2), await chatWith(3), await chatWith(1)];
+    const records = (await Promise.all(chats.map((chat) => inbox.pending(chat.source, 10)))).flat();
+    const monitored = await monitoredInbox();
+    try {
+      await Promise.all(records.map((record) => monitored.inbox.markDone(record._id, 60_000)));
+
+      expect(monitored.updates).toEqual([1]); // was one statement per event
+      const stored = await inboxModel(connection)
+        .find({ _id: { $in: records.map((record) => record._id) } })
+        .lean();
+      expect(stored).toHaveLength(6);
+      for (const record of stored) {
+        expect(record.status).toBe("done");
+        expect(record.payload).toBeUndefined();
+        expect(record.expiresAt).toBeInstanceOf(Date);
+      }
+    } finally {
+      await monitored.close();
+    }
+  });
+
+  test("when replies leave for some events while others are marked done in the same turn, then one update command carries both kinds, and an event already done is not marked sent", async () => {
+    const chat = await chatWith(4);
+    const [a, b, c, d] = (await inbox.pending(chat.source, 10)) as [
+      InboxRecord,
+      InboxRecord,
+      InboxRecord,
+      InboxRecord,
+    ];
+    await inbox.markDone(d._id, 60_000);
+    const monitored = await monitoredInbox();
+    try {
+      await Promise.all([
+        monitored.inbox.markReplySent(a._id),
+        monitored.inbox.markReplySent(b._id),
+        monitored.inbox.markReplySent(d._id),
+        monitored.inbox.markDone(c._id, 60_000),
+      ]);
+
+      expect(monitored.updates).toEqual([2]); // one statement per kind; was one per event
+      const byId = new Map(
+        (await inboxModel(connection).find({ source: chat.source }).lean()).map((record) => [
+          record._id,
+          record,
+        ]),
+      );
+      expect(byId.get(a._id)?.replySentAt).toBeInstanceOf(Date);
+      expect(byId.get(b._id)?.replySentAt).toBeInstanceOf(Date);
+      expect(byId.get(c._id)?.status).toBe("done");
+      expect(byId.get(d._id)?.replySentAt).toBeUndefined();
+    } finally {
+      await monitored.close();
+    }
   });
 });

@@ -200,7 +200,7 @@ describe("the processor's chat lease", () => {
       await a.processor.idle();
 
       expect(handled.filter((entry) => !entry.endsWith(":start"))).toEqual(texts.map((text) => `a:${text}`));
-      expect(commands).toEqual(["update", "delete"]); // the bulk take (an upsert) and the bulk release
+      expect(commands).toEqual(["update", "update"]); // the bulk take (an upsert) and the bulk release (an update too)
     } finally {
       await monitored.close();
     }

@@ -187,3 +187,134 @@ describe("held leases and the heartbeat", () => {
     }
   });
 });
+
+describe("takes and releases share one command", () => {
+  test("when chats' leases are taken and others given back in the same turn, then all of it goes as one update command, and the given-back ones are free at once", async () => {
+    const monitored = await monitoredConnection();
+    try {
+      const before = names(5);
+      const after = names(5);
+      const holder = leasesOf("holder", monitored.connection);
+      const other = leasesOf("other");
+      expect(await Promise.all(before.map((name) => holder.hold(name, 15_000)))).toEqual(
+        before.map(() => true),
+      );
+      monitored.commands.length = 0;
+
+      const [released, taken] = await Promise.all([
+        Promise.all(before.map((name) => holder.release(name))),
+        Promise.all(after.map((name) => holder.hold(name, 15_000))),
+      ]);
+
+      expect(monitored.commands).toEqual(["update"]); // was an update and a delete
+      expect(released).toEqual(before.map(() => false));
+      expect(taken).toEqual(after.map(() => true));
+      expect(await Promise.all(before.map((name) => other.acquire(name, 15_000)))).toEqual(
+        before.map(() => true),
+      );
+      expect(await Promise.all(after.map((name) => other.acquire(name, 15_000)))).toEqual(
+        after.map(() => false),
+      );
+    } finally {
+      await monitored.close();
+    }
+  });
+
+  test("when a lease is given back and another taken a turn later, then the release waits for the take and both go as one update command", async () => {
+    const monitored = await monitoredConnection();
+    try {
+      const [first, second] = names(2) as [string, string];
+      const holder = leasesOf("holder", monitored.connection);
+      expect(await holder.hold(first, 15_000)).toBe(true);
+      monitored.commands.length = 0;
+
+      const released = holder.release(first);
+      // The next turn: a timer (the release's wait) cannot have fired before this runs, however slow the machine.
+      await new Promise((resolve) => setImmediate(resolve));
+      const taken = holder.hold(second, 15_000);
+
+      expect(await Promise.all([released, taken])).toEqual([false, true]);
+      expect(monitored.commands).toEqual(["update"]); // was a delete and an update
+    } finally {
+      await monitored.close();
+    }
+  });
+
+  test("when one chat's lease is given back and taken again in the same turn, then the release lands first and the lease stays taken", async () => {
+    const monitored = await monitoredConnection();
+    try {
+      const [name] = names(1) as [string];
+      const holder = leasesOf("holder", monitored.connection);
+      const other = leasesOf("other");
+      expect(await holder.hold(name, 15_000)).toBe(true);
+      monitored.commands.length = 0;
+
+      expect(await Promise.all([holder.release(name), holder.hold(name, 15_000)])).toEqual([false, true]);
+
+      expect(monitored.commands).toEqual(["update", "update"]); // an unordered bulk write keeps no order
+      expect(holder.stillHeld(name)).toBe(true);
+      expect(await other.acquire(name, 15_000)).toBe(false);
+    } finally {
+      await monitored.close();
+    }
+  });
+
+  test("when one chat of a batch had a recheck asked and another chat's take is refused in the same command, then only that release says so and only that take fails", async () => {
+    const monitored = await monitoredConnection();
+    try {
+      const [asked, plain, busy] = names(3) as [string, string, string];
+      const holder = leasesOf("holder", monitored.connection);
+      const other = leasesOf("other");
+      expect(await Promise.all([holder.hold(asked, 15_000), holder.hold(plain, 15_000)])).toEqual([
+        true,
+        true,
+      ]);
+      expect(await other.hold(busy, 15_000)).toBe(true);
+      expect(await other.requestRecheck(asked)).toBe(true);
+      monitored.commands.length = 0;
+
+      const answers = await Promise.all([
+        holder.release(asked),
+        holder.release(plain),
+        holder.hold(busy, 15_000),
+      ]);
+
+      expect(answers).toEqual([true, false, false]);
+      // The shared update, the read of which leases are left, and the one rechecked lease's give-back.
+      expect(monitored.commands).toEqual(["update", "find", "findAndModify"]);
+      expect(await other.acquire(asked, 15_000)).toBe(true);
+      expect(await other.acquire(plain, 15_000)).toBe(true);
+      expect(await other.requestRecheck(busy)).toBe(false); // its own lease: nobody else holds it
+    } finally {
+      await monitored.close();
+    }
+  });
+
+  test("when a released lease is given back, then the holder can no longer renew it, and another instance asking for a recheck hears that nobody holds it", async () => {
+    const [name] = names(1) as [string];
+    const holder = leasesOf("holder");
+    const other = leasesOf("other");
+    expect(await holder.hold(name, 15_000)).toBe(true);
+    expect(await holder.release(name)).toBe(false);
+
+    expect(await other.requestRecheck(name)).toBe(false);
+    expect(await holder.renew(name, 15_000)).toBe(false); // a late renewal does not bring it back
+    expect(await other.hold(name, 15_000)).toBe(true);
+  });
+
+  test("when a lease is given back, then its document is left for the TTL index on until, which the embedded store honours as MongoDB does", async () => {
+    await leaseModel(connection).createIndexes(); // as ensureIndexes does at start-up
+    const indexes = await leaseModel(connection).collection.indexes();
+    expect(indexes.find((index) => index.key.until === 1)?.expireAfterSeconds).toBe(3600);
+
+    const [name] = names(1) as [string];
+    const holder = leasesOf("holder");
+    expect(await holder.hold(name, 15_000)).toBe(true);
+    expect(await holder.release(name)).toBe(false);
+    // The store's sweep (every second of real time) removes it; polled, with a generous deadline.
+    const deadline = Date.now() + 30_000;
+    while ((await leaseModel(connection).exists({ _id: name })) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await leaseModel(connection).exists({ _id: name })).toBeNull();
+  });
+});
