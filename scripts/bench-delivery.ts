@@ -141,6 +141,19 @@ async function main(): Promise<void> {
   const processes = { storeUri, lineUrl, store, platform, probe };
   const database = await openBenchDatabase(processes, rate);
   let warmupRow: Row | undefined;
+  const saveReport = (extra: Record<string, unknown> = {}) => {
+    if (values.out)
+      writeReport(values.out, {
+        date: startedAt,
+        pacing,
+        rate,
+        loadBefore,
+        seeding,
+        warmup: warmupRow,
+        rows,
+        ...extra,
+      });
+  };
   try {
     if (warmup > 0) {
       // Its subscribers are the first of every size's, so it costs no extra seeding.
@@ -153,16 +166,7 @@ async function main(): Promise<void> {
       rows.push(...measured.rows);
       seeding.push({ subscribers: size, added: measured.added, seconds: measured.seedSeconds });
       // Written after every size, so a long run that fails later keeps what it measured.
-      if (values.out)
-        writeReport(values.out, {
-          date: startedAt,
-          pacing,
-          rate,
-          loadBefore,
-          seeding,
-          warmup: warmupRow,
-          rows,
-        });
+      saveReport();
     }
   } finally {
     await database.close();
@@ -178,17 +182,7 @@ async function main(): Promise<void> {
     console.log(
       `seeding to ${subscribers}: ${added} added in ${seconds.toFixed(1)} s (${Math.round(added / seconds)}/s)`,
     );
-  if (values.out)
-    writeReport(values.out, {
-      date: startedAt,
-      pacing,
-      rate,
-      loadBefore,
-      loadAfter,
-      seeding,
-      warmup: warmupRow,
-      rows,
-    });
+  saveReport({ loadAfter });
 }
 
 function writeReport(file: string, report: Record<string, unknown>): void {
