@@ -5,7 +5,7 @@ import type { webhook } from "@line/bot-sdk";
 import type { Config } from "./config";
 import type { Logger } from "./log";
 import { connectDatabase, databaseReachable, ensureIndexes, requireTransactions } from "./data/database";
-import { Inbox, inboxModel } from "./events/inbox";
+import { Inbox, inboxModel, sealedPayloadsMemo } from "./events/inbox";
 import { EventProcessor } from "./events/processor";
 import { routeEvents, type Feature } from "./events/router";
 import { Transactions } from "./data/unit-of-work";
@@ -69,10 +69,12 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   });
   const { sealer, pseudonym, line, texts, leases, scheduler, now } = context;
 
-  const inbox = new Inbox(inboxModel(connection), sealer, pseudonym);
+  // One memo for both inboxes: what the intake sealed, the processor need not decrypt again.
+  const sealed = sealedPayloadsMemo();
+  const inbox = new Inbox(inboxModel(connection), sealer, pseudonym, sealed);
   // The webhook's inserts go through a pool of their own, so acks never wait for processing's commands.
   const intake = await openIntakeConnection(config.mongodbUri, logger);
-  const intakeInbox = new Inbox(inboxModel(intake), sealer, pseudonym);
+  const intakeInbox = new Inbox(inboxModel(intake), sealer, pseudonym, sealed);
   const { features, modules, routers, stops } = await buildFeatures(context, options.startJobs ?? true);
   const transactions = new Transactions(connection);
   const processor = new EventProcessor({

@@ -84,12 +84,15 @@ export interface AcceptResult {
 const payloadContext = "webhook_events.payload";
 const answerContext = "webhook_events.answer";
 
-type SealedPayloads = BoundedMemo<{ sealed: string; raw: string }>;
-const sealedPayloadMemos = new WeakMap<Sealer, SealedPayloads>();
-function sealedPayloadsOf(sealer: Sealer): SealedPayloads {
-  let memo = sealedPayloadMemos.get(sealer);
-  if (!memo) sealedPayloadMemos.set(sealer, (memo = new BoundedMemo(4_096)));
-  return memo;
+/**
+ * The payloads a process sealed at intake and has not processed yet, with their text (see
+ * `Inbox.openPayload`). One per process, shared by its inboxes: the webhook's intake and the
+ * processor have an Inbox each (a connection each).
+ */
+export type SealedPayloads = BoundedMemo<{ sealed: string; raw: string }>;
+
+export function sealedPayloadsMemo(): SealedPayloads {
+  return new BoundedMemo(4_096);
 }
 
 /** The inbox write did not finish in time: the webhook answers 503 so LINE tries again later. */
@@ -120,20 +123,15 @@ export class Inbox {
     private readonly model: Model<InboxRecord>,
     private readonly sealer: Sealer,
     private readonly pseudonym: Pseudonymizer,
-  ) {
-    this.sealedPayloads = sealedPayloadsOf(sealer);
-  }
-
-  /**
-   * The payloads this process sealed at intake and has not processed yet, with their text: most
-   * events are processed by the process that took them in, moments later, and opening the payload
-   * again cost as much as sealing it (docs/PERFORMANCE.md, fifth session). Bounded, and an entry
-   * goes once its event is opened; one evicted, or an event taken in elsewhere, is simply opened.
-   * It holds only what the process already had in memory for the event (its webhook body), never
-   * written anywhere. Shared by the inboxes of one sealer: the webhook's intake and the processor
-   * have an Inbox each (a connection each).
-   */
-  private readonly sealedPayloads: SealedPayloads;
+    /**
+     * What this process sealed at intake: most events are processed by the process that took them
+     * in, moments later, and opening the payload again cost as much as sealing it
+     * (docs/PERFORMANCE.md, fifth session). Bounded, and an entry goes once its event is opened; one
+     * evicted, or an event taken in elsewhere, is simply opened. It holds only what the process
+     * already had in memory for the event (its webhook body), never written anywhere.
+     */
+    private readonly sealedPayloads: SealedPayloads = sealedPayloadsMemo(),
+  ) {}
 
   private get collection(): mongo.Collection<InboxRecord> {
     return (this.events ??= driverCollection(this.model));
