@@ -278,7 +278,11 @@ describe("reporter satisfaction in the figures", () => {
       );
 
     // A month on, the closing month is published. With four answers from San Sai: "< 5", no mean.
-    env.harness.clock.advance(32 * day);
+    // "A month on" is noon (Bangkok) on the 5th of the next month, not a fixed 32 days: closed late
+    // in a month, 32 days would skip the next month and make a later month the last column. At most
+    // 36 days, inside the 60-day answer window.
+    const nextMonthFifth = Date.UTC(year, monthNumber, 5, 5);
+    env.harness.clock.advance(nextMonthFifth - env.harness.clock.now().getTime());
     const sanSaiCell = (r: TransparencyReport) => {
       const measure = r.measures.find((m) => m.id === "satisfaction")!;
       const row = measure.tables[0]!.rows.find((candidate) => candidate.id === "cm-san-sai");
