@@ -26,7 +26,19 @@ function inMonth(back: number, day: number): Date {
   return new Date(Date.UTC(bangkok.getUTCFullYear(), bangkok.getUTCMonth() - back, day, 5));
 }
 
+/**
+ * Local mode runs on the real clock, and the seeds' "last month" is worked out here while the page's
+ * is worked out a start later: within minutes of a Bangkok month boundary, wait until it has passed.
+ */
+async function awayFromMonthBoundary(marginMs = 5 * 60_000): Promise<void> {
+  const bangkok = new Date(Date.now() + 7 * 3_600_000);
+  const nextMonth = Date.UTC(bangkok.getUTCFullYear(), bangkok.getUTCMonth() + 1, 1) - 7 * 3_600_000;
+  const left = nextMonth - Date.now();
+  if (left < marginMs) await new Promise((resolve) => setTimeout(resolve, left + 5_000));
+}
+
 beforeAll(async () => {
+  await awayFromMonthBoundary();
   fs.mkdirSync(artifactsDir, { recursive: true });
   phone = await openPhone(); // first: a missing Chromium fails at once, saying how to install it
   page = phone.page;
@@ -70,7 +82,7 @@ beforeAll(async () => {
   await connection.close();
   await first.stop();
   local = await startLocalMode(120_000, { dataDir });
-});
+}, 600_000); // up to five minutes of waiting out a month boundary, then two starts
 
 afterAll(async () => {
   await phone?.close();

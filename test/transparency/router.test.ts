@@ -8,6 +8,9 @@ let harness: Harness;
 
 beforeAll(async () => {
   harness = await startHarness();
+  // Frozen (only `advance` moves it): the seeds' "last month" is worked out here and the service's
+  // seconds later, so a real Bangkok month boundary must not fall in between.
+  harness.clock.freeze();
 });
 
 afterAll(async () => {
