@@ -200,11 +200,13 @@ describe("campaign staff in the console", () => {
     expect(audited[0]).toMatchObject({ channel: "console", outcome: "ok" });
   });
 
-  test("when staff schedule it a minute ahead, then the scheduler's run reaches the subscriber, and the run shows its progress", async () => {
+  test("when staff schedule it two minutes ahead, then the scheduler's run reaches the subscriber, and the run shows its progress", async () => {
     const subscriber = new TestUser(env.harness);
     await subscriber.says("รับข่าวสาร");
     const clock = env.harness.clock;
-    const at = bangkokLocal(new Date(clock.now().getTime() + 60_000).toISOString());
+    // Two minutes, not one: the input keeps whole minutes, so "now + 1 min" could be only
+    // milliseconds ahead and already past when the form arrives ("is in the past").
+    const at = bangkokLocal(new Date(clock.now().getTime() + 2 * 60_000).toISOString());
     const scheduled = await postForm(
       browser,
       "/console/campaigns/new",
@@ -217,7 +219,7 @@ describe("campaign staff in the console", () => {
     expect(textOf(campaignPage)).toContain(th("console-campaign-status-scheduled"));
 
     const { awareness } = env.harness.service.modules;
-    clock.advance(61_000);
+    clock.advance(2 * 60_000 + 1_000);
     await awareness.scheduler.tick({ wait: true });
     await env.settle();
     expect(subscriber.received().map(messageText).join("\n")).toContain("ของขวัญเกิน 3,000 บาท ไม่ควรรับ");
