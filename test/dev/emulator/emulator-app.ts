@@ -134,7 +134,7 @@ async function answer(bot: StubBot, base: string, event: webhook.Event): Promise
 /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
 export async function eventually<T>(
   check: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 3_000,
+  timeoutMs = 30_000, // generous: a loaded CI machine can take seconds for an in-process round trip
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
